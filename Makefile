@@ -1,0 +1,103 @@
+# Lanes — two commands matter: `make serve` and `make test`. Each installs
+# what is missing first, and is quick the second time.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := serve
+
+PORT ?= 8080
+TOOLCHAIN := $(shell sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
+WASM_BINDGEN_VERSION := 0.2.130
+WASM_TARGET := wasm32-unknown-unknown
+BUILD_STD := -Z build-std=panic_abort,std
+WASM_OUT := target/$(WASM_TARGET)/release/lanes_app.wasm
+DIST := dist
+NPM_STAMP := node_modules/.installed
+CHROMEDRIVER ?= /usr/bin/chromedriver
+export CHROMEDRIVER
+
+.PHONY: serve build test bench setup setup-rust setup-wasm-bindgen setup-npm setup-browser \
+        fmt clippy unit deps wasm-test e2e clean
+
+## serve: build the release page and serve it with COOP/COEP at http://127.0.0.1:$(PORT)
+serve: build
+	python3 tools/serve.py --dir $(DIST) --port $(PORT)
+
+## build: the static page in dist/ (release wasm, threads build, optimised)
+build: setup
+	cargo build -p lanes-app --release --target $(WASM_TARGET) $(BUILD_STD)
+	rm -rf $(DIST).tmp && mkdir -p $(DIST).tmp/pkg
+	wasm-bindgen --target web --no-typescript --out-name lanes --out-dir $(DIST).tmp/pkg $(WASM_OUT)
+	node_modules/.bin/wasm-opt -O3 --enable-threads --enable-bulk-memory --enable-mutable-globals \
+	  --enable-sign-ext --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+	  $(DIST).tmp/pkg/lanes_bg.wasm -o $(DIST).tmp/pkg/lanes_bg.wasm
+	cp index.html $(DIST).tmp/
+	cp -r www/. $(DIST).tmp/
+	tools/check-shared-memory.sh $(DIST).tmp/pkg/lanes_bg.wasm
+	rm -rf $(DIST) && mv $(DIST).tmp $(DIST)
+	@echo "Built $(DIST)/ ($$(du -sh $(DIST) | cut -f1)); wasm $$(stat -c %s $(DIST)/pkg/lanes_bg.wasm) bytes"
+
+## test: everything CI checks — lint, native tests, wasm tests, browser end-to-end
+test: setup setup-browser fmt clippy unit deps wasm-test build e2e
+	@echo "make test: all checks passed"
+
+## bench: figures, not pass/fail — wasm vs native, speedup against k
+bench: setup setup-browser build
+	cargo run -q --release -p lanes-bench -- --json target/bench-native.json
+	node tests/bench.mjs
+
+setup: setup-rust setup-wasm-bindgen setup-npm
+
+# The pinned nightly with rust-src and the wasm32 target (RUSTUP_AUTO_INSTALL
+# may be 0, so install it explicitly; `rustup toolchain install` reads
+# rust-toolchain.toml and is a no-op when everything is there).
+setup-rust:
+	@if ! rustup run $(TOOLCHAIN) rustc --version >/dev/null 2>&1 \
+	   || ! rustup component list --toolchain $(TOOLCHAIN) --installed | grep -q '^rust-src' \
+	   || ! rustup target list --toolchain $(TOOLCHAIN) --installed | grep -q '^$(WASM_TARGET)$$' \
+	   || ! rustup component list --toolchain $(TOOLCHAIN) --installed | grep -q '^clippy' \
+	   || ! rustup component list --toolchain $(TOOLCHAIN) --installed | grep -q '^rustfmt'; then \
+	  echo "Installing Rust $(TOOLCHAIN) with rust-src, clippy, rustfmt and $(WASM_TARGET)"; \
+	  rustup toolchain install; \
+	fi
+
+# wasm-bindgen-cli must equal the wasm-bindgen crate's version exactly.
+setup-wasm-bindgen:
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about two minutes, once)"; \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; \
+	fi
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup-npm: $(NPM_STAMP)
+
+setup-browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  echo "Installing Chromium and ChromeDriver from apt"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+fmt:
+	cargo fmt --all --check
+
+clippy:
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --target $(WASM_TARGET) $(BUILD_STD) -- -D warnings
+
+unit:
+	cargo test --workspace
+
+deps:
+	python3 tools/check-pure-deps.py
+
+wasm-test:
+	cd crates/web && cargo test --target $(WASM_TARGET) $(BUILD_STD)
+
+e2e: $(NPM_STAMP)
+	node --test --test-concurrency=1 tests/
+
+clean:
+	rm -rf $(DIST) $(DIST).tmp target/bench*.json tests/artifacts

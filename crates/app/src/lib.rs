@@ -1,0 +1,8 @@
+#![doc = include_str!("../README.md")]
+
+pub mod format;
+pub mod state;
+pub mod url;
+
+#[cfg(target_arch = "wasm32")]
+mod ui;

@@ -1,0 +1,409 @@
+//! The page's state as a plain struct, changed only by [`AppState::apply`].
+//! The Yew reducer is a thin adapter over it, so this logic is tested natively.
+
+use std::rc::Rc;
+
+use lanes_trace::{Model, Scenario, Trace};
+
+use crate::url::{Notice, TASKS, UrlState, parse_k, parse_query, parse_size};
+
+/// Finished runs kept for speedups and `window.lanes.traces()`.
+pub const HISTORY: usize = 64;
+
+/// Whether the worker threads are up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PoolStatus {
+    /// Still starting.
+    Starting,
+    /// Ready, with this many threads.
+    Ready(usize),
+    /// They cannot start here, and why.
+    Unavailable(String),
+}
+
+/// Where the current batch of runs stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunStatus {
+    /// Nothing run yet.
+    Idle,
+    /// Run `index` (from 0) of `total` is in progress.
+    Running {
+        /// Which run of the batch.
+        index: usize,
+        /// How many runs the batch has.
+        total: usize,
+        /// The model now running.
+        model: Model,
+    },
+    /// Every run of the batch finished.
+    Done,
+    /// A run failed, and why.
+    Failed(String),
+    /// Somebody pressed Cancel.
+    Cancelled,
+}
+
+impl RunStatus {
+    /// The value of the page's `data-run-state` attribute.
+    pub fn as_data(&self) -> &'static str {
+        match self {
+            Self::Idle => "idle",
+            Self::Running { .. } => "running",
+            Self::Done => "done",
+            Self::Failed(_) => "error",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// Something that happened: a user's edit or a run's progress.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// A model checkbox changed.
+    ToggleModel(Model, bool),
+    /// The k field changed (raw text).
+    SetK(String),
+    /// The size field changed (raw text).
+    SetSize(String),
+    /// The pool started with this many threads.
+    PoolReady(usize),
+    /// The pool cannot start, and why.
+    PoolUnavailable(String),
+    /// Run was pressed (or `run=1` asked for it).
+    Start,
+    /// The current run finished.
+    Finished(Trace),
+    /// The current run failed.
+    Failed(String),
+    /// The current batch was cancelled.
+    Cancelled,
+    /// The notices were read and closed.
+    DismissNotices,
+}
+
+/// Everything the page shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    /// The scenario as the controls (and the URL) describe it.
+    pub form: UrlState,
+    /// Messages about input that could not be used as given.
+    pub notices: Vec<Notice>,
+    /// The worker threads.
+    pub pool: PoolStatus,
+    /// The current batch.
+    pub status: RunStatus,
+    /// The scenarios of the current batch, in run order.
+    pub plan: Vec<Scenario>,
+    /// The finished runs of the current batch, drawn on one time axis.
+    pub batch: Vec<Rc<Trace>>,
+    /// Every finished run, oldest first, at most [`HISTORY`].
+    pub history: Vec<Rc<Trace>>,
+}
+
+impl AppState {
+    /// The state a page opened at `query` starts in.
+    pub fn from_query(query: &str) -> Self {
+        let (form, notices) = parse_query(query);
+        Self {
+            form,
+            notices,
+            pool: PoolStatus::Starting,
+            status: RunStatus::Idle,
+            plan: Vec::new(),
+            batch: Vec::new(),
+            history: Vec::new(),
+        }
+    }
+
+    /// Whether a batch is in progress.
+    pub fn running(&self) -> bool {
+        matches!(self.status, RunStatus::Running { .. })
+    }
+
+    /// The scenario the form describes for `model`.
+    pub fn scenario(&self, model: Model) -> Scenario {
+        Scenario {
+            model,
+            workload: self.form.workload,
+            k: match model {
+                Model::Sequential => 1,
+                Model::Free => self.form.k,
+            },
+            size: self.form.size,
+            tasks: TASKS,
+        }
+    }
+
+    /// How much faster `trace` ran than the latest sequential run of the same
+    /// workload and size; `None` for sequential runs or with no baseline.
+    pub fn speedup_of(&self, trace: &Trace) -> Option<f64> {
+        if trace.meta.scenario.model == Model::Sequential {
+            return None;
+        }
+        let same = |t: &&Rc<Trace>| {
+            t.meta.scenario.model == Model::Sequential
+                && t.meta.scenario.workload == trace.meta.scenario.workload
+                && t.meta.scenario.size == trace.meta.scenario.size
+        };
+        let baseline = self
+            .batch
+            .iter()
+            .rev()
+            .find(same)
+            .or_else(|| self.history.iter().rev().find(same))?;
+        trace.speedup_against(baseline)
+    }
+
+    /// The runs of the current batch with their speedups, for drawing.
+    pub fn views(&self) -> Vec<(Rc<Trace>, Option<f64>)> {
+        self.batch
+            .iter()
+            .map(|t| (Rc::clone(t), self.speedup_of(t)))
+            .collect()
+    }
+
+    /// Applies one action.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::ToggleModel(model, on) => {
+                let mut models: Vec<Model> = Model::ALL
+                    .into_iter()
+                    .filter(|m| {
+                        if *m == model {
+                            on
+                        } else {
+                            self.form.models.contains(m)
+                        }
+                    })
+                    .collect();
+                if models.is_empty() {
+                    self.notices
+                        .push("Pick at least one model to run.".to_owned());
+                    models = self.form.models.clone();
+                }
+                self.form.models = models;
+                self.form.run = false;
+            }
+            Action::SetK(text) => {
+                self.notices.extend(parse_k(&text).apply(&mut self.form.k));
+                self.form.run = false;
+            }
+            Action::SetSize(text) => {
+                self.notices
+                    .extend(parse_size(&text).apply(&mut self.form.size));
+                self.form.run = false;
+            }
+            Action::PoolReady(threads) => self.pool = PoolStatus::Ready(threads),
+            Action::PoolUnavailable(why) => {
+                self.status = RunStatus::Failed(why.clone());
+                self.pool = PoolStatus::Unavailable(why);
+            }
+            Action::Start => self.start(),
+            Action::Finished(trace) => self.finish(trace),
+            Action::Failed(why) => {
+                if self.running() {
+                    self.status = RunStatus::Failed(why);
+                }
+            }
+            Action::Cancelled => {
+                if self.running() {
+                    self.status = RunStatus::Cancelled;
+                }
+            }
+            Action::DismissNotices => self.notices.clear(),
+        }
+    }
+
+    fn start(&mut self) {
+        if self.running() {
+            self.notices
+                .push("A run is already in progress: wait for it or cancel it.".to_owned());
+            return;
+        }
+        if let PoolStatus::Unavailable(why) = &self.pool {
+            self.status = RunStatus::Failed(why.clone());
+            return;
+        }
+        self.plan = self.form.models.iter().map(|&m| self.scenario(m)).collect();
+        self.batch.clear();
+        self.status = match self.plan.first() {
+            Some(first) => RunStatus::Running {
+                index: 0,
+                total: self.plan.len(),
+                model: first.model,
+            },
+            None => RunStatus::Idle,
+        };
+    }
+
+    fn finish(&mut self, trace: Trace) {
+        let RunStatus::Running { index, total, .. } = self.status else {
+            return;
+        };
+        if self.history.len() >= HISTORY {
+            self.history.remove(0);
+        }
+        let trace = Rc::new(trace);
+        self.history.push(Rc::clone(&trace));
+        self.batch.push(trace);
+        let next = index + 1;
+        self.status = match self.plan.get(next) {
+            Some(s) if next < total => RunStatus::Running {
+                index: next,
+                total,
+                model: s.model,
+            },
+            _ => RunStatus::Done,
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lanes_trace::{Lane, Meta, Mode, Span, State};
+
+    fn trace(s: Scenario, makespan_us: f64) -> Trace {
+        let meta = Meta {
+            scenario: s,
+            mode: Mode::Live,
+            cores: 2,
+            cross_origin_isolated: true,
+            environment: "test".to_owned(),
+            result: 0,
+        };
+        let span = Span {
+            lane: 0,
+            state: State::Running,
+            start_us: 0.0,
+            end_us: makespan_us,
+            task: Some(0),
+        };
+        Trace::new(meta, vec![Lane::thread("Thread 1")], vec![span])
+    }
+
+    fn ready(query: &str) -> AppState {
+        let mut s = AppState::from_query(query);
+        s.apply(Action::PoolReady(16));
+        s
+    }
+
+    #[test]
+    fn a_batch_runs_each_model_in_order_then_is_done() {
+        let mut s = ready("model=sequential,free&k=8");
+        s.apply(Action::Start);
+        assert_eq!(s.plan.len(), 2);
+        assert_eq!(s.plan[0].k, 1, "sequential runs on one thread");
+        assert_eq!(s.plan[1].k, 8);
+        assert_eq!(s.status.as_data(), "running");
+        let (seq, free) = (s.plan[0], s.plan[1]);
+        s.apply(Action::Finished(trace(seq, 400.0)));
+        assert_eq!(
+            s.status,
+            RunStatus::Running {
+                index: 1,
+                total: 2,
+                model: Model::Free
+            }
+        );
+        s.apply(Action::Finished(trace(free, 200.0)));
+        assert_eq!(s.status.as_data(), "done");
+        assert_eq!(s.batch.len(), 2);
+        assert_eq!(s.speedup_of(&s.batch[1]), Some(2.0));
+        assert_eq!(s.speedup_of(&s.batch[0]), None);
+    }
+
+    #[test]
+    fn speedup_uses_an_earlier_sequential_run_of_the_same_size() {
+        let mut s = ready("model=sequential");
+        s.apply(Action::Start);
+        let seq = s.plan[0];
+        s.apply(Action::Finished(trace(seq, 300.0)));
+        s.apply(Action::ToggleModel(Model::Free, true));
+        s.apply(Action::ToggleModel(Model::Sequential, false));
+        s.apply(Action::Start);
+        let free = s.plan[0];
+        s.apply(Action::Finished(trace(free, 100.0)));
+        assert_eq!(s.batch.len(), 1);
+        assert_eq!(s.speedup_of(&s.batch[0]), Some(3.0));
+        // A different size has no baseline.
+        let other = Scenario {
+            size: free.size + 1,
+            ..free
+        };
+        assert_eq!(s.speedup_of(&trace(other, 100.0)), None);
+    }
+
+    #[test]
+    fn a_second_start_while_running_is_refused_with_a_notice() {
+        let mut s = ready("");
+        s.apply(Action::Start);
+        let before = s.clone();
+        s.apply(Action::Start);
+        assert_eq!(s.plan, before.plan);
+        assert_eq!(s.notices.len(), 1);
+    }
+
+    #[test]
+    fn bad_edits_keep_a_valid_form_and_say_why() {
+        let mut s = ready("k=4");
+        s.apply(Action::SetK("abc".to_owned()));
+        assert_eq!(s.form.k, 4);
+        s.apply(Action::SetK("40".to_owned()));
+        assert_eq!(s.form.k, 16);
+        s.apply(Action::SetSize("-1".to_owned()));
+        assert_eq!(s.form.size, crate::url::SIZE_RANGE.0);
+        assert_eq!(s.notices.len(), 3);
+        s.apply(Action::DismissNotices);
+        assert!(s.notices.is_empty());
+    }
+
+    #[test]
+    fn the_last_model_cannot_be_unticked() {
+        let mut s = ready("model=free");
+        s.apply(Action::ToggleModel(Model::Free, false));
+        assert_eq!(s.form.models, [Model::Free]);
+        assert_eq!(s.notices.len(), 1);
+        s.apply(Action::ToggleModel(Model::Sequential, true));
+        assert_eq!(
+            s.form.models,
+            [Model::Sequential, Model::Free],
+            "course order"
+        );
+    }
+
+    #[test]
+    fn failures_and_cancels_end_the_batch_and_keep_finished_runs() {
+        let mut s = ready("");
+        s.apply(Action::Start);
+        let first = s.plan[0];
+        s.apply(Action::Finished(trace(first, 10.0)));
+        s.apply(Action::Cancelled);
+        assert_eq!(s.status.as_data(), "cancelled");
+        assert_eq!(s.batch.len(), 1);
+        s.apply(Action::Finished(trace(first, 10.0)));
+        assert_eq!(s.batch.len(), 1, "a late answer after cancel is dropped");
+        s.apply(Action::Start);
+        s.apply(Action::Failed("boom".to_owned()));
+        assert_eq!(s.status, RunStatus::Failed("boom".to_owned()));
+    }
+
+    #[test]
+    fn without_a_pool_start_explains_why() {
+        let mut s = AppState::from_query("");
+        s.apply(Action::PoolUnavailable("not isolated".to_owned()));
+        s.apply(Action::Start);
+        assert_eq!(s.status, RunStatus::Failed("not isolated".to_owned()));
+    }
+
+    #[test]
+    fn history_is_bounded() {
+        let mut s = ready("model=free");
+        for _ in 0..HISTORY + 5 {
+            s.apply(Action::Start);
+            let p = s.plan[0];
+            s.apply(Action::Finished(trace(p, 1.0)));
+        }
+        assert_eq!(s.history.len(), HISTORY);
+    }
+}

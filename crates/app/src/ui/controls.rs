@@ -1,0 +1,93 @@
+//! The control panel: models, k, size, Run and Cancel, and a link to the
+//! scenario.
+
+use lanes_trace::Model;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::state::Action;
+use crate::url::{K_RANGE, SIZE_RANGE, UrlState, to_query};
+
+#[derive(Properties, PartialEq)]
+pub(super) struct ControlsProps {
+    pub form: UrlState,
+    pub running: bool,
+    pub can_run: bool,
+    pub on_action: Callback<Action>,
+    pub on_cancel: Callback<()>,
+}
+
+fn input_value(e: &Event) -> String {
+    e.target_dyn_into::<HtmlInputElement>()
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+fn input_checked(e: &Event) -> bool {
+    e.target_dyn_into::<HtmlInputElement>()
+        .is_some_and(|i| i.checked())
+}
+
+#[function_component]
+pub(super) fn Controls(props: &ControlsProps) -> Html {
+    let form = &props.form;
+    let models = Model::ALL.into_iter().map(|m| {
+        let onchange = props
+            .on_action
+            .reform(move |e: Event| Action::ToggleModel(m, input_checked(&e)));
+        let id = format!("model-{}", m.as_str());
+        html! {
+            <label class="check" for={id.clone()}>
+                <input type="checkbox" id={id} name="model" value={m.as_str()}
+                    checked={form.models.contains(&m)} disabled={props.running} {onchange} />
+                { m.title() }
+            </label>
+        }
+    });
+    let on_k = props
+        .on_action
+        .reform(|e: Event| Action::SetK(input_value(&e)));
+    let on_size = props
+        .on_action
+        .reform(|e: Event| Action::SetSize(input_value(&e)));
+    let on_submit = props.on_action.reform(|e: SubmitEvent| {
+        e.prevent_default();
+        Action::Start
+    });
+    let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
+    let link = format!(
+        "?{}",
+        to_query(&UrlState {
+            run: true,
+            ..form.clone()
+        })
+    );
+    html! {
+        <form class="controls" id="controls" onsubmit={on_submit}>
+            <fieldset class="models">
+                <legend>{ "Models" }</legend>
+                { for models }
+            </fieldset>
+            <label class="field" for="k">
+                <span>{ "Threads (k)" }</span>
+                <input type="number" id="k" name="k" min={K_RANGE.0.to_string()} max={K_RANGE.1.to_string()}
+                    step="1" value={form.k.to_string()} disabled={props.running} onchange={on_k} />
+            </label>
+            <label class="field" for="size">
+                <span>{ "Count primes below" }</span>
+                <input type="number" id="size" name="size" min={SIZE_RANGE.0.to_string()}
+                    max={SIZE_RANGE.1.to_string()} step="1000" value={form.size.to_string()}
+                    disabled={props.running} onchange={on_size} />
+            </label>
+            <div class="actions">
+                <button type="submit" id="run-button" class="primary" disabled={props.running || !props.can_run}>
+                    { "Run" }
+                </button>
+                <button type="button" id="cancel-button" disabled={!props.running} onclick={on_cancel}>
+                    { "Cancel" }
+                </button>
+                <a class="permalink" href={link}>{ "Link to this run" }</a>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,211 @@
+//! The Yew components: a thin layer over [`crate::state`].
+
+mod controls;
+mod results;
+mod run;
+mod timeline;
+
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use yew::prelude::*;
+
+use crate::state::{Action, AppState, PoolStatus, RunStatus};
+use crate::url::to_query;
+use controls::Controls;
+use results::Results;
+use timeline::Timeline;
+
+/// Finished runs with their speedups; equal when they are the same runs.
+#[derive(Clone, Debug)]
+struct Runs(Vec<(Rc<lanes_trace::Trace>, Option<f64>)>);
+
+impl PartialEq for Runs {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&other.0)
+                .all(|(a, b)| Rc::ptr_eq(&a.0, &b.0) && a.1 == b.1)
+    }
+}
+
+/// The Yew reducer: a thin adapter over [`AppState::apply`].
+#[derive(Clone, Debug, PartialEq)]
+struct Store(AppState);
+
+impl Reducible for Store {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = Rc::unwrap_or_clone(self);
+        next.0.apply(action);
+        Rc::new(next)
+    }
+}
+
+/// Mounts the page. Runs only on the main thread's instance, not in workers.
+#[wasm_bindgen(start)]
+pub fn start() -> Result<(), JsValue> {
+    lanes_web::install_automation()?;
+    let root = page_root()?;
+    yew::Renderer::<App>::with_root(root).render();
+    Ok(())
+}
+
+fn page_root() -> Result<web_sys::Element, JsValue> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+        .ok_or_else(|| JsValue::from_str("the page has no #app element"))
+}
+
+fn initial_query() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+#[function_component]
+fn App() -> Html {
+    let store = use_reducer(|| Store(AppState::from_query(&initial_query())));
+    let state = &store.0;
+
+    // Start the worker threads once; honour run=1 when they are up.
+    {
+        let dispatcher = store.dispatcher();
+        let autorun = state.form.run;
+        use_effect_with((), move |()| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match lanes_web::start_pool().await {
+                    Ok(threads) => {
+                        dispatcher.dispatch(Action::PoolReady(threads));
+                        if autorun {
+                            dispatcher.dispatch(Action::Start);
+                        }
+                    }
+                    Err(e) => dispatcher.dispatch(Action::PoolUnavailable(e.to_string())),
+                }
+            });
+        });
+    }
+
+    let on_cancel = run::use_runner(&store);
+
+    // The URL always reproduces what the controls show.
+    use_effect_with(state.form.clone(), |form| {
+        let url = format!("?{}", to_query(form));
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            // Failing to rewrite the address bar loses nothing: ignore it.
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+        }
+    });
+
+    use_effect_with(state.status.as_data(), |data| {
+        lanes_web::publish_run_state(data);
+    });
+
+    let on_action = {
+        let dispatcher = store.dispatcher();
+        Callback::from(move |a: Action| dispatcher.dispatch(a))
+    };
+
+    html! {
+        <main class="lanes">
+            <header class="masthead">
+                <h1>{ "Lanes" }</h1>
+                <p class="tagline">{ "Concurrency and parallelism, measured live in your browser." }</p>
+            </header>
+            <PoolBanner pool={state.pool.clone()} />
+            <Notices notices={state.notices.clone()} on_action={on_action.clone()} />
+            <Controls
+                form={state.form.clone()}
+                running={state.running()}
+                can_run={matches!(state.pool, PoolStatus::Ready(_))}
+                {on_action}
+                {on_cancel}
+            />
+            <section id="run" class="run" data-run-state={state.status.as_data()} aria-busy={state.running().to_string()}>
+                <p class="status" role="status" aria-live="polite">{ status_text(state) }</p>
+                <Timeline runs={Runs(state.views())} />
+                <Results runs={Runs(state.views())} />
+            </section>
+        </main>
+    }
+}
+
+fn status_text(state: &AppState) -> String {
+    match &state.status {
+        RunStatus::Idle => match state.pool {
+            PoolStatus::Starting => "Starting the worker threads…".to_owned(),
+            _ => "Pick the models, k and the size, then press Run.".to_owned(),
+        },
+        RunStatus::Running {
+            index,
+            total,
+            model,
+        } => {
+            format!(
+                "Running {} ({} of {total})…",
+                model.title().to_lowercase(),
+                index + 1
+            )
+        }
+        RunStatus::Done => {
+            let n = state.batch.len();
+            format!("Done: {n} run{}.", if n == 1 { "" } else { "s" })
+        }
+        RunStatus::Failed(why) => format!("The run failed: {why}."),
+        RunStatus::Cancelled => "Cancelled. Finished runs are kept below.".to_owned(),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PoolBannerProps {
+    pool: PoolStatus,
+}
+
+#[function_component]
+fn PoolBanner(props: &PoolBannerProps) -> Html {
+    match &props.pool {
+        PoolStatus::Starting => html! {
+            <p class="banner" id="pool" data-pool="starting">{ "Starting worker threads…" }</p>
+        },
+        PoolStatus::Ready(threads) => {
+            let env = lanes_web::environment();
+            html! {
+                <p class="banner ok" id="pool" data-pool="ready">
+                    { format!("Cross-origin isolated: {threads} worker threads share one memory on {} cores.", env.cores) }
+                </p>
+            }
+        }
+        PoolStatus::Unavailable(why) => html! {
+            <p class="banner warn" id="pool" data-pool="unavailable" role="alert">
+                { format!("Live threads are unavailable: {why}.") }
+            </p>
+        },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NoticesProps {
+    notices: Vec<String>,
+    on_action: Callback<Action>,
+}
+
+#[function_component]
+fn Notices(props: &NoticesProps) -> Html {
+    if props.notices.is_empty() {
+        return html! {};
+    }
+    let dismiss = props
+        .on_action
+        .reform(|_: MouseEvent| Action::DismissNotices);
+    html! {
+        <section class="notices" id="notices" role="alert">
+            <ul>{ for props.notices.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+            <button type="button" onclick={dismiss}>{ "Dismiss" }</button>
+        </section>
+    }
+}

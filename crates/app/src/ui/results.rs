@@ -1,0 +1,58 @@
+//! The results table: the figures behind the picture, and its text alternative.
+
+use yew::prelude::*;
+
+use super::Runs;
+use crate::format;
+
+#[derive(Properties, PartialEq)]
+pub(super) struct ResultsProps {
+    pub runs: Runs,
+}
+
+#[function_component]
+pub(super) fn Results(props: &ResultsProps) -> Html {
+    if props.runs.0.is_empty() {
+        return html! {};
+    }
+    // Every schedule must find the same answer: the sequential twin's.
+    let first = props
+        .runs
+        .0
+        .first()
+        .map(|(t, _)| (t.meta.result, t.meta.scenario.size));
+    let rows = props.runs.0.iter().map(|(t, speedup)| {
+        let c = t.concurrency();
+        let agrees = first.is_none_or(|(r, size)| size != t.meta.scenario.size || r == t.meta.result);
+        html! {
+            <tr data-model={t.meta.scenario.model.as_str()}>
+                <th scope="row">{ t.meta.scenario.model.title() }</th>
+                <td>{ t.meta.scenario.k }</td>
+                <td>{ t.lanes.len() }</td>
+                <td>{ format::duration_ms(t.makespan_ms()) }</td>
+                <td>{ speedup.map_or_else(|| "–".to_owned(), format::ratio) }</td>
+                <td>{ format!("{:.2}", c.mean) }</td>
+                <td>{ format!("{} {}", format::count(t.meta.result), if agrees { "✓" } else { "✗ differs" }) }</td>
+                <td>{ t.meta.mode.as_str() }</td>
+            </tr>
+        }
+    });
+    html! {
+        <table class="results" id="results">
+            <caption>{ "Runs, on one time axis above" }</caption>
+            <thead>
+                <tr>
+                    <th scope="col">{ "Model" }</th>
+                    <th scope="col">{ "k" }</th>
+                    <th scope="col">{ "Lanes" }</th>
+                    <th scope="col">{ "Makespan" }</th>
+                    <th scope="col">{ "Speedup" }</th>
+                    <th scope="col" title="Mean number of threads running at once">{ "Mean parallelism" }</th>
+                    <th scope="col">{ "Primes found" }</th>
+                    <th scope="col">{ "Run" }</th>
+                </tr>
+            </thead>
+            <tbody>{ for rows }</tbody>
+        </table>
+    }
+}

@@ -1,0 +1,55 @@
+//! Runs the current batch: each time the state says a run is due, start it on
+//! the pool and report back through the reducer.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use lanes_runtime::Cancel;
+use yew::prelude::*;
+
+use super::Store;
+use crate::state::{Action, RunStatus};
+
+/// Starts each run of a batch when the state asks for it; returns the Cancel
+/// callback.
+#[hook]
+pub(super) fn use_runner(store: &UseReducerHandle<Store>) -> Callback<()> {
+    let current: Rc<RefCell<Option<Arc<Cancel>>>> = use_mut_ref(|| None);
+    let state = &store.0;
+    let due = match state.status {
+        RunStatus::Running { index, .. } => state.plan.get(index).copied(),
+        _ => None,
+    };
+    {
+        let dispatcher = store.dispatcher();
+        let current = Rc::clone(&current);
+        use_effect_with(state.status.clone(), move |_| {
+            if let Some(scenario) = due {
+                let cancel = Arc::new(Cancel::new());
+                *current.borrow_mut() = Some(Arc::clone(&cancel));
+                wasm_bindgen_futures::spawn_local(async move {
+                    let result = lanes_web::run_live(scenario, Arc::clone(&cancel)).await;
+                    if cancel.is_cancelled() {
+                        // Cancel already told the state; a late answer is dropped.
+                        return;
+                    }
+                    match result {
+                        Ok(trace) => {
+                            lanes_web::publish_trace(lanes_trace::to_chrome_json(&trace));
+                            dispatcher.dispatch(Action::Finished(trace));
+                        }
+                        Err(e) => dispatcher.dispatch(Action::Failed(e.to_string())),
+                    }
+                });
+            }
+        });
+    }
+    let dispatcher = store.dispatcher();
+    Callback::from(move |()| {
+        if let Some(cancel) = current.borrow_mut().take() {
+            cancel.cancel();
+        }
+        dispatcher.dispatch(Action::Cancelled);
+    })
+}

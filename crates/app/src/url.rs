@@ -1,0 +1,410 @@
+//! The URL as the page's whole state: parsing with clear notices for bad
+//! values, and writing back the query that reproduces a scenario.
+
+use lanes_trace::{Model, Workload};
+
+/// Smallest and largest thread counts.
+pub const K_RANGE: (u32, u32) = (1, lanes_runtime::MAX_THREADS);
+/// Smallest and largest prime bound.
+pub const SIZE_RANGE: (u64, u64) = (1_000, 100_000_000);
+/// Threads when the URL does not say.
+pub const DEFAULT_K: u32 = 4;
+/// Prime bound when the URL does not say: about a third of a second of work
+/// on one thread of a laptop.
+pub const DEFAULT_SIZE: u64 = 5_000_000;
+/// Work items a run is cut into.
+pub const TASKS: u32 = 32;
+
+/// Everything the URL can say about a scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UrlState {
+    /// Models to run, one after another, stacked on one time axis.
+    pub models: Vec<Model>,
+    /// The workload.
+    pub workload: Workload,
+    /// Threads for the threaded models.
+    pub k: u32,
+    /// The workload's size.
+    pub size: u64,
+    /// Start a run as soon as the page is ready.
+    pub run: bool,
+}
+
+impl Default for UrlState {
+    fn default() -> Self {
+        Self {
+            models: vec![Model::Sequential, Model::Free],
+            workload: Workload::Primes,
+            k: DEFAULT_K,
+            size: DEFAULT_SIZE,
+            run: false,
+        }
+    }
+}
+
+/// A value the page could not use as given, and what it used instead.
+pub type Notice = String;
+
+/// Reads a query string (with or without the leading `?`). Bad values never
+/// fail: each gives a notice and a clamped or default value.
+pub fn parse_query(query: &str) -> (UrlState, Vec<Notice>) {
+    let mut state = UrlState::default();
+    let mut notices = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for pair in query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = decode(key);
+        let value = decode(value);
+        if seen.contains(&key) {
+            notices.push(format!(
+                "{} is given more than once: the last value counts.",
+                shown(&key)
+            ));
+        } else {
+            seen.push(key.clone());
+        }
+        let notice = match key.as_str() {
+            "model" => parse_models(&value).apply(&mut state.models),
+            "workload" => parse_workload(&value).apply(&mut state.workload),
+            "k" => parse_k(&value).apply(&mut state.k),
+            "size" => parse_size(&value).apply(&mut state.size),
+            "run" => parse_flag("run", &value).apply(&mut state.run),
+            _ => Some(format!(
+                "Unknown URL parameter {} was ignored.",
+                shown(&key)
+            )),
+        };
+        notices.extend(notice);
+    }
+    (state, notices)
+}
+
+/// The query that reproduces `state` (without the leading `?`).
+pub fn to_query(state: &UrlState) -> String {
+    let models: Vec<&str> = state.models.iter().map(|m| m.as_str()).collect();
+    let mut q = format!(
+        "model={}&workload={}&k={}&size={}",
+        models.join(","),
+        state.workload.as_str(),
+        state.k,
+        state.size
+    );
+    if state.run {
+        q.push_str("&run=1");
+    }
+    q
+}
+
+/// A parsed value: what to use (nothing keeps the current value) and, when
+/// the input was not usable as given, a notice saying what was done instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parsed<T> {
+    /// The value to use, if any.
+    pub value: Option<T>,
+    /// Why the input was not taken as given.
+    pub notice: Option<Notice>,
+}
+
+impl<T> Parsed<T> {
+    fn ok(value: T) -> Self {
+        Self {
+            value: Some(value),
+            notice: None,
+        }
+    }
+
+    fn fixed(value: T, notice: Notice) -> Self {
+        Self {
+            value: Some(value),
+            notice: Some(notice),
+        }
+    }
+
+    fn rejected(notice: Notice) -> Self {
+        Self {
+            value: None,
+            notice: Some(notice),
+        }
+    }
+
+    /// Stores the value, if any, in `slot` and returns the notice.
+    pub fn apply(self, slot: &mut T) -> Option<Notice> {
+        if let Some(v) = self.value {
+            *slot = v;
+        }
+        self.notice
+    }
+}
+
+/// Parses a comma-separated model list; unknown names are dropped with a
+/// notice, and an empty result keeps the default.
+pub fn parse_models(value: &str) -> Parsed<Vec<Model>> {
+    let mut models = Vec::new();
+    let mut unknown = Vec::new();
+    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        match name.parse::<Model>() {
+            Ok(m) if !models.contains(&m) => models.push(m),
+            Ok(_) => {}
+            Err(_) => unknown.push(shown(name)),
+        }
+    }
+    let known = known_models();
+    match (models.is_empty(), unknown.is_empty()) {
+        (false, true) => Parsed::ok(models),
+        (false, false) => {
+            let notice = format!(
+                "Unknown model {} was left out (models: {known}).",
+                unknown.join(", ")
+            );
+            Parsed::fixed(models, notice)
+        }
+        (true, _) => Parsed::rejected(format!(
+            "model={} names no known model: using the default (models: {known}).",
+            shown(value)
+        )),
+    }
+}
+
+fn known_models() -> String {
+    Model::ALL.map(Model::as_str).join(", ")
+}
+
+/// Parses a workload name.
+pub fn parse_workload(value: &str) -> Parsed<Workload> {
+    match value.trim().parse::<Workload>() {
+        Ok(w) => Parsed::ok(w),
+        Err(_) => Parsed::rejected(format!(
+            "Unknown workload {}: using the default (workloads: {}).",
+            shown(value),
+            Workload::ALL.map(Workload::as_str).join(", ")
+        )),
+    }
+}
+
+/// Parses k, clamping it to 1–16.
+pub fn parse_k(value: &str) -> Parsed<u32> {
+    parse_ranged("k", value, K_RANGE)
+}
+
+/// Parses the workload size, clamping it to its range.
+pub fn parse_size(value: &str) -> Parsed<u64> {
+    parse_ranged("size", value, SIZE_RANGE)
+}
+
+/// Parses a whole number and clamps it into `lo..=hi`, saying so.
+fn parse_ranged<T>(name: &str, value: &str, (lo, hi): (T, T)) -> Parsed<T>
+where
+    T: Copy + std::fmt::Display + Into<i128> + TryFrom<i128>,
+{
+    let range = format!("{name} goes from {lo} to {hi}");
+    match parse_integer(value) {
+        Some(n) if n < lo.into() => Parsed::fixed(
+            lo,
+            format!(
+                "{name}={} is too small: using {lo} ({range}).",
+                shown(value)
+            ),
+        ),
+        Some(n) if n > hi.into() => Parsed::fixed(
+            hi,
+            format!(
+                "{name}={} is too large: using {hi} ({range}).",
+                shown(value)
+            ),
+        ),
+        Some(n) => match T::try_from(n) {
+            Ok(v) => Parsed::ok(v),
+            Err(_) => Parsed::rejected(format!(
+                "{name}={} is out of range ({range}).",
+                shown(value)
+            )),
+        },
+        None => Parsed::rejected(format!(
+            "{name}={} is not a whole number: kept the default ({range}).",
+            shown(value)
+        )),
+    }
+}
+
+fn parse_flag(name: &str, value: &str) -> Parsed<bool> {
+    match value.trim() {
+        "1" | "true" | "yes" | "" => Parsed::ok(true),
+        "0" | "false" | "no" => Parsed::ok(false),
+        other => Parsed::rejected(format!("{name}={} is not 1 or 0: ignored.", shown(other))),
+    }
+}
+
+/// A whole number, with `_` separators and an exponent form such as `5e6`
+/// allowed; anything too long to be a size is treated as huge, not invalid.
+fn parse_integer(value: &str) -> Option<i128> {
+    let v: String = value.trim().chars().filter(|c| *c != '_').collect();
+    if let Ok(n) = v.parse::<i128>() {
+        return Some(n);
+    }
+    let digits = v.strip_prefix('-').unwrap_or(&v);
+    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+        // All digits but too long for i128: huge, with its sign.
+        return Some(if v.starts_with('-') {
+            i128::MIN
+        } else {
+            i128::MAX
+        });
+    }
+    let (mantissa, exponent) = v.split_once(['e', 'E'])?;
+    let mantissa: i128 = mantissa.parse().ok()?;
+    let exponent: u32 = exponent.parse().ok()?;
+    Some(
+        10_i128
+            .checked_pow(exponent)
+            .and_then(|p| mantissa.checked_mul(p))
+            .unwrap_or(if mantissa < 0 { i128::MIN } else { i128::MAX }),
+    )
+}
+
+/// A user-supplied value quoted for a notice, shortened if long.
+fn shown(value: &str) -> String {
+    const MAX: usize = 40;
+    let mut s: String = value.chars().take(MAX).collect();
+    if value.chars().count() > MAX {
+        s.push('…');
+    }
+    format!("“{s}”")
+}
+
+/// Percent-decodes a query component (`+` is a space); invalid escapes are
+/// kept as written and invalid UTF-8 is replaced, never fatal.
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (escaped, bytes[i]) {
+            (Some(b), _) => {
+                out.push(b);
+                i += 3;
+            }
+            (None, b'+') => {
+                out.push(b' ');
+                i += 1;
+            }
+            (None, b) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn reads_a_full_scenario() {
+        let (s, notices) =
+            parse_query("?model=sequential,free&workload=primes&k=8&size=2000000&run=1");
+        assert_eq!(notices, Vec::<String>::new());
+        assert_eq!(
+            s,
+            UrlState {
+                models: vec![Model::Sequential, Model::Free],
+                workload: Workload::Primes,
+                k: 8,
+                size: 2_000_000,
+                run: true,
+            }
+        );
+        assert_eq!(parse_query(&to_query(&s)), (s, vec![]));
+    }
+
+    #[test]
+    fn empty_query_gives_defaults() {
+        assert_eq!(parse_query(""), (UrlState::default(), vec![]));
+        assert_eq!(parse_query("?"), (UrlState::default(), vec![]));
+    }
+
+    #[test]
+    fn out_of_range_values_are_clamped_with_a_notice() {
+        let (s, n) = parse_query("k=0");
+        assert_eq!(s.k, 1);
+        assert_eq!(n, ["k=“0” is too small: using 1 (k goes from 1 to 16)."]);
+        let (s, n) = parse_query("k=999");
+        assert_eq!(s.k, 16);
+        assert_eq!(n.len(), 1);
+        let (s, n) = parse_query("size=-5");
+        assert_eq!(s.size, SIZE_RANGE.0);
+        assert!(n[0].contains("too small"), "{n:?}");
+        let (s, n) = parse_query("size=99999999999999999999999999999999999999999999");
+        assert_eq!(s.size, SIZE_RANGE.1);
+        assert!(n[0].contains("too large"), "{n:?}");
+        let (s, _) = parse_query("size=2e6");
+        assert_eq!(s.size, 2_000_000);
+    }
+
+    #[test]
+    fn unusable_values_keep_the_default_with_a_notice() {
+        let (s, n) = parse_query("model=nonsense&k=lots&workload=sorting&run=maybe&colour=red");
+        assert_eq!(s, UrlState::default());
+        assert_eq!(n.len(), 5, "{n:?}");
+        assert!(n[0].contains("“nonsense”"), "{n:?}");
+        assert!(n[1].contains("not a whole number"), "{n:?}");
+        assert!(n[2].contains("“sorting”"), "{n:?}");
+        assert!(n[4].contains("“colour”"), "{n:?}");
+    }
+
+    #[test]
+    fn partly_known_model_lists_keep_the_known_part() {
+        let (s, n) = parse_query("model=free,gil,free");
+        assert_eq!(s.models, [Model::Free]);
+        assert_eq!(
+            n,
+            ["Unknown model “gil” was left out (models: sequential, free)."]
+        );
+    }
+
+    #[test]
+    fn repeated_parameters_say_so_and_the_last_wins() {
+        let (s, n) = parse_query("k=2&k=3");
+        assert_eq!(s.k, 3);
+        assert_eq!(n, ["“k” is given more than once: the last value counts."]);
+    }
+
+    #[test]
+    fn decodes_percent_escapes_and_quotes_long_values_briefly() {
+        assert_eq!(decode("a%2Cb+c%zz%4"), "a,b c%zz%4");
+        assert_eq!(decode("%E2%9C%93"), "✓");
+        let (_, n) = parse_query(&format!("model={}", "x".repeat(500)));
+        assert!(n[0].chars().count() < 150, "{n:?}");
+        let (s, n) = parse_query("model=sequential%2Cfree");
+        assert_eq!((s.models.len(), n.len()), (2, 0));
+    }
+
+    proptest! {
+        #[test]
+        fn any_query_parses_into_valid_state(q in ".{0,200}") {
+            let (s, _) = parse_query(&q);
+            prop_assert!((K_RANGE.0..=K_RANGE.1).contains(&s.k));
+            prop_assert!((SIZE_RANGE.0..=SIZE_RANGE.1).contains(&s.size));
+            prop_assert!(!s.models.is_empty());
+        }
+
+        #[test]
+        fn written_queries_read_back(k in 1_u32..=16, size in 1_000_u64..=100_000_000, run: bool, seq: bool) {
+            let models = if seq { vec![Model::Sequential, Model::Free] } else { vec![Model::Free] };
+            let s = UrlState { models, workload: Workload::Primes, k, size, run };
+            prop_assert_eq!(parse_query(&to_query(&s)), (s, vec![]));
+        }
+    }
+}

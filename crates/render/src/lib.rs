@@ -1,0 +1,72 @@
+#![doc = include_str!("../README.md")]
+
+mod axis;
+mod draw;
+mod layout;
+mod lod;
+mod palette;
+
+pub use draw::draw_timeline;
+pub use palette::state_colour;
+
+/// One run to draw: its trace, and how it compares with the sequential run.
+#[derive(Clone, Copy, Debug)]
+pub struct RunView<'a> {
+    /// What the run did.
+    pub trace: &'a lanes_trace::Trace,
+    /// How many times faster than the sequential run it was, when known;
+    /// computed by the caller (e.g. with `Trace::speedup_against`).
+    pub speedup: Option<f64>,
+}
+
+/// How a timeline looks, beyond what its runs say.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimelineStyle {
+    /// Multiplies every text and size (1.0 by default): for example the
+    /// device pixel ratio, when the canvas counts physical pixels. Widths
+    /// are read as `width / scale` logical pixels.
+    pub scale: f64,
+    /// Light text on a dark background.
+    pub dark: bool,
+}
+
+impl Default for TimelineStyle {
+    fn default() -> Self {
+        Self {
+            scale: 1.0,
+            dark: false,
+        }
+    }
+}
+
+impl TimelineStyle {
+    /// `scale`, or 1 when it is not a sensible positive number.
+    pub(crate) fn scale_or_default(&self) -> f64 {
+        if self.scale.is_finite() && self.scale > 0.0 {
+            self.scale.clamp(0.1, 16.0)
+        } else {
+            1.0
+        }
+    }
+}
+
+/// Why a timeline could not be drawn.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RenderError {
+    /// The drawing backend refused an operation.
+    #[error("drawing failed: {0}")]
+    Backend(String),
+}
+
+/// The pixel height to give a canvas `width` pixels wide so that every lane
+/// of `runs` stays readable: about two lines of text per lane, plus the
+/// legend, one header per run and the time axis.
+///
+/// The answer grows with the number of lanes but stays between ten lines
+/// of text and 4096 pixels; [`draw_timeline`] makes lanes thinner, and
+/// then text smaller, when it gets less.
+pub fn timeline_height(runs: &[RunView<'_>], width: u32, style: &TimelineStyle) -> u32 {
+    let h = layout::natural_height(runs, f64::from(width), style).ceil();
+    // `natural_height` is clamped to a few thousand pixels.
+    h.clamp(1.0, f64::from(u32::MAX)) as u32
+}

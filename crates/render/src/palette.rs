@@ -1,0 +1,129 @@
+//! Colours: one per span state, and the light and dark themes around them.
+
+use lanes_trace::State;
+use plotters::style::RGBColor;
+
+/// The fill colour of spans in `state`.
+///
+/// Taken from the Okabe–Ito palette, which stays distinguishable under the
+/// common forms of colour blindness; idle is a neutral grey.
+pub fn state_colour(state: State) -> RGBColor {
+    match state {
+        State::Running => RGBColor(0x00, 0x9E, 0x73), // bluish green
+        State::GilWait => RGBColor(0xD5, 0x5E, 0x00), // vermillion
+        State::IoWait => RGBColor(0x56, 0xB4, 0xE9),  // sky blue
+        State::Startup => RGBColor(0xCC, 0x79, 0xA7), // reddish purple
+        State::CopyIn => RGBColor(0xE6, 0x9F, 0x00),  // orange
+        State::CopyOut => RGBColor(0xF0, 0xE4, 0x42), // yellow
+        State::Idle => RGBColor(0x9A, 0x9A, 0x9A),    // grey
+        State::Awaiting => RGBColor(0x00, 0x72, 0xB2), // blue
+    }
+}
+
+/// The colour of the thin outline drawn around a span of `state`.
+pub(crate) fn outline_colour(state: State) -> RGBColor {
+    mix(state_colour(state), RGBColor(0, 0, 0), 0.35)
+}
+
+/// Black or white, whichever reads better on `background`.
+pub(crate) fn text_on(background: RGBColor) -> RGBColor {
+    let black = RGBColor(0x11, 0x11, 0x11);
+    let white = RGBColor(0xFF, 0xFF, 0xFF);
+    if contrast(background, black) >= contrast(background, white) {
+        black
+    } else {
+        white
+    }
+}
+
+/// The colours around the spans.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Theme {
+    pub background: RGBColor,
+    pub text: RGBColor,
+    pub muted: RGBColor,
+    /// Background of every other lane.
+    pub stripe: RGBColor,
+    pub grid: RGBColor,
+    pub axis: RGBColor,
+}
+
+impl Theme {
+    pub fn new(dark: bool) -> Self {
+        if dark {
+            Self {
+                background: RGBColor(0x16, 0x19, 0x1E),
+                text: RGBColor(0xEC, 0xEE, 0xF1),
+                muted: RGBColor(0xA4, 0xAB, 0xB5),
+                stripe: RGBColor(0x20, 0x25, 0x2C),
+                grid: RGBColor(0x3A, 0x41, 0x4B),
+                axis: RGBColor(0xB8, 0xBE, 0xC7),
+            }
+        } else {
+            Self {
+                background: RGBColor(0xFF, 0xFF, 0xFF),
+                text: RGBColor(0x1A, 0x1D, 0x21),
+                muted: RGBColor(0x55, 0x5B, 0x63),
+                stripe: RGBColor(0xF1, 0xF3, 0xF5),
+                grid: RGBColor(0xD5, 0xD9, 0xDE),
+                axis: RGBColor(0x4A, 0x50, 0x58),
+            }
+        }
+    }
+}
+
+/// `a` moved a share `t` (0 to 1) of the way towards `b`.
+fn mix(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
+    let channel = |x: u8, y: u8| {
+        let v = f64::from(x) + (f64::from(y) - f64::from(x)) * t;
+        // The value lies between two u8s, so the cast cannot truncate.
+        v.round().clamp(0.0, 255.0) as u8
+    };
+    RGBColor(channel(a.0, b.0), channel(a.1, b.1), channel(a.2, b.2))
+}
+
+/// WCAG relative luminance.
+fn luminance(c: RGBColor) -> f64 {
+    let lin = |x: u8| {
+        let s = f64::from(x) / 255.0;
+        if s <= 0.039_28 {
+            s / 12.92
+        } else {
+            ((s + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2)
+}
+
+/// WCAG contrast ratio, 1 to 21.
+fn contrast(a: RGBColor, b: RGBColor) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_state_has_its_own_colour() {
+        let mut colours: Vec<_> = State::ALL
+            .iter()
+            .map(|&s| {
+                let c = state_colour(s);
+                (c.0, c.1, c.2)
+            })
+            .collect();
+        colours.sort_unstable();
+        colours.dedup();
+        assert_eq!(colours.len(), State::ALL.len());
+    }
+
+    #[test]
+    fn labels_contrast_with_every_fill() {
+        for s in State::ALL {
+            let fill = state_colour(s);
+            assert!(contrast(fill, text_on(fill)) >= 3.0, "{s:?}");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! `window.lanes`: the page's automation surface for tests, benchmarks and
+//! slide tools. It only grows: nothing it has promised is removed or renamed.
+
+use std::cell::{Cell, RefCell};
+
+use js_sys::{Array, JSON, Object, Reflect};
+use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+
+/// The most finished runs `window.lanes.traces()` keeps, oldest dropped first.
+const KEEP: usize = 64;
+
+thread_local! {
+    static TRACES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    static RUN_STATE: Cell<&'static str> = const { Cell::new("idle") };
+}
+
+/// Adds a finished run, as Chrome Trace Event JSON, to `window.lanes.traces()`.
+pub fn publish_trace(chrome_json: String) {
+    TRACES.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.len() >= KEEP {
+            t.remove(0);
+        }
+        t.push(chrome_json);
+    });
+}
+
+/// Sets what `window.lanes.runState()` answers ("idle", "running", "done",
+/// "error" or "cancelled"), mirroring `data-run-state`.
+pub fn publish_run_state(state: &'static str) {
+    RUN_STATE.with(|s| s.set(state));
+}
+
+/// Installs `window.lanes` with `traces()`, `runState()` and `version`.
+pub fn install_automation() -> Result<(), JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let api = Object::new();
+    let traces = Closure::<dyn Fn() -> Array>::new(|| {
+        TRACES.with(|t| {
+            t.borrow()
+                .iter()
+                .filter_map(|json| JSON::parse(json).ok())
+                .collect::<Array>()
+        })
+    });
+    let run_state =
+        Closure::<dyn Fn() -> JsValue>::new(|| RUN_STATE.with(|s| JsValue::from_str(s.get())));
+    // window.lanes lives as long as the page, so its closures must too:
+    // into_js_value hands them to JS for good.
+    Reflect::set(&api, &"traces".into(), &traces.into_js_value())?;
+    Reflect::set(&api, &"runState".into(), &run_state.into_js_value())?;
+    Reflect::set(&api, &"version".into(), &env!("CARGO_PKG_VERSION").into())?;
+    Reflect::set(&window, &"lanes".into(), &api)?;
+    Ok(())
+}

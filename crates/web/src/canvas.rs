@@ -1,0 +1,42 @@
+//! Drawing traces onto the page's canvas.
+
+use lanes_render::{RunView, TimelineStyle, timeline_height};
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+use crate::WebError;
+
+/// Draws `runs` as one timeline on `canvas`, sized to its CSS width and
+/// sharp at the screen's pixel ratio; sets the canvas's CSS height.
+pub fn draw_timeline(
+    canvas: &HtmlCanvasElement,
+    runs: &[RunView<'_>],
+    style: &TimelineStyle,
+) -> Result<(), WebError> {
+    let ratio = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 4.0);
+    let css_width = u32::try_from(canvas.client_width()).unwrap_or(0).max(320);
+    let css_height = timeline_height(runs, css_width, style);
+    canvas
+        .style()
+        .set_property("height", &format!("{css_height}px"))
+        .map_err(|_| WebError::Canvas("cannot size the canvas".to_owned()))?;
+    canvas.set_width(scaled(css_width, ratio));
+    canvas.set_height(scaled(css_height, ratio));
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| WebError::Canvas("the canvas has no 2D context".to_owned()))?;
+    let area = backend.into_drawing_area();
+    let device = TimelineStyle {
+        scale: style.scale * ratio,
+        ..*style
+    };
+    lanes_render::draw_timeline(&area, runs, &device)
+        .map_err(|e| WebError::Canvas(e.to_string()))?;
+    area.present().map_err(|e| WebError::Canvas(e.to_string()))
+}
+
+fn scaled(css: u32, ratio: f64) -> u32 {
+    (f64::from(css) * ratio).round() as u32
+}

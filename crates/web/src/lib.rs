@@ -1,0 +1,33 @@
+#![doc = include_str!("../README.md")]
+
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+compile_error!(
+    "Lanes needs shared memory: build wasm32 with `-C target-feature=+atomics,+bulk-memory` \
+     and the linker flags in .cargo/config.toml (use `make build`)."
+);
+
+#[cfg(target_arch = "wasm32")]
+mod automation;
+#[cfg(target_arch = "wasm32")]
+mod canvas;
+#[cfg(target_arch = "wasm32")]
+mod clock;
+#[cfg(target_arch = "wasm32")]
+mod error;
+#[cfg(target_arch = "wasm32")]
+mod live;
+#[cfg(target_arch = "wasm32")]
+mod page;
+#[cfg(target_arch = "wasm32")]
+mod pool;
+
+#[cfg(target_arch = "wasm32")]
+pub use {
+    automation::{install_automation, publish_run_state, publish_trace},
+    canvas::draw_timeline,
+    clock::PageClock,
+    error::WebError,
+    live::run_live,
+    page::{cross_origin_isolated, environment},
+    pool::{POOL_THREADS, pool_threads, start_pool},
+};

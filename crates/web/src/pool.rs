@@ -1,0 +1,58 @@
+//! The pool of worker threads: wasm-bindgen-rayon's web workers over the
+//! page's shared memory.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::{WebError, cross_origin_isolated};
+
+/// Threads in the pool: enough that a run of k threads, for every k from 1 to
+/// 16, gets k threads of its own whatever the core count; the cores are shared
+/// among them, as they are among Python threads.
+pub const POOL_THREADS: usize = lanes_runtime::MAX_THREADS as usize;
+
+const NOT_STARTED: u8 = 0;
+const STARTING: u8 = 1;
+const READY: u8 = 2;
+const FAILED: u8 = 3;
+
+static STATE: AtomicU8 = AtomicU8::new(NOT_STARTED);
+
+/// Starts the pool once; later calls return at once. Resolves to the number
+/// of threads, or says why they could not start (no cross-origin isolation,
+/// or a worker that failed to load).
+pub async fn start_pool() -> Result<usize, WebError> {
+    if !cross_origin_isolated() {
+        // Without shared memory initThreadPool throws DataCloneError and any
+        // later rayon::spawn would hang: never try.
+        return Err(WebError::NotIsolated);
+    }
+    match STATE.compare_exchange(NOT_STARTED, STARTING, Ordering::AcqRel, Ordering::Acquire) {
+        Ok(_) => {}
+        Err(READY) => return Ok(POOL_THREADS),
+        Err(_) => return Err(WebError::PoolNotReady),
+    }
+    let started = JsFuture::from(wasm_bindgen_rayon::init_thread_pool(POOL_THREADS)).await;
+    match started {
+        Ok(_) => {
+            STATE.store(READY, Ordering::Release);
+            Ok(POOL_THREADS)
+        }
+        Err(e) => {
+            STATE.store(FAILED, Ordering::Release);
+            Err(WebError::PoolFailed(
+                e.dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .or_else(|| e.as_string())
+                    .unwrap_or_else(|| "unknown error".to_owned()),
+            ))
+        }
+    }
+}
+
+/// The pool's thread count once it is ready.
+pub fn pool_threads() -> Option<usize> {
+    (STATE.load(Ordering::Acquire) == READY).then_some(POOL_THREADS)
+}

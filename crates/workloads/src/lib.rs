@@ -1,0 +1,18 @@
+#![doc = include_str!("../README.md")]
+
+mod primes;
+
+pub use primes::{PrimeCount, count_primes_in, is_prime};
+
+/// Work that can be cut into numbered items and run in any order on any
+/// thread; the results of all items combine by addition.
+pub trait Job: Sync {
+    /// How many work items there are.
+    fn tasks(&self) -> u32;
+
+    /// Runs one item and returns its partial result.
+    fn run_task(&self, task: u32) -> u64;
+
+    /// The same answer, computed in one plain sequential pass.
+    fn sequential_twin(&self) -> u64;
+}
