@@ -28,6 +28,7 @@ build: setup
 	cargo build -p lanes-app --release --target $(WASM_TARGET) $(BUILD_STD)
 	rm -rf $(DIST).tmp && mkdir -p $(DIST).tmp/pkg
 	wasm-bindgen --target web --no-typescript --out-name lanes --out-dir $(DIST).tmp/pkg $(WASM_OUT)
+	tools/patch-worker-helpers.sh $(DIST).tmp/pkg
 	node_modules/.bin/wasm-opt -O3 --enable-threads --enable-bulk-memory --enable-mutable-globals \
 	  --enable-sign-ext --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
 	  $(DIST).tmp/pkg/lanes_bg.wasm -o $(DIST).tmp/pkg/lanes_bg.wasm
@@ -92,12 +93,13 @@ unit:
 
 deps:
 	python3 tools/check-pure-deps.py
+	tools/check-no-atomics.sh
 
 wasm-test:
-	cd crates/web && cargo test --target $(WASM_TARGET) $(BUILD_STD)
+	cd crates/web && cargo test --target $(WASM_TARGET) $(BUILD_STD) --tests
 
 e2e: $(NPM_STAMP)
-	node --test --test-concurrency=1 tests/
+	node --test --test-concurrency=1 tests/*.test.mjs
 
 clean:
 	rm -rf $(DIST) $(DIST).tmp target/bench*.json tests/artifacts

@@ -40,11 +40,12 @@ pub fn draw_timeline<DB: DrawingBackend>(
     area.fill(&theme.background).map_err(backend)?;
     if runs.is_empty() {
         let size = EMPTY_SIZE * layout::base_font(f64::from(w), style);
-        return pen.text(
+        pen.text(
             "No runs yet",
             (f64::from(w) / 2.0, f64::from(h) / 2.0),
             Font::new(size, theme.muted).centred(),
-        );
+        )?;
+        return area.present().map_err(backend);
     }
     let layout = Layout::new(runs, f64::from(w), Some(f64::from(h)), style);
     pen.legend(&layout)?;

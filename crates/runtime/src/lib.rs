@@ -1,5 +1,13 @@
 #![doc = include_str!("../README.md")]
 
+// On the web, threads exist only with shared memory: a wasm32 build without
+// atomics would compile and then hang or trap at the first run.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+compile_error!(
+    "lanes-runtime needs shared memory on wasm32: build with `-C target-feature=+atomics,+bulk-memory` \
+     and the linker flags in .cargo/config.toml (`make build` does)."
+);
+
 mod clock;
 mod run;
 

@@ -6,7 +6,36 @@ use std::ops::Range;
 use crate::Job;
 
 /// Whether `n` is prime, by trial division over 6k ± 1.
+///
+/// Numbers below 2³² (every size the page allows) use 32-bit division: x86
+/// compilers quietly do that for 64-bit division of small operands, wasm
+/// engines do not, and the lesson should compare schedules, not dividers.
 pub fn is_prime(n: u64) -> bool {
+    match u32::try_from(n) {
+        Ok(small) => is_prime_u32(small),
+        Err(_) => is_prime_u64(n),
+    }
+}
+
+fn is_prime_u32(n: u32) -> bool {
+    if n < 4 {
+        return n >= 2;
+    }
+    if n.is_multiple_of(2) || n.is_multiple_of(3) {
+        return false;
+    }
+    let mut d = 5_u32;
+    // d ≤ √n < 2¹⁶, so d * d never overflows u64.
+    while u64::from(d) * u64::from(d) <= u64::from(n) {
+        if n.is_multiple_of(d) || n.is_multiple_of(d + 2) {
+            return false;
+        }
+        d += 6;
+    }
+    true
+}
+
+fn is_prime_u64(n: u64) -> bool {
     if n < 4 {
         return n >= 2;
     }
@@ -87,7 +116,10 @@ mod tests {
         assert_eq!(small, [2, 3, 5, 7, 11, 13, 17, 19, 23, 29]);
         assert!(is_prime(1_000_003));
         assert!(!is_prime(1_000_001));
-        assert!(is_prime(u64::from(u32::MAX) - 4)); // 4294967291
+        assert!(is_prime(u64::from(u32::MAX) - 4)); // 4294967291, the largest u32 prime
+        assert!(is_prime(4_294_967_311)); // the smallest prime above u32::MAX
+        assert!(!is_prime(u64::from(u32::MAX) + 1));
+        assert!(!is_prime(4_294_967_311 * 3));
     }
 
     #[test]
@@ -118,6 +150,11 @@ mod tests {
             }
             prop_assert_eq!(next, below);
             prop_assert!(job.task_range(tasks).is_empty());
+        }
+
+        #[test]
+        fn both_widths_agree(n in 0_u64..5_000_000) {
+            prop_assert_eq!(is_prime_u32(u32::try_from(n).unwrap()), is_prime_u64(n));
         }
 
         #[test]

@@ -1,0 +1,135 @@
+#![doc = include_str!("../README.md")]
+#![expect(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a benchmark prints its figures"
+)]
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use lanes_runtime::{Cancel, Environment, MAX_THREADS, MonotonicClock, run};
+use lanes_trace::{Model, Scenario, Workload};
+
+/// The prime bound the figures use, the page's default.
+const SIZE: u64 = 5_000_000;
+/// Work items, as in the page.
+const TASKS: u32 = 32;
+/// Timed repetitions after the warm-up; the median counts.
+const REPS: usize = 5;
+
+struct Args {
+    json: Option<String>,
+    size: u64,
+    reps: usize,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        json: None,
+        size: SIZE,
+        reps: REPS,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--json" => args.json = Some(value()?),
+            "--size" => args.size = value()?.parse().map_err(|e| format!("--size: {e}"))?,
+            "--reps" => args.reps = value()?.parse().map_err(|e| format!("--reps: {e}"))?,
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(args)
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs.get(xs.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("lanes-bench: {e}\nusage: lanes-bench [--json FILE] [--size N] [--reps R]");
+            return ExitCode::FAILURE;
+        }
+    };
+    let cores = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_THREADS as usize);
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(MAX_THREADS as usize)
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("lanes-bench: cannot start threads: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let env = Environment {
+        cores: u32::try_from(cores).unwrap_or(1),
+        cross_origin_isolated: true,
+        name: "native".to_owned(),
+    };
+    let clock = MonotonicClock::new();
+    let time = |model: Model, k: u32| -> Result<f64, String> {
+        let scenario = Scenario {
+            model,
+            workload: Workload::Primes,
+            k,
+            size: args.size,
+            tasks: TASKS,
+        };
+        let mut times = Vec::with_capacity(args.reps);
+        // One warm-up run, then the timed ones.
+        for rep in 0..=args.reps {
+            let trace = pool
+                .install(|| run(&scenario, &clock, &env, &Cancel::new()))
+                .map_err(|e| e.to_string())?;
+            if rep > 0 {
+                times.push(trace.makespan_ms());
+            }
+        }
+        Ok(median(times))
+    };
+
+    let mut figures = BTreeMap::new();
+    let outcome = (|| -> Result<(), String> {
+        figures.insert("native_single_ms".to_owned(), time(Model::Sequential, 1)?);
+        let mut base = f64::NAN;
+        for k in 1..=u32::try_from(cores).unwrap_or(1) {
+            let ms = time(Model::Free, k)?;
+            if k == 1 {
+                base = ms;
+            }
+            figures.insert(format!("native_free_k{k}_ms"), ms);
+            figures.insert(format!("native_speedup_k{k}"), base / ms);
+        }
+        Ok(())
+    })();
+    if let Err(e) = outcome {
+        eprintln!("lanes-bench: {e}");
+        return ExitCode::FAILURE;
+    }
+    figures.insert("native_cores".to_owned(), cores as f64);
+    figures.insert("size".to_owned(), args.size as f64);
+
+    println!(
+        "native, primes below {} (median of {}):",
+        args.size, args.reps
+    );
+    for (name, value) in &figures {
+        println!("  {name:<24} {value:>10.3}");
+    }
+    if let Some(path) = args.json {
+        let json = serde_json::to_string_pretty(&figures).unwrap_or_default();
+        if let Err(e) = std::fs::write(&path, json) {
+            eprintln!("lanes-bench: cannot write {path}: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,90 @@
+// `make bench`, browser half: the same figures as the native benchmark,
+// measured in headless Chromium through the page's automation surface, then
+// the table of wasm against native. Figures only: it never fails the build on
+// a slow result. Writes target/bench.json, a flat object of name -> number.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, launch, open, serve, traces, waitForRun } from './support/harness.mjs';
+
+const REPS = 5;
+const nativeFile = path.join(ROOT, 'target', 'bench-native.json');
+const native = existsSync(nativeFile) ? JSON.parse(readFileSync(nativeFile, 'utf8')) : {};
+const size = native.size ?? 5_000_000;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs one model with k threads from the page's controls; returns makespan ms. */
+async function runOnce(page, model, k) {
+  for (const m of ['sequential', 'free']) {
+    if (m === model) await page.check(`#model-${m}`);
+  }
+  for (const m of ['sequential', 'free']) {
+    if (m !== model) await page.uncheck(`#model-${m}`);
+  }
+  await page.fill('#k', String(k));
+  await page.dispatchEvent('#k', 'change');
+  const before = (await traces(page)).length;
+  await page.click('#run-button');
+  await page.waitForFunction((n) => window.lanes.traces().length > n, before, { timeout: 120_000 });
+  await waitForRun(page);
+  const trace = (await traces(page)).at(-1);
+  if (trace.metadata.model !== model || trace.metadata.k !== (model === 'sequential' ? 1 : k)) {
+    throw new Error(`ran ${trace.metadata.model} k=${trace.metadata.k}, wanted ${model} k=${k}`);
+  }
+  return trace.metadata.makespan_ms;
+}
+
+async function timed(page, model, k) {
+  await runOnce(page, model, k); // warm-up: V8 tiers up on the first runs
+  const times = [];
+  for (let i = 0; i < REPS; i++) times.push(await runOnce(page, model, k));
+  return median(times);
+}
+
+const server = await serve();
+const browser = await launch();
+const figures = { ...native };
+try {
+  const { page, errors } = await open(browser.context, `${server.url}?model=sequential&size=${size}`);
+  await page.waitForSelector('#pool[data-pool="ready"]');
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  figures.wasm_cores = cores;
+  await runOnce(page, 'sequential', 1); // extra warm-up
+  figures.wasm_single_ms = await timed(page, 'sequential', 1);
+  let base;
+  for (let k = 1; k <= Math.min(cores, 16); k++) {
+    const ms = await timed(page, 'free', k);
+    base ??= ms;
+    figures[`wasm_free_k${k}_ms`] = ms;
+    figures[`wasm_speedup_k${k}`] = base / ms;
+  }
+  if (errors.length) console.warn('console errors during the benchmark:', errors);
+} finally {
+  await browser.close();
+  server.close();
+}
+
+if (figures.native_single_ms) {
+  figures.wasm_over_native_single = figures.wasm_single_ms / figures.native_single_ms;
+}
+const k = Math.min(figures.wasm_cores, figures.native_cores ?? figures.wasm_cores);
+if (figures[`native_speedup_k${k}`]) {
+  figures.wasm_speedup_over_native_speedup = figures[`wasm_speedup_k${k}`] / figures[`native_speedup_k${k}`];
+}
+
+const fmt = (x) => (x === undefined ? '–' : Number.isInteger(x) ? String(x) : x.toFixed(3));
+const rows = [
+  ['single thread, primes below ' + size, 'ms', figures.wasm_single_ms, figures.native_single_ms, figures.wasm_over_native_single, '≤ 1.10'],
+];
+for (let j = 1; j <= k; j++) {
+  rows.push([`free threads k=${j}`, 'speedup', figures[`wasm_speedup_k${j}`], figures[`native_speedup_k${j}`],
+    figures[`wasm_speedup_k${j}`] / figures[`native_speedup_k${j}`], j === k ? '≥ 0.95' : '']);
+}
+console.log(`\nLanes benchmark — median of ${REPS} warm runs, ${figures.wasm_cores} cores, measured in one run`);
+console.log(['what', 'unit', 'wasm', 'native', 'wasm/native', 'target'].join('\t'));
+for (const r of rows) console.log(r.map((c) => (typeof c === 'number' ? fmt(c) : c)).join('\t'));
+
+const out = path.join(ROOT, 'target', 'bench.json');
+const previous = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : {};
+writeFileSync(out, JSON.stringify({ ...previous, ...figures }, null, 2) + '\n');
+console.log(`\nwrote ${path.relative(ROOT, out)}`);

@@ -1,0 +1,132 @@
+// Shared harness for the browser tests and benchmarks: serves dist/ with or
+// without COOP/COEP, drives Debian's Chromium through playwright-core, and
+// collects every console error and uncaught exception a page produces.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Serves dist/ on a free port; `isolated: false` omits COOP/COEP. */
+export async function serve({ isolated = true } = {}) {
+  const args = [path.join(ROOT, 'tools', 'serve.py'), '--dir', path.join(ROOT, 'dist'), '--port', '0', '--quiet'];
+  if (!isolated) args.push('--no-isolation');
+  const child = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/at (http:\/\/[^/]+\/)/);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { url, close: () => child.kill() };
+}
+
+/** Launches headless Chromium with a fresh profile. */
+export async function launch() {
+  const profile = mkdtempSync(path.join(tmpdir(), 'lanes-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 720 },
+  });
+  return {
+    context: browser,
+    close: async () => {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens `url` in a new page that records console errors and page errors. */
+export async function open(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  await page.goto(url);
+  return { page, errors };
+}
+
+/** Waits until the run element says `state` (default "done"). */
+export async function waitForRun(page, state = 'done', timeout = 120_000) {
+  await page.waitForSelector(`#run[data-run-state="${state}"]`, { timeout });
+}
+
+/** The finished runs, as window.lanes.traces() gives them. */
+export function traces(page) {
+  return page.evaluate(() => window.lanes.traces());
+}
+
+/** Saves a full-page screenshot under tests/artifacts/. */
+export async function screenshot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** The complete (`X`) events of a Chrome trace, grouped by thread id. */
+export function spansByLane(trace) {
+  const lanes = new Map();
+  for (const e of trace.traceEvents) {
+    if (e.ph !== 'X') continue;
+    if (!lanes.has(e.tid)) lanes.set(e.tid, []);
+    lanes.get(e.tid).push({ start: e.ts, end: e.ts + e.dur, name: e.name, task: e.args?.task });
+  }
+  for (const spans of lanes.values()) spans.sort((a, b) => a.start - b.start);
+  return lanes;
+}
+
+/** Names of the thread lanes, from the `M` thread_name events. */
+export function laneNames(trace) {
+  return trace.traceEvents
+    .filter((e) => e.ph === 'M' && e.name === 'thread_name')
+    .map((e) => e.args.name);
+}
+
+/** Total time (µs) during which spans on two different lanes both run. */
+export function crossLaneOverlap(trace) {
+  const lanes = [...spansByLane(trace).values()];
+  let total = 0;
+  for (let i = 0; i < lanes.length; i++) {
+    for (let j = i + 1; j < lanes.length; j++) {
+      for (const a of lanes[i]) {
+        for (const b of lanes[j]) {
+          total += Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
+        }
+      }
+    }
+  }
+  return total;
+}
+
+/** Whether any two spans of one lane overlap (a thread does one thing at a time). */
+export function sameLaneOverlaps(trace) {
+  for (const spans of spansByLane(trace).values()) {
+    for (let i = 1; i < spans.length; i++) {
+      if (spans[i].start < spans[i - 1].end) return true;
+    }
+  }
+  return false;
+}
