@@ -8,6 +8,7 @@ mod validate;
 pub use chrome::{to_chrome_json, to_chrome_value};
 pub use metrics::{Concurrency, LaneUse};
 pub use model::{
-    Lane, LaneKind, Meta, Mode, Model, Scenario, Span, State, Trace, UnknownName, Workload,
+    Event, EventKind, Lane, LaneKind, Meta, Mode, Model, Scenario, Span, State, Trace, UnknownName,
+    Workload,
 };
 pub use validate::TraceError;

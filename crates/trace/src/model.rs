@@ -274,6 +274,65 @@ pub struct Meta {
     pub result: u64,
 }
 
+/// Something that happened at one instant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The GIL passed from one thread lane to another (`from` is `None` when
+    /// nobody held it before).
+    Handoff {
+        /// The lane that dropped the lock.
+        from: Option<u32>,
+        /// The lane that took it.
+        to: u32,
+    },
+    /// The holder was asked to drop the GIL because the switch interval
+    /// passed while another thread waited.
+    ForcedSwitch {
+        /// The lane that was asked.
+        lane: u32,
+    },
+    /// A message left one lane for another (e.g. postMessage to a process).
+    Send {
+        /// Sender lane.
+        from: u32,
+        /// Receiver lane.
+        to: u32,
+        /// Payload size.
+        bytes: u64,
+        /// Pairs a send with its receive.
+        id: u64,
+    },
+    /// A message arrived.
+    Receive {
+        /// Sender lane.
+        from: u32,
+        /// Receiver lane.
+        to: u32,
+        /// Payload size.
+        bytes: u64,
+        /// Pairs a receive with its send.
+        id: u64,
+    },
+    /// Any other named instant, e.g. from an imported trace.
+    Instant {
+        /// The lane it happened on, if any.
+        lane: Option<u32>,
+        /// Its name.
+        name: String,
+    },
+}
+
+/// An instant event. Times are microseconds since the run started.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// When it happened.
+    pub at_us: f64,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
 /// Everything one run produced.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Trace {
@@ -283,6 +342,9 @@ pub struct Trace {
     pub lanes: Vec<Lane>,
     /// The intervals, sorted by lane then start.
     pub spans: Vec<Span>,
+    /// The instants, sorted by time.
+    #[serde(default)]
+    pub events: Vec<Event>,
 }
 
 impl Trace {
@@ -294,7 +356,20 @@ impl Trace {
                 .then(a.start_us.total_cmp(&b.start_us))
                 .then(a.end_us.total_cmp(&b.end_us))
         });
-        Self { meta, lanes, spans }
+        Self {
+            meta,
+            lanes,
+            spans,
+            events: Vec::new(),
+        }
+    }
+
+    /// The same trace with `events`, sorted by time.
+    #[must_use]
+    pub fn with_events(mut self, mut events: Vec<Event>) -> Self {
+        events.sort_by(|a, b| a.at_us.total_cmp(&b.at_us));
+        self.events = events;
+        self
     }
 
     /// The spans of one lane, in start order.
