@@ -86,7 +86,8 @@ fmt:
 
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy --workspace --all-targets --target $(WASM_TARGET) $(BUILD_STD) -- -D warnings
+	cargo clippy --workspace --lib --target $(WASM_TARGET) $(BUILD_STD) -- -D warnings
+	cargo clippy -p lanes-web --tests --target $(WASM_TARGET) $(BUILD_STD) -- -D warnings
 
 unit:
 	cargo test --workspace

@@ -2,6 +2,10 @@
 //! (`make wasm-test`): the clock, the pool, a live run, the canvas and
 //! `window.lanes`.
 #![cfg(target_arch = "wasm32")]
+#![expect(
+    clippy::expect_used,
+    reason = "wasm_bindgen_test functions are tests, which clippy does not see"
+)]
 
 use std::sync::Arc;
 
