@@ -77,6 +77,8 @@ pub enum Action {
     Failed(String),
     /// The current batch was cancelled.
     Cancelled,
+    /// Something the person should know (e.g. an export that failed).
+    Notice(String),
     /// The notices were read and closed.
     DismissNotices,
 }
@@ -210,6 +212,7 @@ impl AppState {
                     self.status = RunStatus::Cancelled;
                 }
             }
+            Action::Notice(text) => self.notices.push(text),
             Action::DismissNotices => self.notices.clear(),
         }
     }

@@ -1,6 +1,6 @@
 //! Drawing traces onto the page's canvas.
 
-use lanes_render::{RunView, TimelineStyle, timeline_height};
+use lanes_render::{RunView, TimelineStyle, View, timeline_height};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -13,6 +13,7 @@ pub fn draw_timeline(
     canvas: &HtmlCanvasElement,
     runs: &[RunView<'_>],
     style: &TimelineStyle,
+    view: &View,
 ) -> Result<(), WebError> {
     let ratio = web_sys::window()
         .map_or(1.0, |w| w.device_pixel_ratio())
@@ -39,4 +40,24 @@ pub fn draw_timeline(
 
 fn scaled(css: u32, ratio: f64) -> u32 {
     (f64::from(css) * ratio).round() as u32
+}
+
+/// The timeline of `runs` as an SVG document `width` CSS pixels wide, for
+/// export: the same drawing as the canvas, as vectors.
+pub fn timeline_svg(
+    runs: &[RunView<'_>],
+    width: u32,
+    style: &TimelineStyle,
+    view: &View,
+) -> Result<String, WebError> {
+    let width = width.max(320);
+    let height = timeline_height(runs, width, style);
+    let mut svg = String::new();
+    {
+        let area = plotters_svg::SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        lanes_render::draw_timeline_view(&area, runs, style, view)
+            .map_err(|e| WebError::Canvas(e.to_string()))?;
+        area.present().map_err(|e| WebError::Canvas(e.to_string()))?;
+    }
+    Ok(svg)
 }

@@ -7,9 +7,9 @@ use lanes_runtime::RunError;
 pub enum WebError {
     /// Shared memory is off because the page lacks COOP/COEP headers.
     #[error(
-        "this page is not cross-origin isolated, so it cannot start threads: \
-         serve it with the Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers \
-         (`make serve` does)"
+        "this page is not cross-origin isolated, so the browser gives it no shared memory for \
+         threads; serve it with the headers Cross-Origin-Opener-Policy: same-origin and \
+         Cross-Origin-Embedder-Policy: require-corp"
     )]
     NotIsolated,
     /// The worker threads did not start.
@@ -24,6 +24,9 @@ pub enum WebError {
     /// The worker running the job went away without an answer.
     #[error("the worker running this job stopped without an answer")]
     WorkerLost,
+    /// A file could not be read or offered for download.
+    #[error("{0}")]
+    File(String),
     /// Drawing on the canvas failed.
     #[error("the timeline could not be drawn: {0}")]
     Canvas(String),

@@ -15,6 +15,8 @@ mod clock;
 #[cfg(target_arch = "wasm32")]
 mod error;
 #[cfg(target_arch = "wasm32")]
+mod files;
+#[cfg(target_arch = "wasm32")]
 mod live;
 #[cfg(target_arch = "wasm32")]
 mod page;
@@ -24,9 +26,10 @@ mod pool;
 #[cfg(target_arch = "wasm32")]
 pub use {
     automation::{install_automation, publish_run_state, publish_trace},
-    canvas::draw_timeline,
+    canvas::{draw_timeline, timeline_svg},
     clock::PageClock,
     error::WebError,
+    files::{MAX_FILE_BYTES, download_canvas_png, download_text, read_file_text},
     live::run_live,
     page::{cross_origin_isolated, environment},
     pool::{POOL_THREADS, pool_threads, start_pool},

@@ -119,7 +119,13 @@ fn draws_a_trace_on_a_canvas_and_sizes_it() {
         trace: &trace,
         speedup: Some(1.5),
     }];
-    draw_timeline(&canvas, &views, &lanes_render::TimelineStyle::default()).expect("drawn");
+    draw_timeline(
+        &canvas,
+        &views,
+        &lanes_render::TimelineStyle::default(),
+        &lanes_render::View::default(),
+    )
+    .expect("drawn");
     assert!(canvas.width() >= 800);
     assert!(canvas.height() > 100);
 }

@@ -123,13 +123,13 @@ fn App() -> Html {
                 form={state.form.clone()}
                 running={state.running()}
                 can_run={matches!(state.pool, PoolStatus::Ready(_))}
-                {on_action}
+                on_action={on_action.clone()}
                 {on_cancel}
             />
             <section id="run" class="run" data-run-state={state.status.as_data()} aria-busy={state.running().to_string()}>
                 <p class="status" role="status" aria-live="polite">{ status_text(state) }</p>
-                <Timeline runs={Runs(state.views())} />
-                <Results runs={Runs(state.views())} />
+                <Timeline runs={Runs(state.views())} on_error={on_action.reform(Action::Notice)} />
+                <Results runs={Runs(state.views())} on_error={on_action.reform(Action::Notice)} />
             </section>
         </main>
     }
@@ -155,6 +155,9 @@ fn status_text(state: &AppState) -> String {
         RunStatus::Done => {
             let n = state.batch.len();
             format!("Done: {n} run{}.", if n == 1 { "" } else { "s" })
+        }
+        RunStatus::Failed(why) if matches!(&state.pool, PoolStatus::Unavailable(w) if w == why) => {
+            "Nothing ran: live threads are unavailable here (see above).".to_owned()
         }
         RunStatus::Failed(why) => format!("The run failed: {why}."),
         RunStatus::Cancelled => "Cancelled. Finished runs are kept below.".to_owned(),

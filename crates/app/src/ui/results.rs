@@ -8,6 +8,14 @@ use crate::format;
 #[derive(Properties, PartialEq)]
 pub(super) struct ResultsProps {
     pub runs: Runs,
+    /// Reports a download that failed.
+    pub on_error: Callback<String>,
+}
+
+/// A file name that says what the run was, e.g. `lanes-free-k4-primes-5000000.json`.
+fn file_name(t: &lanes_trace::Trace) -> String {
+    let s = &t.meta.scenario;
+    format!("lanes-{}-k{}-{}-{}.json", s.model.as_str(), s.k, s.workload.as_str(), s.size)
 }
 
 #[function_component]
@@ -21,7 +29,17 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
         .0
         .first()
         .map(|(t, _)| (t.meta.result, t.meta.scenario.size));
-    let rows = props.runs.0.iter().map(|(t, speedup)| {
+    let rows = props.runs.0.iter().enumerate().map(|(i, (t, speedup))| {
+        let download = {
+            let trace = std::rc::Rc::clone(t);
+            let on_error = props.on_error.clone();
+            Callback::from(move |_: MouseEvent| {
+                let json = lanes_trace::to_chrome_json(&trace);
+                if let Err(e) = lanes_web::download_text(&file_name(&trace), "application/json", &json) {
+                    on_error.emit(format!("The trace could not be saved: {e}."));
+                }
+            })
+        };
         let c = t.concurrency();
         let agrees = first.is_none_or(|(r, size)| size != t.meta.scenario.size || r == t.meta.result);
         html! {
@@ -34,6 +52,12 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
                 <td>{ format!("{:.2}", c.mean) }</td>
                 <td>{ format!("{} {}", format::count(t.meta.result), if agrees { "✓" } else { "✗ differs" }) }</td>
                 <td>{ t.meta.mode.as_str() }</td>
+                <td>
+                    <button type="button" class="download" id={format!("download-{i}")} onclick={download}
+                        title="Download this run as Chrome Trace Event JSON (opens in Perfetto)">
+                        { "JSON" }
+                    </button>
+                </td>
             </tr>
         }
     });
@@ -50,6 +74,7 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
                     <th scope="col" title="Mean number of threads running at once">{ "Mean parallelism" }</th>
                     <th scope="col">{ "Primes found" }</th>
                     <th scope="col">{ "Run" }</th>
+                    <th scope="col">{ "Trace" }</th>
                 </tr>
             </thead>
             <tbody>{ for rows }</tbody>

@@ -1,0 +1,574 @@
+//! The timeline: the canvas, zoom and pan (wheel, pinch, drag, keys), a
+//! hover/focus tooltip, replay with a playhead, and export as PNG or SVG.
+
+mod frames;
+mod state;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use lanes_render::{Hit, RunView, TimelineStyle};
+use lanes_trace::Trace;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{AddEventListenerOptions, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, WheelEvent};
+use yew::prelude::*;
+
+use super::Runs;
+use crate::format;
+use crate::replay::{Speed, moments, next_moment, previous_moment};
+use state::{Hover, View, ViewAction};
+
+/// Wheel zoom per pixel of scroll.
+const WHEEL_ZOOM: f64 = 0.0015;
+/// Keyboard zoom step.
+const KEY_ZOOM: f64 = 0.8;
+/// Keyboard pan step, as a share of the window.
+const KEY_PAN: f64 = 0.1;
+
+#[derive(Properties, PartialEq)]
+pub(super) struct TimelineProps {
+    pub runs: Runs,
+    /// Reports a problem worth a notice (e.g. an export that failed).
+    pub on_error: Callback<String>,
+}
+
+/// What the event handlers need to map pixels to time; refreshed each render.
+#[derive(Clone, Default)]
+struct Geometry {
+    runs: Vec<(Rc<Trace>, Option<f64>)>,
+    view: View,
+    dark: bool,
+}
+
+impl Geometry {
+    fn max_us(&self) -> f64 {
+        max_us(&self.runs)
+    }
+
+    fn views(&self) -> Vec<RunView<'_>> {
+        views(&self.runs)
+    }
+}
+
+fn max_us(runs: &[(Rc<Trace>, Option<f64>)]) -> f64 {
+    runs.iter()
+        .map(|(t, _)| {
+            let last_event = t.events.iter().map(|e| e.at_us).fold(0.0, f64::max);
+            t.makespan_us().max(last_event)
+        })
+        .fold(0.0, f64::max)
+}
+
+fn views(runs: &[(Rc<Trace>, Option<f64>)]) -> Vec<RunView<'_>> {
+    runs.iter()
+        .map(|(trace, speedup)| RunView {
+            trace,
+            speedup: *speedup,
+        })
+        .collect()
+}
+
+fn render_view(view: &View) -> lanes_render::View {
+    lanes_render::View {
+        window: view.window.map(|w| (w.from_us, w.to_us)),
+        playhead_us: view.playhead,
+        highlight: view.focus.or(view.hover.map(|h| h.hit)),
+        ..lanes_render::View::default()
+    }
+}
+
+fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// The canvas's CSS size.
+fn css_size(canvas: &HtmlCanvasElement) -> (u32, u32) {
+    (
+        u32::try_from(canvas.client_width()).unwrap_or(0),
+        u32::try_from(canvas.client_height()).unwrap_or(0),
+    )
+}
+
+fn hit_at(canvas: &HtmlCanvasElement, g: &Geometry, x: f64, y: f64) -> Option<Hit> {
+    let (w, h) = css_size(canvas);
+    lanes_render::hit_test(&g.views(), w, h, &TimelineStyle::default(), &render_view(&g.view), x, y)
+}
+
+fn time_at(canvas: &HtmlCanvasElement, g: &Geometry, x: f64) -> Option<f64> {
+    let (w, h) = css_size(canvas);
+    lanes_render::time_at(&g.views(), w, h, &TimelineStyle::default(), &render_view(&g.view), x)
+}
+
+/// µs per CSS pixel in the current window.
+fn us_per_px(canvas: &HtmlCanvasElement, g: &Geometry) -> f64 {
+    let (w, h) = css_size(canvas);
+    let (x0, x1) = lanes_render::plot_x_range(&g.views(), w, h, &TimelineStyle::default());
+    let window = g.view.window.map_or(g.max_us(), |w| w.width());
+    if x1 > x0 { window / (x1 - x0) } else { 0.0 }
+}
+
+/// A one-line description of a span, for the tooltip and the details line.
+fn describe(runs: &[(Rc<Trace>, Option<f64>)], hit: Hit) -> Option<String> {
+    let (trace, _) = runs.get(hit.run)?;
+    let span = trace.spans.get(hit.span)?;
+    let lane = trace.lanes.get(span.lane as usize)?;
+    let mut s = format!("{} · {} · {}", trace.meta.scenario.model.title(), lane.name, span.state.label());
+    if let Some(task) = span.task {
+        s.push_str(&format!(" · task #{task}"));
+    }
+    s.push_str(&format!(
+        " · {} → {} ({})",
+        format::duration_ms(span.start_us / 1000.0),
+        format::duration_ms(span.end_us / 1000.0),
+        format::duration_ms(span.duration_us() / 1000.0)
+    ));
+    Some(s)
+}
+
+/// The span after (or before) `from` in reading order: run, lane, time.
+fn step_focus(runs: &[(Rc<Trace>, Option<f64>)], from: Option<Hit>, forward: bool) -> Option<Hit> {
+    let all: Vec<Hit> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(run, (t, _))| {
+            t.spans.iter().enumerate().map(move |(span, s)| Hit { run, lane: s.lane, span })
+        })
+        .collect();
+    let at = from.and_then(|f| all.iter().position(|h| *h == f));
+    let next = match (at, forward) {
+        (None, true) => Some(0),
+        (None, false) => all.len().checked_sub(1),
+        (Some(i), true) => Some((i + 1).min(all.len().saturating_sub(1))),
+        (Some(i), false) => Some(i.saturating_sub(1)),
+    };
+    next.and_then(|i| all.get(i).copied())
+}
+
+#[function_component]
+pub(super) fn Timeline(props: &TimelineProps) -> Html {
+    let canvas = use_node_ref();
+    let view = use_reducer(View::default);
+    let draw_error = use_state(|| None::<String>);
+    let tick = frames::use_resize_tick();
+    let geometry = use_mut_ref(Geometry::default);
+    let dark = prefers_dark();
+    *geometry.borrow_mut() = Geometry {
+        runs: props.runs.0.clone(),
+        view: (*view).clone(),
+        dark,
+    };
+    let max = max_us(&props.runs.0);
+
+    // New runs: show them whole.
+    {
+        let view = view.dispatcher();
+        use_effect_with(props.runs.clone(), move |_| view.dispatch(ViewAction::Reset));
+    }
+
+    // Draw whenever what is shown changes.
+    {
+        let canvas = canvas.clone();
+        let draw_error = draw_error.clone();
+        let shown = render_view(&view);
+        use_effect_with((props.runs.clone(), shown, tick, dark), move |(runs, shown, _, dark)| {
+            if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
+                let style = TimelineStyle {
+                    dark: *dark,
+                    ..TimelineStyle::default()
+                };
+                let outcome = lanes_web::draw_timeline(&canvas, &views(&runs.0), &style, shown);
+                let message = outcome.err().map(|e| e.to_string());
+                if *draw_error != message {
+                    draw_error.set(message);
+                }
+            }
+        });
+    }
+
+    // The wheel zooms (and pinches on touchpads); it must be able to stop
+    // the page from scrolling, so it is not a passive listener.
+    {
+        let canvas = canvas.clone();
+        let geometry = Rc::clone(&geometry);
+        let dispatch = view.dispatcher();
+        use_effect_with((), move |()| {
+            let element = canvas.cast::<HtmlCanvasElement>();
+            let target = element.clone();
+            let listener = Closure::<dyn Fn(WheelEvent)>::new(move |e: WheelEvent| {
+                let Some(canvas) = target.as_ref() else { return };
+                let g = geometry.borrow();
+                if g.runs.is_empty() {
+                    return;
+                }
+                let max_us = g.max_us();
+                let horizontal = e.shift_key() || e.delta_x().abs() > e.delta_y().abs();
+                if horizontal {
+                    let delta = if e.shift_key() { e.delta_y() } else { e.delta_x() };
+                    if g.view.window.is_some() {
+                        e.prevent_default();
+                        dispatch.dispatch(ViewAction::Pan {
+                            delta_us: delta * us_per_px(canvas, &g),
+                            max_us,
+                        });
+                    }
+                    return;
+                }
+                let Some(anchor_us) = time_at(canvas, &g, f64::from(e.offset_x())) else {
+                    return;
+                };
+                e.prevent_default();
+                dispatch.dispatch(ViewAction::Zoom {
+                    anchor_us,
+                    factor: (e.delta_y() * WHEEL_ZOOM).exp(),
+                    max_us,
+                });
+            });
+            let options = AddEventListenerOptions::new();
+            options.set_passive(false);
+            if let Some(el) = &element {
+                // Without the listener the wheel just scrolls the page.
+                let _ = el.add_event_listener_with_callback_and_add_event_listener_options(
+                    "wheel",
+                    listener.as_ref().unchecked_ref(),
+                    &options,
+                );
+            }
+            move || {
+                if let Some(el) = &element {
+                    let _ = el.remove_event_listener_with_callback("wheel", listener.as_ref().unchecked_ref());
+                }
+                drop(listener);
+            }
+        });
+    }
+
+    // Replay: move the playhead each animation frame while playing.
+    {
+        let dispatch = view.dispatcher();
+        frames::use_animation_frames(view.playing, Callback::from(move |wall_ms: f64| {
+            dispatch.dispatch(ViewAction::Tick { wall_ms, max_us: max });
+        }));
+    }
+
+    // Pointers: hover shows details, one pointer drags, two pointers pinch.
+    let pointers: Rc<RefCell<BTreeMap<i32, (f64, f64)>>> = use_mut_ref(BTreeMap::new);
+    let on_pointer_down = {
+        let pointers = Rc::clone(&pointers);
+        let canvas = canvas.clone();
+        Callback::from(move |e: PointerEvent| {
+            pointers
+                .borrow_mut()
+                .insert(e.pointer_id(), (f64::from(e.offset_x()), f64::from(e.offset_y())));
+            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                // Keep receiving moves while dragging outside the canvas.
+                let _ = c.set_pointer_capture(e.pointer_id());
+            }
+        })
+    };
+    let on_pointer_move = {
+        let pointers = Rc::clone(&pointers);
+        let canvas = canvas.clone();
+        let geometry = Rc::clone(&geometry);
+        let dispatch = view.dispatcher();
+        Callback::from(move |e: PointerEvent| {
+            let Some(c) = canvas.cast::<HtmlCanvasElement>() else { return };
+            let g = geometry.borrow();
+            let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
+            let mut down = pointers.borrow_mut();
+            let before: Vec<(f64, f64)> = down.values().copied().collect();
+            if let Some(p) = down.get_mut(&e.pointer_id()) {
+                let (px, _) = *p;
+                *p = (x, y);
+                let after: Vec<(f64, f64)> = down.values().copied().collect();
+                match (before.as_slice(), after.as_slice()) {
+                    ([a, b], [c2, d]) => {
+                        // Pinch: the change in finger distance zooms around their middle.
+                        let (d0, d1) = ((a.0 - b.0).abs(), (c2.0 - d.0).abs());
+                        if d0 > 4.0 && d1 > 4.0 {
+                            if let Some(anchor_us) = time_at(&c, &g, (c2.0 + d.0) / 2.0) {
+                                dispatch.dispatch(ViewAction::Zoom {
+                                    anchor_us,
+                                    factor: d0 / d1,
+                                    max_us: g.max_us(),
+                                });
+                            }
+                        }
+                    }
+                    ([_], [_]) if g.view.window.is_some() => dispatch.dispatch(ViewAction::Pan {
+                        delta_us: (px - x) * us_per_px(&c, &g),
+                        max_us: g.max_us(),
+                    }),
+                    _ => {}
+                }
+                return;
+            }
+            let hover = hit_at(&c, &g, x, y).map(|hit| Hover { hit, x, y });
+            if hover != g.view.hover {
+                dispatch.dispatch(ViewAction::Hover(hover));
+            }
+        })
+    };
+    let on_pointer_up = {
+        let pointers = Rc::clone(&pointers);
+        Callback::from(move |e: PointerEvent| {
+            pointers.borrow_mut().remove(&e.pointer_id());
+        })
+    };
+    let on_pointer_leave = {
+        let dispatch = view.dispatcher();
+        let pointers = Rc::clone(&pointers);
+        Callback::from(move |_: PointerEvent| {
+            if pointers.borrow().is_empty() {
+                dispatch.dispatch(ViewAction::Hover(None));
+            }
+        })
+    };
+
+    // Keys on the focused canvas: zoom, pan, step through spans, replay.
+    let on_key = {
+        let dispatch = view.dispatcher();
+        let geometry = Rc::clone(&geometry);
+        Callback::from(move |e: KeyboardEvent| {
+            let g = geometry.borrow();
+            if g.runs.is_empty() {
+                return;
+            }
+            let max_us = g.max_us();
+            let window = g.view.window.unwrap_or_else(|| crate::viewport::Window::full(max_us));
+            let centre = (window.from_us + window.to_us) / 2.0;
+            let action = match e.key().as_str() {
+                "+" | "=" => Some(ViewAction::Zoom { anchor_us: centre, factor: KEY_ZOOM, max_us }),
+                "-" | "_" => Some(ViewAction::Zoom { anchor_us: centre, factor: 1.0 / KEY_ZOOM, max_us }),
+                "0" | "Home" => Some(ViewAction::Fit),
+                "ArrowLeft" => Some(ViewAction::Pan { delta_us: -KEY_PAN * window.width(), max_us }),
+                "ArrowRight" => Some(ViewAction::Pan { delta_us: KEY_PAN * window.width(), max_us }),
+                "]" => Some(ViewAction::Focus(step_focus(&g.runs, g.view.focus, true))),
+                "[" => Some(ViewAction::Focus(step_focus(&g.runs, g.view.focus, false))),
+                " " | "k" => Some(if g.view.playing {
+                    ViewAction::Pause
+                } else {
+                    ViewAction::Play { max_us }
+                }),
+                "." => {
+                    let m = moments(g.runs.iter().map(|(t, _)| t.as_ref()));
+                    Some(ViewAction::Seek(next_moment(&m, g.view.playhead.unwrap_or(-1.0)).unwrap_or(max_us)))
+                }
+                "," => {
+                    let m = moments(g.runs.iter().map(|(t, _)| t.as_ref()));
+                    Some(ViewAction::Seek(previous_moment(&m, g.view.playhead.unwrap_or(max_us)).unwrap_or(0.0)))
+                }
+                "Escape" => Some(ViewAction::StopReplay),
+                _ => None,
+            };
+            if let Some(a) = action {
+                e.prevent_default();
+                dispatch.dispatch(a);
+            }
+        })
+    };
+
+    let toolbar = toolbar(props, &view, &canvas, &geometry, max);
+    let shown = view.focus.or(view.hover.map(|h| h.hit));
+    let details = shown.and_then(|h| describe(&props.runs.0, h));
+    let tooltip = view.hover.and_then(|h| describe(&props.runs.0, h.hit).map(|text| (h, text)));
+    html! {
+        <figure class="timeline">
+            { toolbar }
+            <div class="stage">
+                <canvas id="timeline" ref={canvas} tabindex="0" role="img"
+                    aria-label={summary(&props.runs)}
+                    aria-describedby="span-details"
+                    onpointerdown={on_pointer_down} onpointermove={on_pointer_move}
+                    onpointerup={on_pointer_up.clone()} onpointercancel={on_pointer_up}
+                    onpointerleave={on_pointer_leave} onkeydown={on_key}></canvas>
+                if let Some((h, text)) = tooltip {
+                    <div class="tooltip" id="tooltip" role="tooltip"
+                        style={format!("left: {:.0}px; top: {:.0}px", h.x + 14.0, h.y + 14.0)}>{ text }</div>
+                }
+            </div>
+            <p class="span-details" id="span-details" aria-live="polite">
+                { details.unwrap_or_else(|| HINT.to_owned()) }
+            </p>
+            if let Some(message) = &*draw_error {
+                <figcaption class="error" role="alert">{ message }</figcaption>
+            }
+        </figure>
+    }
+}
+
+const HINT: &str = "Hover a span, or focus the timeline and press ] and [, to see its details. \
+     Zoom with the wheel, a pinch or + and −; pan by dragging or with ← and →; 0 fits all.";
+
+fn summary(runs: &Runs) -> String {
+    if runs.0.is_empty() {
+        return "Timeline: no runs yet.".to_owned();
+    }
+    let parts: Vec<String> = runs
+        .0
+        .iter()
+        .map(|(t, speedup)| {
+            let mut s = format!(
+                "{} with {} lane{}, {}",
+                t.meta.scenario.model.title(),
+                t.lanes.len(),
+                if t.lanes.len() == 1 { "" } else { "s" },
+                format::duration_ms(t.makespan_ms())
+            );
+            if let Some(x) = speedup {
+                s.push_str(&format!(", {} faster than sequential", format::ratio(*x)));
+            }
+            s
+        })
+        .collect();
+    format!("Timeline: {}. The table below has the figures.", parts.join("; "))
+}
+
+fn toolbar(
+    props: &TimelineProps,
+    view: &UseReducerHandle<View>,
+    canvas: &NodeRef,
+    geometry: &Rc<RefCell<Geometry>>,
+    max: f64,
+) -> Html {
+    let empty = props.runs.0.is_empty();
+    let d = view.dispatcher();
+    let play = {
+        let d = d.clone();
+        let playing = view.playing;
+        Callback::from(move |_: MouseEvent| {
+            d.dispatch(if playing { ViewAction::Pause } else { ViewAction::Play { max_us: max } });
+        })
+    };
+    let step = |forward: bool| {
+        let d = d.clone();
+        let geometry = Rc::clone(geometry);
+        Callback::from(move |_: MouseEvent| {
+            let g = geometry.borrow();
+            let m = moments(g.runs.iter().map(|(t, _)| t.as_ref()));
+            let at = g.view.playhead;
+            let to = if forward {
+                next_moment(&m, at.unwrap_or(-1.0)).unwrap_or(max)
+            } else {
+                previous_moment(&m, at.unwrap_or(max)).unwrap_or(0.0)
+            };
+            d.dispatch(ViewAction::Seek(to));
+        })
+    };
+    let on_speed = {
+        let d = d.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+            if let Some(s) = Speed::parse(&value) {
+                d.dispatch(ViewAction::Speed(s));
+            }
+        })
+    };
+    let on_seek = {
+        let d = d.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e.target_dyn_into::<HtmlInputElement>().map(|i| i.value_as_number()).unwrap_or(f64::NAN);
+            if value.is_finite() {
+                d.dispatch(ViewAction::Seek(value));
+            }
+        })
+    };
+    let show_all = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(ViewAction::StopReplay))
+    };
+    let zoom = |factor: f64| {
+        let d = d.clone();
+        let view = (**view).clone();
+        Callback::from(move |_: MouseEvent| {
+            let w = view.window.unwrap_or_else(|| crate::viewport::Window::full(max));
+            d.dispatch(ViewAction::Zoom {
+                anchor_us: (w.from_us + w.to_us) / 2.0,
+                factor,
+                max_us: max,
+            });
+        })
+    };
+    let fit = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.dispatch(ViewAction::Fit))
+    };
+    let export_png = {
+        let canvas = canvas.clone();
+        let on_error = props.on_error.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                if let Err(e) = lanes_web::download_canvas_png(&c, "lanes-timeline.png") {
+                    on_error.emit(format!("The PNG could not be saved: {e}."));
+                }
+            }
+        })
+    };
+    let export_svg = {
+        let canvas = canvas.clone();
+        let geometry = Rc::clone(geometry);
+        let on_error = props.on_error.clone();
+        Callback::from(move |_: MouseEvent| {
+            let g = geometry.borrow();
+            let width = canvas
+                .cast::<HtmlCanvasElement>()
+                .map_or(1280, |c| css_size(&c).0);
+            let style = TimelineStyle {
+                dark: g.dark,
+                ..TimelineStyle::default()
+            };
+            let saved = lanes_web::timeline_svg(&g.views(), width, &style, &render_view(&g.view))
+                .and_then(|svg| lanes_web::download_text("lanes-timeline.svg", "image/svg+xml", &svg));
+            if let Err(e) = saved {
+                on_error.emit(format!("The SVG could not be saved: {e}."));
+            }
+        })
+    };
+    let playhead = view.playhead.unwrap_or(max);
+    html! {
+        <div class="toolbar" role="toolbar" aria-label="Timeline tools">
+            <div class="group" role="group" aria-label="Replay">
+                <button type="button" id="replay-play" onclick={play} disabled={empty}
+                    aria-pressed={view.playing.to_string()}>
+                    { if view.playing { "❚❚ Pause" } else { "▶ Replay" } }
+                </button>
+                <button type="button" id="replay-back" onclick={step(false)} disabled={empty}
+                    title="Previous moment (,)" aria-label="Previous moment">{ "⏮" }</button>
+                <button type="button" id="replay-step" onclick={step(true)} disabled={empty}
+                    title="Next moment (.)" aria-label="Next moment">{ "⏭" }</button>
+                <label class="speed" for="replay-speed">
+                    <span class="visually-hidden">{ "Replay speed" }</span>
+                    <select id="replay-speed" onchange={on_speed} disabled={empty}>
+                        { for Speed::ALL.iter().map(|s| html! {
+                            <option value={s.as_str()} selected={*s == view.speed}>{ s.label() }</option>
+                        }) }
+                    </select>
+                </label>
+                <input type="range" id="replay-position" aria-label="Playhead" min="0"
+                    max={format!("{max}")} step="any" value={format!("{playhead}")}
+                    oninput={on_seek} disabled={empty} />
+                <output id="replay-time" for="replay-position">
+                    { if view.playhead.is_some() { format::duration_ms(playhead / 1000.0) } else { "end".to_owned() } }
+                </output>
+                if view.playhead.is_some() {
+                    <button type="button" id="replay-stop" onclick={show_all}>{ "Show all" }</button>
+                }
+            </div>
+            <div class="group" role="group" aria-label="Zoom">
+                <button type="button" id="zoom-out" onclick={zoom(1.0 / KEY_ZOOM)} disabled={empty}
+                    aria-label="Zoom out">{ "−" }</button>
+                <button type="button" id="zoom-in" onclick={zoom(KEY_ZOOM)} disabled={empty}
+                    aria-label="Zoom in">{ "+" }</button>
+                <button type="button" id="zoom-fit" onclick={fit}
+                    disabled={empty || view.window.is_none()}>{ "Fit" }</button>
+            </div>
+            <div class="group" role="group" aria-label="Export">
+                <button type="button" id="export-png" onclick={export_png} disabled={empty}>{ "PNG" }</button>
+                <button type="button" id="export-svg" onclick={export_svg} disabled={empty}>{ "SVG" }</button>
+            </div>
+        </div>
+    }
+}
