@@ -1,14 +1,20 @@
 #![doc = include_str!("../README.md")]
 
 mod chrome;
+mod concurrency;
 mod metrics;
 mod model;
+pub mod synthetic;
 mod validate;
 
-pub use chrome::{to_chrome_json, to_chrome_value};
-pub use metrics::{Concurrency, LaneUse};
+pub use chrome::{
+    ImportError, ImportLimits, ImportReport, Imported, SkipReason, Skipped, from_chrome_json,
+    from_chrome_json_with, to_chrome_json, to_chrome_value,
+};
+pub use concurrency::{Concurrency, ConcurrencyStep};
+pub use metrics::{LaneUse, Metrics, StateTimes};
 pub use model::{
-    Event, EventKind, Lane, LaneKind, Meta, Mode, Model, Scenario, Span, State, Trace, UnknownName,
-    Workload,
+    Event, EventKind, Lane, LaneKind, Meta, Mode, Model, Origin, Scenario, Span, SpanLabels, State,
+    Trace, UnknownName, Workload,
 };
 pub use validate::TraceError;

@@ -1,5 +1,7 @@
 //! The types of a trace: what ran where, when, in which state.
 
+use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -97,7 +99,7 @@ impl FromStr for Workload {
     }
 }
 
-/// A name that matches no known model or workload.
+/// A name that matches no known model, workload, state or lane kind.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("unknown name {0:?}")]
 pub struct UnknownName(pub String);
@@ -134,6 +136,32 @@ pub enum LaneKind {
     Gil,
     /// The page's main (UI) thread.
     Ui,
+}
+
+impl LaneKind {
+    /// Every kind of lane.
+    pub const ALL: [Self; 4] = [Self::Thread, Self::Process, Self::Gil, Self::Ui];
+
+    /// The name used in exported traces.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Thread => "thread",
+            Self::Process => "process",
+            Self::Gil => "gil",
+            Self::Ui => "ui",
+        }
+    }
+}
+
+impl FromStr for LaneKind {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
+    }
 }
 
 /// One row of the timeline.
@@ -216,6 +244,18 @@ impl State {
             Self::Idle => "idle",
             Self::Awaiting => "awaiting",
         }
+    }
+}
+
+impl FromStr for State {
+    type Err = UnknownName;
+
+    /// Reads a state from its [`State::as_str`] name.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
     }
 }
 
@@ -333,6 +373,103 @@ pub struct Event {
     pub kind: EventKind,
 }
 
+/// Where a trace came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum Origin {
+    /// Recorded or simulated by Lanes: the metadata describes a real run.
+    #[default]
+    Lanes,
+    /// Read from a Chrome trace that another tool wrote. Its [`Meta`] holds
+    /// placeholders (see [`crate::from_chrome_json`]), not a Lanes scenario.
+    Imported {
+        /// The tool, when the file names it (`metadata.source`).
+        tool: Option<String>,
+    },
+}
+
+impl Origin {
+    /// Whether the trace was made by Lanes itself.
+    pub fn is_lanes(&self) -> bool {
+        matches!(self, Self::Lanes)
+    }
+
+    /// A short description for the page, e.g. "imported from viztracer".
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Lanes => "recorded by Lanes".to_owned(),
+            Self::Imported { tool: Some(tool) } => format!("imported from {tool}"),
+            Self::Imported { tool: None } => "imported from another tool".to_owned(),
+        }
+    }
+}
+
+/// Text labels of some spans, e.g. the function names of an imported trace.
+///
+/// They live beside [`Trace::spans`], not in [`Span`], so that a span stays a
+/// small `Copy` value. Each label is stored once and spans refer to it by
+/// position; an entry names a span by its index in [`Trace::spans`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpanLabels {
+    /// The distinct labels, in the order of the first span that uses each.
+    texts: Vec<String>,
+    /// `(span index, text index)`, sorted by span index, one per span at most.
+    spans: Vec<(u32, u32)>,
+}
+
+impl SpanLabels {
+    /// Builds the table from `(span index, label)` pairs in increasing span order.
+    pub(crate) fn from_sorted<'a>(pairs: impl IntoIterator<Item = (u32, &'a str)>) -> Self {
+        let mut index: HashMap<&'a str, u32> = HashMap::new();
+        let mut labels = Self::default();
+        for (span, text) in pairs {
+            let next = u32::try_from(labels.texts.len()).unwrap_or(u32::MAX);
+            let id = *index.entry(text).or_insert_with(|| {
+                labels.texts.push(text.to_owned());
+                next
+            });
+            labels.spans.push((span, id));
+        }
+        labels
+    }
+
+    /// The label of the span at `span` in [`Trace::spans`], if it has one.
+    pub fn get(&self, span: usize) -> Option<&str> {
+        let span = u32::try_from(span).ok()?;
+        let at = self.spans.binary_search_by_key(&span, |&(s, _)| s).ok()?;
+        let text = self.spans.get(at)?.1;
+        self.texts.get(text as usize).map(String::as_str)
+    }
+
+    /// Every labelled span as `(span index, label)`, in span order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &str)> + '_ {
+        self.spans.iter().filter_map(|&(span, text)| {
+            let text = self.texts.get(text as usize)?;
+            Some((span as usize, text.as_str()))
+        })
+    }
+
+    /// The distinct labels, each once.
+    pub fn texts(&self) -> &[String] {
+        &self.texts
+    }
+
+    /// How many spans have a label.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether no span has a label.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// The raw `(span index, text index)` entries, for validation.
+    pub(crate) fn entries(&self) -> &[(u32, u32)] {
+        &self.spans
+    }
+}
+
 /// Everything one run produced.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Trace {
@@ -345,22 +482,55 @@ pub struct Trace {
     /// The instants, sorted by time.
     #[serde(default)]
     pub events: Vec<Event>,
+    /// Text labels of some spans (none in a run Lanes recorded itself).
+    #[serde(default, skip_serializing_if = "SpanLabels::is_empty")]
+    pub labels: SpanLabels,
+    /// Whether Lanes made this trace or read it from another tool's file.
+    #[serde(default, skip_serializing_if = "Origin::is_lanes")]
+    pub origin: Origin,
+}
+
+/// The order of [`Trace::spans`]: by lane, then start, then end.
+pub(crate) fn span_order(a: &Span, b: &Span) -> Ordering {
+    a.lane
+        .cmp(&b.lane)
+        .then(a.start_us.total_cmp(&b.start_us))
+        .then(a.end_us.total_cmp(&b.end_us))
 }
 
 impl Trace {
     /// Builds a trace, sorting its spans by lane then start time.
     pub fn new(meta: Meta, lanes: Vec<Lane>, mut spans: Vec<Span>) -> Self {
-        spans.sort_by(|a, b| {
-            a.lane
-                .cmp(&b.lane)
-                .then(a.start_us.total_cmp(&b.start_us))
-                .then(a.end_us.total_cmp(&b.end_us))
-        });
+        spans.sort_by(span_order);
         Self {
             meta,
             lanes,
             spans,
             events: Vec::new(),
+            labels: SpanLabels::default(),
+            origin: Origin::Lanes,
+        }
+    }
+
+    /// Builds a trace whose spans may carry a text label, sorting the spans
+    /// by lane then start time as [`Trace::new`] does (equal spans keep their
+    /// order).
+    pub fn new_labelled(
+        meta: Meta,
+        lanes: Vec<Lane>,
+        mut spans: Vec<(Span, Option<String>)>,
+    ) -> Self {
+        spans.sort_by(|a, b| span_order(&a.0, &b.0));
+        let labels = SpanLabels::from_sorted(
+            spans
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (_, label))| Some((u32::try_from(i).ok()?, label.as_deref()?))),
+        );
+        let spans = spans.into_iter().map(|(span, _)| span).collect();
+        Self {
+            labels,
+            ..Self::new(meta, lanes, spans)
         }
     }
 
@@ -372,11 +542,23 @@ impl Trace {
         self
     }
 
+    /// The same trace marked as coming from `origin`.
+    #[must_use]
+    pub fn with_origin(mut self, origin: Origin) -> Self {
+        self.origin = origin;
+        self
+    }
+
     /// The spans of one lane, in start order.
     pub fn lane_spans(&self, lane: u32) -> &[Span] {
         let from = self.spans.partition_point(|s| s.lane < lane);
         let to = self.spans.partition_point(|s| s.lane <= lane);
         &self.spans[from..to]
+    }
+
+    /// The label of the span at `index` in [`Trace::spans`], if it has one.
+    pub fn span_label(&self, index: usize) -> Option<&str> {
+        self.labels.get(index)
     }
 }
 
@@ -438,5 +620,59 @@ pub(crate) mod tests {
         assert_eq!(t.lane_spans(0)[0].start_us, 1.0);
         assert_eq!(t.lane_spans(1).len(), 0);
         assert_eq!(t.lane_spans(2).len(), 1);
+    }
+
+    #[test]
+    fn new_fields_are_optional_in_serde() {
+        let t = trace_of(1, &[(0, 0.0, 1.0)]);
+        let json = serde_json::to_value(&t).unwrap();
+        assert_eq!(json.get("labels"), None);
+        assert_eq!(json.get("origin"), None);
+        assert_eq!(serde_json::from_value::<Trace>(json).unwrap(), t);
+        let labelled = Trace::new_labelled(
+            meta(),
+            t.lanes.clone(),
+            vec![(t.spans[0], Some("work".to_owned()))],
+        )
+        .with_origin(Origin::Imported {
+            tool: Some("viztracer".to_owned()),
+        });
+        let json = serde_json::to_string(&labelled).unwrap();
+        assert_eq!(serde_json::from_str::<Trace>(&json).unwrap(), labelled);
+        assert_eq!(labelled.origin.describe(), "imported from viztracer");
+        assert_eq!(Origin::Lanes.describe(), "recorded by Lanes");
+    }
+
+    #[test]
+    fn labels_are_stored_once_and_follow_the_sort() {
+        let span = |start_us| Span {
+            lane: 0,
+            state: State::Running,
+            start_us,
+            end_us: start_us + 1.0,
+            task: None,
+        };
+        let t = Trace::new_labelled(
+            meta(),
+            vec![Lane::thread("T")],
+            vec![
+                (span(5.0), Some("b".to_owned())),
+                (span(1.0), Some("a".to_owned())),
+                (span(3.0), None),
+                (span(7.0), Some("a".to_owned())),
+            ],
+        );
+        let labels: Vec<_> = t.labels.iter().collect();
+        assert_eq!(labels, [(0, "a"), (2, "b"), (3, "a")]);
+        assert_eq!(t.labels.texts(), ["a", "b"]);
+        assert_eq!(t.labels.len(), 3);
+        assert_eq!(t.span_label(1), None);
+        assert_eq!(t.span_label(99), None);
+        for k in LaneKind::ALL {
+            assert_eq!(k.as_str().parse::<LaneKind>(), Ok(k));
+        }
+        for s in State::ALL {
+            assert_eq!(s.as_str().parse::<State>(), Ok(s));
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Checks that a trace describes something that could have happened.
 
-use crate::{LaneKind, Trace};
+use crate::{EventKind, LaneKind, Trace};
 
 /// What is wrong with a trace, and where.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -43,13 +43,45 @@ pub enum TraceError {
         /// Position of the later span.
         second: usize,
     },
+    /// An event's time is not a finite number.
+    #[error("event {index} has a time that is not a finite number")]
+    EventNotFinite {
+        /// Position of the event in the trace.
+        index: usize,
+    },
+    /// An event names a lane the trace does not have.
+    #[error("event {index} refers to lane {lane}, but the trace has {lanes} lanes")]
+    EventUnknownLane {
+        /// Position of the event in the trace.
+        index: usize,
+        /// The lane it names.
+        lane: u32,
+        /// How many lanes there are.
+        lanes: usize,
+    },
+    /// A span label is attached to a span the trace does not have, or the
+    /// label table is out of order.
+    #[error("a label is attached to span {span}, but the trace has {spans} spans")]
+    LabelOnUnknownSpan {
+        /// The span the label names.
+        span: usize,
+        /// How many spans there are.
+        spans: usize,
+    },
 }
 
 impl Trace {
     /// Checks every span: finite times, end not before start, a known lane, and
     /// no two spans overlapping on a thread or process lane (one thread does
-    /// one thing at a time).
+    /// one thing at a time). Then checks that every event has a finite time
+    /// and names known lanes, and that every span label names a span.
     pub fn validate(&self) -> Result<(), TraceError> {
+        self.validate_spans()?;
+        self.validate_events()?;
+        self.validate_labels()
+    }
+
+    fn validate_spans(&self) -> Result<(), TraceError> {
         for (index, s) in self.spans.iter().enumerate() {
             if !s.start_us.is_finite() || !s.end_us.is_finite() {
                 return Err(TraceError::NotFinite { index });
@@ -85,12 +117,50 @@ impl Trace {
         }
         Ok(())
     }
+
+    fn validate_events(&self) -> Result<(), TraceError> {
+        let lanes = self.lanes.len();
+        for (index, e) in self.events.iter().enumerate() {
+            if !e.at_us.is_finite() {
+                return Err(TraceError::EventNotFinite { index });
+            }
+            let named = match &e.kind {
+                EventKind::Handoff { from, to } => [*from, Some(*to)],
+                EventKind::ForcedSwitch { lane } => [Some(*lane), None],
+                EventKind::Send { from, to, .. } | EventKind::Receive { from, to, .. } => {
+                    [Some(*from), Some(*to)]
+                }
+                EventKind::Instant { lane, .. } => [*lane, None],
+            };
+            if let Some(lane) = named.into_iter().flatten().find(|&l| l as usize >= lanes) {
+                return Err(TraceError::EventUnknownLane { index, lane, lanes });
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_labels(&self) -> Result<(), TraceError> {
+        let spans = self.spans.len();
+        let texts = self.labels.texts().len();
+        let mut previous: Option<u32> = None;
+        for &(span, text) in self.labels.entries() {
+            let in_order = previous.is_none_or(|p| p < span);
+            if !in_order || span as usize >= spans || text as usize >= texts {
+                return Err(TraceError::LabelOnUnknownSpan {
+                    span: span as usize,
+                    spans,
+                });
+            }
+            previous = Some(span);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::TraceError;
     use crate::model::tests::trace_of;
+    use crate::{Event, EventKind, TraceError};
 
     #[test]
     fn accepts_a_sound_trace() {
@@ -128,6 +198,63 @@ mod tests {
         assert_eq!(
             msg,
             Err("spans 0 and 1 overlap on lane 0 (Thread 1)".to_owned())
+        );
+    }
+
+    #[test]
+    fn checks_events() {
+        let t = trace_of(2, &[(0, 0.0, 1.0)]);
+        let on = |kind| {
+            t.clone()
+                .with_events(vec![Event { at_us: 0.5, kind }])
+                .validate()
+        };
+        assert_eq!(on(EventKind::Handoff { from: None, to: 1 }), Ok(()));
+        assert_eq!(
+            on(EventKind::Handoff {
+                from: Some(2),
+                to: 1
+            }),
+            Err(TraceError::EventUnknownLane {
+                index: 0,
+                lane: 2,
+                lanes: 2
+            })
+        );
+        assert!(
+            on(EventKind::Send {
+                from: 0,
+                to: 9,
+                bytes: 1,
+                id: 0
+            })
+            .is_err()
+        );
+        assert_eq!(
+            on(EventKind::ForcedSwitch { lane: 5 }).map_err(|e| e.to_string()),
+            Err("event 0 refers to lane 5, but the trace has 2 lanes".to_owned())
+        );
+        let nan = t.with_events(vec![Event {
+            at_us: f64::NAN,
+            kind: EventKind::ForcedSwitch { lane: 0 },
+        }]);
+        assert_eq!(nan.validate(), Err(TraceError::EventNotFinite { index: 0 }));
+    }
+
+    #[test]
+    fn checks_labels() {
+        let t = trace_of(1, &[(0, 0.0, 1.0)]);
+        let mut labelled = crate::Trace::new_labelled(
+            t.meta.clone(),
+            t.lanes.clone(),
+            vec![(t.spans[0], Some("parse".to_owned()))],
+        );
+        assert_eq!(labelled.validate(), Ok(()));
+        assert_eq!(labelled.span_label(0), Some("parse"));
+        labelled.spans.clear();
+        assert_eq!(
+            labelled.validate(),
+            Err(TraceError::LabelOnUnknownSpan { span: 0, spans: 0 })
         );
     }
 }

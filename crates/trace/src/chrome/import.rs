@@ -1,0 +1,725 @@
+//! Import from the Chrome Trace Event JSON format, as any tool writes it.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+use serde::de::DeserializeSeed;
+use serde_json::Value;
+
+use super::names;
+use super::raw::{RawEvent, Scalar, Shape, Sink, Slot, TopLevel, is_stop};
+use super::report::{ImportError, ImportLimits, Imported, SkipReason};
+use crate::{EventKind, LaneKind, State};
+
+/// Reads a Chrome Trace Event JSON file with the default [`ImportLimits`]
+/// (200 MB, 5,000,000 events).
+///
+/// Accepts the object form (`{"traceEvents": [...], "metadata": {...}}`) and
+/// the bare list form (`[...]`), which may lack its closing `]` as the format
+/// allows. Reads:
+/// - `X` slices (`ts`, `dur`) and `B`/`E` pairs, matched per thread like a
+///   stack (an `E` closes the latest open `B`); unmatched ones are skipped
+///   and counted;
+/// - `M` events `process_name`, `thread_name`, `thread_sort_index`,
+///   `process_sort_index`;
+/// - `i`, `I`, `R` and `n` instants, and `s`/`t`/`f` flow events: Lanes's
+///   own hand-offs and messages become [`EventKind::Handoff`],
+///   [`EventKind::Send`] and [`EventKind::Receive`]; another tool's flows
+///   and instants become [`EventKind::Instant`] marks named like the event.
+///
+/// Anything else (counters, samples, async slices, ...) is skipped and
+/// counted in the [`ImportReport`](crate::ImportReport), not fatal. Each `(pid, tid)` pair that
+/// has a name or a slice or an instant becomes a lane; lanes are ordered by
+/// process sort index, pid, thread sort index, then tid.
+///
+/// A slice named after a [`State`] (`"running"`, `"io_wait"`, ...) gets that
+/// state; any other slice is [`State::Running`] with its name kept as the
+/// span's label. `args.task`, a whole number, becomes the span's task.
+///
+/// A file that Lanes wrote (`metadata.source == "lanes"`) reads back into
+/// exactly the trace that was exported: times, metadata, lane kinds, labels
+/// and events as they were. A file from another tool is shifted in time so
+/// that its earliest event is at 0 µs, and since Lanes slices must not
+/// overlap on a thread, a slice inside another is skipped (the outer one is
+/// kept). Its [`Meta`](crate::Meta) holds placeholders, and its `origin` is
+/// [`Origin::Imported`](crate::Origin::Imported) (with the tool named by `metadata.source`, if any):
+/// model sequential for one lane and free threads for more, workload primes,
+/// k the number of lanes (at least 1), size, tasks, cores and result 0,
+/// mode live (another tool measured it), not cross-origin isolated,
+/// environment "imported". Its lanes are threads, except that when the file
+/// has several processes, a process with one thread is one process lane.
+///
+/// Never panics; any input that is not a readable trace gives an
+/// [`ImportError`] that says what is wrong and where.
+pub fn from_chrome_json(text: &str) -> Result<Imported, ImportError> {
+    from_chrome_json_with(text, &ImportLimits::DEFAULT)
+}
+
+/// [`from_chrome_json`] with other limits.
+pub fn from_chrome_json_with(text: &str, limits: &ImportLimits) -> Result<Imported, ImportError> {
+    if text.len() > limits.max_bytes {
+        return Err(ImportError::TooLarge {
+            bytes: text.len(),
+            limit: limits.max_bytes,
+        });
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match read(text, limits) {
+        Err(first @ ImportError::Truncated { .. }) => match close_list(text) {
+            Some(closed) => match read(&closed, limits) {
+                Ok(mut imported) => {
+                    imported.report.notes.insert(
+                        0,
+                        "The list of events had no closing \"]\", which the format allows; \
+                         it was read up to its last complete event."
+                            .to_owned(),
+                    );
+                    Ok(imported)
+                }
+                Err(
+                    ImportError::Syntax { .. }
+                    | ImportError::Truncated { .. }
+                    | ImportError::TooDeep { .. },
+                ) => Err(first),
+                Err(other) => Err(other),
+            },
+            None => Err(first),
+        },
+        other => other,
+    }
+}
+
+/// A bare list of events cut after a complete event (with or without a
+/// trailing comma), closed with `]`.
+fn close_list(text: &str) -> Option<String> {
+    if !text.trim_start().starts_with('[') {
+        return None;
+    }
+    let end = text.trim_end();
+    let end = end.strip_suffix(',').unwrap_or(end).trim_end();
+    (end.ends_with('}') || end.ends_with('[')).then(|| format!("{end}]"))
+}
+
+fn read(text: &str, limits: &ImportLimits) -> Result<Imported, ImportError> {
+    let mut c = Collector::new(*limits);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = TopLevel(&mut c)
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+    if let Some(error) = c.error.take() {
+        return Err(error);
+    }
+    if let Err(e) = result {
+        return Err(c.json_error(&e));
+    }
+    let events = c.seen.saturating_add(c.counted);
+    if events > limits.max_events {
+        return Err(ImportError::TooManyEvents {
+            events,
+            limit: limits.max_events,
+        });
+    }
+    if !c.found_events {
+        return Err(ImportError::NoTraceEvents);
+    }
+    c.finish()
+}
+
+/// A process or thread id: a number, or a text (some tools write names).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) enum Id<'a> {
+    Num(i64),
+    Text(Cow<'a, str>),
+}
+
+impl std::fmt::Display for Id<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Num(n) => write!(f, "{n}"),
+            Self::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct Thread<'a> {
+    pub(super) pid: Id<'a>,
+    pub(super) tid: Id<'a>,
+    pub(super) name: Option<Cow<'a, str>>,
+    pub(super) sort: Option<i64>,
+    pub(super) kind: Option<LaneKind>,
+    /// Whether it has a name, a slice or an instant: then it is a lane.
+    pub(super) used: bool,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Process<'a> {
+    pub(super) name: Option<Cow<'a, str>>,
+    pub(super) sort: Option<i64>,
+}
+
+/// A label not given.
+pub(super) const NO_LABEL: u32 = u32::MAX;
+
+/// A slice, on a thread of the file.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SpanRec {
+    pub(super) thread: u32,
+    pub(super) start: f64,
+    pub(super) end: f64,
+    pub(super) state: State,
+    pub(super) label: u32,
+    pub(super) task: Option<u32>,
+}
+
+/// A `B` or `E` event.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Mark {
+    pub(super) thread: u32,
+    pub(super) at: f64,
+    pub(super) begin: bool,
+    pub(super) state: State,
+    pub(super) label: u32,
+    pub(super) task: Option<u32>,
+}
+
+#[derive(Debug)]
+pub(super) enum Pending {
+    /// A Lanes event, its lanes already lane indices.
+    Ready(EventKind),
+    /// An instant on a thread of the file, or on none.
+    Instant { thread: Option<u32>, name: String },
+}
+
+#[derive(Debug)]
+pub(super) struct Collector<'a> {
+    pub(super) limits: ImportLimits,
+    /// Why reading stopped, when it was the importer's choice.
+    pub(super) error: Option<ImportError>,
+    /// Elements of `traceEvents` read.
+    pub(super) seen: usize,
+    /// Elements past the limit, counted only.
+    pub(super) counted: usize,
+    pub(super) in_events: bool,
+    pub(super) found_events: bool,
+    pub(super) metadata: Option<Value>,
+    pub(super) notes: Vec<String>,
+    pub(super) threads: Vec<Thread<'a>>,
+    pub(super) thread_index: HashMap<(Id<'a>, Id<'a>), u32>,
+    pub(super) last_thread: Option<(Id<'a>, Id<'a>, u32)>,
+    pub(super) processes: BTreeMap<Id<'a>, Process<'a>>,
+    pub(super) labels: Vec<Cow<'a, str>>,
+    pub(super) label_index: HashMap<Cow<'a, str>, u32>,
+    pub(super) spans: Vec<SpanRec>,
+    pub(super) marks: Vec<Mark>,
+    pub(super) events: Vec<(f64, Pending)>,
+    pub(super) skipped: BTreeMap<SkipReason, usize>,
+    pub(super) foreign_flows: usize,
+    pub(super) earliest: f64,
+}
+
+fn text(s: Option<Scalar<'_>>) -> Option<Cow<'_, str>> {
+    match s {
+        Some(Scalar::Text(t)) => Some(t),
+        _ => None,
+    }
+}
+
+fn time(
+    index: usize,
+    field: &'static str,
+    meaning: &'static str,
+    value: Option<&Scalar<'_>>,
+) -> Result<f64, ImportError> {
+    let Some(value) = value else {
+        return Err(ImportError::MissingField {
+            index,
+            field,
+            meaning,
+        });
+    };
+    match value.as_f64() {
+        Some(t) if t.is_finite() => Ok(t),
+        Some(_) => Err(ImportError::NotFinite { index, field }),
+        None => Err(ImportError::BadField {
+            index,
+            field,
+            expected: "a number of microseconds",
+            found: value.describe(),
+        }),
+    }
+}
+
+fn id<'a>(index: usize, field: &'static str, value: Scalar<'a>) -> Result<Id<'a>, ImportError> {
+    if let Some(n) = value.as_int::<i64>() {
+        return Ok(Id::Num(n));
+    }
+    match value {
+        Scalar::Text(t) => Ok(Id::Text(t)),
+        other => Err(ImportError::BadField {
+            index,
+            field,
+            expected: "a whole number (or a text)",
+            found: other.describe(),
+        }),
+    }
+}
+
+impl<'a> Collector<'a> {
+    fn new(limits: ImportLimits) -> Self {
+        Self {
+            limits,
+            error: None,
+            seen: 0,
+            counted: 0,
+            in_events: false,
+            found_events: false,
+            metadata: None,
+            notes: Vec::new(),
+            threads: Vec::new(),
+            thread_index: HashMap::new(),
+            last_thread: None,
+            processes: BTreeMap::new(),
+            labels: Vec::new(),
+            label_index: HashMap::new(),
+            spans: Vec::new(),
+            marks: Vec::new(),
+            events: Vec::new(),
+            skipped: BTreeMap::new(),
+            foreign_flows: 0,
+            earliest: f64::INFINITY,
+        }
+    }
+
+    /// A JSON reader's error, in the importer's words.
+    fn json_error(&self, e: &serde_json::Error) -> ImportError {
+        let (line, column) = (e.line(), e.column());
+        let event = self.in_events.then_some(self.seen);
+        let message = e.to_string();
+        let reason = message
+            .strip_suffix(&format!(" at line {line} column {column}"))
+            .unwrap_or(&message)
+            .to_owned();
+        if e.is_eof() {
+            ImportError::Truncated {
+                line,
+                column,
+                event,
+            }
+        } else if reason.starts_with("recursion limit exceeded") {
+            ImportError::TooDeep {
+                line,
+                column,
+                event,
+            }
+        } else if is_stop(&reason) {
+            // The importer stopped but kept no reason: cannot happen, but
+            // say something true rather than panic.
+            ImportError::Syntax {
+                reason: "the reading stopped early".to_owned(),
+                line,
+                column,
+                event,
+            }
+        } else {
+            ImportError::Syntax {
+                reason,
+                line,
+                column,
+                event,
+            }
+        }
+    }
+
+    pub(super) fn skip(&mut self, reason: SkipReason) {
+        *self.skipped.entry(reason).or_insert(0) += 1;
+    }
+
+    fn note_time(&mut self, at: f64) {
+        self.earliest = self.earliest.min(at);
+    }
+
+    fn label(&mut self, name: Cow<'a, str>) -> u32 {
+        if let Some(&i) = self.label_index.get(name.as_ref()) {
+            return i;
+        }
+        let i = u32::try_from(self.labels.len()).unwrap_or(NO_LABEL);
+        self.labels.push(name.clone());
+        self.label_index.insert(name, i);
+        i
+    }
+
+    fn pid(index: usize, e: &mut RawEvent<'a>) -> Result<Id<'a>, ImportError> {
+        e.pid.take().map_or(Ok(Id::Num(0)), |p| id(index, "pid", p))
+    }
+
+    /// The thread of an event, by its `pid` (0 when absent) and `tid` (the
+    /// pid when absent, as Perfetto does).
+    fn thread(&mut self, index: usize, e: &mut RawEvent<'a>) -> Result<u32, ImportError> {
+        let pid = Self::pid(index, e)?;
+        let tid = match e.tid.take() {
+            Some(t) => id(index, "tid", t)?,
+            None => pid.clone(),
+        };
+        if let Some((p, t, i)) = &self.last_thread
+            && *p == pid
+            && *t == tid
+        {
+            return Ok(*i);
+        }
+        let i = match self.thread_index.get(&(pid.clone(), tid.clone())) {
+            Some(&i) => i,
+            None => {
+                let i = u32::try_from(self.threads.len()).unwrap_or(u32::MAX);
+                self.threads.push(Thread {
+                    pid: pid.clone(),
+                    tid: tid.clone(),
+                    name: None,
+                    sort: None,
+                    kind: None,
+                    used: false,
+                });
+                self.thread_index.insert((pid.clone(), tid.clone()), i);
+                i
+            }
+        };
+        self.last_thread = Some((pid, tid, i));
+        Ok(i)
+    }
+
+    pub(super) fn use_thread(&mut self, thread: u32) {
+        if let Some(t) = self.threads.get_mut(thread as usize) {
+            t.used = true;
+        }
+    }
+
+    /// The state and label of a slice from its name (and, for Lanes's own
+    /// slices, `args.label`).
+    fn slice_name(&mut self, e: &mut RawEvent<'a>) -> (State, u32) {
+        let lanes = e.cat.as_ref().and_then(Scalar::as_str) == Some(names::CAT_SPAN);
+        match text(e.name.take()) {
+            Some(name) => match name.parse::<State>() {
+                Ok(state) => {
+                    let label = if lanes {
+                        text(e.args.label.take()).map_or(NO_LABEL, |l| self.label(l))
+                    } else {
+                        NO_LABEL
+                    };
+                    (state, label)
+                }
+                Err(_) => (State::Running, self.label(name)),
+            },
+            None => (State::Running, NO_LABEL),
+        }
+    }
+
+    fn take(&mut self, index: usize, mut e: RawEvent<'a>) -> Result<(), ImportError> {
+        let ph = match e.ph.take() {
+            Some(Scalar::Text(ph)) => ph,
+            Some(other) => {
+                return Err(ImportError::BadField {
+                    index,
+                    field: "ph",
+                    expected: "a text such as \"X\"",
+                    found: other.describe(),
+                });
+            }
+            None => {
+                return Err(ImportError::MissingField {
+                    index,
+                    field: "ph",
+                    meaning: "the event's type, such as \"X\" for a slice",
+                });
+            }
+        };
+        match ph.as_ref() {
+            "X" => self.complete(index, e),
+            "B" => self.begin_or_end(index, e, true),
+            "E" => self.begin_or_end(index, e, false),
+            "M" => self.metadata_event(index, e),
+            "i" | "I" | "R" | "n" => self.instant(index, e),
+            "s" | "t" | "f" => self.flow(index, e, &ph),
+            other => {
+                self.skip(SkipReason::Phase(other.to_owned()));
+                Ok(())
+            }
+        }
+    }
+
+    fn complete(&mut self, index: usize, mut e: RawEvent<'a>) -> Result<(), ImportError> {
+        let start = time(index, "ts", "its start time in µs", e.ts.as_ref())?;
+        let dur = time(index, "dur", "its duration in µs", e.dur.as_ref())?;
+        if dur < 0.0 {
+            return Err(ImportError::NegativeDuration { index, dur_us: dur });
+        }
+        let lanes = e.cat.as_ref().and_then(Scalar::as_str) == Some(names::CAT_SPAN);
+        // Lanes writes the exact end beside `dur` when `ts + dur` cannot give it.
+        let exact_end = e
+            .args
+            .end_us
+            .as_ref()
+            .and_then(Scalar::as_f64)
+            .filter(|end| lanes && end.is_finite() && *end >= start);
+        let end = exact_end.unwrap_or(start + dur);
+        if !end.is_finite() {
+            return Err(ImportError::NotFinite {
+                index,
+                field: "dur",
+            });
+        }
+        let thread = self.thread(index, &mut e)?;
+        let (state, label) = self.slice_name(&mut e);
+        let task = e.args.task.as_ref().and_then(Scalar::as_int::<u32>);
+        self.use_thread(thread);
+        self.note_time(start);
+        self.spans.push(SpanRec {
+            thread,
+            start,
+            end,
+            state,
+            label,
+            task,
+        });
+        Ok(())
+    }
+
+    fn begin_or_end(
+        &mut self,
+        index: usize,
+        mut e: RawEvent<'a>,
+        begin: bool,
+    ) -> Result<(), ImportError> {
+        let at = time(index, "ts", "its time in µs", e.ts.as_ref())?;
+        let thread = self.thread(index, &mut e)?;
+        let (state, label) = if begin {
+            self.slice_name(&mut e)
+        } else {
+            (State::Running, NO_LABEL)
+        };
+        let task = e.args.task.as_ref().and_then(Scalar::as_int::<u32>);
+        self.note_time(at);
+        self.marks.push(Mark {
+            thread,
+            at,
+            begin,
+            state,
+            label,
+            task,
+        });
+        Ok(())
+    }
+
+    fn metadata_event(&mut self, index: usize, mut e: RawEvent<'a>) -> Result<(), ImportError> {
+        let name = text(e.name.take());
+        let Some(name) = name else {
+            self.skip(SkipReason::Metadata(String::new()));
+            return Ok(());
+        };
+        match name.as_ref() {
+            names::THREAD_NAME => match text(e.args.name.take()) {
+                Some(label) => {
+                    let thread = self.thread(index, &mut e)?;
+                    let kind = e
+                        .args
+                        .kind
+                        .as_ref()
+                        .and_then(Scalar::as_str)
+                        .and_then(|k| k.parse::<LaneKind>().ok());
+                    if let Some(t) = self.threads.get_mut(thread as usize) {
+                        t.name = Some(label);
+                        t.kind = kind.or(t.kind);
+                        t.used = true;
+                    }
+                }
+                None => self.skip(SkipReason::Metadata(name.into_owned())),
+            },
+            names::THREAD_SORT_INDEX => {
+                match e.args.sort_index.as_ref().and_then(Scalar::as_int::<i64>) {
+                    Some(sort) => {
+                        let thread = self.thread(index, &mut e)?;
+                        if let Some(t) = self.threads.get_mut(thread as usize) {
+                            t.sort = Some(sort);
+                        }
+                    }
+                    None => self.skip(SkipReason::Metadata(name.into_owned())),
+                }
+            }
+            names::PROCESS_NAME => match text(e.args.name.take()) {
+                Some(label) => {
+                    let pid = Self::pid(index, &mut e)?;
+                    self.processes.entry(pid).or_default().name = Some(label);
+                }
+                None => self.skip(SkipReason::Metadata(name.into_owned())),
+            },
+            names::PROCESS_SORT_INDEX => {
+                match e.args.sort_index.as_ref().and_then(Scalar::as_int::<i64>) {
+                    Some(sort) => {
+                        let pid = Self::pid(index, &mut e)?;
+                        self.processes.entry(pid).or_default().sort = Some(sort);
+                    }
+                    None => self.skip(SkipReason::Metadata(name.into_owned())),
+                }
+            }
+            _ => self.skip(SkipReason::Metadata(name.into_owned())),
+        }
+        Ok(())
+    }
+
+    fn lanes_event(&mut self, at: f64, kind: Option<EventKind>) {
+        match kind {
+            Some(kind) => self.events.push((at, Pending::Ready(kind))),
+            None => self.skip(SkipReason::UnreadableLanesEvent),
+        }
+    }
+
+    fn instant(&mut self, index: usize, mut e: RawEvent<'a>) -> Result<(), ImportError> {
+        let at = time(index, "ts", "its time in µs", e.ts.as_ref())?;
+        self.note_time(at);
+        let cat = e.cat.take();
+        let name = text(e.name.take());
+        if cat.as_ref().and_then(Scalar::as_str) == Some(names::CAT_GIL) {
+            match name.as_deref() {
+                Some(names::GIL_HANDOFF) => {
+                    self.lanes_event(at, handoff(&e));
+                    return Ok(());
+                }
+                Some(names::FORCED_SWITCH) => {
+                    let lane = e.args.lane.as_ref().and_then(Scalar::as_int::<u32>);
+                    self.lanes_event(at, lane.map(|lane| EventKind::ForcedSwitch { lane }));
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
+        let global = matches!(e.s.as_ref().and_then(Scalar::as_str), Some("g" | "p"));
+        let thread = if global {
+            None
+        } else {
+            let thread = self.thread(index, &mut e)?;
+            self.use_thread(thread);
+            Some(thread)
+        };
+        let name = name.map_or_else(|| "(unnamed)".to_owned(), Cow::into_owned);
+        self.events.push((at, Pending::Instant { thread, name }));
+        Ok(())
+    }
+
+    fn flow(&mut self, index: usize, mut e: RawEvent<'a>, ph: &str) -> Result<(), ImportError> {
+        let at = time(index, "ts", "its time in µs", e.ts.as_ref())?;
+        self.note_time(at);
+        let cat = e.cat.take();
+        let name = text(e.name.take());
+        match (cat.as_ref().and_then(Scalar::as_str), name.as_deref()) {
+            (Some(names::CAT_GIL), Some(names::GIL_HANDOFF)) => {
+                // The start holds the whole hand-off; the end only draws the arrow.
+                if ph == "s" {
+                    self.lanes_event(at, handoff(&e));
+                }
+            }
+            (Some(names::CAT_MESSAGE), Some(names::MESSAGE)) => match ph {
+                "s" => self.lanes_event(at, message(&e, true)),
+                "f" => self.lanes_event(at, message(&e, false)),
+                _ => {}
+            },
+            _ => {
+                let thread = self.thread(index, &mut e)?;
+                self.use_thread(thread);
+                self.foreign_flows += 1;
+                let name = name.map_or_else(|| "(flow)".to_owned(), Cow::into_owned);
+                self.events.push((
+                    at,
+                    Pending::Instant {
+                        thread: Some(thread),
+                        name,
+                    },
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn handoff(e: &RawEvent<'_>) -> Option<EventKind> {
+    let to = e.args.to.as_ref()?.as_int::<u32>()?;
+    let from = match &e.args.from {
+        None | Some(Scalar::Null) => None,
+        Some(from) => Some(from.as_int::<u32>()?),
+    };
+    Some(EventKind::Handoff { from, to })
+}
+
+fn message(e: &RawEvent<'_>, send: bool) -> Option<EventKind> {
+    let from = e.args.from.as_ref()?.as_int::<u32>()?;
+    let to = e.args.to.as_ref()?.as_int::<u32>()?;
+    let bytes = e.args.bytes.as_ref()?.as_int::<u64>()?;
+    let id = e.args.id.as_ref()?.as_int::<u64>()?;
+    Some(if send {
+        EventKind::Send {
+            from,
+            to,
+            bytes,
+            id,
+        }
+    } else {
+        EventKind::Receive {
+            from,
+            to,
+            bytes,
+            id,
+        }
+    })
+}
+
+impl<'a> Sink<'a> for Collector<'a> {
+    fn event(&mut self, slot: Slot<'a>) -> bool {
+        let index = self.seen;
+        self.seen += 1;
+        let result = match slot {
+            Slot::Event(e) => self.take(index, e),
+            Slot::NotAnObject(found) => Err(ImportError::NotAnObject { index, found }),
+        };
+        match result {
+            Ok(()) => true,
+            Err(e) => {
+                self.error = Some(e);
+                false
+            }
+        }
+    }
+
+    fn metadata(&mut self, value: Value) {
+        self.metadata = Some(value);
+    }
+
+    fn events_start(&mut self) {
+        self.found_events = true;
+        self.in_events = true;
+    }
+
+    fn events_end(&mut self) {
+        self.in_events = false;
+    }
+
+    fn wrong_shape(&mut self, where_: Shape, found: &'static str) {
+        self.error = Some(match where_ {
+            Shape::TopLevel => ImportError::NotATrace { found },
+            Shape::TraceEvents => ImportError::EventsNotAList { found },
+        });
+    }
+
+    fn other_key(&mut self, key: &str) {
+        if key == "systemTraceEvents" {
+            self.notes.push(
+                "The file's \"systemTraceEvents\" (a Linux kernel trace) were not read.".to_owned(),
+            );
+        }
+    }
+
+    fn wants_events(&self) -> bool {
+        self.seen < self.limits.max_events
+    }
+
+    fn count_only(&mut self) {
+        self.counted += 1;
+    }
+}

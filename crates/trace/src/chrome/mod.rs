@@ -1,0 +1,36 @@
+//! The Chrome Trace Event JSON format, out and in: Perfetto and
+//! `chrome://tracing` open what Lanes exports, and Lanes opens what other
+//! tools (a Python tracer, Chrome itself) write.
+
+mod assemble;
+mod export;
+mod import;
+mod raw;
+mod report;
+
+pub use export::{to_chrome_json, to_chrome_value};
+pub use import::{from_chrome_json, from_chrome_json_with};
+pub use report::{ImportError, ImportLimits, ImportReport, Imported, SkipReason, Skipped};
+
+/// Names that the export writes and the import recognises.
+mod names {
+    /// The process id every lane of one run shares.
+    pub(crate) const PID: u32 = 1;
+    /// `metadata.source` of a file Lanes wrote.
+    pub(crate) const SOURCE: &str = "lanes";
+    /// The category of span slices.
+    pub(crate) const CAT_SPAN: &str = "lanes";
+    /// The category of GIL hand-offs and forced switches.
+    pub(crate) const CAT_GIL: &str = "lanes.gil";
+    /// The category of message sends and receives.
+    pub(crate) const CAT_MESSAGE: &str = "lanes.message";
+    /// The category of other instants.
+    pub(crate) const CAT_INSTANT: &str = "lanes.instant";
+    pub(crate) const GIL_HANDOFF: &str = "gil_handoff";
+    pub(crate) const FORCED_SWITCH: &str = "forced_switch";
+    pub(crate) const MESSAGE: &str = "message";
+    pub(crate) const PROCESS_NAME: &str = "process_name";
+    pub(crate) const PROCESS_SORT_INDEX: &str = "process_sort_index";
+    pub(crate) const THREAD_NAME: &str = "thread_name";
+    pub(crate) const THREAD_SORT_INDEX: &str = "thread_sort_index";
+}

@@ -1,0 +1,57 @@
+//! How long importing a million spans takes. A timing, not a check, so it is
+//! ignored by default; run it with
+//! `cargo test --release -p lanes-trace --test import_speed -- --ignored --nocapture`.
+
+use std::time::Instant;
+
+use lanes_trace::{from_chrome_json, synthetic, to_chrome_json};
+
+#[test]
+#[ignore = "a timing: run with --release -- --ignored --nocapture"]
+fn imports_a_million_lanes_spans() {
+    let t = synthetic::trace(8, 125_000);
+    let started = Instant::now();
+    let json = to_chrome_json(&t);
+    let exported = started.elapsed();
+    let started = Instant::now();
+    let imported = from_chrome_json(&json).unwrap();
+    let took = started.elapsed();
+    println!(
+        "export of {} spans: {:.0} ms; import of {:.1} MB: {:.0} ms",
+        t.spans.len(),
+        exported.as_secs_f64() * 1e3,
+        json.len() as f64 / 1e6,
+        took.as_secs_f64() * 1e3
+    );
+    assert_eq!(imported.trace, t);
+}
+
+#[test]
+#[ignore = "a timing: run with --release -- --ignored --nocapture"]
+fn imports_a_million_foreign_slices() {
+    // A Python tracer's output: named B/E pairs on 8 threads, times in µs
+    // since the epoch.
+    let mut json = String::from("[");
+    for i in 0..500_000_u64 {
+        let tid = i % 8;
+        let ts = 1_700_000_000_000_000 + i * 10;
+        json.push_str(&format!(
+            "{{\"name\":\"f{}\",\"ph\":\"B\",\"ts\":{ts},\"pid\":4242,\"tid\":{tid}}},\
+             {{\"ph\":\"E\",\"ts\":{},\"pid\":4242,\"tid\":{tid}}},",
+            i % 100,
+            ts + 7
+        ));
+    }
+    json.pop();
+    json.push(']');
+    let started = Instant::now();
+    let imported = from_chrome_json(&json).unwrap();
+    let took = started.elapsed();
+    println!(
+        "import of 1,000,000 B/E events ({:.1} MB): {:.0} ms",
+        json.len() as f64 / 1e6,
+        took.as_secs_f64() * 1e3
+    );
+    assert_eq!(imported.trace.spans.len(), 500_000);
+    assert_eq!(imported.trace.labels.texts().len(), 100);
+}

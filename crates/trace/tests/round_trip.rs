@@ -1,0 +1,203 @@
+//! Export then import gives back exactly the trace that was exported.
+
+use lanes_trace::{
+    Event, EventKind, Lane, LaneKind, Meta, Mode, Model, Origin, Scenario, Span, State, Trace,
+    Workload, from_chrome_json, to_chrome_json,
+};
+use proptest::prelude::*;
+
+fn meta() -> impl Strategy<Value = Meta> {
+    (
+        (
+            prop::sample::select(Model::ALL.to_vec()),
+            prop::sample::select(Workload::ALL.to_vec()),
+            any::<u32>(),
+            any::<u64>(),
+            any::<u32>(),
+        ),
+        prop::bool::ANY,
+        any::<u32>(),
+        any::<bool>(),
+        ".{0,12}",
+        any::<u64>(),
+    )
+        .prop_map(
+            |((model, workload, k, size, tasks), live, cores, coi, environment, result)| Meta {
+                scenario: Scenario {
+                    model,
+                    workload,
+                    k,
+                    size,
+                    tasks,
+                },
+                mode: if live { Mode::Live } else { Mode::Simulated },
+                cores,
+                cross_origin_isolated: coi,
+                environment,
+                result,
+            },
+        )
+}
+
+/// Lengths and gaps in µs: zero, whole, fractional, tiny and large.
+fn length() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        Just(0.0),
+        (0_u32..5000).prop_map(f64::from),
+        0.0_f64..1e4,
+        0.0_f64..1e-6,
+        0.0_f64..1e9,
+    ]
+}
+
+fn label() -> impl Strategy<Value = Option<String>> {
+    prop_oneof![
+        3 => Just(None),
+        1 => prop::sample::select(vec!["running", "idle", "gil_wait", "", "parse \"x\"", "Δt → ∞"])
+            .prop_map(|s| Some(s.to_owned())),
+        1 => ".{0,8}".prop_map(Some),
+    ]
+}
+
+type LaneSpans = (
+    LaneKind,
+    String,
+    f64,
+    Vec<(f64, f64, State, Option<u32>, Option<String>)>,
+);
+
+fn lane() -> impl Strategy<Value = LaneSpans> {
+    (
+        prop::sample::select(LaneKind::ALL.to_vec()),
+        ".{0,10}",
+        prop_oneof![Just(0.0), 0.0_f64..1e12, -1e6_f64..0.0],
+        prop::collection::vec(
+            (
+                length(),
+                length(),
+                prop::sample::select(State::ALL.to_vec()),
+                prop::option::of(any::<u32>()),
+                label(),
+            ),
+            0..8,
+        ),
+    )
+}
+
+fn event_kind(lanes: u32) -> BoxedStrategy<EventKind> {
+    let instant = (prop::option::of(0..lanes.max(1)), ".{0,8}").prop_map(move |(lane, name)| {
+        EventKind::Instant {
+            lane: lane.filter(|_| lanes > 0),
+            name,
+        }
+    });
+    if lanes == 0 {
+        return instant.boxed();
+    }
+    prop_oneof![
+        (prop::option::of(0..lanes), 0..lanes)
+            .prop_map(|(from, to)| EventKind::Handoff { from, to }),
+        (0..lanes).prop_map(|lane| EventKind::ForcedSwitch { lane }),
+        (
+            0..lanes,
+            0..lanes,
+            any::<u64>(),
+            any::<u64>(),
+            any::<bool>()
+        )
+            .prop_map(|(from, to, bytes, id, send)| if send {
+                EventKind::Send {
+                    from,
+                    to,
+                    bytes,
+                    id,
+                }
+            } else {
+                EventKind::Receive {
+                    from,
+                    to,
+                    bytes,
+                    id,
+                }
+            }),
+        instant,
+    ]
+    .boxed()
+}
+
+fn origin() -> impl Strategy<Value = Origin> {
+    prop_oneof![
+        3 => Just(Origin::Lanes),
+        1 => prop::option::of(".{0,8}").prop_map(|tool| Origin::Imported { tool }),
+    ]
+}
+
+/// Any sound trace: lanes of every kind, spans that do not overlap on thread
+/// and process lanes (they may on GIL and UI lanes), labels, and events.
+fn trace() -> impl Strategy<Value = Trace> {
+    (meta(), prop::collection::vec(lane(), 0..5), origin())
+        .prop_flat_map(|(meta, lanes, origin)| {
+            let n = u32::try_from(lanes.len()).unwrap_or(u32::MAX);
+            let events = prop::collection::vec(
+                (prop_oneof![0.0_f64..1e9, -1e3_f64..0.0], event_kind(n)),
+                0..8,
+            );
+            (Just(meta), Just(lanes), Just(origin), events)
+        })
+        .prop_map(|(meta, lanes, origin, events)| {
+            let mut spans = Vec::new();
+            let mut rows = Vec::new();
+            for (i, (kind, name, base, pieces)) in lanes.into_iter().enumerate() {
+                let lane = u32::try_from(i).unwrap_or(u32::MAX);
+                let exclusive = matches!(kind, LaneKind::Thread | LaneKind::Process);
+                rows.push(Lane { kind, name });
+                let mut at = base;
+                for (gap, len, state, task, label) in pieces {
+                    let start_us = if exclusive { at + gap } else { base + gap };
+                    let end_us = start_us + len;
+                    at = end_us;
+                    spans.push((
+                        Span {
+                            lane,
+                            state,
+                            start_us,
+                            end_us,
+                            task,
+                        },
+                        label,
+                    ));
+                }
+            }
+            let events = events
+                .into_iter()
+                .map(|(at_us, kind)| Event { at_us, kind })
+                .collect();
+            Trace::new_labelled(meta, rows, spans)
+                .with_events(events)
+                .with_origin(origin)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn export_then_import_gives_the_same_trace(t in trace()) {
+        prop_assert_eq!(t.validate(), Ok(()));
+        let json = to_chrome_json(&t);
+        let imported = from_chrome_json(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert!(imported.report.from_lanes);
+        prop_assert_eq!(&imported.report.skipped, &[]);
+        prop_assert_eq!(&imported.trace, &t);
+        // Twice is the same as once.
+        prop_assert_eq!(to_chrome_json(&imported.trace), json);
+    }
+}
+
+#[test]
+fn a_synthetic_trace_round_trips() {
+    let t = lanes_trace::synthetic::trace(4, 2000);
+    let back = from_chrome_json(&to_chrome_json(&t)).unwrap();
+    assert_eq!(back.trace, t);
+    assert_eq!(back.report.events, 1 + 2 * 4 + 8000);
+}
