@@ -41,6 +41,13 @@ pub enum RunStatus {
     Failed(String),
     /// Somebody pressed Cancel.
     Cancelled,
+    /// A trace file is shown.
+    Imported {
+        /// Its file name.
+        file: String,
+        /// What the import read and skipped, in words.
+        summary: String,
+    },
 }
 
 impl RunStatus {
@@ -52,6 +59,7 @@ impl RunStatus {
             Self::Done => "done",
             Self::Failed(_) => "error",
             Self::Cancelled => "cancelled",
+            Self::Imported { .. } => "imported",
         }
     }
 }
@@ -77,6 +85,22 @@ pub enum Action {
     Failed(String),
     /// The current batch was cancelled.
     Cancelled,
+    /// A trace file was read.
+    Imported {
+        /// Its name.
+        file: String,
+        /// The trace it held.
+        trace: Trace,
+        /// What was read and skipped, in words.
+        summary: String,
+    },
+    /// A trace file could not be read; what was shown stays.
+    ImportFailed {
+        /// Its name.
+        file: String,
+        /// Why, in words.
+        why: String,
+    },
     /// Something the person should know (e.g. an export that failed).
     Notice(String),
     /// The notices were read and closed.
@@ -139,11 +163,12 @@ impl AppState {
     /// How much faster `trace` ran than the latest sequential run of the same
     /// workload and size; `None` for sequential runs or with no baseline.
     pub fn speedup_of(&self, trace: &Trace) -> Option<f64> {
-        if trace.meta.scenario.model == Model::Sequential {
+        if trace.meta.scenario.model == Model::Sequential || !trace.origin.is_lanes() {
             return None;
         }
         let same = |t: &&Rc<Trace>| {
-            t.meta.scenario.model == Model::Sequential
+            t.origin.is_lanes()
+                && t.meta.scenario.model == Model::Sequential
                 && t.meta.scenario.workload == trace.meta.scenario.workload
                 && t.meta.scenario.size == trace.meta.scenario.size
         };
@@ -212,9 +237,36 @@ impl AppState {
                     self.status = RunStatus::Cancelled;
                 }
             }
+            Action::Imported {
+                file,
+                trace,
+                summary,
+            } => {
+                if self.running() {
+                    self.notices.push(format!(
+                        "{file} was not opened: a run is in progress; wait for it or cancel it."
+                    ));
+                    return;
+                }
+                let trace = Rc::new(trace);
+                self.remember(Rc::clone(&trace));
+                self.batch = vec![trace];
+                self.plan.clear();
+                self.status = RunStatus::Imported { file, summary };
+            }
+            Action::ImportFailed { file, why } => self.notices.push(format!(
+                "{file} could not be opened: {why}. What was shown before is kept."
+            )),
             Action::Notice(text) => self.notices.push(text),
             Action::DismissNotices => self.notices.clear(),
         }
+    }
+
+    fn remember(&mut self, trace: Rc<Trace>) {
+        if self.history.len() >= HISTORY {
+            self.history.remove(0);
+        }
+        self.history.push(trace);
     }
 
     fn start(&mut self) {
@@ -243,11 +295,8 @@ impl AppState {
         let RunStatus::Running { index, total, .. } = self.status else {
             return;
         };
-        if self.history.len() >= HISTORY {
-            self.history.remove(0);
-        }
         let trace = Rc::new(trace);
-        self.history.push(Rc::clone(&trace));
+        self.remember(Rc::clone(&trace));
         self.batch.push(trace);
         let next = index + 1;
         self.status = match self.plan.get(next) {
@@ -397,6 +446,47 @@ mod tests {
         s.apply(Action::PoolUnavailable("not isolated".to_owned()));
         s.apply(Action::Start);
         assert_eq!(s.status, RunStatus::Failed("not isolated".to_owned()));
+    }
+
+    #[test]
+    fn an_import_replaces_the_picture_and_a_failed_one_keeps_it() {
+        let mut s = ready("model=free");
+        s.apply(Action::Start);
+        let p = s.plan[0];
+        s.apply(Action::Finished(trace(p, 5.0)));
+        let before = s.batch.clone();
+        s.apply(Action::ImportFailed {
+            file: "x.json".to_owned(),
+            why: "the file is not valid JSON".to_owned(),
+        });
+        assert_eq!(s.batch, before);
+        assert_eq!(s.status.as_data(), "done");
+        assert!(s.notices[0].contains("x.json could not be opened"));
+        let imported = trace(p, 9.0).with_origin(lanes_trace::Origin::Imported { tool: None });
+        s.apply(Action::Imported {
+            file: "y.json".to_owned(),
+            trace: imported,
+            summary: "Read 3 events.".to_owned(),
+        });
+        assert_eq!(s.batch.len(), 1);
+        assert_eq!(s.status.as_data(), "imported");
+        assert_eq!(s.speedup_of(&s.batch[0]), None, "foreign traces have no speedup");
+        assert_eq!(s.history.len(), 2);
+    }
+
+    #[test]
+    fn an_import_waits_for_a_run_to_end() {
+        let mut s = ready("");
+        s.apply(Action::Start);
+        let p = s.plan[0];
+        s.apply(Action::Imported {
+            file: "y.json".to_owned(),
+            trace: trace(p, 1.0),
+            summary: String::new(),
+        });
+        assert!(s.running());
+        assert!(s.batch.is_empty());
+        assert_eq!(s.notices.len(), 1);
     }
 
     #[test]

@@ -87,6 +87,7 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
                     { "Cancel" }
                 </button>
                 <a class="permalink" href={link}>{ "Link to this run" }</a>
+                <super::import::ImportButton on_action={props.on_action.clone()} disabled={props.running} />
             </div>
         </form>
     }

@@ -1,6 +1,7 @@
 //! The Yew components: a thin layer over [`crate::state`].
 
 mod controls;
+mod import;
 mod results;
 mod run;
 mod timeline;
@@ -111,8 +112,35 @@ fn App() -> Html {
         Callback::from(move |a: Action| dispatcher.dispatch(a))
     };
 
+    let dragging = use_state(|| false);
+    let on_drag_over = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let on_drag_leave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let on_drop = {
+        let dragging = dragging.clone();
+        let on_action = on_action.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            if let Some(file) = import::dropped_file(&e) {
+                import::open_file(file, on_action.clone());
+            }
+        })
+    };
+
     html! {
-        <main class="lanes">
+        <main class={classes!("lanes", dragging.then_some("dragging"))}
+            ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
             <header class="masthead">
                 <h1>{ "Lanes" }</h1>
                 <p class="tagline">{ "Concurrency and parallelism, measured live in your browser." }</p>
@@ -161,6 +189,10 @@ fn status_text(state: &AppState) -> String {
         }
         RunStatus::Failed(why) => format!("The run failed: {why}."),
         RunStatus::Cancelled => "Cancelled. Finished runs are kept below.".to_owned(),
+        RunStatus::Imported { file, summary } => {
+            let origin = state.batch.first().map(|t| t.origin.describe()).unwrap_or_default();
+            format!("Showing {file} ({origin}). {summary}")
+        }
     }
 }
 
