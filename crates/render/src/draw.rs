@@ -1,25 +1,29 @@
 //! Drawing a laid-out timeline onto any plotters backend.
 
-use lanes_trace::Mode;
+use lanes_trace::{LaneKind, Mode, Span};
 use plotters::coord::Shift;
-use plotters::drawing::{DrawingArea, DrawingAreaErrorKind};
+use plotters::drawing::DrawingArea;
 use plotters::prelude::DrawingBackend;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{FontDesc, FontFamily, FontStyle, RGBColor, TextStyle};
 
-use crate::axis::format_duration;
+use crate::axis::{format_duration, format_precise};
+use crate::gil::Holders;
 use crate::layout::{
-    self, EMPTY_SIZE, HEADER_SIZE, LABEL_SIZE, LEGEND_SIZE, Layout, RunBox, TASK_SIZE, TICK_SIZE,
-    fit_text, text_width,
+    self, CHIP, EMPTY_SIZE, HEADER_SIZE, LABEL_SIZE, LEGEND_SIZE, Layout, RunBox, TASK_SIZE,
+    TICK_SIZE, fit_text, px, text_width,
 };
-use crate::lod::{Segment, segments};
-use crate::palette::{Theme, outline_colour, state_colour, text_on};
-use crate::{RenderError, RunView, TimelineStyle};
+use crate::legend::LegendKey;
+use crate::lod::{Scale, Segment, segments};
+use crate::palette::{
+    Theme, fill_colour, holder_colour, outline_colour, outline_of, state_colour, text_on,
+};
+use crate::pen::{Font, Pen, backend};
+use crate::{RenderError, RunView, TimelineStyle, View, events, strip};
 
 /// Segments at least this wide get an outline.
 const OUTLINE_MIN_PX: i32 = 4;
 
-/// Draws `runs` stacked on one shared time axis, filling `area`.
+/// Draws `runs` stacked on one shared time axis, filling `area`: the whole
+/// of every run, no playhead, nothing highlighted.
 ///
 /// Each run gets a header (model, k, makespan, speedup), one lane per trace
 /// lane and spans coloured by [`crate::state_colour`]; a legend names the
@@ -34,6 +38,30 @@ pub fn draw_timeline<DB: DrawingBackend>(
     runs: &[RunView<'_>],
     style: &TimelineStyle,
 ) -> Result<(), RenderError> {
+    draw_timeline_view(area, runs, style, &View::default())
+}
+
+/// Draws `runs` like [`draw_timeline`], showing the part that `view` asks
+/// for: its time window, what happened before its playhead, its
+/// highlighted span.
+///
+/// A GIL lane shows who held the lock in that thread's colour (each thread
+/// lane carries a chip of its colour) and names the holder where there is
+/// room; hand-offs are arrows from the thread that dropped the lock to the
+/// one that took it, forced switches small triangles, messages arrows from
+/// sender to receiver. At most one arrow or marker per pixel column and
+/// pair of lanes is drawn, and only spans and events inside the window
+/// are looked at.
+///
+/// # Errors
+///
+/// [`RenderError::Backend`] when the backend fails to draw.
+pub fn draw_timeline_view<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    runs: &[RunView<'_>],
+    style: &TimelineStyle,
+    view: &View,
+) -> Result<(), RenderError> {
     let (w, h) = area.dim_in_pixel();
     let theme = Theme::new(style.dark);
     let pen = Pen { area, theme };
@@ -47,18 +75,33 @@ pub fn draw_timeline<DB: DrawingBackend>(
         )?;
         return area.present().map_err(backend);
     }
-    let layout = Layout::new(runs, f64::from(w), Some(f64::from(h)), style);
+    let layout = Layout::new(
+        runs,
+        f64::from(w),
+        Some(f64::from(h)),
+        style,
+        view.range(runs),
+    );
+    let scale = layout.scale(view.until_us());
     pen.legend(&layout)?;
     for (run, b) in runs.iter().zip(&layout.runs) {
-        pen.run(&layout, run, b)?;
+        let header_end = pen.run(&layout, run, b, &scale)?;
+        events::draw(&pen, &layout, run.trace, b, &scale, header_end)?;
+        if let Some(s) = b.strip {
+            strip::draw(&pen, &layout, run.trace, s, &scale)?;
+        }
     }
-    pen.axis(&layout)?;
+    if let Some(hit) = view.highlight {
+        pen.highlight(&layout, runs, hit, &scale)?;
+    }
+    let playhead = view
+        .playhead()
+        .and_then(|t| PlayheadMark::new(&layout, t, &scale));
+    pen.axis(&layout, playhead.as_ref())?;
+    if let Some(mark) = playhead {
+        pen.playhead(&layout, &mark)?;
+    }
     area.present().map_err(backend)
-}
-
-#[expect(clippy::needless_pass_by_value, reason = "the shape `map_err` wants")]
-fn backend<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> RenderError {
-    RenderError::Backend(e.to_string())
 }
 
 /// The header line of one run.
@@ -79,101 +122,73 @@ fn header(run: &RunView<'_>) -> String {
     s
 }
 
-/// A pixel coordinate.
-fn px(v: f64) -> i32 {
-    // Layouts stay within a few thousand pixels; clamp anything wilder.
-    v.round().clamp(-1e6, 1e6) as i32
+/// The vertical padding between a lane's edge and its spans.
+pub(crate) fn lane_pad(b: &RunBox) -> f64 {
+    (b.lane_height * 0.14).round().max(1.0)
 }
 
-/// How one piece of text looks.
-#[derive(Clone, Copy, Debug)]
-struct Font {
-    size: f64,
-    colour: RGBColor,
-    centred: bool,
-    bold: bool,
+/// The top and bottom pixel rows of the spans of lane `i`.
+pub(crate) fn bar_rows(b: &RunBox, i: usize) -> (i32, i32) {
+    let top = b.lane_top(i);
+    let pad = lane_pad(b);
+    (px(top + pad), px(top + b.lane_height - pad))
 }
 
-impl Font {
-    fn new(size: f64, colour: RGBColor) -> Self {
-        Self {
-            size,
-            colour,
-            centred: false,
-            bold: false,
+/// The pixel columns of `span` on `scale`, relative to the plot's left end,
+/// or `None` when none of it is shown.
+pub(crate) fn span_columns(span: &Span, scale: &Scale) -> Option<(i32, i32)> {
+    let visible = span.start_us < scale.until_us
+        && span.start_us < scale.end_us
+        && span.end_us > scale.start_us
+        && scale.is_drawable();
+    visible.then(|| {
+        let x0 = px(scale.x(span.start_us));
+        let x1 = px(scale.x(span.end_us.min(scale.until_us))).max(x0 + 1);
+        (x0, x1)
+    })
+}
+
+/// Where the playhead goes: its pixel column, and the box of its label.
+#[derive(Clone, Debug, PartialEq)]
+struct PlayheadMark {
+    x: i32,
+    left: f64,
+    right: f64,
+    label: String,
+}
+
+impl PlayheadMark {
+    /// The playhead at `t`, when it is inside the window.
+    fn new(layout: &Layout, t: f64, scale: &Scale) -> Option<Self> {
+        if !(t >= scale.start_us && t <= scale.end_us) {
+            return None;
         }
+        let f = layout.font;
+        let x = layout.plot_px().0 + px(scale.x(t));
+        let label = format_precise(t);
+        let half = (text_width(&label, TICK_SIZE * f) + 0.8 * f) / 2.0;
+        let centre = f64::from(x).clamp(
+            layout.plot_x0 + half - 0.5 * f,
+            layout.width - layout.margin - half,
+        );
+        Some(Self {
+            x,
+            left: centre - half,
+            right: centre + half,
+            label,
+        })
     }
-
-    fn centred(self) -> Self {
-        Self {
-            centred: true,
-            ..self
-        }
-    }
-
-    fn bold(self) -> Self {
-        Self { bold: true, ..self }
-    }
-}
-
-/// Drawing primitives over one area, in one theme.
-struct Pen<'a, DB: DrawingBackend> {
-    area: &'a DrawingArea<DB, Shift>,
-    theme: Theme,
 }
 
 impl<DB: DrawingBackend> Pen<'_, DB> {
-    /// Fills the pixels from `(x0, y0)` up to, not including, `(x1, y1)`.
-    fn rect(
-        &self,
-        (x0, y0): (i32, i32),
-        (x1, y1): (i32, i32),
-        colour: RGBColor,
-    ) -> Result<(), RenderError> {
-        if x1 <= x0 || y1 <= y0 {
-            return Ok(());
-        }
-        self.area
-            .draw(&plotters::element::Rectangle::new(
-                [(x0, y0), (x1, y1)],
-                plotters::style::ShapeStyle {
-                    color: colour.into(),
-                    filled: true,
-                    stroke_width: 0,
-                },
-            ))
-            .map_err(backend)
-    }
-
-    /// Draws `text` vertically centred on `at`.
-    fn text(&self, text: &str, at: (f64, f64), font: Font) -> Result<(), RenderError> {
-        let weight = if font.bold {
-            FontStyle::Bold
-        } else {
-            FontStyle::Normal
-        };
-        let h = if font.centred {
-            HPos::Center
-        } else {
-            HPos::Left
-        };
-        let style = TextStyle::from(FontDesc::new(FontFamily::SansSerif, font.size, weight))
-            .color(&font.colour)
-            .pos(Pos::new(h, VPos::Center));
-        self.area
-            .draw_text(text, &style, (px(at.0), px(at.1)))
-            .map_err(backend)
-    }
-
     fn legend(&self, layout: &Layout) -> Result<(), RenderError> {
         let s = layout.swatch;
         for item in &layout.legend {
             let (x0, y0) = (px(item.x), px(item.y - s / 2.0));
             let (x1, y1) = (px(item.x + s), px(item.y + s / 2.0));
-            self.rect((x0, y0), (x1, y1), outline_colour(item.state))?;
-            self.rect((x0 + 1, y0 + 1), (x1 - 1, y1 - 1), state_colour(item.state))?;
+            self.swatch(item.key, (x0, y0), (x1, y1), layout.font)?;
             self.text(
-                item.state.label(),
+                item.key.label(),
                 (item.x + s + 0.4 * layout.font, item.y),
                 Font::new(LEGEND_SIZE * layout.font, self.theme.text),
             )?;
@@ -181,8 +196,57 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
         Ok(())
     }
 
-    fn run(&self, layout: &Layout, run: &RunView<'_>, b: &RunBox) -> Result<(), RenderError> {
+    fn swatch(
+        &self,
+        key: LegendKey,
+        (x0, y0): (i32, i32),
+        (x1, y1): (i32, i32),
+        font: f64,
+    ) -> Result<(), RenderError> {
+        let (xm, ym) = (f64::from(x0 + x1) / 2.0, f64::from(y0 + y1) / 2.0);
+        let (w, h) = (f64::from(x1 - x0), f64::from(y1 - y0));
+        let stroke = events::stroke(&self.theme, font);
+        match key {
+            LegendKey::State(state) => {
+                self.rect((x0, y0), (x1, y1), outline_colour(state))?;
+                self.rect((x0 + 1, y0 + 1), (x1 - 1, y1 - 1), state_colour(state))
+            }
+            LegendKey::GilHolder => {
+                // Three threads' colours side by side.
+                let third = (x1 - x0) / 3;
+                for i in 0..3 {
+                    let left = x0 + third * i;
+                    let right = if i == 2 { x1 } else { left + third };
+                    let colour = holder_colour(usize::try_from(i).unwrap_or(0));
+                    self.rect((left, y0), (right, y1), outline_of(colour))?;
+                    self.rect((left + 1, y0 + 1), (right - 1, y1 - 1), colour)?;
+                }
+                Ok(())
+            }
+            LegendKey::Handoff => {
+                self.arrow((xm, ym - h * 0.6), (xm, ym + h * 0.6), 0.5 * font, stroke)
+            }
+            LegendKey::ForcedSwitch => events::forced_marker(self, (xm, ym + 0.3 * h), 0.6 * font),
+            LegendKey::Message => self.arrow(
+                (xm - w * 0.5, ym - h * 0.5),
+                (xm + w * 0.5, ym + h * 0.5),
+                0.5 * font,
+                stroke,
+            ),
+        }
+    }
+
+    /// Draws one run's header, lanes and spans; returns where the header
+    /// ends.
+    fn run(
+        &self,
+        layout: &Layout,
+        run: &RunView<'_>,
+        b: &RunBox,
+        scale: &Scale,
+    ) -> Result<f64, RenderError> {
         let f = layout.font;
+        let trace = run.trace;
         let title = header(run);
         let room = layout.width - 2.0 * layout.margin;
         let size = (HEADER_SIZE * f)
@@ -193,21 +257,37 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
             Font::new(size, self.theme.text).bold(),
         )?;
 
+        let holders = Holders::new(&trace.lanes);
         let label_size = (LABEL_SIZE * f).min(0.62 * b.lane_height);
-        let label_room = layout.plot_x0 - layout.margin - 0.6 * f;
-        let (plot_x0, plot_x1) = (px(layout.plot_x0), px(layout.plot_x1));
-        let plot_width = f64::from(plot_x1 - plot_x0);
-        for (i, lane) in run.trace.lanes.iter().enumerate() {
-            let top = b.lanes_top + b.lane_height * i as f64;
+        let chip = (CHIP * f).min(0.5 * b.lane_height);
+        let mut label_room = layout.plot_x0 - layout.margin - 0.6 * f;
+        if b.chips {
+            label_room -= chip + 0.5 * f;
+        }
+        let (plot_x0, plot_x1) = layout.plot_px();
+        for (i, lane) in trace.lanes.iter().enumerate() {
+            let top = b.lane_top(i);
             let (y0, y1) = (px(top), px(top + b.lane_height));
+            let middle = top + b.lane_height / 2.0;
             if i % 2 == 0 {
                 self.rect((px(layout.margin), y0), (plot_x1, y1), self.theme.stripe)?;
             }
             self.text(
                 &fit_text(&lane.name, label_size, label_room),
-                (layout.margin + 0.4 * f, top + b.lane_height / 2.0),
+                (layout.margin + 0.4 * f, middle),
                 Font::new(label_size, self.theme.text),
             )?;
+            if b.chips && lane.kind != LaneKind::Gil {
+                let lane_u32 = u32::try_from(i).unwrap_or(u32::MAX);
+                let colour = holder_colour(holders.index(lane_u32));
+                let right = layout.plot_x0 - 0.35 * f;
+                let (cx0, cy0) = (px(right - chip), px(middle - chip / 2.0));
+                let (cx1, cy1) = (px(right), px(middle + chip / 2.0));
+                // Edged in the axis colour, so that dark chips show on a dark
+                // background too.
+                self.rect((cx0, cy0), (cx1, cy1), self.theme.axis)?;
+                self.rect((cx0 + 1, cy0 + 1), (cx1 - 1, cy1 - 1), colour)?;
+            }
         }
         // Grid lines behind the spans.
         let (top, bottom) = (px(b.lanes_top), px(b.lanes_bottom()));
@@ -215,42 +295,47 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
             let x = px(layout.x_of(*t));
             self.rect((x, top), (x + 1, bottom), self.theme.grid)?;
         }
-        let pad = (b.lane_height * 0.14).round().max(1.0);
-        for i in 0..run.trace.lanes.len() {
-            let lane = u32::try_from(i).unwrap_or(u32::MAX);
-            let top = b.lanes_top + b.lane_height * i as f64;
-            let (y0, y1) = (px(top + pad), px(top + b.lane_height - pad));
-            for seg in segments(run.trace.lane_spans(lane), layout.axis.max_us, plot_width) {
-                self.segment(layout, &seg, plot_x0, (y0, y1))?;
+        for (i, lane) in (0_u32..).zip(&trace.lanes) {
+            let rows = bar_rows(b, i as usize);
+            let fill = |s: &Span| holders.fill(lane.kind, s);
+            for seg in segments(trace.lane_spans(i), scale, fill) {
+                let label = match seg.task {
+                    Some(holder) if lane.kind == LaneKind::Gil => {
+                        trace.lanes.get(holder as usize).map(|l| l.name.clone())
+                    }
+                    Some(task) => Some(format!("#{task}")),
+                    None => None,
+                };
+                self.segment(layout, &seg, label.as_deref(), plot_x0, rows)?;
             }
         }
-        Ok(())
+        Ok(layout.margin + text_width(&title, size))
     }
 
     fn segment(
         &self,
         layout: &Layout,
         seg: &Segment,
+        label: Option<&str>,
         plot_x0: i32,
         (y0, y1): (i32, i32),
     ) -> Result<(), RenderError> {
         let x0 = plot_x0 + px(seg.x0);
         let x1 = (plot_x0 + px(seg.x1)).max(x0 + 1);
-        let fill = state_colour(seg.state);
+        let fill = fill_colour(seg.fill);
         if x1 - x0 >= OUTLINE_MIN_PX {
-            self.rect((x0, y0), (x1, y1), outline_colour(seg.state))?;
+            self.rect((x0, y0), (x1, y1), outline_of(fill))?;
             self.rect((x0 + 1, y0 + 1), (x1 - 1, y1 - 1), fill)?;
         } else {
             self.rect((x0, y0), (x1, y1), fill)?;
         }
-        let Some(task) = seg.task else {
+        let Some(label) = label else {
             return Ok(());
         };
-        let label = format!("#{task}");
         let size = (TASK_SIZE * layout.font).min(0.8 * f64::from(y1 - y0));
-        if text_width(&label, size) + 0.5 * layout.font <= f64::from(x1 - x0) {
+        if text_width(label, size) + 0.5 * layout.font <= f64::from(x1 - x0) {
             self.text(
-                &label,
+                label,
                 (f64::from(x0 + x1) / 2.0, f64::from(y0 + y1) / 2.0),
                 Font::new(size, text_on(fill)).centred(),
             )?;
@@ -258,7 +343,76 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
         Ok(())
     }
 
-    fn axis(&self, layout: &Layout) -> Result<(), RenderError> {
+    /// A strong double outline around the highlighted span.
+    fn highlight(
+        &self,
+        layout: &Layout,
+        runs: &[RunView<'_>],
+        hit: crate::Hit,
+        scale: &Scale,
+    ) -> Result<(), RenderError> {
+        let (Some(run), Some(b)) = (runs.get(hit.run), layout.runs.get(hit.run)) else {
+            return Ok(());
+        };
+        let Some(span) = run.trace.spans.get(hit.span) else {
+            return Ok(());
+        };
+        let lane = span.lane as usize;
+        if span.lane != hit.lane || lane >= b.lanes {
+            return Ok(());
+        }
+        let Some((c0, c1)) = span_columns(span, scale) else {
+            return Ok(());
+        };
+        let (plot_x0, _) = layout.plot_px();
+        let (y0, y1) = bar_rows(b, lane);
+        // At least a few pixels wide, so that even a sliver shows.
+        let (mut x0, mut x1) = (plot_x0 + c0, plot_x0 + c1);
+        if x1 - x0 < 3 {
+            let mid = (x0 + x1) / 2;
+            (x0, x1) = (mid - 1, mid + 2);
+        }
+        let w = px((0.14 * layout.font).max(2.0));
+        self.frame(
+            (x0 - 1 - w, y0 - 1 - w),
+            (x1 + 1 + w, y1 + 1 + w),
+            w,
+            self.theme.text,
+        )?;
+        self.frame((x0 - 1, y0 - 1), (x1 + 1, y1 + 1), 1, self.theme.background)
+    }
+
+    /// A line at the playhead across every run, and its time in a box over
+    /// the axis labels.
+    fn playhead(&self, layout: &Layout, mark: &PlayheadMark) -> Result<(), RenderError> {
+        let f = layout.font;
+        let x = mark.x;
+        let top = layout.runs.first().map_or(layout.axis_y, |b| b.lanes_top);
+        let w = px((0.12 * f).max(2.0));
+        let colour = self.theme.text;
+        self.rect(
+            (x - w / 2, px(top)),
+            (x - w / 2 + w, px(layout.axis_y)),
+            colour,
+        )?;
+        self.triangle_down((f64::from(x), top + 0.45 * f), 0.9 * f, colour)?;
+        let y = layout.tick_label_y();
+        self.rect(
+            (px(mark.left), px(y - 0.62 * f)),
+            (px(mark.right), px(y + 0.62 * f)),
+            colour,
+        )?;
+        self.text(
+            &mark.label,
+            ((mark.left + mark.right) / 2.0, y),
+            Font::new(TICK_SIZE * f, self.theme.background)
+                .centred()
+                .bold(),
+        )
+    }
+
+    /// The time axis; tick labels under the playhead's box are left out.
+    fn axis(&self, layout: &Layout, playhead: Option<&PlayheadMark>) -> Result<(), RenderError> {
         let f = layout.font;
         let y = px(layout.axis_y);
         let (x0, x1) = (px(layout.plot_x0), px(layout.plot_x1));
@@ -269,6 +423,11 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
         for (t, label) in &layout.axis.ticks {
             let x = px(layout.x_of(*t));
             self.rect((x, y), (x + 1, y + tick), self.theme.axis)?;
+            let half = text_width(label, font.size) / 2.0;
+            let (left, right) = (f64::from(x) - half, f64::from(x) + half);
+            if playhead.is_some_and(|p| right > p.left - 0.2 * f && left < p.right + 0.2 * f) {
+                continue;
+            }
             self.text(label, (f64::from(x), label_y), font.centred())?;
         }
         self.text(

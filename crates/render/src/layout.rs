@@ -1,18 +1,17 @@
 //! Where everything goes: font size, rows, columns and the time axis,
 //! computed from the runs and the pixel size alone, without a backend.
 
-use lanes_trace::State;
+use lanes_trace::LaneKind;
 
 use crate::axis::TimeAxis;
+use crate::gil::has_holders;
+use crate::legend::{LEGEND_ROW, LegendItem, SWATCH, keys_present, legend_items};
+use crate::lod::Scale;
 use crate::{RunView, TimelineStyle};
 
 // Sizes in multiples of the base font size.
-const MARGIN: f64 = 0.75;
-const LEGEND_ROW: f64 = 1.6;
+pub(crate) const MARGIN: f64 = 0.75;
 const LEGEND_GAP: f64 = 0.4;
-const LEGEND_ITEM_GAP: f64 = 1.3;
-const SWATCH: f64 = 0.9;
-const SWATCH_GAP: f64 = 0.4;
 const HEADER_ROW: f64 = 1.9;
 const RUN_GAP: f64 = 0.9;
 const LANE: f64 = 2.0;
@@ -22,6 +21,13 @@ const AXIS_ROWS: f64 = 2.1;
 const LABEL_GAP: f64 = 1.0;
 const RIGHT_PAD: f64 = 1.1;
 const TICK_SPACING: f64 = 5.5;
+/// Room between lane names and the plot for the GIL holder chips.
+const CHIP_ROOM: f64 = 0.9;
+pub(crate) const CHIP: f64 = 0.6;
+const STRIP_GAP: f64 = 0.3;
+const STRIP: f64 = 2.8;
+/// The two lines that name the strip, left of it.
+pub(crate) const STRIP_LABEL: [&str; 2] = ["running", "at once"];
 
 // Text sizes in multiples of the base font size.
 pub(crate) const LABEL_SIZE: f64 = 1.0;
@@ -78,14 +84,6 @@ pub(crate) fn fit_text(text: &str, size: f64, max_width: f64) -> String {
     out
 }
 
-/// One legend entry: a swatch whose left edge is at `x`, centred on `y`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct LegendItem {
-    pub state: State,
-    pub x: f64,
-    pub y: f64,
-}
-
 /// The rows of one run.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct RunBox {
@@ -95,11 +93,39 @@ pub(crate) struct RunBox {
     pub lanes_top: f64,
     pub lane_height: f64,
     pub lanes: usize,
+    /// Whether thread lanes get a chip of their GIL holder colour.
+    pub chips: bool,
+    /// The strip charting how many lanes ran at once, under the lanes.
+    pub strip: Option<StripBox>,
+}
+
+/// Where a run's concurrency strip goes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct StripBox {
+    pub top: f64,
+    pub height: f64,
 }
 
 impl RunBox {
     pub fn lanes_bottom(&self) -> f64 {
         self.lanes_top + self.lane_height * self.lanes as f64
+    }
+
+    /// The top of lane `i`.
+    pub fn lane_top(&self, i: usize) -> f64 {
+        self.lanes_top + self.lane_height * i as f64
+    }
+
+    /// The lane at height `y`, if any.
+    pub fn lane_at(&self, y: f64) -> Option<usize> {
+        let i = ((y - self.lanes_top) / self.lane_height).floor();
+        (i >= 0.0 && i < self.lanes as f64).then_some(i as usize)
+    }
+
+    /// The bottom of everything the run draws.
+    pub fn bottom(&self) -> f64 {
+        self.strip
+            .map_or_else(|| self.lanes_bottom(), |s| s.top + s.height)
     }
 }
 
@@ -125,18 +151,25 @@ pub(crate) struct Layout {
 
 impl Layout {
     /// Lays out `runs` (at least one) on `width` pixels; with a `height`,
-    /// lanes and then text shrink or lanes grow to fit it.
+    /// lanes and then text shrink or lanes grow to fit it. The time axis
+    /// shows `window` (start and end in µs, end above start).
     pub fn new(
         runs: &[RunView<'_>],
         width: f64,
         height: Option<f64>,
         style: &TimelineStyle,
+        window: (f64, f64),
     ) -> Self {
-        let states = states_present(runs);
+        let keys = keys_present(runs);
+        let strips: Vec<bool> = runs
+            .iter()
+            .map(|r| style.strip && strip_lanes(r) > 0)
+            .collect();
+        let chips: Vec<bool> = runs.iter().map(|r| has_holders(r.trace)).collect();
         let lanes: usize = runs.iter().map(|r| r.trace.lanes.len()).sum();
         let lanes_f = lanes as f64;
         let mut font = base_font(width, style);
-        let fixed = fixed_height(runs.len(), &states, width, font);
+        let fixed = fixed_height(runs.len(), &keys, &strips, width, font);
         let mut lane_height = LANE * font;
         if let Some(height) = height {
             if fixed + lanes_f * LANE_MIN * font > height {
@@ -150,16 +183,27 @@ impl Layout {
         }
 
         let margin = MARGIN * font;
-        let label_width = runs
+        let mut label_width = runs
             .iter()
             .flat_map(|r| r.trace.lanes.iter())
             .map(|l| text_width(&l.name, LABEL_SIZE * font))
             .fold(text_width("time (ms)", TICK_SIZE * font), f64::max);
-        let plot_x0 = margin + (label_width + LABEL_GAP * font).min(0.3 * width);
+        if strips.contains(&true) {
+            label_width = STRIP_LABEL
+                .iter()
+                .map(|l| text_width(l, TICK_SIZE * font))
+                .fold(label_width, f64::max);
+        }
+        let chip_room = if chips.contains(&true) {
+            CHIP_ROOM * font
+        } else {
+            0.0
+        };
+        let plot_x0 = margin + (label_width + LABEL_GAP * font + chip_room).min(0.3 * width);
         let plot_x1 = (width - margin - RIGHT_PAD * font).max(plot_x0 + 1.0);
 
         let mut y = margin;
-        let (legend, rows) = legend_items(&states, width, font, y);
+        let (legend, rows) = legend_items(&keys, width, font, y);
         if rows > 0 {
             y += rows as f64 * LEGEND_ROW * font + LEGEND_GAP * font;
         }
@@ -170,23 +214,27 @@ impl Layout {
             }
             let header_y = y + 0.55 * HEADER_ROW * font;
             y += HEADER_ROW * font;
-            let b = RunBox {
+            let mut b = RunBox {
                 header_y,
                 lanes_top: y,
                 lane_height,
                 lanes: run.trace.lanes.len(),
+                chips: chips[i],
+                strip: None,
             };
-            y = b.lanes_bottom();
+            if strips[i] {
+                b.strip = Some(StripBox {
+                    top: b.lanes_bottom() + STRIP_GAP * font,
+                    height: STRIP * font,
+                });
+            }
+            y = b.bottom();
             boxes.push(b);
         }
         let axis_y = y;
         y += AXIS_ROWS * font + margin;
 
-        let max_us = runs
-            .iter()
-            .map(|r| r.trace.makespan_us())
-            .fold(0.0, f64::max);
-        let axis = time_axis(max_us, plot_x1 - plot_x0, font);
+        let axis = time_axis(window, plot_x1 - plot_x0, font);
         Self {
             font,
             width,
@@ -204,7 +252,26 @@ impl Layout {
 
     /// The x of time `us` on the axis.
     pub fn x_of(&self, us: f64) -> f64 {
-        self.plot_x0 + us / self.axis.max_us * (self.plot_x1 - self.plot_x0)
+        self.plot_x0
+            + (us - self.axis.start_us) / self.axis.span_us() * (self.plot_x1 - self.plot_x0)
+    }
+
+    /// The left and right ends of the plot, in whole pixels: spans are
+    /// drawn, and pointers read, on these.
+    pub fn plot_px(&self) -> (i32, i32) {
+        (px(self.plot_x0), px(self.plot_x1))
+    }
+
+    /// Where times go on the plot's whole pixels, drawing nothing after
+    /// `until_us`.
+    pub fn scale(&self, until_us: f64) -> Scale {
+        let (x0, x1) = self.plot_px();
+        Scale {
+            start_us: self.axis.start_us,
+            end_us: self.axis.end_us,
+            until_us: until_us.min(self.axis.end_us),
+            width_px: f64::from(x1 - x0),
+        }
     }
 
     /// The centre of the row of tick labels.
@@ -224,7 +291,8 @@ pub(crate) fn natural_height(runs: &[RunView<'_>], width: f64, style: &TimelineS
     let height = if runs.is_empty() {
         0.0
     } else {
-        Layout::new(runs, width, None, style).height
+        // The window does not change heights.
+        Layout::new(runs, width, None, style, (0.0, 1.0)).height
     };
     height.clamp(
         MIN_HEIGHT_FONTS * font,
@@ -232,95 +300,64 @@ pub(crate) fn natural_height(runs: &[RunView<'_>], width: f64, style: &TimelineS
     )
 }
 
+/// A pixel coordinate.
+pub(crate) fn px(v: f64) -> i32 {
+    // Layouts stay within a few thousand pixels; clamp anything wilder.
+    v.round().clamp(-1e6, 1e6) as i32
+}
+
+/// How many lanes a run's strip counts: all but GIL lanes.
+pub(crate) fn strip_lanes(run: &RunView<'_>) -> usize {
+    run.trace
+        .lanes
+        .iter()
+        .filter(|l| l.kind != LaneKind::Gil)
+        .count()
+}
+
 /// Height of everything but the lanes.
-fn fixed_height(runs: usize, states: &[State], width: f64, font: f64) -> f64 {
-    let (_, rows) = legend_items(states, width, font, 0.0);
+fn fixed_height(
+    runs: usize,
+    keys: &[crate::legend::LegendKey],
+    strips: &[bool],
+    width: f64,
+    font: f64,
+) -> f64 {
+    let (_, rows) = legend_items(keys, width, font, 0.0);
     let legend = if rows > 0 {
         rows as f64 * LEGEND_ROW + LEGEND_GAP
     } else {
         0.0
     };
     let runs_f = runs as f64;
+    let strips_f = strips.iter().filter(|&&s| s).count() as f64;
     font * (2.0 * MARGIN
         + legend
         + runs_f * HEADER_ROW
         + (runs_f - 1.0).max(0.0) * RUN_GAP
+        + strips_f * (STRIP_GAP + STRIP)
         + AXIS_ROWS)
 }
 
-/// The states that occur in any run, in legend order.
-fn states_present(runs: &[RunView<'_>]) -> Vec<State> {
-    let mut seen = [false; State::ALL.len()];
-    for run in runs {
-        for span in &run.trace.spans {
-            if let Some(i) = State::ALL.iter().position(|&s| s == span.state) {
-                seen[i] = true;
-            }
-        }
-    }
-    State::ALL
-        .into_iter()
-        .zip(seen)
-        .filter_map(|(s, seen)| seen.then_some(s))
-        .collect()
-}
-
-/// Legend entries flowed into right-aligned rows starting at `top`, and
-/// the number of rows.
-fn legend_items(states: &[State], width: f64, font: f64, top: f64) -> (Vec<LegendItem>, usize) {
-    let item_width =
-        |s: State| (SWATCH + SWATCH_GAP) * font + text_width(s.label(), LEGEND_SIZE * font);
-    let gap = LEGEND_ITEM_GAP * font;
-    let available = width - 2.0 * MARGIN * font;
-    let mut rows: Vec<Vec<State>> = Vec::new();
-    let mut row_width = 0.0;
-    for &s in states {
-        let w = item_width(s);
-        match rows.last_mut() {
-            Some(row) if row_width + gap + w <= available => {
-                row.push(s);
-                row_width += gap + w;
-            }
-            _ => {
-                rows.push(vec![s]);
-                row_width = w;
-            }
-        }
-    }
-    let right = width - MARGIN * font;
-    let mut items = Vec::with_capacity(states.len());
-    for (i, row) in rows.iter().enumerate() {
-        let total: f64 =
-            row.iter().map(|&s| item_width(s)).sum::<f64>() + gap * (row.len() as f64 - 1.0);
-        let mut x = (right - total).max(MARGIN * font);
-        let y = top + (i as f64 + 0.5) * LEGEND_ROW * font;
-        for &state in row {
-            items.push(LegendItem { state, x, y });
-            x += item_width(state) + gap;
-        }
-    }
-    (items, rows.len())
-}
-
 /// Ticks spaced so that their labels never touch.
-fn time_axis(max_us: f64, plot_width: f64, font: f64) -> TimeAxis {
+fn time_axis((start_us, end_us): (f64, f64), plot_width: f64, font: f64) -> TimeAxis {
     let mut spacing = TICK_SPACING * font;
-    let mut axis = TimeAxis::new(max_us, intervals(plot_width, spacing));
+    let mut axis = TimeAxis::new(start_us, end_us, intervals(plot_width, spacing));
     for _ in 0..4 {
         let widest = axis
             .ticks
             .iter()
             .map(|(_, l)| text_width(l, TICK_SIZE * font))
             .fold(0.0, f64::max);
-        let step_px = match axis.ticks.get(1) {
-            Some((t, _)) => t / axis.max_us * plot_width,
-            None => break,
+        let step_px = match (axis.ticks.first(), axis.ticks.get(1)) {
+            (Some((a, _)), Some((b, _))) => (b - a) / axis.span_us() * plot_width,
+            _ => break,
         };
         if widest + font <= step_px {
             break;
         }
         spacing = spacing.max(widest + font) * 1.5;
-        axis = TimeAxis::new(max_us, intervals(plot_width, spacing));
+        axis = TimeAxis::new(start_us, end_us, intervals(plot_width, spacing));
     }
     axis
 }

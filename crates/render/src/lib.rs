@@ -1,13 +1,26 @@
 #![doc = include_str!("../README.md")]
 
+mod amdahl;
 mod axis;
 mod draw;
+mod events;
+mod gil;
+mod hit;
 mod layout;
+mod legend;
 mod lod;
 mod palette;
+mod pen;
+mod speedup;
+mod strip;
+mod view;
 
-pub use draw::draw_timeline;
+pub use amdahl::{amdahl_fit, amdahl_speedup};
+pub use draw::{draw_timeline, draw_timeline_view};
+pub use hit::{Hit, describe_hit, hit_test, plot_x_range, time_at};
 pub use palette::state_colour;
+pub use speedup::{SpeedupSeries, draw_speedup};
+pub use view::View;
 
 /// One run to draw: its trace, and how it compares with the sequential run.
 #[derive(Clone, Copy, Debug)]
@@ -20,6 +33,9 @@ pub struct RunView<'a> {
 }
 
 /// How a timeline looks, beyond what its runs say.
+///
+/// Build it with `..TimelineStyle::default()` so that new options keep
+/// their defaults.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TimelineStyle {
     /// Multiplies every text and size (1.0 by default): for example the
@@ -28,6 +44,9 @@ pub struct TimelineStyle {
     pub scale: f64,
     /// Light text on a dark background.
     pub dark: bool,
+    /// Under each run's lanes, a strip charting how many lanes were running
+    /// at once (off by default). [`timeline_height`] makes room for it.
+    pub strip: bool,
 }
 
 impl Default for TimelineStyle {
@@ -35,6 +54,7 @@ impl Default for TimelineStyle {
         Self {
             scale: 1.0,
             dark: false,
+            strip: false,
         }
     }
 }
@@ -60,7 +80,8 @@ pub enum RenderError {
 
 /// The pixel height to give a canvas `width` pixels wide so that every lane
 /// of `runs` stays readable: about two lines of text per lane, plus the
-/// legend, one header per run and the time axis.
+/// legend, one header per run, the strips when `style` asks for them, and
+/// the time axis.
 ///
 /// The answer grows with the number of lanes but stays between ten lines
 /// of text and 4096 pixels; [`draw_timeline`] makes lanes thinner, and

@@ -1,19 +1,87 @@
 //! Level of detail: turns the spans of one lane into at most about one
-//! rectangle per pixel column, whatever the number of spans.
+//! rectangle per pixel column, whatever the number of spans, looking only
+//! at the spans inside the visible window.
 
 use lanes_trace::{Span, State};
 
+use crate::palette::HOLDER_COLOURS;
+
 /// Spans narrower than this many pixels merge with a touching neighbour of
-/// the same state instead of getting their own outline.
+/// the same fill instead of getting their own outline.
 const MIN_DISTINCT_PX: f64 = 4.0;
+
+/// How a segment is filled: with the colour of a state or, on a GIL lane,
+/// with the colour of the thread that held the lock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fill {
+    State(State),
+    /// An index into the holder palette.
+    Holder(usize),
+}
+
+impl Fill {
+    /// How many fills there are.
+    const COUNT: usize = State::ALL.len() + HOLDER_COLOURS;
+
+    fn index(self) -> usize {
+        match self {
+            Self::State(s) => State::ALL.iter().position(|&x| x == s).unwrap_or(0),
+            Self::Holder(i) => State::ALL.len() + i % HOLDER_COLOURS,
+        }
+    }
+
+    fn from_index(i: usize) -> Self {
+        match State::ALL.get(i) {
+            Some(&s) => Self::State(s),
+            None => Self::Holder(i - State::ALL.len()),
+        }
+    }
+}
+
+/// Where times go on the plot: pixels from its left end.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Scale {
+    /// The time at the left end of the plot.
+    pub start_us: f64,
+    /// The time at its right end (above `start_us`).
+    pub end_us: f64,
+    /// Nothing after this is drawn: the end of the window, or the playhead
+    /// when it comes first.
+    pub until_us: f64,
+    /// The plot's width in pixels.
+    pub width_px: f64,
+}
+
+impl Scale {
+    pub fn px_per_us(&self) -> f64 {
+        self.width_px / (self.end_us - self.start_us)
+    }
+
+    /// The x of time `us`, kept on the plot.
+    pub fn x(&self, us: f64) -> f64 {
+        ((us - self.start_us) * self.px_per_us()).clamp(0.0, self.width_px.max(0.0))
+    }
+
+    /// The time at `x` pixels from the left end.
+    pub fn time(&self, x: f64) -> f64 {
+        self.start_us + x / self.px_per_us()
+    }
+
+    /// Whether anything can be drawn at all.
+    pub fn is_drawable(&self) -> bool {
+        let ppu = self.px_per_us();
+        ppu.is_finite() && ppu > 0.0 && self.until_us > self.start_us
+    }
+}
 
 /// One rectangle to draw, in pixels from the left end of the time axis.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Segment {
     pub x0: f64,
     pub x1: f64,
-    pub state: State,
-    /// The task of a span drawn alone; `None` once spans were merged.
+    pub fill: Fill,
+    /// The task of a span drawn alone (on a GIL lane: the holder's lane);
+    /// `None` once spans were merged.
     pub task: Option<u32>,
 }
 
@@ -23,29 +91,49 @@ impl Segment {
     }
 }
 
-/// The segments for `spans` (one lane's spans, in start order) on an axis
-/// `width_px` pixels wide that shows `max_us` microseconds.
+/// The spans of `spans` (one lane's, in start order) that overlap
+/// `from_us..to_us`, found by binary search.
 ///
-/// Spans narrower than a pixel are pooled per pixel column, and the column
-/// takes the state that filled most of it; touching segments of one state
-/// merge when either is too narrow to tell apart. The result holds at most
-/// about two segments per pixel column.
-pub(crate) fn segments(spans: &[Span], max_us: f64, width_px: f64) -> Vec<Segment> {
+/// On lanes whose spans overlap (a thread lane's never do) a long span that
+/// starts well before `from_us` can be missed.
+pub(crate) fn visible(spans: &[Span], from_us: f64, to_us: f64) -> &[Span] {
+    let mut lo = spans.partition_point(|s| s.start_us < from_us);
+    while lo > 0 && spans[lo - 1].end_us > from_us {
+        lo -= 1;
+    }
+    let hi = spans.partition_point(|s| s.start_us < to_us).max(lo);
+    &spans[lo..hi]
+}
+
+/// The segments for `spans` (one lane's spans, in start order) on `scale`,
+/// each span filled as `fill` says.
+///
+/// Only the spans inside the window are looked at, and each is cut at the
+/// end of the window or the playhead. Spans narrower than a pixel are
+/// pooled per pixel column, and the column takes the fill that covered
+/// most of it; touching segments of one fill merge when either is too
+/// narrow to tell apart. The result holds at most about two segments per
+/// pixel column.
+pub(crate) fn segments(
+    spans: &[Span],
+    scale: &Scale,
+    fill: impl Fn(&Span) -> Fill,
+) -> Vec<Segment> {
     let mut out = Vec::new();
-    if !(max_us > 0.0 && width_px > 0.0) {
+    if !scale.is_drawable() {
         return out;
     }
-    let px_per_us = width_px / max_us;
     let mut column = Column::default();
-    for span in spans {
+    for span in visible(spans, scale.start_us, scale.until_us) {
         if !(span.start_us.is_finite() && span.end_us.is_finite()) {
             continue;
         }
-        let x0 = (span.start_us * px_per_us).clamp(0.0, width_px);
-        let x1 = (span.end_us * px_per_us).clamp(0.0, width_px);
+        let x0 = scale.x(span.start_us);
+        let x1 = scale.x(span.end_us.min(scale.until_us));
         if x1 <= x0 {
             continue;
         }
+        let f = fill(span);
         if x1 - x0 >= 1.0 {
             column.flush(&mut out);
             push(
@@ -53,7 +141,7 @@ pub(crate) fn segments(spans: &[Span], max_us: f64, width_px: f64) -> Vec<Segmen
                 Segment {
                     x0,
                     x1,
-                    state: span.state,
+                    fill: f,
                     task: span.task,
                 },
             );
@@ -65,7 +153,7 @@ pub(crate) fn segments(spans: &[Span], max_us: f64, width_px: f64) -> Vec<Segmen
                 column.x0 = x0;
             }
             column.x1 = column.x1.max(x1);
-            column.time[state_index(span.state)] += x1 - x0;
+            column.time[f.index()] += x1 - x0;
         }
     }
     column.flush(&mut out);
@@ -78,8 +166,8 @@ struct Column {
     index: Option<f64>,
     x0: f64,
     x1: f64,
-    /// Pixels covered per state, in [`State::ALL`] order.
-    time: [f64; State::ALL.len()],
+    /// Pixels covered per fill, in [`Fill::index`] order.
+    time: [f64; Fill::COUNT],
 }
 
 impl Column {
@@ -87,8 +175,9 @@ impl Column {
         if self.index.take().is_none() {
             return;
         }
-        // The state that filled most of the column; ties go to the earlier
-        // state in legend order, so the output does not depend on chance.
+        // The fill that covered most of the column; ties go to the earlier
+        // fill (states in legend order first), so the output does not
+        // depend on chance.
         let mut best = 0;
         for (i, &t) in self.time.iter().enumerate() {
             if t > self.time[best] {
@@ -100,7 +189,7 @@ impl Column {
             Segment {
                 x0: self.x0,
                 x1: self.x1,
-                state: State::ALL[best],
+                fill: Fill::from_index(best),
                 task: None,
             },
         );
@@ -108,15 +197,11 @@ impl Column {
     }
 }
 
-fn state_index(state: State) -> usize {
-    State::ALL.iter().position(|&s| s == state).unwrap_or(0)
-}
-
 /// Appends `seg`, merging it into the last segment when both have the same
-/// state, touch, and one of them is too narrow to be told apart.
+/// fill, touch, and one of them is too narrow to be told apart.
 fn push(out: &mut Vec<Segment>, seg: Segment) {
     if let Some(last) = out.last_mut()
-        && last.state == seg.state
+        && last.fill == seg.fill
         && seg.x0 - last.x1 < 1.0
         && (last.width() < MIN_DISTINCT_PX || seg.width() < MIN_DISTINCT_PX)
     {
@@ -141,13 +226,27 @@ mod tests {
         }
     }
 
+    /// The whole of `0..max_us` on `width_px` pixels.
+    fn full(max_us: f64, width_px: f64) -> Scale {
+        Scale {
+            start_us: 0.0,
+            end_us: max_us,
+            until_us: max_us,
+            width_px,
+        }
+    }
+
+    fn by_state(s: &Span) -> Fill {
+        Fill::State(s.state)
+    }
+
     #[test]
     fn wide_spans_stay_apart_with_their_tasks() {
         let spans = [
             span(State::Running, 0.0, 50.0, 0),
             span(State::Running, 50.0, 100.0, 1),
         ];
-        let segs = segments(&spans, 100.0, 100.0);
+        let segs = segments(&spans, &full(100.0, 100.0), by_state);
         assert_eq!(segs.len(), 2);
         assert_eq!(segs[0].task, Some(0));
         assert_eq!(segs[1].x0, 50.0);
@@ -158,7 +257,7 @@ mod tests {
         let spans: Vec<_> = (0..100_000)
             .map(|i| span(State::Running, f64::from(i), f64::from(i + 1), i))
             .collect();
-        let segs = segments(&spans, 100_000.0, 1000.0);
+        let segs = segments(&spans, &full(100_000.0, 1000.0), by_state);
         assert_eq!(segs.len(), 1);
         assert_eq!(segs[0].task, None);
         assert!((segs[0].x1 - 1000.0).abs() < 1e-6);
@@ -176,10 +275,10 @@ mod tests {
                 span(state, f64::from(i), f64::from(i + 1), i)
             })
             .collect();
-        let segs = segments(&spans, 100_000.0, 1000.0);
+        let segs = segments(&spans, &full(100_000.0, 1000.0), by_state);
         assert!(segs.len() <= 1000, "{}", segs.len());
         // Running fills two thirds of every column, so it wins everywhere.
-        assert!(segs.iter().all(|s| s.state == State::Running));
+        assert!(segs.iter().all(|s| s.fill == Fill::State(State::Running)));
     }
 
     #[test]
@@ -189,22 +288,80 @@ mod tests {
             span(State::Running, 2.0, 4.0, 1),
             span(State::GilWait, 4.0, 6.0, 2),
         ];
-        let segs = segments(&spans, 100.0, 100.0);
+        let segs = segments(&spans, &full(100.0, 100.0), by_state);
         assert_eq!(segs.len(), 2);
         assert_eq!((segs[0].x0, segs[0].x1, segs[0].task), (0.0, 4.0, None));
-        assert_eq!(segs[1].state, State::GilWait);
+        assert_eq!(segs[1].fill, Fill::State(State::GilWait));
     }
 
     #[test]
     fn broken_spans_and_ranges_are_skipped() {
         let spans = [
-            span(State::Running, f64::NAN, 2.0, 0),
-            span(State::Running, 5.0, 3.0, 1),
             span(State::Running, -10.0, 1000.0, 2),
+            span(State::Running, 5.0, 3.0, 1),
+            span(State::Running, f64::NAN, 2.0, 0),
         ];
-        let segs = segments(&spans, 100.0, 100.0);
+        let segs = segments(&spans, &full(100.0, 100.0), by_state);
         assert_eq!(segs.len(), 1);
         assert_eq!((segs[0].x0, segs[0].x1), (0.0, 100.0));
-        assert!(segments(&spans, 0.0, 100.0).is_empty());
+        assert!(segments(&spans, &full(0.0, 100.0), by_state).is_empty());
+        assert!(segments(&spans, &full(100.0, 0.0), by_state).is_empty());
+    }
+
+    #[test]
+    fn only_spans_in_the_window_are_looked_at() {
+        let spans: Vec<_> = (0..1000)
+            .map(|i| span(State::Running, f64::from(i), f64::from(i + 1), i))
+            .collect();
+        let v = visible(&spans, 100.5, 110.0);
+        assert_eq!(v.first().map(|s| s.task), Some(Some(100)));
+        assert_eq!(v.last().map(|s| s.task), Some(Some(109)));
+        assert!(visible(&spans, 2000.0, 3000.0).is_empty());
+        assert_eq!(visible(&spans, -5.0, 0.5).len(), 1);
+
+        // 100 µs shown on 1000 pixels: each span is 10 pixels wide and
+        // keeps its task; the window's edges cut the outer ones.
+        let scale = Scale {
+            start_us: 100.5,
+            end_us: 200.5,
+            until_us: 200.5,
+            width_px: 1000.0,
+        };
+        let segs = segments(&spans, &scale, by_state);
+        assert_eq!(segs.len(), 101);
+        assert_eq!(
+            (segs[0].x0, segs[0].x1, segs[0].task),
+            (0.0, 5.0, Some(100))
+        );
+        assert_eq!(segs[1].task, Some(101));
+        assert!((segs[100].x1 - 1000.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_playhead_cuts_and_hides() {
+        let spans = [
+            span(State::Running, 0.0, 40.0, 0),
+            span(State::IoWait, 40.0, 60.0, 1),
+            span(State::Running, 60.0, 100.0, 2),
+        ];
+        let scale = Scale {
+            until_us: 50.0,
+            ..full(100.0, 100.0)
+        };
+        let segs = segments(&spans, &scale, by_state);
+        assert_eq!(segs.len(), 2);
+        assert_eq!((segs[1].x0, segs[1].x1), (40.0, 50.0));
+    }
+
+    #[test]
+    fn holders_pool_like_states() {
+        let spans: Vec<_> = (0..1000)
+            .map(|i| span(State::Running, f64::from(i), f64::from(i + 1), i % 4))
+            .collect();
+        let holder = |s: &Span| Fill::Holder(usize::from(s.task == Some(0)));
+        let segs = segments(&spans, &full(1000.0, 10.0), holder);
+        // Three in four spans of every column belong to holder colour 0.
+        assert_eq!(segs.len(), 1);
+        assert_eq!(segs[0].fill, Fill::Holder(0));
     }
 }

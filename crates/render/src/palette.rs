@@ -1,7 +1,10 @@
-//! Colours: one per span state, and the light and dark themes around them.
+//! Colours: one per span state, one per GIL holder, one per speedup
+//! series, and the light and dark themes around them.
 
 use lanes_trace::State;
 use plotters::style::RGBColor;
+
+use crate::lod::Fill;
 
 /// The fill colour of spans in `state`.
 ///
@@ -20,9 +23,59 @@ pub fn state_colour(state: State) -> RGBColor {
     }
 }
 
+/// How many colours GIL holders cycle through.
+pub(crate) const HOLDER_COLOURS: usize = 9;
+
+/// The colour of the GIL while the thread with holder index `i` holds it.
+///
+/// Paul Tol's "muted" scheme, safe under the common forms of colour
+/// blindness, ordered so that neighbouring threads differ most. The GIL
+/// lane is its own row, so these never stand for a state.
+pub(crate) fn holder_colour(i: usize) -> RGBColor {
+    const COLOURS: [RGBColor; HOLDER_COLOURS] = [
+        RGBColor(0x33, 0x22, 0x88), // indigo
+        RGBColor(0xDD, 0xCC, 0x77), // sand
+        RGBColor(0x44, 0xAA, 0x99), // teal
+        RGBColor(0xCC, 0x66, 0x77), // rose
+        RGBColor(0x88, 0xCC, 0xEE), // cyan
+        RGBColor(0x88, 0x22, 0x55), // wine
+        RGBColor(0x99, 0x99, 0x33), // olive
+        RGBColor(0xAA, 0x44, 0x99), // purple
+        RGBColor(0x11, 0x77, 0x33), // green
+    ];
+    COLOURS[i % HOLDER_COLOURS]
+}
+
+/// The colour of speedup series `i`: Okabe–Ito again, in an order whose
+/// first colours differ most.
+pub(crate) fn series_colour(i: usize) -> RGBColor {
+    const COLOURS: [RGBColor; 6] = [
+        RGBColor(0x00, 0x72, 0xB2), // blue
+        RGBColor(0xD5, 0x5E, 0x00), // vermillion
+        RGBColor(0x00, 0x9E, 0x73), // bluish green
+        RGBColor(0xCC, 0x79, 0xA7), // reddish purple
+        RGBColor(0xE6, 0x9F, 0x00), // orange
+        RGBColor(0x56, 0xB4, 0xE9), // sky blue
+    ];
+    COLOURS[i % COLOURS.len()]
+}
+
+/// The fill colour of a segment.
+pub(crate) fn fill_colour(fill: Fill) -> RGBColor {
+    match fill {
+        Fill::State(s) => state_colour(s),
+        Fill::Holder(i) => holder_colour(i),
+    }
+}
+
+/// The colour of the thin outline drawn around a fill of `colour`.
+pub(crate) fn outline_of(colour: RGBColor) -> RGBColor {
+    mix(colour, RGBColor(0, 0, 0), 0.35)
+}
+
 /// The colour of the thin outline drawn around a span of `state`.
 pub(crate) fn outline_colour(state: State) -> RGBColor {
-    mix(state_colour(state), RGBColor(0, 0, 0), 0.35)
+    outline_of(state_colour(state))
 }
 
 /// Black or white, whichever reads better on `background`.
@@ -73,7 +126,7 @@ impl Theme {
 }
 
 /// `a` moved a share `t` (0 to 1) of the way towards `b`.
-fn mix(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
+pub(crate) fn mix(a: RGBColor, b: RGBColor, t: f64) -> RGBColor {
     let channel = |x: u8, y: u8| {
         let v = f64::from(x) + (f64::from(y) - f64::from(x)) * t;
         // The value lies between two u8s, so the cast cannot truncate.
@@ -125,5 +178,23 @@ mod tests {
             let fill = state_colour(s);
             assert!(contrast(fill, text_on(fill)) >= 3.0, "{s:?}");
         }
+        for i in 0..HOLDER_COLOURS {
+            let fill = holder_colour(i);
+            assert!(contrast(fill, text_on(fill)) >= 4.5, "holder {i}");
+        }
+    }
+
+    #[test]
+    fn holders_have_their_own_colours() {
+        let mut colours: Vec<_> = (0..HOLDER_COLOURS)
+            .map(|i| {
+                let c = holder_colour(i);
+                (c.0, c.1, c.2)
+            })
+            .collect();
+        colours.sort_unstable();
+        colours.dedup();
+        assert_eq!(colours.len(), HOLDER_COLOURS);
+        assert_eq!(holder_colour(HOLDER_COLOURS), holder_colour(0));
     }
 }

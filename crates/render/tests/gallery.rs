@@ -7,9 +7,13 @@ mod support;
 
 use std::path::PathBuf;
 
-use lanes_render::{RunView, TimelineStyle, timeline_height};
+use lanes_render::{
+    Hit, RunView, SpeedupSeries, TimelineStyle, View, amdahl_speedup, draw_speedup, timeline_height,
+};
 use lanes_trace::{Lane, Mode, Model, State, Trace};
-use support::{free, meta, render, sequential, span};
+use plotters::prelude::IntoDrawingArea;
+use plotters_svg::SVGBackend;
+use support::{free, gil, meta, processes, render, render_view, sequential, span};
 
 fn write(name: &str, runs: &[RunView<'_>], width: u32, style: &TimelineStyle) {
     write_sized(
@@ -21,10 +25,40 @@ fn write(name: &str, runs: &[RunView<'_>], width: u32, style: &TimelineStyle) {
 }
 
 fn write_sized(name: &str, runs: &[RunView<'_>], size: (u32, u32), style: &TimelineStyle) {
+    save(name, &render(runs, size, style));
+}
+
+fn write_view(name: &str, runs: &[RunView<'_>], style: &TimelineStyle, view: &View) {
+    let size = (1280, timeline_height(runs, 1280, style));
+    save(name, &render_view(runs, size, style, view));
+}
+
+fn save(name: &str, svg: &str) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/gallery");
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let svg = render(runs, size, style);
     std::fs::write(dir.join(format!("{name}.svg")), svg).unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn write_speedup(name: &str, series: &[SpeedupSeries], style: &TimelineStyle) {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (1280, 720)).into_drawing_area();
+        draw_speedup(&area, series, style).unwrap_or_else(|e| panic!("{e}"));
+    }
+    save(name, &svg);
+}
+
+/// Measured-looking speedups: Amdahl with `serial`, a little noise.
+fn measured(label: &str, serial: f64, ks: &[u32]) -> SpeedupSeries {
+    let noise = [1.0, 0.97, 1.02, 0.96, 1.01, 0.98, 1.03];
+    SpeedupSeries {
+        label: label.to_owned(),
+        points: ks
+            .iter()
+            .zip(noise.iter().cycle())
+            .map(|(&k, n)| (k, amdahl_speedup(serial, f64::from(k)) * n))
+            .collect(),
+    }
 }
 
 /// Every state, so the legend is full.
@@ -96,4 +130,57 @@ fn write_the_gallery() {
     write("empty", &[], 1280, &light);
     let seconds = sequential(4, 3000.0);
     write("seconds", &[view(&seconds, None)], 1920, &dark);
+
+    // The GIL: four threads taking turns every 5 ms, forced to switch.
+    let gil4 = gil(4, 24, 5.0, true);
+    let gil_runs = [view(&seq, None), view(&gil4, gil4.speedup_against(&seq))];
+    write("gil", &gil_runs, 1280, &light);
+    write("gil_dark", &gil_runs, 1280, &dark);
+    let strip = TimelineStyle {
+        strip: true,
+        ..light
+    };
+    write("gil_strip", &gil_runs, 1280, &strip);
+    write("four_runs_strip", &runs[..3], 1280, &strip);
+    let zoom = View {
+        window: Some((38_000.0, 52_000.0)),
+        highlight: Some(Hit {
+            run: 1,
+            lane: 4,
+            span: 4 * 24 + 8,
+        }),
+        ..View::default()
+    };
+    write_view("gil_zoomed", &gil_runs, &light, &zoom);
+    let replay = View {
+        playhead_us: Some(61_500.0),
+        ..View::default()
+    };
+    write_view("gil_replay", &gil_runs, &strip, &replay);
+    let second = gil(4, 200, 5.0, true);
+    write("gil_second", &[view(&second, None)], 1280, &strip);
+    let fine = gil(4, 20_000, 0.05, true);
+    write("gil_dense", &[view(&fine, None)], 1280, &light);
+    let micro = View {
+        window: Some((12_300.0, 12_600.0)),
+        ..View::default()
+    };
+    write_view("gil_300us", &[view(&fine, None)], &light, &micro);
+    let procs = processes(4);
+    write("processes", &[view(&procs, None)], 1280, &light);
+
+    write_speedup(
+        "speedup",
+        &[measured("Free threads", 0.07, &[1, 2, 4, 8, 16])],
+        &light,
+    );
+    write_speedup(
+        "speedup_three",
+        &[
+            measured("Free threads", 0.04, &[1, 2, 4, 8]),
+            measured("Processes", 0.18, &[1, 2, 4, 8]),
+            measured("Threads + GIL", 0.93, &[1, 2, 4, 8]),
+        ],
+        &dark,
+    );
 }

@@ -135,7 +135,7 @@ fn nothing_to_draw_is_not_an_error() {
         (300, 40),
         &TimelineStyle {
             scale: f64::NAN,
-            dark: false,
+            ..TimelineStyle::default()
         },
     );
 }

@@ -2,8 +2,10 @@
 
 #![allow(dead_code, reason = "each test binary uses a different part")]
 
-use lanes_render::{RunView, TimelineStyle, draw_timeline};
-use lanes_trace::{Lane, Meta, Mode, Model, Scenario, Span, State, Trace, Workload};
+use lanes_render::{RunView, TimelineStyle, View, draw_timeline, draw_timeline_view};
+use lanes_trace::{
+    Event, EventKind, Lane, LaneKind, Meta, Mode, Model, Scenario, Span, State, Trace, Workload,
+};
 use plotters::prelude::IntoDrawingArea;
 use plotters_svg::SVGBackend;
 
@@ -61,6 +63,134 @@ pub fn free(k: u32, tasks: u32, task_ms: f64, mode: Mode) -> Trace {
         })
         .collect();
     Trace::new(meta(Model::Free, k, mode), lanes, spans)
+}
+
+/// A GIL run of `k` threads taking turns in `slices` slices of `slice_ms`,
+/// round robin: thread lanes first, then the GIL lane. Each turn ends in a
+/// hand-off, and with `forced` a forced switch just before it.
+pub fn gil(k: u32, slices: u32, slice_ms: f64, forced: bool) -> Trace {
+    let mut lanes: Vec<Lane> = (1..=k)
+        .map(|i| Lane::thread(format!("Thread {i}")))
+        .collect();
+    lanes.push(Lane {
+        kind: LaneKind::Gil,
+        name: "GIL".to_owned(),
+    });
+    let mut spans = Vec::new();
+    let mut events = vec![Event {
+        at_us: 0.0,
+        kind: EventKind::Handoff { from: None, to: 0 },
+    }];
+    for j in 0..slices {
+        let holder = j % k;
+        let (start, end) = (f64::from(j) * slice_ms, f64::from(j + 1) * slice_ms);
+        spans.push(span(k, State::Running, start, end, Some(holder)));
+        for lane in 0..k {
+            let state = if lane == holder {
+                State::Running
+            } else {
+                State::GilWait
+            };
+            spans.push(span(lane, state, start, end, (lane == holder).then_some(j)));
+        }
+        if j > 0 {
+            let at_us = start * 1000.0;
+            let from = (j - 1) % k;
+            if forced {
+                events.push(Event {
+                    at_us: at_us - 1.0,
+                    kind: EventKind::ForcedSwitch { lane: from },
+                });
+            }
+            events.push(Event {
+                at_us,
+                kind: EventKind::Handoff {
+                    from: Some(from),
+                    to: holder,
+                },
+            });
+        }
+    }
+    Trace::new(meta(Model::Free, k, Mode::Simulated), lanes, spans).with_events(events)
+}
+
+/// A run of `k` worker processes fed by a main process: each gets its input
+/// as a message, computes, and sends its result back.
+pub fn processes(k: u32) -> Trace {
+    let mut lanes = vec![Lane {
+        kind: LaneKind::Process,
+        name: "Main process".to_owned(),
+    }];
+    let mut spans = vec![span(0, State::Running, 0.0, 4.0, None)];
+    let mut events = Vec::new();
+    for p in 1..=k {
+        lanes.push(Lane {
+            kind: LaneKind::Process,
+            name: format!("Process {p}"),
+        });
+        let sent = f64::from(p) * 0.8;
+        spans.push(span(p, State::Startup, 0.0, 6.0, None));
+        spans.push(span(p, State::CopyIn, 6.0, 9.0, None));
+        spans.push(span(p, State::Running, 9.0, 40.0, Some(p)));
+        spans.push(span(p, State::CopyOut, 40.0, 43.0, None));
+        let message = |at_ms: f64, from, to, id, send| Event {
+            at_us: at_ms * 1000.0,
+            kind: if send {
+                EventKind::Send {
+                    from,
+                    to,
+                    bytes: 1 << 20,
+                    id,
+                }
+            } else {
+                EventKind::Receive {
+                    from,
+                    to,
+                    bytes: 1 << 20,
+                    id,
+                }
+            },
+        };
+        let id = u64::from(p);
+        events.push(message(sent, 0, p, id, true));
+        events.push(message(6.0, 0, p, id, false));
+        events.push(message(43.0, p, 0, 100 + id, true));
+        events.push(message(44.0 + f64::from(p), p, 0, 100 + id, false));
+    }
+    spans.push(span(0, State::Idle, 4.0, 44.0, None));
+    spans.push(span(0, State::Running, 44.0, 45.0 + f64::from(k), None));
+    Trace::new(meta(Model::Free, k, Mode::Simulated), lanes, spans).with_events(events)
+}
+
+/// The timeline of `runs` showing `view`, as an SVG document.
+pub fn render_view(
+    runs: &[RunView<'_>],
+    (width, height): (u32, u32),
+    style: &TimelineStyle,
+    view: &View,
+) -> String {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        draw_timeline_view(&area, runs, style, view).unwrap_or_else(|e| panic!("cannot draw: {e}"));
+    }
+    svg
+}
+
+/// Where each `<text>` reading exactly `text` is anchored.
+pub fn text_positions(svg: &str, text: &str) -> Vec<(f64, f64)> {
+    let attr = |tag: &str, name: &str| -> Option<f64> {
+        let from = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        tag[from..].split('"').next()?.parse().ok()
+    };
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let (tag, rest) = t.split_once('>')?;
+            let body = rest[..rest.find("</text>")?].trim();
+            (body == text).then(|| Some((attr(tag, "x")?, attr(tag, "y")?)))?
+        })
+        .collect()
 }
 
 /// The timeline of `runs` as an SVG document `width` × `height` pixels.

@@ -1,0 +1,138 @@
+//! What the legend names, and where its entries go.
+
+use lanes_trace::{EventKind, State};
+
+use crate::RunView;
+use crate::gil::is_holder_span;
+use crate::layout::{LEGEND_SIZE, text_width};
+
+// Sizes in multiples of the base font size.
+pub(crate) const LEGEND_ROW: f64 = 1.6;
+const LEGEND_ITEM_GAP: f64 = 1.3;
+pub(crate) const SWATCH: f64 = 0.9;
+const SWATCH_GAP: f64 = 0.4;
+const MARGIN: f64 = crate::layout::MARGIN;
+
+/// Something the legend explains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LegendKey {
+    /// Spans in this state.
+    State(State),
+    /// The GIL lane's colours: one per thread holding it.
+    GilHolder,
+    /// An arrow from the thread that dropped the GIL to the one that took it.
+    Handoff,
+    /// A thread asked to drop the GIL.
+    ForcedSwitch,
+    /// An arrow from a message's sender to its receiver.
+    Message,
+}
+
+impl LegendKey {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::State(s) => s.label(),
+            Self::GilHolder => "GIL holder",
+            Self::Handoff => "hand-off",
+            Self::ForcedSwitch => "forced switch",
+            Self::Message => "message",
+        }
+    }
+}
+
+/// One legend entry: a swatch whose left edge is at `x`, centred on `y`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct LegendItem {
+    pub key: LegendKey,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// What occurs in any run, in legend order: states, then the GIL's colours,
+/// then events.
+pub(crate) fn keys_present(runs: &[RunView<'_>]) -> Vec<LegendKey> {
+    let mut seen = [false; State::ALL.len()];
+    let (mut holder, mut handoff, mut forced, mut message) = (false, false, false, false);
+    for run in runs {
+        let trace = run.trace;
+        let mut from = 0;
+        for (lane, l) in (0_u32..).zip(&trace.lanes) {
+            // Spans are sorted by lane: walk them once, lane by lane.
+            let to = from + trace.spans[from..].partition_point(|s| s.lane <= lane);
+            for span in &trace.spans[from..to] {
+                if is_holder_span(l.kind, span) {
+                    holder = true;
+                } else if let Some(i) = State::ALL.iter().position(|&s| s == span.state) {
+                    seen[i] = true;
+                }
+            }
+            from = to;
+        }
+        for e in &trace.events {
+            match e.kind {
+                EventKind::Handoff { .. } => handoff = true,
+                EventKind::ForcedSwitch { .. } => forced = true,
+                EventKind::Send { .. } | EventKind::Receive { .. } => message = true,
+                EventKind::Instant { .. } => {}
+            }
+        }
+    }
+    let mut keys: Vec<LegendKey> = State::ALL
+        .into_iter()
+        .zip(seen)
+        .filter_map(|(s, seen)| seen.then_some(LegendKey::State(s)))
+        .collect();
+    for (present, key) in [
+        (holder, LegendKey::GilHolder),
+        (handoff, LegendKey::Handoff),
+        (forced, LegendKey::ForcedSwitch),
+        (message, LegendKey::Message),
+    ] {
+        if present {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+/// Legend entries flowed into right-aligned rows starting at `top`, and
+/// the number of rows.
+pub(crate) fn legend_items(
+    keys: &[LegendKey],
+    width: f64,
+    font: f64,
+    top: f64,
+) -> (Vec<LegendItem>, usize) {
+    let item_width =
+        |k: LegendKey| (SWATCH + SWATCH_GAP) * font + text_width(k.label(), LEGEND_SIZE * font);
+    let gap = LEGEND_ITEM_GAP * font;
+    let available = width - 2.0 * MARGIN * font;
+    let mut rows: Vec<Vec<LegendKey>> = Vec::new();
+    let mut row_width = 0.0;
+    for &k in keys {
+        let w = item_width(k);
+        match rows.last_mut() {
+            Some(row) if row_width + gap + w <= available => {
+                row.push(k);
+                row_width += gap + w;
+            }
+            _ => {
+                rows.push(vec![k]);
+                row_width = w;
+            }
+        }
+    }
+    let right = width - MARGIN * font;
+    let mut items = Vec::with_capacity(keys.len());
+    for (i, row) in rows.iter().enumerate() {
+        let total: f64 =
+            row.iter().map(|&k| item_width(k)).sum::<f64>() + gap * (row.len() as f64 - 1.0);
+        let mut x = (right - total).max(MARGIN * font);
+        let y = top + (i as f64 + 0.5) * LEGEND_ROW * font;
+        for &key in row {
+            items.push(LegendItem { key, x, y });
+            x += item_width(key) + gap;
+        }
+    }
+    (items, rows.len())
+}
