@@ -9,9 +9,14 @@ compile_error!(
 );
 
 mod clock;
+mod gil;
 mod run;
 
 pub use clock::Clock;
 #[cfg(not(target_arch = "wasm32"))]
 pub use clock::MonotonicClock;
+pub use gil::{
+    Gil, GilError, GilJob, GilRecorded, GilThread, PrimesUnderGil, SwitchInterval,
+    count_primes_checked, gil_lane_spans, run_gil,
+};
 pub use run::{Cancel, Environment, MAX_THREADS, RunError, run};

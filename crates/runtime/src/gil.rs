@@ -1,0 +1,24 @@
+//! Threads under a global interpreter lock, as CPython runs them since 3.2.
+//!
+//! One [`Gil`] is shared by the threads of a run; each thread computes only
+//! while it holds it, through its own [`GilThread`] handle, which also records
+//! what the thread did: running while it holds the lock, waiting for the GIL,
+//! I/O wait. A thread that wants the lock waits for at most one
+//! [`SwitchInterval`]; if the lock has not changed hands by then, it asks the
+//! holder to drop it, and the holder does at its next [`GilThread::check`].
+//! [`run_gil`] runs a [`GilJob`] that way on k threads of the current rayon
+//! pool, and [`gil_lane_spans`] turns the thread lanes into the GIL lane.
+
+mod interval;
+mod job;
+mod lane;
+mod lock;
+mod run;
+#[cfg(test)]
+mod tests;
+
+pub use interval::{GilError, SwitchInterval};
+pub use job::{GilJob, PrimesUnderGil, count_primes_checked};
+pub use lane::gil_lane_spans;
+pub use lock::{Gil, GilThread};
+pub use run::{GilRecorded, run_gil};
