@@ -470,7 +470,11 @@ mod tests {
         });
         assert_eq!(s.batch.len(), 1);
         assert_eq!(s.status.as_data(), "imported");
-        assert_eq!(s.speedup_of(&s.batch[0]), None, "foreign traces have no speedup");
+        assert_eq!(
+            s.speedup_of(&s.batch[0]),
+            None,
+            "foreign traces have no speedup"
+        );
         assert_eq!(s.history.len(), 2);
     }
 

@@ -107,6 +107,19 @@ pub fn draw_timeline_view<DB: DrawingBackend>(
 /// The header line of one run.
 fn header(run: &RunView<'_>) -> String {
     let meta = &run.trace.meta;
+    if !run.trace.origin.is_lanes() {
+        // A foreign trace's metadata is placeholders: say where it came from.
+        let mut s = run.trace.origin.describe();
+        if let Some(first) = s.get(..1) {
+            s.replace_range(..1, &first.to_uppercase());
+        }
+        let lanes = run.trace.lanes.len();
+        return format!(
+            "{s} · {lanes} lane{} · {}",
+            if lanes == 1 { "" } else { "s" },
+            format_duration(run.trace.makespan_us())
+        );
+    }
     let mut s = format!(
         "{} · k={} · {}",
         meta.scenario.model.title(),

@@ -167,6 +167,11 @@ pub fn describe_hit(runs: &[RunView<'_>], hit: Hit) -> Option<String> {
         }
         _ => span.state.label().to_owned(),
     };
+    // Imported slices keep their own names, e.g. "load_dataset".
+    let what = match trace.span_label(hit.span) {
+        Some(label) => format!("{label} ({what})"),
+        None => what,
+    };
     Some(format!(
         "{} · {what} · {} to {} ({})",
         lane.name,

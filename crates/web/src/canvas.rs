@@ -15,9 +15,7 @@ pub fn draw_timeline(
     style: &TimelineStyle,
     view: &View,
 ) -> Result<(), WebError> {
-    let ratio = web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .clamp(1.0, 4.0);
+    let ratio = pixel_ratio();
     let css_width = u32::try_from(canvas.client_width()).unwrap_or(0).max(320);
     let css_height = timeline_height(runs, css_width, style);
     canvas
@@ -33,9 +31,16 @@ pub fn draw_timeline(
         scale: style.scale * ratio,
         ..*style
     };
-    lanes_render::draw_timeline(&area, runs, &device)
+    lanes_render::draw_timeline_view(&area, runs, &device, view)
         .map_err(|e| WebError::Canvas(e.to_string()))?;
     area.present().map_err(|e| WebError::Canvas(e.to_string()))
+}
+
+/// Device pixels per CSS pixel, as the canvas is drawn (1 to 4).
+pub fn pixel_ratio() -> f64 {
+    web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 4.0)
 }
 
 fn scaled(css: u32, ratio: f64) -> u32 {
@@ -54,10 +59,12 @@ pub fn timeline_svg(
     let height = timeline_height(runs, width, style);
     let mut svg = String::new();
     {
-        let area = plotters_svg::SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let area =
+            plotters_svg::SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         lanes_render::draw_timeline_view(&area, runs, style, view)
             .map_err(|e| WebError::Canvas(e.to_string()))?;
-        area.present().map_err(|e| WebError::Canvas(e.to_string()))?;
+        area.present()
+            .map_err(|e| WebError::Canvas(e.to_string()))?;
     }
     Ok(svg)
 }

@@ -17,7 +17,8 @@ pub fn download_text(filename: &str, mime: &str, text: &str) -> Result<(), WebEr
     let parts = Array::of1(&JsValue::from_str(text));
     let options = BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|e| failed("make the file", &e))?;
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| failed("make the file", &e))?;
     download_blob(filename, &blob)
 }
 
@@ -30,7 +31,8 @@ pub fn download_canvas_png(canvas: &HtmlCanvasElement, filename: &str) -> Result
 }
 
 fn download_blob(filename: &str, blob: &Blob) -> Result<(), WebError> {
-    let url = Url::create_object_url_with_blob(blob).map_err(|e| failed("make a download link", &e))?;
+    let url =
+        Url::create_object_url_with_blob(blob).map_err(|e| failed("make a download link", &e))?;
     let clicked = click_link(filename, &url);
     // The click has started the download; the URL is no longer needed.
     let _ = Url::revoke_object_url(&url);

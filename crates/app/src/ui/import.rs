@@ -51,7 +51,9 @@ pub(super) fn ImportButton(props: &ImportButtonProps) -> Html {
     let on_change = {
         let on_action = props.on_action.clone();
         Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
                 open_file(file, on_action.clone());
             }

@@ -15,7 +15,13 @@ pub(super) struct ResultsProps {
 /// A file name that says what the run was, e.g. `lanes-free-k4-primes-5000000.json`.
 fn file_name(t: &lanes_trace::Trace) -> String {
     let s = &t.meta.scenario;
-    format!("lanes-{}-k{}-{}-{}.json", s.model.as_str(), s.k, s.workload.as_str(), s.size)
+    format!(
+        "lanes-{}-k{}-{}-{}.json",
+        s.model.as_str(),
+        s.k,
+        s.workload.as_str(),
+        s.size
+    )
 }
 
 #[function_component]
@@ -42,16 +48,28 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
         };
         let c = t.concurrency();
         let agrees = first.is_none_or(|(r, size)| size != t.meta.scenario.size || r == t.meta.result);
+        let lanes_run = t.origin.is_lanes();
+        let model = if lanes_run {
+            t.meta.scenario.model.title().to_owned()
+        } else {
+            t.origin.describe()
+        };
+        let answer = if lanes_run {
+            format!("{} {}", format::count(t.meta.result), if agrees { "✓" } else { "✗ differs" })
+        } else {
+            "–".to_owned()
+        };
+        let source = if lanes_run { t.meta.mode.as_str() } else { "imported" };
         html! {
             <tr data-model={t.meta.scenario.model.as_str()}>
-                <th scope="row">{ t.meta.scenario.model.title() }</th>
-                <td>{ t.meta.scenario.k }</td>
+                <th scope="row">{ model }</th>
+                <td>{ if lanes_run { t.meta.scenario.k.to_string() } else { "–".to_owned() } }</td>
                 <td>{ t.lanes.len() }</td>
                 <td>{ format::duration_ms(t.makespan_ms()) }</td>
                 <td>{ speedup.map_or_else(|| "–".to_owned(), format::ratio) }</td>
                 <td>{ format!("{:.2}", c.mean) }</td>
-                <td>{ format!("{} {}", format::count(t.meta.result), if agrees { "✓" } else { "✗ differs" }) }</td>
-                <td>{ t.meta.mode.as_str() }</td>
+                <td>{ answer }</td>
+                <td>{ source }</td>
                 <td>
                     <button type="button" class="download" id={format!("download-{i}")} onclick={download}
                         title="Download this run as Chrome Trace Event JSON (opens in Perfetto)">
@@ -72,7 +90,7 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
                     <th scope="col">{ "Makespan" }</th>
                     <th scope="col">{ "Speedup" }</th>
                     <th scope="col" title="Mean number of threads running at once">{ "Mean parallelism" }</th>
-                    <th scope="col">{ "Primes found" }</th>
+                    <th scope="col">{ "Answer" }</th>
                     <th scope="col">{ "Run" }</th>
                     <th scope="col">{ "Trace" }</th>
                 </tr>

@@ -18,11 +18,15 @@ pub(super) fn use_resize_tick() -> u32 {
             let listener = Closure::<dyn Fn()>::new(move || tick.set(tick.wrapping_add(1)));
             if let Some(w) = &window {
                 // Without the listener the canvas just keeps its size: no harm.
-                let _ = w.add_event_listener_with_callback("resize", listener.as_ref().unchecked_ref());
+                let _ =
+                    w.add_event_listener_with_callback("resize", listener.as_ref().unchecked_ref());
             }
             move || {
                 if let Some(w) = &window {
-                    let _ = w.remove_event_listener_with_callback("resize", listener.as_ref().unchecked_ref());
+                    let _ = w.remove_event_listener_with_callback(
+                        "resize",
+                        listener.as_ref().unchecked_ref(),
+                    );
                 }
                 drop(listener);
             }

@@ -12,7 +12,9 @@ use lanes_render::{Hit, RunView, TimelineStyle};
 use lanes_trace::Trace;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{AddEventListenerOptions, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, WheelEvent};
+use web_sys::{
+    AddEventListenerOptions, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, WheelEvent,
+};
 use yew::prelude::*;
 
 use super::Runs;
@@ -22,8 +24,8 @@ use state::{Hover, View, ViewAction};
 
 /// Wheel zoom per pixel of scroll.
 const WHEEL_ZOOM: f64 = 0.0015;
-/// Keyboard zoom step.
-const KEY_ZOOM: f64 = 0.8;
+/// Keyboard and button zoom step (above 1 zooms in).
+const KEY_ZOOM: f64 = 1.25;
 /// Keyboard pan step, as a share of the window.
 const KEY_PAN: f64 = 0.1;
 
@@ -50,6 +52,32 @@ impl Geometry {
     fn views(&self) -> Vec<RunView<'_>> {
         views(&self.runs)
     }
+
+    fn shown(&self) -> lanes_render::View {
+        render_view(&self.view)
+    }
+
+    /// The window after zooming by `factor` around `at_us`.
+    fn zoomed(&self, factor: f64, at_us: f64) -> ViewAction {
+        ViewAction::Window(self.shown().zoomed(&self.views(), factor, at_us).window)
+    }
+
+    /// The window after panning by `delta_us`.
+    fn panned(&self, delta_us: f64) -> ViewAction {
+        ViewAction::Window(self.shown().panned(&self.views(), delta_us).window)
+    }
+
+    /// The middle of what is shown, µs.
+    fn centre(&self) -> f64 {
+        let (a, b) = self.shown().range(&self.views());
+        (a + b) / 2.0
+    }
+
+    /// The width of what is shown, µs.
+    fn width(&self) -> f64 {
+        let (a, b) = self.shown().range(&self.views());
+        b - a
+    }
 }
 
 fn max_us(runs: &[(Rc<Trace>, Option<f64>)]) -> f64 {
@@ -72,10 +100,9 @@ fn views(runs: &[(Rc<Trace>, Option<f64>)]) -> Vec<RunView<'_>> {
 
 fn render_view(view: &View) -> lanes_render::View {
     lanes_render::View {
-        window: view.window.map(|w| (w.from_us, w.to_us)),
+        window: view.window,
         playhead_us: view.playhead,
         highlight: view.focus.or(view.hover.map(|h| h.hit)),
-        ..lanes_render::View::default()
     }
 }
 
@@ -85,48 +112,62 @@ fn prefers_dark() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// The canvas's CSS size.
-fn css_size(canvas: &HtmlCanvasElement) -> (u32, u32) {
-    (
-        u32::try_from(canvas.client_width()).unwrap_or(0),
-        u32::try_from(canvas.client_height()).unwrap_or(0),
-    )
+/// The canvas's CSS width.
+fn css_width(canvas: &HtmlCanvasElement) -> u32 {
+    u32::try_from(canvas.client_width()).unwrap_or(0)
+}
+
+/// How the canvas was drawn: device pixels, at the screen's pixel ratio.
+/// Pointer positions (CSS pixels) are scaled into the same space.
+fn drawn(canvas: &HtmlCanvasElement) -> (u32, u32, TimelineStyle, f64) {
+    let ratio = lanes_web::pixel_ratio();
+    let style = TimelineStyle {
+        scale: ratio,
+        ..timeline_style(false)
+    };
+    (canvas.width(), canvas.height(), style, ratio)
 }
 
 fn hit_at(canvas: &HtmlCanvasElement, g: &Geometry, x: f64, y: f64) -> Option<Hit> {
-    let (w, h) = css_size(canvas);
-    lanes_render::hit_test(&g.views(), w, h, &TimelineStyle::default(), &render_view(&g.view), x, y)
+    let (w, h, style, ratio) = drawn(canvas);
+    lanes_render::hit_test(&g.views(), w, h, &style, &g.shown(), x * ratio, y * ratio)
 }
 
 fn time_at(canvas: &HtmlCanvasElement, g: &Geometry, x: f64) -> Option<f64> {
-    let (w, h) = css_size(canvas);
-    lanes_render::time_at(&g.views(), w, h, &TimelineStyle::default(), &render_view(&g.view), x)
+    let (w, h, style, ratio) = drawn(canvas);
+    lanes_render::time_at(&g.views(), w, h, &style, &g.shown(), x * ratio)
 }
 
 /// µs per CSS pixel in the current window.
 fn us_per_px(canvas: &HtmlCanvasElement, g: &Geometry) -> f64 {
-    let (w, h) = css_size(canvas);
-    let (x0, x1) = lanes_render::plot_x_range(&g.views(), w, h, &TimelineStyle::default());
-    let window = g.view.window.map_or(g.max_us(), |w| w.width());
-    if x1 > x0 { window / (x1 - x0) } else { 0.0 }
+    let (w, h, style, ratio) = drawn(canvas);
+    let (x0, x1) = lanes_render::plot_x_range(&g.views(), w, h, &style);
+    if x1 > x0 {
+        g.width() * ratio / (x1 - x0)
+    } else {
+        0.0
+    }
+}
+
+/// The page's timeline style: the concurrency strip on, light or dark.
+fn timeline_style(dark: bool) -> TimelineStyle {
+    TimelineStyle {
+        dark,
+        strip: true,
+        ..TimelineStyle::default()
+    }
 }
 
 /// A one-line description of a span, for the tooltip and the details line.
 fn describe(runs: &[(Rc<Trace>, Option<f64>)], hit: Hit) -> Option<String> {
     let (trace, _) = runs.get(hit.run)?;
-    let span = trace.spans.get(hit.span)?;
-    let lane = trace.lanes.get(span.lane as usize)?;
-    let mut s = format!("{} · {} · {}", trace.meta.scenario.model.title(), lane.name, span.state.label());
-    if let Some(task) = span.task {
-        s.push_str(&format!(" · task #{task}"));
-    }
-    s.push_str(&format!(
-        " · {} → {} ({})",
-        format::duration_ms(span.start_us / 1000.0),
-        format::duration_ms(span.end_us / 1000.0),
-        format::duration_ms(span.duration_us() / 1000.0)
-    ));
-    Some(s)
+    let detail = lanes_render::describe_hit(&views(runs), hit)?;
+    let run = if trace.origin.is_lanes() {
+        trace.meta.scenario.model.title().to_owned()
+    } else {
+        trace.origin.describe()
+    };
+    Some(format!("{run} · {detail}"))
 }
 
 /// The span after (or before) `from` in reading order: run, lane, time.
@@ -135,7 +176,11 @@ fn step_focus(runs: &[(Rc<Trace>, Option<f64>)], from: Option<Hit>, forward: boo
         .iter()
         .enumerate()
         .flat_map(|(run, (t, _))| {
-            t.spans.iter().enumerate().map(move |(span, s)| Hit { run, lane: s.lane, span })
+            t.spans.iter().enumerate().map(move |(span, s)| Hit {
+                run,
+                lane: s.lane,
+                span,
+            })
         })
         .collect();
     let at = from.and_then(|f| all.iter().position(|h| *h == f));
@@ -166,7 +211,9 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
     // New runs: show them whole.
     {
         let view = view.dispatcher();
-        use_effect_with(props.runs.clone(), move |_| view.dispatch(ViewAction::Reset));
+        use_effect_with(props.runs.clone(), move |_| {
+            view.dispatch(ViewAction::Reset);
+        });
     }
 
     // Draw whenever what is shown changes.
@@ -174,19 +221,19 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
         let canvas = canvas.clone();
         let draw_error = draw_error.clone();
         let shown = render_view(&view);
-        use_effect_with((props.runs.clone(), shown, tick, dark), move |(runs, shown, _, dark)| {
-            if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
-                let style = TimelineStyle {
-                    dark: *dark,
-                    ..TimelineStyle::default()
-                };
-                let outcome = lanes_web::draw_timeline(&canvas, &views(&runs.0), &style, shown);
-                let message = outcome.err().map(|e| e.to_string());
-                if *draw_error != message {
-                    draw_error.set(message);
+        use_effect_with(
+            (props.runs.clone(), shown, tick, dark),
+            move |(runs, shown, _, dark)| {
+                if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
+                    let style = timeline_style(*dark);
+                    let outcome = lanes_web::draw_timeline(&canvas, &views(&runs.0), &style, shown);
+                    let message = outcome.err().map(|e| e.to_string());
+                    if *draw_error != message {
+                        draw_error.set(message);
+                    }
                 }
-            }
-        });
+            },
+        );
     }
 
     // The wheel zooms (and pinches on touchpads); it must be able to stop
@@ -199,21 +246,23 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
             let element = canvas.cast::<HtmlCanvasElement>();
             let target = element.clone();
             let listener = Closure::<dyn Fn(WheelEvent)>::new(move |e: WheelEvent| {
-                let Some(canvas) = target.as_ref() else { return };
+                let Some(canvas) = target.as_ref() else {
+                    return;
+                };
                 let g = geometry.borrow();
                 if g.runs.is_empty() {
                     return;
                 }
-                let max_us = g.max_us();
                 let horizontal = e.shift_key() || e.delta_x().abs() > e.delta_y().abs();
                 if horizontal {
-                    let delta = if e.shift_key() { e.delta_y() } else { e.delta_x() };
+                    let delta = if e.shift_key() {
+                        e.delta_y()
+                    } else {
+                        e.delta_x()
+                    };
                     if g.view.window.is_some() {
                         e.prevent_default();
-                        dispatch.dispatch(ViewAction::Pan {
-                            delta_us: delta * us_per_px(canvas, &g),
-                            max_us,
-                        });
+                        dispatch.dispatch(g.panned(delta * us_per_px(canvas, &g)));
                     }
                     return;
                 }
@@ -221,11 +270,7 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
                     return;
                 };
                 e.prevent_default();
-                dispatch.dispatch(ViewAction::Zoom {
-                    anchor_us,
-                    factor: (e.delta_y() * WHEEL_ZOOM).exp(),
-                    max_us,
-                });
+                dispatch.dispatch(g.zoomed((-e.delta_y() * WHEEL_ZOOM).exp(), anchor_us));
             });
             let options = AddEventListenerOptions::new();
             options.set_passive(false);
@@ -239,7 +284,10 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
             }
             move || {
                 if let Some(el) = &element {
-                    let _ = el.remove_event_listener_with_callback("wheel", listener.as_ref().unchecked_ref());
+                    let _ = el.remove_event_listener_with_callback(
+                        "wheel",
+                        listener.as_ref().unchecked_ref(),
+                    );
                 }
                 drop(listener);
             }
@@ -249,9 +297,15 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
     // Replay: move the playhead each animation frame while playing.
     {
         let dispatch = view.dispatcher();
-        frames::use_animation_frames(view.playing, Callback::from(move |wall_ms: f64| {
-            dispatch.dispatch(ViewAction::Tick { wall_ms, max_us: max });
-        }));
+        frames::use_animation_frames(
+            view.playing,
+            Callback::from(move |wall_ms: f64| {
+                dispatch.dispatch(ViewAction::Tick {
+                    wall_ms,
+                    max_us: max,
+                });
+            }),
+        );
     }
 
     // Pointers: hover shows details, one pointer drags, two pointers pinch.
@@ -260,9 +314,10 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
         let pointers = Rc::clone(&pointers);
         let canvas = canvas.clone();
         Callback::from(move |e: PointerEvent| {
-            pointers
-                .borrow_mut()
-                .insert(e.pointer_id(), (f64::from(e.offset_x()), f64::from(e.offset_y())));
+            pointers.borrow_mut().insert(
+                e.pointer_id(),
+                (f64::from(e.offset_x()), f64::from(e.offset_y())),
+            );
             if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
                 // Keep receiving moves while dragging outside the canvas.
                 let _ = c.set_pointer_capture(e.pointer_id());
@@ -275,7 +330,9 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
         let geometry = Rc::clone(&geometry);
         let dispatch = view.dispatcher();
         Callback::from(move |e: PointerEvent| {
-            let Some(c) = canvas.cast::<HtmlCanvasElement>() else { return };
+            let Some(c) = canvas.cast::<HtmlCanvasElement>() else {
+                return;
+            };
             let g = geometry.borrow();
             let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
             let mut down = pointers.borrow_mut();
@@ -288,20 +345,16 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
                     ([a, b], [c2, d]) => {
                         // Pinch: the change in finger distance zooms around their middle.
                         let (d0, d1) = ((a.0 - b.0).abs(), (c2.0 - d.0).abs());
-                        if d0 > 4.0 && d1 > 4.0 {
-                            if let Some(anchor_us) = time_at(&c, &g, (c2.0 + d.0) / 2.0) {
-                                dispatch.dispatch(ViewAction::Zoom {
-                                    anchor_us,
-                                    factor: d0 / d1,
-                                    max_us: g.max_us(),
-                                });
-                            }
+                        if d0 > 4.0
+                            && d1 > 4.0
+                            && let Some(anchor_us) = time_at(&c, &g, (c2.0 + d.0) / 2.0)
+                        {
+                            dispatch.dispatch(g.zoomed(d1 / d0, anchor_us));
                         }
                     }
-                    ([_], [_]) if g.view.window.is_some() => dispatch.dispatch(ViewAction::Pan {
-                        delta_us: (px - x) * us_per_px(&c, &g),
-                        max_us: g.max_us(),
-                    }),
+                    ([_], [_]) if g.view.window.is_some() => {
+                        dispatch.dispatch(g.panned((px - x) * us_per_px(&c, &g)));
+                    }
                     _ => {}
                 }
                 return;
@@ -338,14 +391,12 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
                 return;
             }
             let max_us = g.max_us();
-            let window = g.view.window.unwrap_or_else(|| crate::viewport::Window::full(max_us));
-            let centre = (window.from_us + window.to_us) / 2.0;
             let action = match e.key().as_str() {
-                "+" | "=" => Some(ViewAction::Zoom { anchor_us: centre, factor: KEY_ZOOM, max_us }),
-                "-" | "_" => Some(ViewAction::Zoom { anchor_us: centre, factor: 1.0 / KEY_ZOOM, max_us }),
-                "0" | "Home" => Some(ViewAction::Fit),
-                "ArrowLeft" => Some(ViewAction::Pan { delta_us: -KEY_PAN * window.width(), max_us }),
-                "ArrowRight" => Some(ViewAction::Pan { delta_us: KEY_PAN * window.width(), max_us }),
+                "+" | "=" => Some(g.zoomed(KEY_ZOOM, g.centre())),
+                "-" | "_" => Some(g.zoomed(1.0 / KEY_ZOOM, g.centre())),
+                "0" | "Home" => Some(ViewAction::Window(None)),
+                "ArrowLeft" => Some(g.panned(-KEY_PAN * g.width())),
+                "ArrowRight" => Some(g.panned(KEY_PAN * g.width())),
                 "]" => Some(ViewAction::Focus(step_focus(&g.runs, g.view.focus, true))),
                 "[" => Some(ViewAction::Focus(step_focus(&g.runs, g.view.focus, false))),
                 " " | "k" => Some(if g.view.playing {
@@ -355,11 +406,15 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
                 }),
                 "." => {
                     let m = moments(g.runs.iter().map(|(t, _)| t.as_ref()));
-                    Some(ViewAction::Seek(next_moment(&m, g.view.playhead.unwrap_or(-1.0)).unwrap_or(max_us)))
+                    Some(ViewAction::Seek(
+                        next_moment(&m, g.view.playhead.unwrap_or(-1.0)).unwrap_or(max_us),
+                    ))
                 }
                 "," => {
                     let m = moments(g.runs.iter().map(|(t, _)| t.as_ref()));
-                    Some(ViewAction::Seek(previous_moment(&m, g.view.playhead.unwrap_or(max_us)).unwrap_or(0.0)))
+                    Some(ViewAction::Seek(
+                        previous_moment(&m, g.view.playhead.unwrap_or(max_us)).unwrap_or(0.0),
+                    ))
                 }
                 "Escape" => Some(ViewAction::StopReplay),
                 _ => None,
@@ -374,7 +429,9 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
     let toolbar = toolbar(props, &view, &canvas, &geometry, max);
     let shown = view.focus.or(view.hover.map(|h| h.hit));
     let details = shown.and_then(|h| describe(&props.runs.0, h));
-    let tooltip = view.hover.and_then(|h| describe(&props.runs.0, h.hit).map(|text| (h, text)));
+    let tooltip = view
+        .hover
+        .and_then(|h| describe(&props.runs.0, h.hit).map(|text| (h, text)));
     html! {
         <figure class="timeline">
             { toolbar }
@@ -424,7 +481,10 @@ fn summary(runs: &Runs) -> String {
             s
         })
         .collect();
-    format!("Timeline: {}. The table below has the figures.", parts.join("; "))
+    format!(
+        "Timeline: {}. The table below has the figures.",
+        parts.join("; ")
+    )
 }
 
 fn toolbar(
@@ -440,7 +500,11 @@ fn toolbar(
         let d = d.clone();
         let playing = view.playing;
         Callback::from(move |_: MouseEvent| {
-            d.dispatch(if playing { ViewAction::Pause } else { ViewAction::Play { max_us: max } });
+            d.dispatch(if playing {
+                ViewAction::Pause
+            } else {
+                ViewAction::Play { max_us: max }
+            });
         })
     };
     let step = |forward: bool| {
@@ -461,7 +525,10 @@ fn toolbar(
     let on_speed = {
         let d = d.clone();
         Callback::from(move |e: Event| {
-            let value = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+            let value = e
+                .target_dyn_into::<HtmlSelectElement>()
+                .map(|s| s.value())
+                .unwrap_or_default();
             if let Some(s) = Speed::parse(&value) {
                 d.dispatch(ViewAction::Speed(s));
             }
@@ -470,7 +537,10 @@ fn toolbar(
     let on_seek = {
         let d = d.clone();
         Callback::from(move |e: InputEvent| {
-            let value = e.target_dyn_into::<HtmlInputElement>().map(|i| i.value_as_number()).unwrap_or(f64::NAN);
+            let value = e
+                .target_dyn_into::<HtmlInputElement>()
+                .map(|i| i.value_as_number())
+                .unwrap_or(f64::NAN);
             if value.is_finite() {
                 d.dispatch(ViewAction::Seek(value));
             }
@@ -482,28 +552,24 @@ fn toolbar(
     };
     let zoom = |factor: f64| {
         let d = d.clone();
-        let view = (**view).clone();
+        let geometry = Rc::clone(geometry);
         Callback::from(move |_: MouseEvent| {
-            let w = view.window.unwrap_or_else(|| crate::viewport::Window::full(max));
-            d.dispatch(ViewAction::Zoom {
-                anchor_us: (w.from_us + w.to_us) / 2.0,
-                factor,
-                max_us: max,
-            });
+            let g = geometry.borrow();
+            d.dispatch(g.zoomed(factor, g.centre()));
         })
     };
     let fit = {
         let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(ViewAction::Fit))
+        Callback::from(move |_: MouseEvent| d.dispatch(ViewAction::Window(None)))
     };
     let export_png = {
         let canvas = canvas.clone();
         let on_error = props.on_error.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
-                if let Err(e) = lanes_web::download_canvas_png(&c, "lanes-timeline.png") {
-                    on_error.emit(format!("The PNG could not be saved: {e}."));
-                }
+            if let Some(c) = canvas.cast::<HtmlCanvasElement>()
+                && let Err(e) = lanes_web::download_canvas_png(&c, "lanes-timeline.png")
+            {
+                on_error.emit(format!("The PNG could not be saved: {e}."));
             }
         })
     };
@@ -515,13 +581,12 @@ fn toolbar(
             let g = geometry.borrow();
             let width = canvas
                 .cast::<HtmlCanvasElement>()
-                .map_or(1280, |c| css_size(&c).0);
-            let style = TimelineStyle {
-                dark: g.dark,
-                ..TimelineStyle::default()
-            };
-            let saved = lanes_web::timeline_svg(&g.views(), width, &style, &render_view(&g.view))
-                .and_then(|svg| lanes_web::download_text("lanes-timeline.svg", "image/svg+xml", &svg));
+                .map_or(1280, |c| css_width(&c));
+            let style = timeline_style(g.dark);
+            let saved =
+                lanes_web::timeline_svg(&g.views(), width, &style, &g.shown()).and_then(|svg| {
+                    lanes_web::download_text("lanes-timeline.svg", "image/svg+xml", &svg)
+                });
             if let Err(e) = saved {
                 on_error.emit(format!("The SVG could not be saved: {e}."));
             }
@@ -533,12 +598,12 @@ fn toolbar(
             <div class="group" role="group" aria-label="Replay">
                 <button type="button" id="replay-play" onclick={play} disabled={empty}
                     aria-pressed={view.playing.to_string()}>
-                    { if view.playing { "❚❚ Pause" } else { "▶ Replay" } }
+                    { if view.playing { "Pause" } else { "▶ Replay" } }
                 </button>
                 <button type="button" id="replay-back" onclick={step(false)} disabled={empty}
-                    title="Previous moment (,)" aria-label="Previous moment">{ "⏮" }</button>
+                    title="Back to the previous moment (,)">{ "Back" }</button>
                 <button type="button" id="replay-step" onclick={step(true)} disabled={empty}
-                    title="Next moment (.)" aria-label="Next moment">{ "⏭" }</button>
+                    title="On to the next moment: a span starts or ends, or an event (.)">{ "Step" }</button>
                 <label class="speed" for="replay-speed">
                     <span class="visually-hidden">{ "Replay speed" }</span>
                     <select id="replay-speed" onchange={on_speed} disabled={empty}>

@@ -6,7 +6,6 @@ use lanes_render::Hit;
 use yew::prelude::*;
 
 use crate::replay::Speed;
-use crate::viewport::Window;
 
 /// A span under the pointer, and where the pointer is (CSS px in the canvas).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -18,8 +17,8 @@ pub(super) struct Hover {
 
 #[derive(Clone, Debug, PartialEq, Default)]
 pub(super) struct View {
-    /// The zoom window; `None` shows whole runs.
-    pub window: Option<Window>,
+    /// The zoom window in µs; `None` shows whole runs.
+    pub window: Option<(f64, f64)>,
     /// The span under the pointer.
     pub hover: Option<Hover>,
     /// The span chosen with the keyboard.
@@ -35,18 +34,21 @@ pub(super) struct View {
 pub(super) enum ViewAction {
     /// New runs: back to the whole picture.
     Reset,
-    Zoom { anchor_us: f64, factor: f64, max_us: f64 },
-    Pan { delta_us: f64, max_us: f64 },
-    /// Show whole runs again.
-    Fit,
+    /// Show this window (`None`: whole runs).
+    Window(Option<(f64, f64)>),
     Hover(Option<Hover>),
     Focus(Option<Hit>),
-    Play { max_us: f64 },
+    Play {
+        max_us: f64,
+    },
     Pause,
     Speed(Speed),
     Seek(f64),
     /// The replay moved on by this much wall time (ms).
-    Tick { wall_ms: f64, max_us: f64 },
+    Tick {
+        wall_ms: f64,
+        max_us: f64,
+    },
     StopReplay,
 }
 
@@ -57,21 +59,7 @@ impl Reducible for View {
         let mut v = Rc::unwrap_or_clone(self);
         match action {
             ViewAction::Reset => v = Self::default(),
-            ViewAction::Zoom {
-                anchor_us,
-                factor,
-                max_us,
-            } => {
-                let w = v.window.unwrap_or_else(|| Window::full(max_us));
-                let next = w.zoom(anchor_us, factor, max_us);
-                v.window = (!next.is_full(max_us)).then_some(next);
-            }
-            ViewAction::Pan { delta_us, max_us } => {
-                if let Some(w) = v.window {
-                    v.window = Some(w.pan(delta_us, max_us));
-                }
-            }
-            ViewAction::Fit => v.window = None,
+            ViewAction::Window(w) => v.window = w,
             ViewAction::Hover(h) => v.hover = h,
             ViewAction::Focus(f) => v.focus = f,
             ViewAction::Play { max_us } => {
