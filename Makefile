@@ -47,6 +47,7 @@ test: setup setup-browser fmt clippy unit deps wasm-test build e2e
 ## bench: figures, not pass/fail — wasm vs native, speedup against k
 bench: setup setup-browser build
 	cargo run -q --release -p lanes-bench -- --json target/bench-native.json
+	cargo run -q --release -p lanes-render --example redraw > target/bench-render.json
 	node tests/bench.mjs
 
 setup: setup-rust setup-wasm-bindgen setup-npm

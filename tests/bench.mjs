@@ -7,8 +7,11 @@ import path from 'node:path';
 import { ROOT, launch, open, serve, traces, waitForRun } from './support/harness.mjs';
 
 const REPS = 5;
-const nativeFile = path.join(ROOT, 'target', 'bench-native.json');
-const native = existsSync(nativeFile) ? JSON.parse(readFileSync(nativeFile, 'utf8')) : {};
+const readJson = (name) => {
+  const file = path.join(ROOT, 'target', name);
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+};
+const native = { ...readJson('bench-native.json'), ...readJson('bench-render.json') };
 const size = native.size ?? 5_000_000;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -58,6 +61,11 @@ try {
     figures[`wasm_free_k${k}_ms`] = ms;
     figures[`wasm_speedup_k${k}`] = base / ms;
   }
+  // Timeline redraw on the page's canvas and trace import, in the page's wasm.
+  for (const [name, n] of [['1e3', 1e3], ['1e5', 1e5], ['1e6', 1e6]]) {
+    figures[`render_canvas_${name}_ms`] = await page.evaluate((n) => window.lanes.bench.redraw(n, 5), n);
+  }
+  figures.import_wasm_1e6_ms = await page.evaluate(() => window.lanes.bench.importTrace(1e6, 3));
   if (errors.length) console.warn('console errors during the benchmark:', errors);
 } finally {
   await browser.close();
@@ -80,8 +88,16 @@ for (let j = 1; j <= k; j++) {
   rows.push([`free threads k=${j}`, 'speedup', figures[`wasm_speedup_k${j}`], figures[`native_speedup_k${j}`],
     figures[`wasm_speedup_k${j}`] / figures[`native_speedup_k${j}`], j === k ? '≥ 0.95' : '']);
 }
-console.log(`\nLanes benchmark — median of ${REPS} warm runs, ${figures.wasm_cores} cores, measured in one run`);
-console.log(['what', 'unit', 'wasm', 'native', 'wasm/native', 'target'].join('\t'));
+for (const n of ['1e3', '1e5', '1e6']) {
+  const page = figures[`render_canvas_${n}_ms`];
+  const nat = figures[`render_native_${n}_ms`];
+  rows.push([`timeline redraw, ${n} spans, 1280×720`, 'ms', page, nat, page / nat,
+    n === '1e5' ? 'canvas ≤ 16' : n === '1e6' ? 'canvas ≤ 100' : '']);
+}
+rows.push(['import a Chrome trace of 1e6 events', 'ms', figures.import_wasm_1e6_ms, figures.import_native_1e6_ms,
+  figures.import_wasm_1e6_ms / figures.import_native_1e6_ms, '']);
+console.log(`\nLanes benchmark — medians of warm runs, ${figures.wasm_cores} cores, measured in one run`);
+console.log(['what', 'unit', 'wasm (page)', 'native', 'wasm/native', 'target'].join('\t'));
 for (const r of rows) console.log(r.map((c) => (typeof c === 'number' ? fmt(c) : c)).join('\t'));
 
 const out = path.join(ROOT, 'target', 'bench.json');

@@ -32,7 +32,19 @@ pub fn publish_run_state(state: &'static str) {
     RUN_STATE.with(|s| s.set(state));
 }
 
-/// Installs `window.lanes` with `traces()`, `runState()` and `version`.
+/// `window.lanes.bench`: `redraw(spans, reps)` and `importTrace(events,
+/// reps)` return median milliseconds, for `make bench`.
+fn bench_api() -> Result<Object, JsValue> {
+    let bench = Object::new();
+    let redraw = Closure::<dyn Fn(u32, u32) -> Result<f64, JsValue>>::new(crate::bench::redraw_ms);
+    let import = Closure::<dyn Fn(u32, u32) -> Result<f64, JsValue>>::new(crate::bench::import_ms);
+    Reflect::set(&bench, &"redraw".into(), &redraw.into_js_value())?;
+    Reflect::set(&bench, &"importTrace".into(), &import.into_js_value())?;
+    Ok(bench)
+}
+
+/// Installs `window.lanes` with `traces()`, `runState()`, `version` and
+/// `bench`.
 pub fn install_automation() -> Result<(), JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let api = Object::new();
@@ -51,6 +63,7 @@ pub fn install_automation() -> Result<(), JsValue> {
     Reflect::set(&api, &"traces".into(), &traces.into_js_value())?;
     Reflect::set(&api, &"runState".into(), &run_state.into_js_value())?;
     Reflect::set(&api, &"version".into(), &env!("CARGO_PKG_VERSION").into())?;
+    Reflect::set(&api, &"bench".into(), bench_api()?.as_ref())?;
     Reflect::set(&window, &"lanes".into(), &api)?;
     Ok(())
 }

@@ -9,6 +9,8 @@ compile_error!(
 #[cfg(target_arch = "wasm32")]
 mod automation;
 #[cfg(target_arch = "wasm32")]
+mod bench;
+#[cfg(target_arch = "wasm32")]
 mod canvas;
 #[cfg(target_arch = "wasm32")]
 mod clock;

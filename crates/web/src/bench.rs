@@ -1,0 +1,77 @@
+//! `window.lanes.bench`: timings for `make bench`, measured in the page's own
+//! wasm: redrawing the timeline and importing a trace. Figures only.
+
+use lanes_render::{RunView, TimelineStyle, View};
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, Performance};
+
+/// Lanes of the synthetic traces.
+const LANES: u32 = 8;
+
+fn performance() -> Result<Performance, JsValue> {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .ok_or_else(|| JsValue::from_str("no performance clock"))
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs.get(xs.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Median ms to draw a synthetic trace of about `spans` spans on a 1280×720
+/// canvas, `reps` times, each finished by reading a pixel back so that the
+/// browser really rasterised it.
+pub fn redraw_ms(spans: u32, reps: u32) -> Result<f64, JsValue> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let canvas: HtmlCanvasElement = document.create_element("canvas")?.unchecked_into();
+    canvas.set_width(1280);
+    canvas.set_height(720);
+    let context: CanvasRenderingContext2d = canvas
+        .get_context("2d")?
+        .ok_or_else(|| JsValue::from_str("no 2D context"))?
+        .unchecked_into();
+    let trace = lanes_trace::synthetic::trace(LANES, (spans / LANES).max(1));
+    let runs = [RunView {
+        trace: &trace,
+        speedup: None,
+    }];
+    let style = TimelineStyle {
+        strip: true,
+        ..TimelineStyle::default()
+    };
+    let clock = performance()?;
+    let mut times = Vec::new();
+    for _ in 0..reps.max(1) {
+        let start = clock.now();
+        let backend = CanvasBackend::with_canvas_object(canvas.clone())
+            .ok_or_else(|| JsValue::from_str("no canvas backend"))?;
+        let area = backend.into_drawing_area();
+        lanes_render::draw_timeline_view(&area, &runs, &style, &View::default())
+            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        context.get_image_data(0.0, 0.0, 1.0, 1.0)?;
+        times.push(clock.now() - start);
+    }
+    Ok(median(times))
+}
+
+/// Median ms to import a Chrome trace of about `events` complete events
+/// (made by exporting a synthetic trace), `reps` times.
+pub fn import_ms(events: u32, reps: u32) -> Result<f64, JsValue> {
+    let trace = lanes_trace::synthetic::trace(LANES, (events / LANES).max(1));
+    let json = lanes_trace::to_chrome_json(&trace);
+    let clock = performance()?;
+    let mut times = Vec::new();
+    for _ in 0..reps.max(1) {
+        let start = clock.now();
+        let imported =
+            lanes_trace::from_chrome_json(&json).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        times.push(clock.now() - start);
+        drop(imported);
+    }
+    Ok(median(times))
+}
