@@ -100,6 +100,8 @@ describe('a cross-origin isolated page', () => {
     assert.equal(rows.length, 2);
     assert.match(rows[1], /\d\.\d\d×/);
     assert.match(await page.getAttribute('#timeline', 'aria-label'), /faster than sequential/);
+    // The speedup chart plots the run against the ideal line, with its figures as text.
+    assert.match(await page.getAttribute('#speedup-chart', 'aria-label'), /Free threads: k=2: \d\.\d\d×/);
     const box = await page.locator('#timeline').boundingBox();
     assert.ok(box.height >= 200, `the timeline has room for its lanes (${box.height}px)`);
     await screenshot(page, 'sequential-and-free');

@@ -189,6 +189,49 @@ impl AppState {
             .collect()
     }
 
+    /// Measured speedups for the speedup chart: for each threaded model, the
+    /// latest run at each k of the workload and size of the latest batch,
+    /// against the latest sequential run of the same work. Empty without a
+    /// baseline.
+    pub fn speedup_series(&self) -> Vec<(Model, Vec<(u32, f64)>)> {
+        let Some(latest) = self.batch.last() else {
+            return Vec::new();
+        };
+        let same_work = |t: &Rc<Trace>| {
+            t.origin.is_lanes()
+                && t.meta.scenario.workload == latest.meta.scenario.workload
+                && t.meta.scenario.size == latest.meta.scenario.size
+        };
+        let Some(baseline) = self
+            .history
+            .iter()
+            .rev()
+            .find(|t| same_work(t) && t.meta.scenario.model == Model::Sequential)
+        else {
+            return Vec::new();
+        };
+        Model::ALL
+            .into_iter()
+            .filter(|m| *m != Model::Sequential)
+            .filter_map(|model| {
+                let mut by_k: Vec<(u32, f64)> = Vec::new();
+                for t in self
+                    .history
+                    .iter()
+                    .rev()
+                    .filter(|t| same_work(t) && t.meta.scenario.model == model)
+                {
+                    let k = t.meta.scenario.k;
+                    if !by_k.iter().any(|(seen, _)| *seen == k) {
+                        by_k.extend(t.speedup_against(baseline).map(|x| (k, x)));
+                    }
+                }
+                by_k.sort_by_key(|(k, _)| *k);
+                (!by_k.is_empty()).then_some((model, by_k))
+            })
+            .collect()
+    }
+
     /// Applies one action.
     pub fn apply(&mut self, action: Action) {
         match action {
@@ -491,6 +534,37 @@ mod tests {
         assert!(s.running());
         assert!(s.batch.is_empty());
         assert_eq!(s.notices.len(), 1);
+    }
+
+    #[test]
+    fn speedup_series_take_the_latest_run_at_each_k() {
+        let mut s = ready("model=sequential");
+        let mut run = |s: &mut AppState, query: &str, ms: f64| {
+            let (form, _) = crate::url::parse_query(query);
+            s.form = form;
+            s.apply(Action::Start);
+            let p = s.plan[0];
+            s.apply(Action::Finished(trace(p, ms * 1000.0)));
+        };
+        assert!(s.speedup_series().is_empty(), "no runs");
+        run(&mut s, "model=free&k=2", 60.0);
+        assert!(s.speedup_series().is_empty(), "no baseline yet");
+        run(&mut s, "model=sequential", 100.0);
+        run(&mut s, "model=free&k=2", 50.0);
+        run(&mut s, "model=free&k=4", 40.0);
+        run(&mut s, "model=free&k=2", 55.0);
+        let series = s.speedup_series();
+        assert_eq!(series.len(), 1);
+        assert_eq!(series[0].0, Model::Free);
+        let points: Vec<(u32, String)> = series[0]
+            .1
+            .iter()
+            .map(|(k, x)| (*k, format!("{x:.2}")))
+            .collect();
+        assert_eq!(points, [(2, "1.82".to_owned()), (4, "2.50".to_owned())]);
+        // Another size has its own baseline, so nothing yet.
+        run(&mut s, "model=free&k=2&size=1000", 1.0);
+        assert!(s.speedup_series().is_empty());
     }
 
     #[test]

@@ -68,3 +68,31 @@ pub fn timeline_svg(
     }
     Ok(svg)
 }
+
+/// Draws measured speedups against workers on `canvas` (the ideal line and
+/// an Amdahl fit with them), sized to its CSS width at a 5:2 aspect.
+pub fn draw_speedup_chart(
+    canvas: &HtmlCanvasElement,
+    series: &[lanes_render::SpeedupSeries],
+    style: &TimelineStyle,
+) -> Result<(), WebError> {
+    let ratio = pixel_ratio();
+    let css_width = u32::try_from(canvas.client_width()).unwrap_or(0).max(320);
+    let css_height = (css_width * 2 / 5).clamp(220, 440);
+    canvas
+        .style()
+        .set_property("height", &format!("{css_height}px"))
+        .map_err(|_| WebError::Canvas("cannot size the canvas".to_owned()))?;
+    canvas.set_width(scaled(css_width, ratio));
+    canvas.set_height(scaled(css_height, ratio));
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| WebError::Canvas("the canvas has no 2D context".to_owned()))?;
+    let area = backend.into_drawing_area();
+    let device = TimelineStyle {
+        scale: style.scale * ratio,
+        ..*style
+    };
+    lanes_render::draw_speedup(&area, series, &device)
+        .map_err(|e| WebError::Canvas(e.to_string()))?;
+    area.present().map_err(|e| WebError::Canvas(e.to_string()))
+}

@@ -28,7 +28,7 @@ mod pool;
 #[cfg(target_arch = "wasm32")]
 pub use {
     automation::{install_automation, publish_run_state, publish_trace},
-    canvas::{draw_timeline, pixel_ratio, timeline_svg},
+    canvas::{draw_speedup_chart, draw_timeline, pixel_ratio, timeline_svg},
     clock::PageClock,
     error::WebError,
     files::{MAX_FILE_BYTES, download_canvas_png, download_text, read_file_text},

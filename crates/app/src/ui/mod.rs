@@ -4,6 +4,7 @@ mod controls;
 mod import;
 mod results;
 mod run;
+mod speedup;
 mod timeline;
 
 use std::rc::Rc;
@@ -158,9 +159,17 @@ fn App() -> Html {
                 <p class="status" role="status" aria-live="polite">{ status_text(state) }</p>
                 <Timeline runs={Runs(state.views())} on_error={on_action.reform(Action::Notice)} />
                 <Results runs={Runs(state.views())} on_error={on_action.reform(Action::Notice)} />
+                <speedup::SpeedupChart series={state.speedup_series()} dark={prefers_dark()} />
             </section>
         </main>
     }
+}
+
+/// Whether the reader's system asks for a dark theme.
+pub(crate) fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
 }
 
 fn status_text(state: &AppState) -> String {

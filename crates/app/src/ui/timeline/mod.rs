@@ -17,7 +17,7 @@ use web_sys::{
 };
 use yew::prelude::*;
 
-use super::Runs;
+use super::{Runs, prefers_dark};
 use crate::format;
 use crate::replay::{Speed, moments, next_moment, previous_moment};
 use state::{Hover, View, ViewAction};
@@ -104,12 +104,6 @@ fn render_view(view: &View) -> lanes_render::View {
         playhead_us: view.playhead,
         highlight: view.focus.or(view.hover.map(|h| h.hit)),
     }
-}
-
-fn prefers_dark() -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches())
 }
 
 /// The canvas's CSS width.

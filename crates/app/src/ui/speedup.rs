@@ -1,0 +1,72 @@
+//! The speedup chart: measured speedup against k, the ideal line, and an
+//! Amdahl fit, from the runs so far of the current workload and size.
+
+use lanes_render::{SpeedupSeries, TimelineStyle, amdahl_fit};
+use lanes_trace::Model;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+use crate::format;
+
+#[derive(Properties, PartialEq)]
+pub(super) struct SpeedupProps {
+    pub series: Vec<(Model, Vec<(u32, f64)>)>,
+    pub dark: bool,
+}
+
+#[function_component]
+pub(super) fn SpeedupChart(props: &SpeedupProps) -> Html {
+    let canvas = use_node_ref();
+    let error = use_state(|| None::<String>);
+    {
+        let canvas = canvas.clone();
+        let error = error.clone();
+        use_effect_with((props.series.clone(), props.dark), move |(series, dark)| {
+            if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
+                let series: Vec<SpeedupSeries> = series
+                    .iter()
+                    .map(|(m, points)| SpeedupSeries {
+                        label: m.title().to_owned(),
+                        points: points.clone(),
+                    })
+                    .collect();
+                let style = TimelineStyle {
+                    dark: *dark,
+                    ..TimelineStyle::default()
+                };
+                let message = lanes_web::draw_speedup_chart(&canvas, &series, &style)
+                    .err()
+                    .map(|e| e.to_string());
+                if *error != message {
+                    error.set(message);
+                }
+            }
+        });
+    }
+    if props.series.is_empty() {
+        return html! {};
+    }
+    let text: Vec<String> = props
+        .series
+        .iter()
+        .map(|(m, points)| {
+            let measured: Vec<String> = points
+                .iter()
+                .map(|(k, x)| format!("k={k}: {}", format::ratio(*x)))
+                .collect();
+            let fit = amdahl_fit(points)
+                .map(|s| format!("; Amdahl fit: {:.0} % serial", s * 100.0))
+                .unwrap_or_default();
+            format!("{}: {}{fit}", m.title(), measured.join(", "))
+        })
+        .collect();
+    html! {
+        <figure class="speedup" id="speedup">
+            <figcaption>{ "Speedup against the sequential run, by number of threads" }</figcaption>
+            <canvas id="speedup-chart" ref={canvas} role="img" aria-label={text.join(". ")}></canvas>
+            if let Some(message) = &*error {
+                <p class="error" role="alert">{ message }</p>
+            }
+        </figure>
+    }
+}
