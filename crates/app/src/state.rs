@@ -5,7 +5,10 @@ use std::rc::Rc;
 
 use lanes_trace::{Model, Scenario, Trace};
 
-use crate::url::{Notice, TASKS, UrlState, parse_k, parse_query, parse_size};
+use crate::url::{
+    Notice, TASKS, UrlState, parse_interval, parse_k, parse_latency, parse_query, parse_size,
+    parse_workload, size_rule,
+};
 
 /// Finished runs kept for speedups and `window.lanes.traces()`.
 pub const HISTORY: usize = 64;
@@ -73,6 +76,12 @@ pub enum Action {
     SetK(String),
     /// The size field changed (raw text).
     SetSize(String),
+    /// The workload menu changed (its name).
+    SetWorkload(String),
+    /// The switch interval field changed (raw text, ms).
+    SetInterval(String),
+    /// The latency field changed (raw text, ms).
+    SetLatency(String),
     /// The pool started with this many threads.
     PoolReady(usize),
     /// The pool cannot start, and why.
@@ -148,15 +157,17 @@ impl AppState {
 
     /// The scenario the form describes for `model`.
     pub fn scenario(&self, model: Model) -> Scenario {
+        let k = match (model, self.form.workload) {
+            (Model::Sequential, _) => 1,
+            // One CPU-bound and one I/O-bound thread, whatever k says.
+            (_, lanes_trace::Workload::Mixed) => 2,
+            _ => self.form.k,
+        };
+        let micros = |ms: f64| (ms * 1000.0).round() as u32;
         Scenario {
-            model,
-            workload: self.form.workload,
-            k: match model {
-                Model::Sequential => 1,
-                Model::Free => self.form.k,
-            },
-            size: self.form.size,
-            tasks: TASKS,
+            interval_us: micros(self.form.interval_ms),
+            latency_us: micros(self.form.latency_ms),
+            ..Scenario::new(model, self.form.workload, k, self.form.size, TASKS)
         }
     }
 
@@ -259,8 +270,28 @@ impl AppState {
                 self.form.run = false;
             }
             Action::SetSize(text) => {
+                let parsed = parse_size(self.form.workload, &text);
+                self.notices.extend(parsed.apply(&mut self.form.size));
+                self.form.run = false;
+            }
+            Action::SetWorkload(name) => {
+                let before = self.form.workload;
                 self.notices
-                    .extend(parse_size(&text).apply(&mut self.form.size));
+                    .extend(parse_workload(&name).apply(&mut self.form.workload));
+                if self.form.workload != before {
+                    // A size means something else for another workload.
+                    self.form.size = size_rule(self.form.workload).default;
+                }
+                self.form.run = false;
+            }
+            Action::SetInterval(text) => {
+                self.notices
+                    .extend(parse_interval(&text).apply(&mut self.form.interval_ms));
+                self.form.run = false;
+            }
+            Action::SetLatency(text) => {
+                self.notices
+                    .extend(parse_latency(&text).apply(&mut self.form.latency_ms));
                 self.form.run = false;
             }
             Action::PoolReady(threads) => self.pool = PoolStatus::Ready(threads),
@@ -447,10 +478,42 @@ mod tests {
         s.apply(Action::SetK("40".to_owned()));
         assert_eq!(s.form.k, 16);
         s.apply(Action::SetSize("-1".to_owned()));
-        assert_eq!(s.form.size, crate::url::SIZE_RANGE.0);
+        assert_eq!(
+            s.form.size,
+            size_rule(lanes_trace::Workload::Primes).range.0
+        );
         assert_eq!(s.notices.len(), 3);
         s.apply(Action::DismissNotices);
         assert!(s.notices.is_empty());
+    }
+
+    #[test]
+    fn the_scenario_carries_every_knob() {
+        let mut s = ready("model=sequential,gil,free&workload=io&k=8&interval=2&latency=30");
+        s.apply(Action::Start);
+        let ks: Vec<u32> = s.plan.iter().map(|p| p.k).collect();
+        assert_eq!(ks, [1, 8, 8]);
+        assert!(
+            s.plan
+                .iter()
+                .all(|p| p.interval_us == 2_000 && p.latency_us == 30_000)
+        );
+        let mut m = ready("model=gil&workload=mixed&k=8");
+        m.apply(Action::Start);
+        assert_eq!(m.plan[0].k, 2, "mixed is one CPU and one I/O thread");
+    }
+
+    #[test]
+    fn a_new_workload_brings_its_own_default_size() {
+        let mut s = ready("size=1234567");
+        s.apply(Action::SetWorkload("mandelbrot".to_owned()));
+        assert_eq!(
+            s.form.size,
+            size_rule(lanes_trace::Workload::Mandelbrot).default
+        );
+        s.apply(Action::SetWorkload("nonsense".to_owned()));
+        assert_eq!(s.form.workload, lanes_trace::Workload::Mandelbrot);
+        assert_eq!(s.notices.len(), 1);
     }
 
     #[test]
@@ -539,8 +602,8 @@ mod tests {
     #[test]
     fn speedup_series_take_the_latest_run_at_each_k() {
         let mut s = ready("model=sequential");
-        let mut run = |s: &mut AppState, query: &str, ms: f64| {
-            let (form, _) = crate::url::parse_query(query);
+        let run = |s: &mut AppState, query: &str, ms: f64| {
+            let (form, _) = parse_query(query);
             s.form = form;
             s.apply(Action::Start);
             let p = s.plan[0];

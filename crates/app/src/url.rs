@@ -5,18 +5,63 @@ use lanes_trace::{Model, Workload};
 
 /// Smallest and largest thread counts.
 pub const K_RANGE: (u32, u32) = (1, lanes_runtime::MAX_THREADS);
-/// Smallest and largest prime bound.
-pub const SIZE_RANGE: (u64, u64) = (1_000, 100_000_000);
 /// Threads when the URL does not say.
 pub const DEFAULT_K: u32 = 4;
-/// Prime bound when the URL does not say: about a third of a second of work
-/// on one thread of a laptop.
-pub const DEFAULT_SIZE: u64 = 5_000_000;
 /// Work items a run is cut into.
 pub const TASKS: u32 = 32;
+/// The GIL's switch interval, in ms: CPython's default and its range here.
+pub const DEFAULT_INTERVAL_MS: f64 = 5.0;
+/// Smallest and largest switch intervals, in ms.
+pub const INTERVAL_RANGE: (f64, f64) = (0.1, 100.0);
+/// The latency of one simulated network request, in ms.
+pub const DEFAULT_LATENCY_MS: f64 = 20.0;
+/// Smallest and largest latencies, in ms.
+pub const LATENCY_RANGE: (f64, f64) = (0.1, 10_000.0);
+
+/// What `size` means for a workload, its range and its default: about a
+/// third of a second of work on one thread of a laptop for CPU-bound work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SizeRule {
+    /// What the number counts, for the form's label.
+    pub label: &'static str,
+    /// Smallest and largest values.
+    pub range: (u64, u64),
+    /// The value when the URL does not say.
+    pub default: u64,
+}
+
+/// The size rule of `workload`.
+pub fn size_rule(workload: Workload) -> SizeRule {
+    let (label, range, default) = match workload {
+        Workload::Primes | Workload::Mixed => {
+            ("Count primes below", (1_000, 100_000_000), 5_000_000)
+        }
+        Workload::Mandelbrot => ("Image width (pixels)", (16, 16_384), 1_600),
+        Workload::Audio => ("Audio clips (1 s each)", (1, 20_000), 384),
+        Workload::Io => ("Requests parse primes below", (1_000, 100_000_000), 200_000),
+        Workload::Counter | Workload::CounterLocked | Workload::Ui => {
+            ("Increments in all", (1, 100_000_000), 1_000_000)
+        }
+    };
+    SizeRule {
+        label,
+        range,
+        default,
+    }
+}
+
+/// Models the page can run in this version.
+pub fn offered_models() -> impl Iterator<Item = Model> {
+    Model::ALL.into_iter().filter(|m| *m != Model::Processes)
+}
+
+/// Workloads the page can run in this version.
+pub fn offered_workloads() -> impl Iterator<Item = Workload> {
+    Workload::ALL.into_iter().filter(|w| *w != Workload::Ui)
+}
 
 /// Everything the URL can say about a scenario.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UrlState {
     /// Models to run, one after another, stacked on one time axis.
     pub models: Vec<Model>,
@@ -24,8 +69,12 @@ pub struct UrlState {
     pub workload: Workload,
     /// Threads for the threaded models.
     pub k: u32,
-    /// The workload's size.
+    /// The workload's size; its meaning depends on the workload.
     pub size: u64,
+    /// The GIL's switch interval, ms.
+    pub interval_ms: f64,
+    /// The latency of one I/O request, ms.
+    pub latency_ms: f64,
     /// Start a run as soon as the page is ready.
     pub run: bool,
 }
@@ -36,7 +85,9 @@ impl Default for UrlState {
             models: vec![Model::Sequential, Model::Free],
             workload: Workload::Primes,
             k: DEFAULT_K,
-            size: DEFAULT_SIZE,
+            size: size_rule(Workload::Primes).default,
+            interval_ms: DEFAULT_INTERVAL_MS,
+            latency_ms: DEFAULT_LATENCY_MS,
             run: false,
         }
     }
@@ -50,35 +101,59 @@ pub type Notice = String;
 pub fn parse_query(query: &str) -> (UrlState, Vec<Notice>) {
     let mut state = UrlState::default();
     let mut notices = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
+    // The last value of each parameter counts; unknown ones are reported.
+    let mut given: Vec<(String, String)> = Vec::new();
     for pair in query
         .trim_start_matches('?')
         .split('&')
         .filter(|p| !p.is_empty())
     {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = decode(key);
-        let value = decode(value);
-        if seen.contains(&key) {
+        let (key, value) = (decode(key), decode(value));
+        if let Some(slot) = given.iter_mut().find(|(k, _)| *k == key) {
             notices.push(format!(
                 "{} is given more than once: the last value counts.",
                 shown(&key)
             ));
+            slot.1 = value;
         } else {
-            seen.push(key.clone());
+            given.push((key, value));
         }
-        let notice = match key.as_str() {
-            "model" => parse_models(&value).apply(&mut state.models),
-            "workload" => parse_workload(&value).apply(&mut state.workload),
-            "k" => parse_k(&value).apply(&mut state.k),
-            "size" => parse_size(&value).apply(&mut state.size),
-            "run" => parse_flag("run", &value).apply(&mut state.run),
-            _ => Some(format!(
-                "Unknown URL parameter {} was ignored.",
-                shown(&key)
-            )),
-        };
-        notices.extend(notice);
+    }
+    let value = |name: &str| {
+        given
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    // The workload first: the meaning and range of `size` depend on it.
+    if let Some(v) = value("workload") {
+        notices.extend(parse_workload(v).apply(&mut state.workload));
+    }
+    state.size = size_rule(state.workload).default;
+    if let Some(v) = value("model") {
+        notices.extend(parse_models(v).apply(&mut state.models));
+    }
+    if let Some(v) = value("k") {
+        notices.extend(parse_k(v).apply(&mut state.k));
+    }
+    if let Some(v) = value("size") {
+        notices.extend(parse_size(state.workload, v).apply(&mut state.size));
+    }
+    if let Some(v) = value("interval") {
+        notices.extend(parse_interval(v).apply(&mut state.interval_ms));
+    }
+    if let Some(v) = value("latency") {
+        notices.extend(parse_latency(v).apply(&mut state.latency_ms));
+    }
+    if let Some(v) = value("run") {
+        notices.extend(parse_flag("run", v).apply(&mut state.run));
+    }
+    const KNOWN: [&str; 7] = [
+        "model", "workload", "k", "size", "interval", "latency", "run",
+    ];
+    for (key, _) in given.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())) {
+        notices.push(format!("Unknown URL parameter {} was ignored.", shown(key)));
     }
     (state, notices)
 }
@@ -87,11 +162,13 @@ pub fn parse_query(query: &str) -> (UrlState, Vec<Notice>) {
 pub fn to_query(state: &UrlState) -> String {
     let models: Vec<&str> = state.models.iter().map(|m| m.as_str()).collect();
     let mut q = format!(
-        "model={}&workload={}&k={}&size={}",
+        "model={}&workload={}&k={}&size={}&interval={}&latency={}",
         models.join(","),
         state.workload.as_str(),
         state.k,
-        state.size
+        state.size,
+        state.interval_ms,
+        state.latency_ms
     );
     if state.run {
         q.push_str("&run=1");
@@ -145,12 +222,20 @@ impl<T> Parsed<T> {
 pub fn parse_models(value: &str) -> Parsed<Vec<Model>> {
     let mut models = Vec::new();
     let mut unknown = Vec::new();
+    let mut later = Vec::new();
     for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         match name.parse::<Model>() {
+            Ok(Model::Processes) => later.push(shown(name)),
             Ok(m) if !models.contains(&m) => models.push(m),
             Ok(_) => {}
             Err(_) => unknown.push(shown(name)),
         }
+    }
+    if !later.is_empty() {
+        unknown.push(format!(
+            "{} (processes need workers of their own, which this version of the page does not start yet)",
+            later.join(", ")
+        ));
     }
     let known = known_models();
     match (models.is_empty(), unknown.is_empty()) {
@@ -170,17 +255,23 @@ pub fn parse_models(value: &str) -> Parsed<Vec<Model>> {
 }
 
 fn known_models() -> String {
-    Model::ALL.map(Model::as_str).join(", ")
+    offered_models()
+        .map(Model::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Parses a workload name.
 pub fn parse_workload(value: &str) -> Parsed<Workload> {
     match value.trim().parse::<Workload>() {
-        Ok(w) => Parsed::ok(w),
-        Err(_) => Parsed::rejected(format!(
+        Ok(w) if offered_workloads().any(|o| o == w) => Parsed::ok(w),
+        _ => Parsed::rejected(format!(
             "Unknown workload {}: using the default (workloads: {}).",
             shown(value),
-            Workload::ALL.map(Workload::as_str).join(", ")
+            offered_workloads()
+                .map(Workload::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }
@@ -190,9 +281,49 @@ pub fn parse_k(value: &str) -> Parsed<u32> {
     parse_ranged("k", value, K_RANGE)
 }
 
-/// Parses the workload size, clamping it to its range.
-pub fn parse_size(value: &str) -> Parsed<u64> {
-    parse_ranged("size", value, SIZE_RANGE)
+/// Parses the workload size, clamping it to the workload's range.
+pub fn parse_size(workload: Workload, value: &str) -> Parsed<u64> {
+    parse_ranged("size", value, size_rule(workload).range)
+}
+
+/// Parses the switch interval in ms, clamping it to 0.1–100.
+pub fn parse_interval(value: &str) -> Parsed<f64> {
+    parse_ms("interval", value, INTERVAL_RANGE)
+}
+
+/// Parses the I/O latency in ms, clamping it to its range.
+pub fn parse_latency(value: &str) -> Parsed<f64> {
+    parse_ms("latency", value, LATENCY_RANGE)
+}
+
+/// Parses milliseconds, clamped into `lo..=hi`, rounded to whole µs.
+fn parse_ms(name: &str, value: &str, (lo, hi): (f64, f64)) -> Parsed<f64> {
+    let range = format!("{name} goes from {lo} to {hi} ms");
+    match value.trim().trim_end_matches("ms").trim().parse::<f64>() {
+        Ok(ms) if ms.is_nan() => Parsed::rejected(format!(
+            "{name}={} is not a number ({range}).",
+            shown(value)
+        )),
+        Ok(ms) if ms < lo => Parsed::fixed(
+            lo,
+            format!(
+                "{name}={} is too small: using {lo} ({range}).",
+                shown(value)
+            ),
+        ),
+        Ok(ms) if ms > hi => Parsed::fixed(
+            hi,
+            format!(
+                "{name}={} is too large: using {hi} ({range}).",
+                shown(value)
+            ),
+        ),
+        Ok(ms) => Parsed::ok((ms * 1000.0).round() / 1000.0),
+        Err(_) => Parsed::rejected(format!(
+            "{name}={} is not a number: kept the default ({range}).",
+            shown(value)
+        )),
+    }
 }
 
 /// Parses a whole number and clamps it into `lo..=hi`, saying so.
@@ -313,8 +444,9 @@ mod tests {
 
     #[test]
     fn reads_a_full_scenario() {
-        let (s, notices) =
-            parse_query("?model=sequential,free&workload=primes&k=8&size=2000000&run=1");
+        let (s, notices) = parse_query(
+            "?model=sequential,free&workload=primes&k=8&size=2000000&interval=0.5&latency=50&run=1",
+        );
         assert_eq!(notices, Vec::<String>::new());
         assert_eq!(
             s,
@@ -323,6 +455,8 @@ mod tests {
                 workload: Workload::Primes,
                 k: 8,
                 size: 2_000_000,
+                interval_ms: 0.5,
+                latency_ms: 50.0,
                 run: true,
             }
         );
@@ -344,10 +478,10 @@ mod tests {
         assert_eq!(s.k, 16);
         assert_eq!(n.len(), 1);
         let (s, n) = parse_query("size=-5");
-        assert_eq!(s.size, SIZE_RANGE.0);
+        assert_eq!(s.size, size_rule(Workload::Primes).range.0);
         assert!(n[0].contains("too small"), "{n:?}");
         let (s, n) = parse_query("size=99999999999999999999999999999999999999999999");
-        assert_eq!(s.size, SIZE_RANGE.1);
+        assert_eq!(s.size, size_rule(Workload::Primes).range.1);
         assert!(n[0].contains("too large"), "{n:?}");
         let (s, _) = parse_query("size=2e6");
         assert_eq!(s.size, 2_000_000);
@@ -358,20 +492,52 @@ mod tests {
         let (s, n) = parse_query("model=nonsense&k=lots&workload=sorting&run=maybe&colour=red");
         assert_eq!(s, UrlState::default());
         assert_eq!(n.len(), 5, "{n:?}");
-        assert!(n[0].contains("“nonsense”"), "{n:?}");
-        assert!(n[1].contains("not a whole number"), "{n:?}");
-        assert!(n[2].contains("“sorting”"), "{n:?}");
+        // Workload first (size depends on it), then in the order of the form.
+        assert!(n[0].contains("“sorting”"), "{n:?}");
+        assert!(n[1].contains("“nonsense”"), "{n:?}");
+        assert!(n[2].contains("not a whole number"), "{n:?}");
         assert!(n[4].contains("“colour”"), "{n:?}");
     }
 
     #[test]
     fn partly_known_model_lists_keep_the_known_part() {
-        let (s, n) = parse_query("model=free,gil,free");
-        assert_eq!(s.models, [Model::Free]);
+        let (s, n) = parse_query("model=free,threads,gil,free");
+        assert_eq!(s.models, [Model::Free, Model::Gil]);
         assert_eq!(
             n,
-            ["Unknown model “gil” was left out (models: sequential, free)."]
+            ["Unknown model “threads” was left out (models: sequential, gil, free, asyncio)."]
         );
+        let (s, n) = parse_query("model=processes,gil");
+        assert_eq!(s.models, [Model::Gil]);
+        assert!(
+            n[0].contains("processes need workers of their own"),
+            "{n:?}"
+        );
+    }
+
+    #[test]
+    fn size_follows_the_workload_wherever_it_comes_in_the_query() {
+        let (s, n) = parse_query("size=2000&workload=mandelbrot");
+        assert_eq!((s.workload, s.size), (Workload::Mandelbrot, 2000));
+        assert!(n.is_empty(), "{n:?}");
+        let (s, n) = parse_query("workload=mandelbrot&size=5000000");
+        assert_eq!(s.size, 16_384);
+        assert!(n[0].contains("too large"), "{n:?}");
+        let (s, _) = parse_query("workload=audio");
+        assert_eq!(s.size, size_rule(Workload::Audio).default);
+        let (s, n) = parse_query("workload=ui");
+        assert_eq!(s.workload, Workload::Primes);
+        assert_eq!(n.len(), 1);
+    }
+
+    #[test]
+    fn intervals_and_latencies_are_milliseconds_clamped_to_their_ranges() {
+        let (s, n) = parse_query("interval=0.01&latency=1e9");
+        assert_eq!((s.interval_ms, s.latency_ms), (0.1, 10_000.0));
+        assert_eq!(n.len(), 2);
+        let (s, n) = parse_query("interval=2.5ms&latency=abc");
+        assert_eq!((s.interval_ms, s.latency_ms), (2.5, DEFAULT_LATENCY_MS));
+        assert!(n[0].contains("latency=“abc” is not a number"), "{n:?}");
     }
 
     #[test]
@@ -396,14 +562,32 @@ mod tests {
         fn any_query_parses_into_valid_state(q in ".{0,200}") {
             let (s, _) = parse_query(&q);
             prop_assert!((K_RANGE.0..=K_RANGE.1).contains(&s.k));
-            prop_assert!((SIZE_RANGE.0..=SIZE_RANGE.1).contains(&s.size));
+            let (lo, hi) = size_rule(s.workload).range;
+            prop_assert!((lo..=hi).contains(&s.size));
+            prop_assert!((INTERVAL_RANGE.0..=INTERVAL_RANGE.1).contains(&s.interval_ms));
+            prop_assert!((LATENCY_RANGE.0..=LATENCY_RANGE.1).contains(&s.latency_ms));
             prop_assert!(!s.models.is_empty());
         }
 
         #[test]
-        fn written_queries_read_back(k in 1_u32..=16, size in 1_000_u64..=100_000_000, run: bool, seq: bool) {
-            let models = if seq { vec![Model::Sequential, Model::Free] } else { vec![Model::Free] };
-            let s = UrlState { models, workload: Workload::Primes, k, size, run };
+        fn written_queries_read_back(
+            k in 1_u32..=16,
+            size in 1_000_u64..=100_000_000,
+            interval_us in 100_u32..=100_000,
+            latency_us in 100_u32..=10_000_000,
+            run: bool,
+            seq: bool,
+        ) {
+            let models = if seq { vec![Model::Sequential, Model::Gil, Model::Free] } else { vec![Model::Free] };
+            let s = UrlState {
+                models,
+                workload: Workload::Primes,
+                k,
+                size,
+                interval_ms: f64::from(interval_us) / 1000.0,
+                latency_ms: f64::from(latency_us) / 1000.0,
+                run,
+            };
             prop_assert_eq!(parse_query(&to_query(&s)), (s, vec![]));
         }
     }

@@ -76,13 +76,7 @@ fn main() -> ExitCode {
     };
     let clock = MonotonicClock::new();
     let time = |model: Model, k: u32| -> Result<f64, String> {
-        let scenario = Scenario {
-            model,
-            workload: Workload::Primes,
-            k,
-            size: args.size,
-            tasks: TASKS,
-        };
+        let scenario = Scenario::new(model, Workload::Primes, k, args.size, TASKS);
         let mut times = Vec::with_capacity(args.reps);
         // One warm-up run, then the timed ones.
         for rep in 0..=args.reps {

@@ -38,13 +38,13 @@ const SPAN_US: f64 = 10.0;
 /// waits for the GIL and for I/O, every span its own task.
 fn synthetic(spans: u32) -> Trace {
     let meta = Meta {
-        scenario: Scenario {
-            model: Model::Free,
-            workload: Workload::Primes,
-            k: LANES,
-            size: u64::from(spans),
-            tasks: spans,
-        },
+        scenario: Scenario::new(
+            Model::Free,
+            Workload::Primes,
+            LANES,
+            u64::from(spans),
+            spans,
+        ),
         mode: Mode::Simulated,
         cores: LANES,
         cross_origin_isolated: true,

@@ -153,13 +153,7 @@ mod tests {
 
     fn trace(spans: Vec<Span>) -> Trace {
         let meta = Meta {
-            scenario: Scenario {
-                model: Model::Free,
-                workload: Workload::Primes,
-                k: 2,
-                size: 10,
-                tasks: 2,
-            },
+            scenario: Scenario::new(Model::Free, Workload::Primes, 2, 10, 2),
             mode: Mode::Simulated,
             cores: 2,
             cross_origin_isolated: true,

@@ -11,6 +11,7 @@
 
 mod interval;
 mod job;
+mod kernels;
 mod lane;
 mod lock;
 mod run;
@@ -19,6 +20,9 @@ mod tests;
 
 pub use interval::{GilError, SwitchInterval};
 pub use job::{GilJob, PrimesUnderGil, count_primes_checked};
+pub use kernels::{
+    AudioUnderGil, MandelbrotUnderGil, audio_clips_checked, mandelbrot_rows_checked,
+};
 pub use lane::gil_lane_spans;
 pub use lock::{Gil, GilThread};
 pub use run::{GilRecorded, run_gil};

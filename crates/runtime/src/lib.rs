@@ -9,14 +9,30 @@ compile_error!(
 );
 
 mod clock;
+mod counter;
+mod cpu;
+mod event_loop;
 mod gil;
+mod io;
+mod mixed;
+mod processes;
+mod record;
 mod run;
+mod sleeper;
+mod threads;
+mod twin;
 
 pub use clock::Clock;
 #[cfg(not(target_arch = "wasm32"))]
 pub use clock::MonotonicClock;
+pub use counter::lost_updates;
 pub use gil::{
-    Gil, GilError, GilJob, GilRecorded, GilThread, PrimesUnderGil, SwitchInterval,
-    count_primes_checked, gil_lane_spans, run_gil,
+    AudioUnderGil, Gil, GilError, GilJob, GilRecorded, GilThread, MandelbrotUnderGil,
+    PrimesUnderGil, SwitchInterval, audio_clips_checked, count_primes_checked, gil_lane_spans,
+    mandelbrot_rows_checked, run_gil,
 };
-pub use run::{Cancel, Environment, MAX_THREADS, RunError, run};
+pub use mixed::{Convoy, PARSE_NUMBERS, io_time_us};
+pub use processes::{Share, run_share, share_tasks};
+pub use run::{Cancel, Environment, MAX_LATENCY_US, MAX_THREADS, RunError, convoy, run, run_with};
+pub use sleeper::{Sleeper, ThreadSleeper};
+pub use twin::sequential_twin;

@@ -1,15 +1,36 @@
-//! k long-lived tasks on k distinct threads pulling work items from one queue.
+//! Runs a scenario live: picks what runs for each model and workload, and
+//! turns what the threads recorded into a [`Trace`].
+//!
+//! | model \ workload | primes, mandelbrot, audio | io | mixed | counter, counter-locked |
+//! |---|---|---|---|---|
+//! | sequential | items one after another | each waits, then parses | CPU items, then I/O rounds, on one thread | exact |
+//! | gil | k threads under the GIL ([`PrimesUnderGil`], ...) | waits drop the GIL, parses need it | 2 threads under the GIL | updates may be lost / none lost |
+//! | free | k threads pull items | waits overlap | 2 threads | updates lost / none lost |
+//! | asyncio | k coroutines take turns | awaits overlap | 2 coroutines | unsupported |
+//! | processes | unsupported here: the page runs [`crate::run_share`] in k workers | | | |
+//!
+//! UI is unsupported for every model: the page runs it.
 
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Barrier, Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use lanes_trace::{Lane, Meta, Mode, Model, Scenario, Span, State, Trace, Workload};
-use lanes_workloads::{Job, PrimeCount};
+use lanes_trace::{Event, Lane, LaneKind, Meta, Mode, Model, Scenario, Span, Trace, Workload};
+use lanes_workloads::PrimeCount;
 
-use crate::Clock;
+use crate::counter::{CounterUnderGil, SharedCounter};
+use crate::cpu::Kernel;
+use crate::event_loop::{Coroutines, Pulling, run_loop};
+use crate::io::{Requests, RequestsUnderGil};
+use crate::mixed::{self, Convoy, Mixed, MixedCoroutines, MixedRecorded, Role};
+use crate::threads::{Computing, Work, run_queue};
+use crate::{
+    Clock, GilError, GilJob, PrimesUnderGil, Sleeper, SwitchInterval, ThreadSleeper, run_gil,
+};
 
 /// The most threads a run may ask for.
 pub const MAX_THREADS: u32 = 16;
+
+/// The longest I/O wait a run may ask for, in µs (10 s).
+pub const MAX_LATENCY_US: u32 = 10_000_000;
 
 /// Where a run happens, for its metadata.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,253 +81,362 @@ pub enum RunError {
     /// Somebody pressed Cancel.
     #[error("the run was cancelled")]
     Cancelled,
-}
-
-/// What the threads of one run did.
-#[derive(Debug)]
-struct Recorded {
-    spans: Vec<Span>,
-    result: u64,
-    /// The pool thread each lane ran on, by lane.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "tests check that lanes are distinct threads")
+    /// This runner cannot run the workload under the model.
+    #[error("{}", unsupported_words(*model, *workload))]
+    Unsupported {
+        /// The model asked for.
+        model: Model,
+        /// The workload asked for.
+        workload: Workload,
+    },
+    /// The GIL's switch interval is outside 0.1..=100 ms.
+    #[error("{}", GilError::Interval { ms: f64::from(*us) / 1000.0 })]
+    Interval {
+        /// The interval asked for, in µs.
+        us: u32,
+    },
+    /// The I/O latency is longer than [`MAX_LATENCY_US`].
+    #[error(
+        "an I/O wait may last at most {} s, not {} s",
+        MAX_LATENCY_US / 1_000_000,
+        f64::from(*us) / 1e6
     )]
-    threads: Vec<Option<usize>>,
+    Latency {
+        /// The latency asked for, in µs.
+        us: u32,
+    },
+    /// A process index at or past the number of processes.
+    #[error("there is no process {share} in a run of {shares} processes")]
+    Share {
+        /// The process asked for, from 0.
+        share: u32,
+        /// How many processes the run has.
+        shares: u32,
+    },
 }
 
-/// Runs `scenario` live on the current rayon pool and returns its trace.
-///
-/// Call it from inside the pool (`ThreadPool::install`, or a task spawned on
-/// the global pool): it blocks its thread until every lane has finished.
+/// Why a model and workload do not run here, in words for the page.
+fn unsupported_words(model: Model, workload: Workload) -> String {
+    let why = match (model, workload) {
+        (_, Workload::Ui) => "the page runs that one on its own main thread",
+        (Model::Processes, _) => "each process runs in a worker of its own, which the page starts",
+        _ => "the two do not go together",
+    };
+    format!(
+        "{} cannot run “{}” here: {why}",
+        model.title(),
+        workload.title()
+    )
+}
+
+/// Runs `scenario` live on the current rayon pool and returns its trace,
+/// with I/O waits slept by [`ThreadSleeper`]. See [`run_with`].
 pub fn run(
     scenario: &Scenario,
     clock: &dyn Clock,
     environment: &Environment,
     cancel: &Cancel,
 ) -> Result<Trace, RunError> {
-    let threads = match scenario.model {
-        Model::Sequential => 1,
-        Model::Free => scenario.k,
-    };
-    let job = match scenario.workload {
-        Workload::Primes => PrimeCount::new(scenario.size, scenario.tasks),
-    };
-    let recorded = run_job(&job, threads, clock, cancel)?;
-    let lanes = match scenario.model {
-        Model::Sequential => vec![Lane::thread("Main thread")],
-        Model::Free => (1..=threads)
-            .map(|i| Lane::thread(format!("Thread {i}")))
-            .collect(),
-    };
-    let meta = Meta {
-        scenario: *scenario,
-        mode: Mode::Live,
-        cores: environment.cores,
-        cross_origin_isolated: environment.cross_origin_isolated,
-        environment: environment.name.clone(),
-        result: recorded.result,
-    };
-    Ok(Trace::new(meta, lanes, recorded.spans))
+    run_with(scenario, clock, &ThreadSleeper, environment, cancel)
 }
 
-/// Runs `job` on `threads` distinct threads of the current pool, each pulling
-/// items from a shared counter until none are left.
-fn run_job(
-    job: &dyn Job,
-    threads: u32,
+/// Runs `scenario` live on the current rayon pool and returns its trace;
+/// simulated I/O waits (and an idle event loop) block with `sleeper`.
+///
+/// Call it from inside the pool (`ThreadPool::install`, or a task spawned on
+/// the global pool), never on a browser's main thread: it blocks its thread
+/// until every lane has finished. The module docs list what runs for each
+/// model and workload; the rest is [`RunError::Unsupported`].
+pub fn run_with(
+    scenario: &Scenario,
     clock: &dyn Clock,
+    sleeper: &dyn Sleeper,
+    environment: &Environment,
     cancel: &Cancel,
-) -> Result<Recorded, RunError> {
-    if !(1..=MAX_THREADS).contains(&threads) {
-        return Err(RunError::ThreadCount(threads));
-    }
-    let have = rayon::current_num_threads();
-    if have < threads as usize {
-        return Err(RunError::PoolTooSmall {
-            need: threads,
-            have,
+) -> Result<Trace, RunError> {
+    let ran = match scenario.workload {
+        Workload::Mixed => run_mixed(scenario, &[Role::Cpu, Role::Io], clock, sleeper, cancel)?,
+        _ => run_items(scenario, clock, sleeper, cancel)?,
+    };
+    Ok(ran.into_trace(scenario, environment))
+}
+
+/// Runs a mixed scenario twice under its model: the I/O thread alone, then
+/// beside the CPU thread (as [`run_with`] does), so that the convoy effect
+/// can be measured: see [`Convoy::slowdown`].
+pub fn convoy(
+    scenario: &Scenario,
+    clock: &dyn Clock,
+    sleeper: &dyn Sleeper,
+    environment: &Environment,
+    cancel: &Cancel,
+) -> Result<Convoy, RunError> {
+    if scenario.workload != Workload::Mixed {
+        return Err(RunError::Unsupported {
+            model: scenario.model,
+            workload: scenario.workload,
         });
     }
-    let next = AtomicU32::new(0);
-    // Every lane waits here until all are up, so no lane can start on a thread
-    // another lane is still using: k lanes are k distinct threads.
-    let ready = Barrier::new(threads as usize);
-    let logs = Mutex::new(Vec::with_capacity(threads as usize));
-    let origin = clock.now_us();
-    rayon::scope(|scope| {
-        for lane in 0..threads {
-            let (next, ready, logs) = (&next, &ready, &logs);
-            scope.spawn(move |_| {
-                ready.wait();
-                let mut spans = Vec::new();
-                let mut sum = 0;
-                while !cancel.is_cancelled() {
-                    let task = next.fetch_add(1, Ordering::Relaxed);
-                    if task >= job.tasks() {
-                        break;
-                    }
-                    let start_us = clock.now_us() - origin;
-                    sum += job.run_task(task);
-                    let end_us = clock.now_us() - origin;
-                    spans.push(Span {
-                        lane,
-                        state: State::Running,
-                        start_us,
-                        end_us,
-                        task: Some(task),
-                    });
-                }
-                let thread = rayon::current_thread_index();
-                logs.lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push((lane, spans, sum, thread));
-            });
-        }
-    });
-    if cancel.is_cancelled() {
-        return Err(RunError::Cancelled);
+    let alone = run_mixed(scenario, &[Role::Io], clock, sleeper, cancel)?;
+    let beside = run_with(scenario, clock, sleeper, environment, cancel)?;
+    Ok(Convoy {
+        alone: alone.into_trace(scenario, environment),
+        beside,
+    })
+}
+
+/// What a run produced, before it becomes a trace.
+#[derive(Debug)]
+struct Ran {
+    lanes: Vec<Lane>,
+    spans: Vec<Span>,
+    events: Vec<Event>,
+    result: u64,
+}
+
+impl Ran {
+    fn into_trace(self, scenario: &Scenario, environment: &Environment) -> Trace {
+        let meta = Meta {
+            scenario: *scenario,
+            mode: Mode::Live,
+            cores: environment.cores,
+            cross_origin_isolated: environment.cross_origin_isolated,
+            environment: environment.name.clone(),
+            result: self.result,
+        };
+        Trace::new(meta, self.lanes, self.spans).with_events(self.events)
     }
-    let mut logs = logs.into_inner().unwrap_or_else(PoisonError::into_inner);
-    logs.sort_by_key(|log| log.0);
-    let result = logs.iter().map(|log| log.2).sum();
-    let threads = logs.iter().map(|log| log.3).collect();
-    let spans = logs.into_iter().flat_map(|log| log.1).collect();
-    Ok(Recorded {
+}
+
+fn unsupported(scenario: &Scenario) -> RunError {
+    RunError::Unsupported {
+        model: scenario.model,
+        workload: scenario.workload,
+    }
+}
+
+/// Checks that the scenario's I/O latency is one a run may wait.
+pub(crate) fn check_latency(scenario: &Scenario) -> Result<f64, RunError> {
+    if scenario.latency_us > MAX_LATENCY_US {
+        return Err(RunError::Latency {
+            us: scenario.latency_us,
+        });
+    }
+    Ok(f64::from(scenario.latency_us))
+}
+
+fn switch_interval(scenario: &Scenario) -> Result<SwitchInterval, RunError> {
+    SwitchInterval::from_us(f64::from(scenario.interval_us)).map_err(|_| RunError::Interval {
+        us: scenario.interval_us,
+    })
+}
+
+/// Lanes named "Thread 1" to "Thread n", or "Main thread" for one
+/// sequential lane.
+fn thread_lanes(model: Model, n: u32) -> Vec<Lane> {
+    if model == Model::Sequential {
+        return vec![Lane::thread("Main thread")];
+    }
+    (1..=n)
+        .map(|i| Lane::thread(format!("Thread {i}")))
+        .collect()
+}
+
+/// An event-loop task's lane: "Task 1" for lane 0.
+fn task_lane(lane: u32) -> Lane {
+    Lane::thread(format!("Task {}", lane + 1))
+}
+
+fn gil_lane() -> Lane {
+    Lane {
+        kind: LaneKind::Gil,
+        name: "GIL".to_owned(),
+    }
+}
+
+/// Workloads cut into items that k threads (or coroutines) take from one
+/// queue: the CPU-bound ones, requests, counters.
+fn run_items(
+    scenario: &Scenario,
+    clock: &dyn Clock,
+    sleeper: &dyn Sleeper,
+    cancel: &Cancel,
+) -> Result<Ran, RunError> {
+    if let Some(kernel) = Kernel::of(scenario) {
+        let job = kernel.job();
+        return match scenario.model {
+            Model::Sequential | Model::Free => {
+                run_plain(scenario, &Computing(job), clock, cancel, None)
+            }
+            Model::Gil => run_under_gil(scenario, kernel.under_gil(), clock, cancel, None),
+            Model::Asyncio => {
+                let mut tasks = Pulling::new(job, scenario.k, 0.0);
+                run_event_loop(&mut tasks, &task_lane, clock, sleeper, cancel)
+            }
+            Model::Processes => Err(unsupported(scenario)),
+        };
+    }
+    let primes = PrimeCount::new(scenario.size, scenario.tasks);
+    let counter = SharedCounter::new(scenario);
+    match (scenario.model, scenario.workload) {
+        (Model::Sequential | Model::Free, Workload::Io) => {
+            let requests = Requests {
+                parse: &primes,
+                latency_us: check_latency(scenario)?,
+                sleeper,
+            };
+            run_plain(scenario, &requests, clock, cancel, None)
+        }
+        (Model::Gil, Workload::Io) => {
+            let requests = RequestsUnderGil {
+                parse: &PrimesUnderGil::new(primes),
+                latency_us: check_latency(scenario)?,
+                sleeper,
+            };
+            run_under_gil(scenario, &requests, clock, cancel, None)
+        }
+        (Model::Asyncio, Workload::Io) => {
+            let mut tasks = Pulling::new(&primes, scenario.k, check_latency(scenario)?);
+            run_event_loop(&mut tasks, &task_lane, clock, sleeper, cancel)
+        }
+        (Model::Sequential | Model::Free, Workload::Counter | Workload::CounterLocked) => {
+            run_plain(scenario, &counter, clock, cancel, Some(&counter))
+        }
+        (Model::Gil, Workload::Counter | Workload::CounterLocked) => run_under_gil(
+            scenario,
+            &CounterUnderGil(&counter),
+            clock,
+            cancel,
+            Some(&counter),
+        ),
+        _ => Err(unsupported(scenario)),
+    }
+}
+
+/// Plain threads: one for sequential, k for free threads. A counter's
+/// result is its final value, not the sum of the items.
+fn run_plain(
+    scenario: &Scenario,
+    work: &dyn Work,
+    clock: &dyn Clock,
+    cancel: &Cancel,
+    counter: Option<&SharedCounter>,
+) -> Result<Ran, RunError> {
+    let threads = match scenario.model {
+        Model::Sequential => 1,
+        _ => scenario.k,
+    };
+    let recorded = run_queue(work, threads, clock, cancel)?;
+    Ok(Ran {
+        lanes: thread_lanes(scenario.model, threads),
+        spans: recorded.spans,
+        events: Vec::new(),
+        result: counter.map_or(recorded.result, SharedCounter::value),
+    })
+}
+
+/// k threads under one GIL, and the GIL lane after them.
+fn run_under_gil(
+    scenario: &Scenario,
+    job: &dyn GilJob,
+    clock: &dyn Clock,
+    cancel: &Cancel,
+    counter: Option<&SharedCounter>,
+) -> Result<Ran, RunError> {
+    let interval = switch_interval(scenario)?;
+    let recorded = run_gil(job, scenario.k, interval, clock, cancel)?;
+    let mut lanes = thread_lanes(Model::Gil, scenario.k);
+    lanes.push(gil_lane());
+    let mut spans = recorded.gil_spans(scenario.k);
+    spans.extend(recorded.spans);
+    Ok(Ran {
+        lanes,
         spans,
+        events: recorded.events,
+        result: counter.map_or(recorded.result, SharedCounter::value),
+    })
+}
+
+/// One thread, an event loop over the coroutines, a lane for each named by
+/// `name` (from 0).
+fn run_event_loop(
+    tasks: &mut dyn Coroutines,
+    name: &dyn Fn(u32) -> Lane,
+    clock: &dyn Clock,
+    sleeper: &dyn Sleeper,
+    cancel: &Cancel,
+) -> Result<Ran, RunError> {
+    let count = tasks.count();
+    if !(1..=MAX_THREADS).contains(&count) {
+        return Err(RunError::ThreadCount(count));
+    }
+    let recorded = run_loop(tasks, clock, sleeper, cancel)?;
+    Ok(Ran {
+        lanes: (0..count).map(name).collect(),
+        spans: recorded.spans,
+        events: Vec::new(),
+        result: recorded.result,
+    })
+}
+
+/// A mixed scenario with the given roles: the CPU thread and the I/O thread,
+/// or the I/O thread alone.
+fn run_mixed(
+    scenario: &Scenario,
+    roles: &[Role],
+    clock: &dyn Clock,
+    sleeper: &dyn Sleeper,
+    cancel: &Cancel,
+) -> Result<Ran, RunError> {
+    check_latency(scenario)?;
+    let work = Mixed::new(scenario, sleeper);
+    let name = |thread: &str, lane: u32| match roles.get(lane as usize) {
+        Some(Role::Cpu) => Lane::thread(format!("CPU {thread}")),
+        _ => Lane::thread(format!("I/O {thread}")),
+    };
+    let names = |thread: &str| -> Vec<Lane> {
+        (0..u32::try_from(roles.len()).unwrap_or(0))
+            .map(|lane| name(thread, lane))
+            .collect()
+    };
+    let (lanes, recorded) = match scenario.model {
+        Model::Sequential => (
+            vec![Lane::thread("Main thread")],
+            mixed::run_plain(&work, &[roles], clock, cancel)?,
+        ),
+        Model::Free => {
+            let lanes: Vec<&[Role]> = roles.iter().map(std::slice::from_ref).collect();
+            (
+                names("thread"),
+                mixed::run_plain(&work, &lanes, clock, cancel)?,
+            )
+        }
+        Model::Gil => {
+            let interval = switch_interval(scenario)?;
+            let mut lanes = names("thread");
+            lanes.push(gil_lane());
+            let recorded = mixed::run_under_gil(&work, roles, interval, clock, cancel)?;
+            (lanes, recorded)
+        }
+        Model::Asyncio => {
+            let mut tasks = MixedCoroutines::new(&work, roles);
+            let name = |lane: u32| name("task", lane);
+            return run_event_loop(&mut tasks, &name, clock, sleeper, cancel);
+        }
+        Model::Processes => return Err(unsupported(scenario)),
+    };
+    let MixedRecorded {
+        spans,
+        events,
         result,
-        threads,
+    } = recorded;
+    Ok(Ran {
+        lanes,
+        spans,
+        events,
+        result,
     })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::MonotonicClock;
-
-    fn pool() -> rayon::ThreadPool {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(MAX_THREADS as usize)
-            .build()
-            .unwrap_or_else(|e| panic!("cannot build a pool: {e}"))
-    }
-
-    fn native() -> Environment {
-        Environment {
-            cores: 2,
-            cross_origin_isolated: true,
-            name: "native".to_owned(),
-        }
-    }
-
-    fn scenario(model: Model, k: u32, size: u64) -> Scenario {
-        Scenario {
-            model,
-            workload: Workload::Primes,
-            k,
-            size,
-            tasks: 32,
-        }
-    }
-
-    #[test]
-    fn every_k_gets_k_distinct_threads_and_the_twins_answer() {
-        let pool = pool();
-        let job = PrimeCount::new(200_000, 32);
-        let twin = job.sequential_twin();
-        for k in 1..=MAX_THREADS {
-            let clock = MonotonicClock::new();
-            let rec = pool
-                .install(|| run_job(&job, k, &clock, &Cancel::new()))
-                .unwrap_or_else(|e| panic!("k={k}: {e}"));
-            assert_eq!(rec.result, twin, "k={k}");
-            let mut threads: Vec<_> = rec
-                .threads
-                .iter()
-                .map(|t| t.unwrap_or(usize::MAX))
-                .collect();
-            threads.sort_unstable();
-            threads.dedup();
-            assert_eq!(threads.len(), k as usize, "k={k} ran on {:?}", rec.threads);
-            let mut tasks: Vec<_> = rec.spans.iter().filter_map(|s| s.task).collect();
-            tasks.sort_unstable();
-            assert_eq!(tasks, (0..32).collect::<Vec<_>>(), "k={k}");
-        }
-    }
-
-    #[test]
-    fn free_threads_overlap_and_sequential_does_not() {
-        let pool = pool();
-        let clock = MonotonicClock::new();
-        let env = native();
-        let free = pool
-            .install(|| {
-                run(
-                    &scenario(Model::Free, 2, 2_000_000),
-                    &clock,
-                    &env,
-                    &Cancel::new(),
-                )
-            })
-            .unwrap_or_else(|e| panic!("{e}"));
-        free.validate().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(free.lanes.len(), 2);
-        assert_eq!(free.meta.result, 148_933);
-        // Both lanes ran work, at the same time as each other.
-        assert!(free.lane_use().iter().all(|u| u.running_us > 0.0));
-        assert_eq!(free.concurrency().peak, 2);
-
-        let seq = pool
-            .install(|| {
-                run(
-                    &scenario(Model::Sequential, 8, 200_000),
-                    &clock,
-                    &env,
-                    &Cancel::new(),
-                )
-            })
-            .unwrap_or_else(|e| panic!("{e}"));
-        seq.validate().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(seq.lanes.len(), 1);
-        assert_eq!(seq.lanes[0].name, "Main thread");
-        assert_eq!(seq.concurrency().peak, 1);
-        assert_eq!(seq.meta.result, 17_984);
-    }
-
-    #[test]
-    fn refuses_bad_thread_counts_and_small_pools() {
-        let clock = MonotonicClock::new();
-        let job = PrimeCount::new(1000, 16);
-        assert_eq!(
-            run_job(&job, 0, &clock, &Cancel::new()).map(|r| r.result),
-            Err(RunError::ThreadCount(0))
-        );
-        assert_eq!(
-            run_job(&job, 17, &clock, &Cancel::new()).map(|r| r.result),
-            Err(RunError::ThreadCount(17))
-        );
-        let small = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap_or_else(|e| panic!("{e}"));
-        let err = small.install(|| run_job(&job, 3, &clock, &Cancel::new()).map(|r| r.result));
-        assert_eq!(err, Err(RunError::PoolTooSmall { need: 3, have: 2 }));
-    }
-
-    #[test]
-    fn a_cancelled_run_stops() {
-        let pool = pool();
-        let clock = MonotonicClock::new();
-        let cancel = Cancel::new();
-        cancel.cancel();
-        let out = pool.install(|| {
-            run(
-                &scenario(Model::Free, 4, 10_000_000),
-                &clock,
-                &native(),
-                &cancel,
-            )
-        });
-        assert_eq!(out.map(|t| t.spans.len()), Err(RunError::Cancelled));
-    }
-}
+mod tests;

@@ -13,19 +13,36 @@ use serde::{Deserialize, Serialize};
 pub enum Model {
     /// One thread runs every task, one after another.
     Sequential,
+    /// k threads share one memory, and only the holder of one global lock
+    /// (CPython's GIL) may compute.
+    Gil,
     /// k threads share one memory and run with no global lock.
     Free,
+    /// k processes, each with its own memory, inputs copied in and results
+    /// copied out.
+    Processes,
+    /// One thread runs an event loop over k coroutines (`asyncio`).
+    Asyncio,
 }
 
 impl Model {
     /// Every model, in the order the course introduces them.
-    pub const ALL: [Self; 2] = [Self::Sequential, Self::Free];
+    pub const ALL: [Self; 5] = [
+        Self::Sequential,
+        Self::Gil,
+        Self::Free,
+        Self::Processes,
+        Self::Asyncio,
+    ];
 
     /// The name used in URLs and exported traces.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Sequential => "sequential",
+            Self::Gil => "gil",
             Self::Free => "free",
+            Self::Processes => "processes",
+            Self::Asyncio => "asyncio",
         }
     }
 
@@ -33,7 +50,10 @@ impl Model {
     pub fn title(self) -> &'static str {
         match self {
             Self::Sequential => "Sequential",
+            Self::Gil => "Threads + GIL",
             Self::Free => "Free threads",
+            Self::Processes => "Processes",
+            Self::Asyncio => "Event loop",
         }
     }
 }
@@ -56,21 +76,60 @@ impl FromStr for Model {
 }
 
 /// The code a run executes.
+///
+/// What [`Scenario::size`] means depends on the workload; see each variant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Workload {
     /// Count the primes below `size` by trial division (CPU-bound).
     Primes,
+    /// Rows of a Mandelbrot image (CPU-bound).
+    Mandelbrot,
+    /// Features of synthesized audio clips: a short-time Fourier transform
+    /// and more (CPU-bound, the course's "data preprocessing").
+    Audio,
+    /// Simulated network requests: each task waits [`Scenario::latency_us`],
+    /// then parses its "response" by counting the primes in its share of
+    /// the numbers below `size` (I/O-bound when `size` is small).
+    Io,
+    /// One CPU-bound thread (primes below `size`, in `tasks` items) beside
+    /// one I/O-bound thread (`tasks` waits of [`Scenario::latency_us`], each
+    /// followed by a little computing), two threads whatever k: the convoy
+    /// effect.
+    Mixed,
+    /// Threads adding 1 to one shared counter `size` times in all, with no
+    /// lock: updates are lost.
+    Counter,
+    /// The same, each update under a lock: none is lost, but they serialise.
+    CounterLocked,
+    /// The page's main thread drawing frames while work runs.
+    Ui,
 }
 
 impl Workload {
     /// Every workload.
-    pub const ALL: [Self; 1] = [Self::Primes];
+    pub const ALL: [Self; 8] = [
+        Self::Primes,
+        Self::Mandelbrot,
+        Self::Audio,
+        Self::Io,
+        Self::Mixed,
+        Self::Counter,
+        Self::CounterLocked,
+        Self::Ui,
+    ];
 
     /// The name used in URLs and exported traces.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Primes => "primes",
+            Self::Mandelbrot => "mandelbrot",
+            Self::Audio => "audio",
+            Self::Io => "io",
+            Self::Mixed => "mixed",
+            Self::Counter => "counter",
+            Self::CounterLocked => "counter-locked",
+            Self::Ui => "ui",
         }
     }
 
@@ -78,6 +137,13 @@ impl Workload {
     pub fn title(self) -> &'static str {
         match self {
             Self::Primes => "count primes",
+            Self::Mandelbrot => "Mandelbrot rows",
+            Self::Audio => "audio features",
+            Self::Io => "network requests",
+            Self::Mixed => "CPU beside I/O",
+            Self::Counter => "shared counter",
+            Self::CounterLocked => "shared counter with a lock",
+            Self::Ui => "UI responsiveness",
         }
     }
 }
@@ -288,12 +354,51 @@ pub struct Scenario {
     pub model: Model,
     /// The code that runs.
     pub workload: Workload,
-    /// The number of threads or processes (1 for sequential).
+    /// The number of threads, processes or event-loop tasks (1 for
+    /// sequential).
     pub k: u32,
-    /// The workload's size parameter (for primes: the upper bound).
+    /// The workload's size parameter (for primes: the upper bound; see
+    /// [`Workload`] for the others).
     pub size: u64,
     /// How many work items the workload is cut into.
     pub tasks: u32,
+    /// The GIL's switch interval in µs (Python's `sys.setswitchinterval`;
+    /// the runtime takes 100 to 100 000). Traces written before it existed
+    /// read as the default.
+    #[serde(default = "Scenario::default_interval_us")]
+    pub interval_us: u32,
+    /// How long each simulated I/O request waits, in µs. Traces written
+    /// before it existed read as the default.
+    #[serde(default = "Scenario::default_latency_us")]
+    pub latency_us: u32,
+}
+
+impl Scenario {
+    /// CPython's default switch interval: 5 ms.
+    pub const DEFAULT_INTERVAL_US: u32 = 5_000;
+    /// The default latency of one I/O request: 20 ms.
+    pub const DEFAULT_LATENCY_US: u32 = 20_000;
+
+    /// A scenario with the default switch interval and I/O latency.
+    pub fn new(model: Model, workload: Workload, k: u32, size: u64, tasks: u32) -> Self {
+        Self {
+            model,
+            workload,
+            k,
+            size,
+            tasks,
+            interval_us: Self::DEFAULT_INTERVAL_US,
+            latency_us: Self::DEFAULT_LATENCY_US,
+        }
+    }
+
+    fn default_interval_us() -> u32 {
+        Self::DEFAULT_INTERVAL_US
+    }
+
+    fn default_latency_us() -> u32 {
+        Self::DEFAULT_LATENCY_US
+    }
 }
 
 /// What a run was and where it ran.
@@ -568,13 +673,7 @@ pub(crate) mod tests {
 
     pub(crate) fn meta() -> Meta {
         Meta {
-            scenario: Scenario {
-                model: Model::Free,
-                workload: Workload::Primes,
-                k: 2,
-                size: 1000,
-                tasks: 16,
-            },
+            scenario: Scenario::new(Model::Free, Workload::Primes, 2, 1000, 16),
             mode: Mode::Live,
             cores: 2,
             cross_origin_isolated: true,
@@ -611,6 +710,53 @@ pub(crate) mod tests {
             assert_eq!(w.as_str().parse::<Workload>(), Ok(w));
         }
         assert!("nonsense".parse::<Model>().is_err());
+    }
+
+    #[test]
+    fn serde_names_are_the_url_names() {
+        for m in Model::ALL {
+            assert_eq!(serde_json::to_value(m).unwrap(), m.as_str());
+        }
+        for w in Workload::ALL {
+            assert_eq!(serde_json::to_value(w).unwrap(), w.as_str());
+        }
+        assert_eq!(
+            Model::ALL.map(Model::as_str),
+            ["sequential", "gil", "free", "processes", "asyncio"]
+        );
+        assert_eq!(Workload::CounterLocked.as_str(), "counter-locked");
+    }
+
+    #[test]
+    fn a_scenario_without_interval_or_latency_reads_as_the_defaults() {
+        let old = serde_json::json!({
+            "model": "gil", "workload": "primes", "k": 4, "size": 1000, "tasks": 8,
+            "mode": "live", "cores": 2, "cross_origin_isolated": true,
+            "environment": "native", "result": 168
+        });
+        let meta: Meta = serde_json::from_value(old).unwrap();
+        assert_eq!(
+            meta.scenario,
+            Scenario::new(Model::Gil, Workload::Primes, 4, 1000, 8)
+        );
+        assert_eq!(meta.scenario.interval_us, 5_000);
+        assert_eq!(meta.scenario.latency_us, 20_000);
+        let custom = Scenario {
+            interval_us: 100,
+            latency_us: 7,
+            ..meta.scenario
+        };
+        let json = serde_json::to_value(Meta {
+            scenario: custom,
+            ..meta
+        })
+        .unwrap();
+        assert_eq!(json["interval_us"], 100);
+        assert_eq!(json["latency_us"], 7);
+        assert_eq!(
+            serde_json::from_value::<Meta>(json).unwrap().scenario,
+            custom
+        );
     }
 
     #[test]

@@ -53,6 +53,8 @@ pub fn trace(lanes: u32, spans_per_lane: u32) -> Trace {
             k: lanes.max(1),
             size: u64::from(task),
             tasks: task,
+            interval_us: Scenario::DEFAULT_INTERVAL_US,
+            latency_us: Scenario::DEFAULT_LATENCY_US,
         },
         mode: Mode::Simulated,
         cores: lanes.max(1),

@@ -221,6 +221,9 @@ fn reads_what_the_page_published_before_lanes_had_kinds() {
     assert_eq!(t.origin, Origin::Lanes);
     assert_eq!(t.meta.result, 168);
     assert_eq!(t.meta.environment, "Mozilla/5.0");
+    // Written before the switch interval and the latency were recorded.
+    assert_eq!(t.meta.scenario.interval_us, 5_000);
+    assert_eq!(t.meta.scenario.latency_us, 20_000);
     assert_eq!(t.lanes.len(), 2);
     assert_eq!(t.lanes[1].kind, LaneKind::Thread);
     // Lanes times are kept as they are.

@@ -14,6 +14,8 @@ fn meta() -> impl Strategy<Value = Meta> {
             any::<u32>(),
             any::<u64>(),
             any::<u32>(),
+            any::<u32>(),
+            any::<u32>(),
         ),
         prop::bool::ANY,
         any::<u32>(),
@@ -22,13 +24,22 @@ fn meta() -> impl Strategy<Value = Meta> {
         any::<u64>(),
     )
         .prop_map(
-            |((model, workload, k, size, tasks), live, cores, coi, environment, result)| Meta {
+            |(
+                (model, workload, k, size, tasks, interval_us, latency_us),
+                live,
+                cores,
+                coi,
+                environment,
+                result,
+            )| Meta {
                 scenario: Scenario {
                     model,
                     workload,
                     k,
                     size,
                     tasks,
+                    interval_us,
+                    latency_us,
                 },
                 mode: if live { Mode::Live } else { Mode::Simulated },
                 cores,

@@ -23,13 +23,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn scenario(model: Model, k: u32, size: u64) -> Scenario {
-    Scenario {
-        model,
-        workload: Workload::Primes,
-        k,
-        size,
-        tasks: 16,
-    }
+    Scenario::new(model, Workload::Primes, k, size, 16)
 }
 
 #[wasm_bindgen_test]

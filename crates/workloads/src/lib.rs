@@ -1,7 +1,14 @@
 #![doc = include_str!("../README.md")]
 
+mod audio;
+mod mandelbrot;
 mod primes;
 
+pub use audio::{
+    AudioFeatures, Clip, ClipDigest, FRAME, FrameAnalyzer, FrameFeatures, HOP, MEL_BANDS,
+    MelFilterBank, SAMPLE_RATE, hann_window, hz_to_mel, mel_to_hz,
+};
+pub use mandelbrot::{Mandelbrot, escape_time};
 pub use primes::{PrimeCount, count_primes_in, is_prime};
 
 /// Work that can be cut into numbered items and run in any order on any

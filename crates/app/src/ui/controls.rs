@@ -6,7 +6,12 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::state::Action;
-use crate::url::{K_RANGE, SIZE_RANGE, UrlState, to_query};
+use crate::url::{
+    INTERVAL_RANGE, K_RANGE, LATENCY_RANGE, UrlState, offered_models, offered_workloads, size_rule,
+    to_query,
+};
+use lanes_trace::Workload;
+use web_sys::HtmlSelectElement;
 
 #[derive(Properties, PartialEq)]
 pub(super) struct ControlsProps {
@@ -31,7 +36,7 @@ fn input_checked(e: &Event) -> bool {
 #[function_component]
 pub(super) fn Controls(props: &ControlsProps) -> Html {
     let form = &props.form;
-    let models = Model::ALL.into_iter().map(|m| {
+    let models = offered_models().map(|m| {
         let onchange = props
             .on_action
             .reform(move |e: Event| Action::ToggleModel(m, input_checked(&e)));
@@ -50,6 +55,22 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
     let on_size = props
         .on_action
         .reform(|e: Event| Action::SetSize(input_value(&e)));
+    let on_workload = props.on_action.reform(|e: Event| {
+        Action::SetWorkload(
+            e.target_dyn_into::<HtmlSelectElement>()
+                .map(|s| s.value())
+                .unwrap_or_default(),
+        )
+    });
+    let on_interval = props
+        .on_action
+        .reform(|e: Event| Action::SetInterval(input_value(&e)));
+    let on_latency = props
+        .on_action
+        .reform(|e: Event| Action::SetLatency(input_value(&e)));
+    let rule = size_rule(form.workload);
+    let uses_latency = matches!(form.workload, Workload::Io | Workload::Mixed);
+    let uses_interval = form.models.contains(&Model::Gil);
     let on_submit = props.on_action.reform(|e: SubmitEvent| {
         e.prevent_default();
         Action::Start
@@ -68,17 +89,41 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
                 <legend>{ "Models" }</legend>
                 { for models }
             </fieldset>
+            <label class="field" for="workload">
+                <span>{ "Workload" }</span>
+                <select id="workload" name="workload" disabled={props.running} onchange={on_workload}>
+                    { for offered_workloads().map(|w| html! {
+                        <option value={w.as_str()} selected={w == form.workload}>{ w.title() }</option>
+                    }) }
+                </select>
+            </label>
             <label class="field" for="k">
                 <span>{ "Threads (k)" }</span>
                 <input type="number" id="k" name="k" min={K_RANGE.0.to_string()} max={K_RANGE.1.to_string()}
                     step="1" value={form.k.to_string()} disabled={props.running} onchange={on_k} />
             </label>
             <label class="field" for="size">
-                <span>{ "Count primes below" }</span>
-                <input type="number" id="size" name="size" min={SIZE_RANGE.0.to_string()}
-                    max={SIZE_RANGE.1.to_string()} step="1000" value={form.size.to_string()}
+                <span>{ rule.label }</span>
+                <input type="number" id="size" name="size" min={rule.range.0.to_string()}
+                    max={rule.range.1.to_string()} step="1" value={form.size.to_string()}
                     disabled={props.running} onchange={on_size} />
             </label>
+            if uses_interval {
+                <label class="field" for="interval">
+                    <span>{ "Switch interval (ms)" }</span>
+                    <input type="number" id="interval" name="interval" min={INTERVAL_RANGE.0.to_string()}
+                        max={INTERVAL_RANGE.1.to_string()} step="0.1" value={form.interval_ms.to_string()}
+                        disabled={props.running} onchange={on_interval} />
+                </label>
+            }
+            if uses_latency {
+                <label class="field" for="latency">
+                    <span>{ "I/O latency (ms)" }</span>
+                    <input type="number" id="latency" name="latency" min={LATENCY_RANGE.0.to_string()}
+                        max={LATENCY_RANGE.1.to_string()} step="1" value={form.latency_ms.to_string()}
+                        disabled={props.running} onchange={on_latency} />
+                </label>
+            }
             <div class="actions">
                 <button type="submit" id="run-button" class="primary" disabled={props.running || !props.can_run}>
                     { "Run" }

@@ -1,5 +1,6 @@
 //! The results table: the figures behind the picture, and its text alternative.
 
+use lanes_trace::Workload;
 use yew::prelude::*;
 
 use super::Runs;
@@ -54,10 +55,18 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
         } else {
             t.origin.describe()
         };
-        let answer = if lanes_run {
-            format!("{} {}", format::count(t.meta.result), if agrees { "✓" } else { "✗ differs" })
-        } else {
-            "–".to_owned()
+        let answer = match t.meta.scenario.workload {
+            _ if !lanes_run => "–".to_owned(),
+            Workload::Counter | Workload::CounterLocked => {
+                let lost = lanes_runtime::lost_updates(t).unwrap_or(0);
+                format!(
+                    "{} of {}: {} lost",
+                    format::count(t.meta.result),
+                    format::count(t.meta.scenario.size),
+                    format::count(lost)
+                )
+            }
+            _ => format!("{} {}", format::count(t.meta.result), if agrees { "✓" } else { "✗ differs" }),
         };
         let source = if lanes_run { t.meta.mode.as_str() } else { "imported" };
         html! {

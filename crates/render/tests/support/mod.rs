@@ -11,13 +11,7 @@ use plotters_svg::SVGBackend;
 
 pub fn meta(model: Model, k: u32, mode: Mode) -> Meta {
     Meta {
-        scenario: Scenario {
-            model,
-            workload: Workload::Primes,
-            k,
-            size: 2_000_000,
-            tasks: 16,
-        },
+        scenario: Scenario::new(model, Workload::Primes, k, 2_000_000, 16),
         mode,
         cores: 8,
         cross_origin_isolated: true,

@@ -242,11 +242,13 @@ fn no_two_threads_ever_run_at_once() {
         assert!((held - ran).abs() < 1e-6 * ran.max(1.0), "k={k}");
         let meta = Meta {
             scenario: Scenario {
-                model: Model::Free,
+                model: Model::Gil,
                 workload: Workload::Primes,
                 k,
                 size: 1_000_000,
                 tasks: 24,
+                interval_us: 200,
+                latency_us: Scenario::DEFAULT_LATENCY_US,
             },
             mode: Mode::Live,
             cores: 2,

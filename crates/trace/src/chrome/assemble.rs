@@ -278,6 +278,8 @@ fn placeholder_meta(lanes: &[Lane]) -> Meta {
             k,
             size: 0,
             tasks: 0,
+            interval_us: Scenario::DEFAULT_INTERVAL_US,
+            latency_us: Scenario::DEFAULT_LATENCY_US,
         },
         mode: Mode::Live,
         cores: 0,

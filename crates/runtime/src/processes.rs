@@ -1,0 +1,103 @@
+//! One process's share of a run: the page runs each process in a web worker
+//! of its own, with its own memory, and each worker calls [`run_share`].
+
+use lanes_trace::{Model, Scenario, Span, Workload};
+use lanes_workloads::PrimeCount;
+
+use crate::counter::SharedCounter;
+use crate::cpu::Kernel;
+use crate::io::Requests;
+use crate::record::Recorder;
+use crate::run::check_latency;
+use crate::threads::{Computing, Work};
+use crate::{Cancel, Clock, MAX_THREADS, RunError, Sleeper};
+
+/// What one process did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Share {
+    /// Its spans, all on lane `share`: running (and, for requests, I/O
+    /// wait) spans, one or two per item, in time order. Times are the
+    /// clock's own readings (µs), untouched: pass a clock on the page's time
+    /// axis. Start-up and copy spans are the page's to add.
+    pub spans: Vec<Span>,
+    /// The sum of its items' results; for a counter, the final value of the
+    /// process's own counter (processes share no memory, so none is lost).
+    pub result: u64,
+}
+
+/// The items process `share` of `shares` runs: `share`, `share + shares`,
+/// `share + 2·shares`, ... below `tasks`. Dealt round-robin, so that cheap
+/// and dear items (later prime ranges cost more) spread evenly.
+pub fn share_tasks(tasks: u32, share: u32, shares: u32) -> impl Iterator<Item = u32> {
+    (share..tasks).step_by(shares.max(1) as usize)
+}
+
+/// Runs process `share`'s items of `scenario` (see [`share_tasks`]) on the
+/// calling thread, as one of `shares` processes: the CPU-bound workloads,
+/// requests (waiting with `sleeper`), and a counter of its own for both
+/// counter workloads. Mixed and UI are [`RunError::Unsupported`].
+///
+/// It blocks its thread: on the web, call it on a worker.
+pub fn run_share(
+    scenario: &Scenario,
+    share: u32,
+    shares: u32,
+    clock: &dyn Clock,
+    sleeper: &dyn Sleeper,
+    cancel: &Cancel,
+) -> Result<Share, RunError> {
+    if !(1..=MAX_THREADS).contains(&shares) {
+        return Err(RunError::ThreadCount(shares));
+    }
+    if share >= shares {
+        return Err(RunError::Share { share, shares });
+    }
+    let run = |work: &dyn Work| run_items(work, share, shares, clock, cancel);
+    if let Some(kernel) = Kernel::of(scenario) {
+        return run(&Computing(kernel.job()));
+    }
+    match scenario.workload {
+        Workload::Io => {
+            let primes = PrimeCount::new(scenario.size, scenario.tasks);
+            check_latency(scenario)?;
+            run(&Requests {
+                parse: &primes,
+                latency_us: f64::from(scenario.latency_us),
+                sleeper,
+            })
+        }
+        Workload::Counter | Workload::CounterLocked => {
+            let counter = SharedCounter::new(scenario);
+            let share = run(&counter)?;
+            Ok(Share {
+                result: counter.value(),
+                ..share
+            })
+        }
+        workload => Err(RunError::Unsupported {
+            model: Model::Processes,
+            workload,
+        }),
+    }
+}
+
+fn run_items(
+    work: &dyn Work,
+    share: u32,
+    shares: u32,
+    clock: &dyn Clock,
+    cancel: &Cancel,
+) -> Result<Share, RunError> {
+    let mut lane = Recorder::new(clock, 0.0, share);
+    let mut result = 0_u64;
+    for task in share_tasks(work.tasks(), share, shares) {
+        if cancel.is_cancelled() {
+            return Err(RunError::Cancelled);
+        }
+        result = result.wrapping_add(work.run_task(task, &mut lane));
+    }
+    Ok(Share {
+        spans: lane.finish(),
+        result,
+    })
+}
