@@ -130,3 +130,42 @@ export function sameLaneOverlaps(trace) {
   }
   return false;
 }
+
+/** Lane kinds by thread id, from the `M` thread_name events ("thread" when not said). */
+export function laneKinds(trace) {
+  const kinds = new Map();
+  for (const e of trace.traceEvents) {
+    if (e.ph === 'M' && e.name === 'thread_name') kinds.set(e.tid, e.args.kind ?? 'thread');
+  }
+  return kinds;
+}
+
+/**
+ * Total time (µs) during which two different thread lanes are both in
+ * `state` (default: running). GIL lanes are left out.
+ */
+export function stateOverlap(trace, state = 'running') {
+  const kinds = laneKinds(trace);
+  const lanes = [...spansByLane(trace).entries()]
+    .filter(([tid]) => kinds.get(tid) !== 'gil')
+    .map(([, spans]) => spans.filter((s) => s.name === state));
+  let total = 0;
+  for (let i = 0; i < lanes.length; i++) {
+    for (let j = i + 1; j < lanes.length; j++) {
+      for (const a of lanes[i]) {
+        for (const b of lanes[j]) {
+          total += Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
+        }
+      }
+    }
+  }
+  return total;
+}
+
+/** The holders of the GIL lane's spans, in time order (lane names). */
+export function gilHolders(trace) {
+  const kinds = laneKinds(trace);
+  const gil = [...kinds.entries()].find(([, k]) => k === 'gil')?.[0];
+  if (gil === undefined) return [];
+  return (spansByLane(trace).get(gil) ?? []).map((s) => s.task);
+}
