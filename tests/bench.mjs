@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ROOT, launch, open, serve, traces, waitForRun } from './support/harness.mjs';
 
 const REPS = 5;
+const REPS_MODELS = 3;
 const readJson = (name) => {
   const file = path.join(ROOT, 'target', name);
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
@@ -67,6 +68,47 @@ try {
   }
   figures.import_wasm_1e6_ms = await page.evaluate(() => window.lanes.bench.importTrace(1e6, 3));
   if (errors.length) console.warn('console errors during the benchmark:', errors);
+  await page.close();
+
+  // The course's models in the page: each query runs a batch (models one
+  // after another); the median of REPS_MODELS batches after a warm-up.
+  const batch = async (query) => {
+    const { page: p, errors: errs } = await open(browser.context, `${server.url}?${query}&run=1`);
+    await waitForRun(p);
+    const runs = [];
+    for (let i = 0; i < REPS_MODELS; i++) {
+      const before = (await traces(p)).length;
+      await p.click('#run-button');
+      await p.waitForFunction((n) => window.lanes.traces().length > n, before, { timeout: 120_000 });
+      await waitForRun(p);
+      runs.push((await traces(p)).slice(before));
+    }
+    if (errs.length) console.warn(`console errors in ${query}:`, errs);
+    await p.close();
+    return runs;
+  };
+  const medianOf = (runs, f) => median(runs.map(f));
+  const ms = (t) => t.metadata.makespan_ms;
+  for (const k of [2, 4]) {
+    const runs = await batch(`model=sequential,gil,free&k=${k}&size=${size}`);
+    figures[`gil_cpu_speedup_k${k}`] = medianOf(runs, ([s, g]) => ms(s) / ms(g));
+    figures[`free_cpu_speedup_k${k}`] = medianOf(runs, ([s, , f]) => ms(s) / ms(f));
+  }
+  for (const k of [2, 4, 8, 16]) {
+    const runs = await batch(`model=sequential,gil&workload=io&k=${k}&latency=20`);
+    figures[`gil_io_speedup_k${k}`] = medianOf(runs, ([s, g]) => ms(s) / ms(g));
+  }
+  // The convoy effect: how long the I/O thread takes beside a CPU-bound
+  // thread, under the GIL and with free threads.
+  const ioThread = (t) => {
+    const tid = t.traceEvents.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args.name === 'I/O thread').tid;
+    const spans = t.traceEvents.filter((e) => e.ph === 'X' && e.tid === tid);
+    return (Math.max(...spans.map((e) => e.ts + e.dur)) - Math.min(...spans.map((e) => e.ts))) / 1000;
+  };
+  const mixed = await batch(`model=gil,free&workload=mixed&size=${size}`);
+  figures.convoy_io_thread_gil_ms = medianOf(mixed, ([g]) => ioThread(g));
+  figures.convoy_io_thread_free_ms = medianOf(mixed, ([, f]) => ioThread(f));
+  figures.convoy_slowdown_gil_over_free = figures.convoy_io_thread_gil_ms / figures.convoy_io_thread_free_ms;
 } finally {
   await browser.close();
   server.close();
@@ -94,6 +136,14 @@ for (const n of ['1e3', '1e5', '1e6']) {
   rows.push([`timeline redraw, ${n} spans, 1280×720`, 'ms', page, nat, page / nat,
     n === '1e5' ? 'canvas ≤ 16' : n === '1e6' ? 'canvas ≤ 100' : '']);
 }
+for (const k of [2, 4]) {
+  rows.push([`threads + GIL, CPU-bound, k=${k}`, 'speedup', figures[`gil_cpu_speedup_k${k}`], undefined, undefined, '0.9–1.05']);
+  rows.push([`free threads, CPU-bound, k=${k}`, 'speedup', figures[`free_cpu_speedup_k${k}`], undefined, undefined, '']);
+}
+for (const k of [2, 4, 8, 16]) {
+  rows.push([`threads + GIL, I/O-bound, k=${k}`, 'speedup', figures[`gil_io_speedup_k${k}`], undefined, undefined, `≥ ${(0.9 * k).toFixed(1)}`]);
+}
+rows.push(['convoy: I/O thread beside a CPU thread, GIL / free', 'ratio', figures.convoy_slowdown_gil_over_free, undefined, undefined, '']);
 rows.push(['import a Chrome trace of 1e6 events', 'ms', figures.import_wasm_1e6_ms, figures.import_native_1e6_ms,
   figures.import_wasm_1e6_ms / figures.import_native_1e6_ms, '']);
 console.log(`\nLanes benchmark — medians of warm runs, ${figures.wasm_cores} cores, measured in one run`);

@@ -48,6 +48,20 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs.get(xs.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
+/// Median ms to import a Chrome trace of 10⁶ complete events (an export of
+/// a synthetic trace), natively.
+fn import_ms() -> Result<f64, String> {
+    let json = lanes_trace::to_chrome_json(&lanes_trace::synthetic::trace(8, 125_000));
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let start = std::time::Instant::now();
+        let imported = lanes_trace::from_chrome_json(&json).map_err(|e| e.to_string())?;
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        drop(imported);
+    }
+    Ok(median(times))
+}
+
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
@@ -107,6 +121,12 @@ fn main() -> ExitCode {
     if let Err(e) = outcome {
         eprintln!("lanes-bench: {e}");
         return ExitCode::FAILURE;
+    }
+    match import_ms() {
+        Ok(ms) => {
+            figures.insert("import_native_1e6_ms".to_owned(), ms);
+        }
+        Err(e) => eprintln!("lanes-bench: import: {e}"),
     }
     figures.insert("native_cores".to_owned(), cores as f64);
     figures.insert("size".to_owned(), args.size as f64);
