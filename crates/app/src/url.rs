@@ -50,9 +50,9 @@ pub fn size_rule(workload: Workload) -> SizeRule {
     }
 }
 
-/// Models the page can run in this version.
+/// Models the page can run in this version: all of them.
 pub fn offered_models() -> impl Iterator<Item = Model> {
-    Model::ALL.into_iter().filter(|m| *m != Model::Processes)
+    Model::ALL.into_iter()
 }
 
 /// Workloads the page can run in this version.
@@ -222,20 +222,12 @@ impl<T> Parsed<T> {
 pub fn parse_models(value: &str) -> Parsed<Vec<Model>> {
     let mut models = Vec::new();
     let mut unknown = Vec::new();
-    let mut later = Vec::new();
     for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
         match name.parse::<Model>() {
-            Ok(Model::Processes) => later.push(shown(name)),
             Ok(m) if !models.contains(&m) => models.push(m),
             Ok(_) => {}
             Err(_) => unknown.push(shown(name)),
         }
-    }
-    if !later.is_empty() {
-        unknown.push(format!(
-            "{} (processes need workers of their own, which this version of the page does not start yet)",
-            later.join(", ")
-        ));
     }
     let known = known_models();
     match (models.is_empty(), unknown.is_empty()) {
@@ -505,14 +497,14 @@ mod tests {
         assert_eq!(s.models, [Model::Free, Model::Gil]);
         assert_eq!(
             n,
-            ["Unknown model “threads” was left out (models: sequential, gil, free, asyncio)."]
+            [
+                "Unknown model “threads” was left out (models: sequential, gil, free, processes, asyncio)."
+            ]
         );
-        let (s, n) = parse_query("model=processes,gil");
-        assert_eq!(s.models, [Model::Gil]);
-        assert!(
-            n[0].contains("processes need workers of their own"),
-            "{n:?}"
-        );
+        let (s, n) = parse_query("model=processes,gil,forks");
+        assert_eq!(s.models, [Model::Processes, Model::Gil]);
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert!(n[0].contains("“forks”"), "{n:?}");
     }
 
     #[test]

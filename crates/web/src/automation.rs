@@ -43,8 +43,35 @@ fn bench_api() -> Result<Object, JsValue> {
     Ok(bench)
 }
 
-/// Installs `window.lanes` with `traces()`, `runState()`, `version` and
-/// `bench`.
+/// `window.lanes.processMemory()`: the latest processes run's memory, as
+/// `{model, workload, k, size, main_bytes, bytes_per_process}`, or `null`.
+fn process_memory() -> JsValue {
+    let Some(m) = crate::last_process_memory() else {
+        return JsValue::NULL;
+    };
+    let out = Object::new();
+    let per_process: Array = m
+        .bytes_per_process
+        .iter()
+        .map(|&b| JsValue::from_f64(b as f64))
+        .collect();
+    let fields: [(&str, JsValue); 6] = [
+        ("model", m.scenario.model.as_str().into()),
+        ("workload", m.scenario.workload.as_str().into()),
+        ("k", m.scenario.k.into()),
+        ("size", JsValue::from_f64(m.scenario.size as f64)),
+        ("main_bytes", JsValue::from_f64(m.main_bytes as f64)),
+        ("bytes_per_process", per_process.into()),
+    ];
+    for (key, value) in fields {
+        // Setting a field on a fresh plain object cannot fail.
+        let _ = Reflect::set(&out, &key.into(), &value);
+    }
+    out.into()
+}
+
+/// Installs `window.lanes` with `traces()`, `runState()`,
+/// `processMemory()`, `version` and `bench`.
 pub fn install_automation() -> Result<(), JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let api = Object::new();
@@ -62,6 +89,8 @@ pub fn install_automation() -> Result<(), JsValue> {
     // into_js_value hands them to JS for good.
     Reflect::set(&api, &"traces".into(), &traces.into_js_value())?;
     Reflect::set(&api, &"runState".into(), &run_state.into_js_value())?;
+    let memory = Closure::<dyn Fn() -> JsValue>::new(process_memory);
+    Reflect::set(&api, &"processMemory".into(), &memory.into_js_value())?;
     Reflect::set(&api, &"version".into(), &env!("CARGO_PKG_VERSION").into())?;
     Reflect::set(&api, &"bench".into(), bench_api()?.as_ref())?;
     Reflect::set(&window, &"lanes".into(), &api)?;

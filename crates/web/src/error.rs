@@ -1,6 +1,7 @@
 //! What can go wrong at the browser edge, in words for the page.
 
 use lanes_runtime::RunError;
+use lanes_trace::Workload;
 
 /// A failure at the browser edge, worded for the person at the page.
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +22,26 @@ pub enum WebError {
     /// The run itself failed.
     #[error("{0}")]
     Run(#[from] RunError),
+    /// A process worker failed: its script did not load, its job failed or
+    /// it trapped. Every worker of the run has been terminated.
+    #[error("process {process} failed: {why}")]
+    Process {
+        /// The process, from 1, as its lane is named.
+        process: u32,
+        /// What went wrong, in words.
+        why: String,
+    },
+    /// A workload that is, by design, threads of one process.
+    #[error("Processes cannot run “{}”: {why}", .workload.title())]
+    NotForProcesses {
+        /// The workload asked for.
+        workload: Workload,
+        /// Why, in words.
+        why: &'static str,
+    },
+    /// The process workers could not be started at all.
+    #[error("the processes could not start: {0}")]
+    ProcessStart(String),
     /// The worker running the job went away without an answer.
     #[error("the worker running this job stopped without an answer")]
     WorkerLost,

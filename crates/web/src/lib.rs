@@ -24,6 +24,8 @@ mod live;
 mod page;
 #[cfg(target_arch = "wasm32")]
 mod pool;
+#[cfg(target_arch = "wasm32")]
+mod processes;
 
 #[cfg(target_arch = "wasm32")]
 pub use {
@@ -35,4 +37,8 @@ pub use {
     live::run_live,
     page::{cross_origin_isolated, environment},
     pool::{POOL_THREADS, pool_threads, start_pool},
+    processes::{
+        MAX_COPY_BYTES, ProcessMemory, ProcessRun, lanes_process_run, last_process_memory,
+        run_processes,
+    },
 };

@@ -1,16 +1,28 @@
-//! Live runs, started from the main thread and run entirely on the pool.
+//! Live runs, started from the main thread: threads run entirely on the
+//! pool; processes in workers of their own.
 
 use std::sync::Arc;
 
 use lanes_runtime::{Cancel, run};
-use lanes_trace::{Scenario, Trace};
+use lanes_trace::{Model, Scenario, Trace};
 
-use crate::{PageClock, WebError, environment, pool_threads};
+use crate::processes::remember_process_memory;
+use crate::{PageClock, WebError, environment, pool_threads, run_processes};
 
-/// Runs `scenario` on the pool's threads and resolves with its trace. The
-/// main thread only awaits a channel, so the page stays responsive; raising
-/// `cancel` stops the run after the work items in progress.
+/// Runs `scenario` live and resolves with its trace. The main thread only
+/// awaits, so the page stays responsive; raising `cancel` stops the run
+/// after the work items in progress (threads) or at once (processes).
+///
+/// [`Model::Processes`] goes to [`run_processes`], which needs no pool; its
+/// memory figures are then kept for [`crate::last_process_memory`]. Every
+/// other model runs on the pool's threads.
 pub async fn run_live(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Trace, WebError> {
+    if scenario.model == Model::Processes {
+        remember_process_memory(None);
+        let run = run_processes(scenario, cancel).await?;
+        remember_process_memory(Some(run.memory()));
+        return Ok(run.trace);
+    }
     if pool_threads().is_none() {
         return Err(WebError::PoolNotReady);
     }

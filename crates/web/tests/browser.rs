@@ -10,11 +10,11 @@
 use std::sync::Arc;
 
 use js_sys::{Array, Function, Reflect};
-use lanes_runtime::Cancel;
+use lanes_runtime::{Cancel, RunError};
 use lanes_trace::{Model, Scenario, Workload};
 use lanes_web::{
-    PageClock, cross_origin_isolated, draw_timeline, install_automation, publish_run_state,
-    publish_trace, run_live, start_pool,
+    PageClock, WebError, cross_origin_isolated, draw_timeline, install_automation,
+    last_process_memory, publish_run_state, publish_trace, run_live, run_processes, start_pool,
 };
 use lanes_workloads::{Job, PrimeCount};
 use wasm_bindgen::{JsCast, JsValue};
@@ -73,6 +73,65 @@ async fn threads_run_live_off_the_main_thread_and_agree_with_the_twin() {
     cancel.cancel();
     let cancelled = run_live(scenario(Model::Free, 2, size), cancel).await;
     assert!(cancelled.is_err(), "a cancelled run reports it");
+}
+
+/// Real process workers need `process-worker.js` beside the page, which this
+/// test server does not serve; `tests/processes.test.mjs` runs them in the
+/// built page. Here: what is refused before any worker starts, a worker
+/// that cannot load, and Cancel.
+#[wasm_bindgen_test]
+async fn processes_refuse_what_they_cannot_run_and_name_a_process_that_fails() {
+    let go = || Arc::new(Cancel::new());
+    let mixed = Scenario::new(Model::Processes, Workload::Mixed, 2, 1_000, 16);
+    let refused = run_processes(mixed, go()).await.map(|r| r.trace);
+    assert!(
+        matches!(
+            refused,
+            Err(WebError::NotForProcesses {
+                workload: Workload::Mixed,
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    let ui = Scenario::new(Model::Processes, Workload::Ui, 2, 1_000, 16);
+    let refused = run_processes(ui, go()).await.map(|r| r.trace);
+    assert!(
+        matches!(refused, Err(WebError::Run(RunError::Unsupported { .. }))),
+        "{refused:?}"
+    );
+    let many = run_processes(scenario(Model::Processes, 17, 1_000), go()).await;
+    assert!(
+        matches!(many, Err(WebError::Run(RunError::ThreadCount(17)))),
+        "{:?}",
+        many.map(|r| r.trace)
+    );
+
+    let missing = run_processes(scenario(Model::Processes, 2, 1_000), go()).await;
+    let why = missing.map(|r| r.trace).expect_err("no worker script here");
+    assert!(
+        matches!(&why, WebError::Process { process: 1 | 2, why } if !why.is_empty()),
+        "{why:?}"
+    );
+    assert!(why.to_string().starts_with("process "), "{why}");
+
+    let cancel = go();
+    cancel.cancel();
+    let cancelled = run_processes(scenario(Model::Processes, 4, 100_000), cancel).await;
+    assert!(
+        matches!(cancelled, Err(WebError::Run(RunError::Cancelled))),
+        "{:?}",
+        cancelled.map(|r| r.trace)
+    );
+
+    // run_live sends processes here, pool or not, and keeps no figures of a
+    // run that failed.
+    assert!(
+        run_live(scenario(Model::Processes, 1, 1_000), go())
+            .await
+            .is_err()
+    );
+    assert_eq!(last_process_memory(), None);
 }
 
 #[wasm_bindgen_test]

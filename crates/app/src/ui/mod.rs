@@ -47,9 +47,14 @@ impl Reducible for Store {
     }
 }
 
-/// Mounts the page. Runs only on the main thread's instance, not in workers.
+/// Mounts the page. Runs on every instance with a memory of its own: the
+/// page's, and each process worker's (which has no window and mounts
+/// nothing); never on the pool's threads, which share the page's memory.
 #[wasm_bindgen(start)]
 pub fn start() -> Result<(), JsValue> {
+    if web_sys::window().is_none() {
+        return Ok(());
+    }
     lanes_web::install_automation()?;
     let root = page_root()?;
     yew::Renderer::<App>::with_root(root).render();

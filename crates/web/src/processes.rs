@@ -1,0 +1,233 @@
+//! The processes model: k workers, each with its own wasm instance and its
+//! own memory, as `multiprocessing` runs k interpreters. Inputs are copied
+//! in and results copied out with `postMessage`; start-up and both copies
+//! are timed and drawn.
+//!
+//! Workers are not reused: every run starts its processes cold, which is
+//! what makes start-up visible (a `multiprocessing.Pool` kept alive would
+//! pay it once).
+
+mod assemble;
+mod compute;
+mod input;
+mod protocol;
+mod worker;
+mod workers;
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use js_sys::Uint8Array;
+use lanes_runtime::{Cancel, Clock, MAX_LATENCY_US, MAX_THREADS, RunError};
+use lanes_trace::{Model, Scenario, Trace, Workload};
+use wasm_bindgen::JsValue;
+
+use crate::{PageClock, WebError, environment};
+use assemble::{Log, assemble};
+use protocol::Report;
+use workers::{Note, ProcessWorkers, message, set, words};
+
+pub use input::MAX_COPY_BYTES;
+pub use worker::lanes_process_run;
+
+/// The worker script, beside the page's `index.html`.
+const WORKER_SCRIPT: &str = "process-worker.js";
+
+/// A finished processes run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcessRun {
+    /// What happened, one lane per process after the parent's.
+    pub trace: Trace,
+    /// Each process's wasm memory (`memory.buffer.byteLength`) after its
+    /// run, by process.
+    pub bytes_per_process: Vec<u64>,
+    /// The page's own wasm memory, which its threads share, for comparison.
+    pub main_bytes: u64,
+}
+
+/// The memory figures of a processes run: k separate memories against the
+/// page's one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcessMemory {
+    /// The run they belong to.
+    pub scenario: Scenario,
+    /// Each process's wasm memory after its run, by process.
+    pub bytes_per_process: Vec<u64>,
+    /// The page's own wasm memory.
+    pub main_bytes: u64,
+}
+
+impl ProcessRun {
+    /// Its memory figures.
+    pub fn memory(&self) -> ProcessMemory {
+        ProcessMemory {
+            scenario: self.trace.meta.scenario,
+            bytes_per_process: self.bytes_per_process.clone(),
+            main_bytes: self.main_bytes,
+        }
+    }
+}
+
+thread_local! {
+    static LAST_MEMORY: RefCell<Option<ProcessMemory>> = const { RefCell::new(None) };
+}
+
+/// The memory figures of the latest processes run that
+/// [`crate::run_live`] finished, if any (`None` while one runs, or after one
+/// failed). Also what `window.lanes.processMemory()` answers.
+pub fn last_process_memory() -> Option<ProcessMemory> {
+    LAST_MEMORY.with(|m| m.borrow().clone())
+}
+
+/// Sets what [`last_process_memory`] answers.
+pub(crate) fn remember_process_memory(memory: Option<ProcessMemory>) {
+    LAST_MEMORY.with(|m| *m.borrow_mut() = memory);
+}
+
+/// Runs `scenario` as `scenario.k` processes: starts k module workers from
+/// `process-worker.js`, each instantiating the page's compiled module with a
+/// fresh memory of its own; sends each its share's input (copied, see the
+/// crate README); and resolves with the trace and each process's memory.
+///
+/// Raising `cancel` terminates every worker within a few tens of ms and
+/// gives [`RunError::Cancelled`]; a worker that fails (its script does not
+/// load, its job fails or traps) ends the run with an error that names it.
+/// Call it on the page's main thread; it needs no thread pool.
+pub async fn run_processes(
+    scenario: Scenario,
+    cancel: Arc<Cancel>,
+) -> Result<ProcessRun, WebError> {
+    check(&scenario)?;
+    // The parent's data exists before the pool starts, as a data set read
+    // from disk would: making it is not part of the run's time.
+    let mut parcels = input::prepare(&scenario, &cancel).await?;
+    let url = worker_url()?;
+    let module = wasm_bindgen::module();
+    let env = environment();
+
+    let origin_us = PageClock.now_us();
+    let mut workers = ProcessWorkers::new()?;
+    let mut created = Vec::with_capacity(parcels.len());
+    for _ in &parcels {
+        created.push(PageClock.now_us());
+        workers.spawn(&url, &module)?;
+    }
+
+    let mut ready = vec![0.0; parcels.len()];
+    let mut sent = vec![(0.0, 0.0, 0_u64); parcels.len()];
+    let mut logs: Vec<Option<Log>> = vec![None; parcels.len()];
+    let mut left = parcels.len();
+    while left > 0 {
+        let Some(note) = workers.next(&cancel).await else {
+            return Err(RunError::Cancelled.into());
+        };
+        match note {
+            Note::Ready { process, at_us } => {
+                let parcel = parcels.get_mut(process).ok_or_else(|| unknown(process))?;
+                ready[process] = at_us;
+                let job = serde_json::to_string(&parcel.job)
+                    .map_err(|e| failed(process, format!("its job could not be written: {e}")))?;
+                let payload =
+                    std::mem::replace(&mut parcel.payload, Uint8Array::new_with_length(0));
+                let bytes = job.len() as u64 + u64::from(payload.byte_length());
+                let run = message("run")?;
+                set(&run, "job", &JsValue::from_str(&job))?;
+                set(&run, "payload", &payload)?;
+                let sent_us = PageClock.now_us();
+                workers.post(process, &run)?;
+                sent[process] = (sent_us, PageClock.now_us(), bytes);
+            }
+            Note::Done {
+                process,
+                received_us,
+                arrived_us,
+                report,
+            } => {
+                let parcel = parcels.get(process).ok_or_else(|| unknown(process))?;
+                let reading_us = PageClock.now_us();
+                let parsed: Report = serde_json::from_str(&report)
+                    .map_err(|e| failed(process, format!("its report could not be read: {e}")))?;
+                let read_us = PageClock.now_us();
+                workers.end(process);
+                let (sent_us, posted_us, sent_bytes) = sent[process];
+                logs[process] = Some(Log {
+                    created_us: created[process],
+                    ready_us: ready[process],
+                    sent_us,
+                    posted_us,
+                    sent_bytes,
+                    label: parcel.label.clone(),
+                    received_us,
+                    report: parsed,
+                    report_bytes: report.len() as u64,
+                    arrived_us,
+                    reading_us,
+                    read_us,
+                });
+                left -= 1;
+            }
+            Note::Failed { process, why } => return Err(failed(process, why)),
+        }
+    }
+    drop(workers);
+
+    let logs: Vec<Log> = logs.into_iter().flatten().collect();
+    let bytes_per_process = logs.iter().map(|l| l.report.memory_bytes).collect();
+    let trace = assemble(&scenario, &env, origin_us, &logs);
+    Ok(ProcessRun {
+        trace,
+        bytes_per_process,
+        main_bytes: worker::memory_bytes(&wasm_bindgen::memory()),
+    })
+}
+
+/// Refuses what no process could run, before any worker starts.
+fn check(scenario: &Scenario) -> Result<(), WebError> {
+    if !(1..=MAX_THREADS).contains(&scenario.k) {
+        return Err(RunError::ThreadCount(scenario.k).into());
+    }
+    match scenario.workload {
+        Workload::Mixed => Err(WebError::NotForProcesses {
+            workload: Workload::Mixed,
+            why: "it is one CPU-bound and one I/O-bound thread of a single process by design, \
+                  to show the convoy effect; run it with threads",
+        }),
+        Workload::Ui => Err(RunError::Unsupported {
+            model: Model::Processes,
+            workload: Workload::Ui,
+        }
+        .into()),
+        Workload::Io if scenario.latency_us > MAX_LATENCY_US => Err(RunError::Latency {
+            us: scenario.latency_us,
+        }
+        .into()),
+        _ => Ok(()),
+    }
+}
+
+/// `process-worker.js` beside the page.
+fn worker_url() -> Result<String, WebError> {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .ok_or_else(|| {
+            WebError::ProcessStart("processes are started from the page's main thread".to_owned())
+        })?;
+    web_sys::Url::new_with_base(WORKER_SCRIPT, &base)
+        .map(|u| u.href())
+        .map_err(|e| WebError::ProcessStart(words(&e)))
+}
+
+fn failed(process: usize, why: String) -> WebError {
+    WebError::Process {
+        process: u32::try_from(process + 1).unwrap_or(u32::MAX),
+        why,
+    }
+}
+
+fn unknown(process: usize) -> WebError {
+    failed(process, "no such process was started".to_owned())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,220 @@
+//! The trace of a processes run, from what the page and each process
+//! stamped on the page clock.
+//!
+//! Lane 0 is the page's main thread, the parent ("Main process"); lane
+//! `i + 1` is process `i`. A process lane shows start-up, copy in, its
+//! running spans and copy out; the parent's shows the moments it spent
+//! posting inputs and reading reports. Messages are send/receive pairs with
+//! their bytes.
+
+use lanes_runtime::Environment;
+use lanes_trace::{Event, EventKind, Lane, LaneKind, Meta, Mode, Scenario, Span, State, Trace};
+
+use super::input::size_text;
+use super::protocol::Report;
+
+/// The parent's lane.
+pub(crate) const PARENT: u32 = 0;
+
+/// What happened to one process, in page-clock µs (absolute).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Log {
+    /// Just before its worker was created.
+    pub(crate) created_us: f64,
+    /// Its instance was up (stamped by the worker).
+    pub(crate) ready_us: f64,
+    /// Just before the page posted its input.
+    pub(crate) sent_us: f64,
+    /// When that post returned (the page's share of the copy).
+    pub(crate) posted_us: f64,
+    /// Bytes of the input message (job description and payload).
+    pub(crate) sent_bytes: u64,
+    /// What the input was, in words.
+    pub(crate) label: String,
+    /// The input message arrived in the worker (stamped by the worker).
+    pub(crate) received_us: f64,
+    /// Its report (also holds when the input was in its memory and when it
+    /// began to copy the report out).
+    pub(crate) report: Report,
+    /// Bytes of the report.
+    pub(crate) report_bytes: u64,
+    /// The report arrived on the page.
+    pub(crate) arrived_us: f64,
+    /// The page began to read it.
+    pub(crate) reading_us: f64,
+    /// The page had read it.
+    pub(crate) read_us: f64,
+}
+
+/// Spans of one lane, kept in order: a span never starts before the last
+/// one ended, nor ends before it starts. Clocks of different workers agree
+/// to within microseconds; this keeps a trace sound if they ever do not.
+struct LaneSpans<'a> {
+    lane: u32,
+    origin_us: f64,
+    last_us: f64,
+    out: &'a mut Vec<(Span, Option<String>)>,
+}
+
+impl LaneSpans<'_> {
+    fn push(
+        &mut self,
+        state: State,
+        task: Option<u32>,
+        from_us: f64,
+        to_us: f64,
+        label: Option<String>,
+    ) {
+        let start_us = (from_us - self.origin_us).max(self.last_us);
+        let end_us = (to_us - self.origin_us).max(start_us);
+        self.last_us = end_us;
+        let span = Span {
+            lane: self.lane,
+            state,
+            start_us,
+            end_us,
+            task,
+        };
+        self.out.push((span, label));
+    }
+}
+
+/// The trace of a run of `scenario` whose origin (time 0) is `origin_us`,
+/// with one [`Log`] per process.
+pub(crate) fn assemble(
+    scenario: &Scenario,
+    environment: &Environment,
+    origin_us: f64,
+    logs: &[Log],
+) -> Trace {
+    let mut lanes = vec![Lane {
+        kind: LaneKind::Ui,
+        name: "Main process".to_owned(),
+    }];
+    lanes.extend((1..=logs.len()).map(|i| Lane {
+        kind: LaneKind::Process,
+        name: format!("Process {i}"),
+    }));
+
+    let mut spans = Vec::new();
+    let mut events = Vec::new();
+    let mut result = 0_u64;
+    let mut parent_times = Vec::new();
+    for (i, log) in logs.iter().enumerate() {
+        let lane = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let number = i + 1;
+        result = result.wrapping_add(log.report.result);
+        let mut own = LaneSpans {
+            lane,
+            origin_us,
+            last_us: f64::NEG_INFINITY,
+            out: &mut spans,
+        };
+        own.push(
+            State::Startup,
+            None,
+            log.created_us,
+            log.ready_us,
+            Some("cold start: a new worker with its own wasm instance and memory".to_owned()),
+        );
+        own.push(
+            State::CopyIn,
+            None,
+            log.sent_us,
+            log.report.unpacked_us,
+            Some(format!("{} in: {}", size_text(log.sent_bytes), log.label)),
+        );
+        for s in &log.report.spans {
+            own.push(s.state, s.task, s.start_us, s.end_us, None);
+        }
+        own.push(
+            State::CopyOut,
+            None,
+            log.report.copy_out_us,
+            log.arrived_us,
+            Some(format!(
+                "{} out: the result and {} spans",
+                size_text(log.report_bytes),
+                log.report.spans.len()
+            )),
+        );
+        parent_times.push((
+            log.sent_us,
+            log.posted_us,
+            State::CopyIn,
+            format!("posting process {number}'s input"),
+        ));
+        parent_times.push((
+            log.reading_us,
+            log.read_us,
+            State::CopyOut,
+            format!("reading process {number}'s report"),
+        ));
+
+        let id = 2 * i as u64;
+        let message = |at_us: f64, send: bool, from: u32, to: u32, bytes: u64, id: u64| Event {
+            at_us: at_us - origin_us,
+            kind: if send {
+                EventKind::Send {
+                    from,
+                    to,
+                    bytes,
+                    id,
+                }
+            } else {
+                EventKind::Receive {
+                    from,
+                    to,
+                    bytes,
+                    id,
+                }
+            },
+        };
+        events.push(message(log.sent_us, true, PARENT, lane, log.sent_bytes, id));
+        events.push(message(
+            log.received_us,
+            false,
+            PARENT,
+            lane,
+            log.sent_bytes,
+            id,
+        ));
+        events.push(message(
+            log.report.copy_out_us,
+            true,
+            lane,
+            PARENT,
+            log.report_bytes,
+            id + 1,
+        ));
+        events.push(message(
+            log.arrived_us,
+            false,
+            lane,
+            PARENT,
+            log.report_bytes,
+            id + 1,
+        ));
+    }
+    // The parent did these one at a time; put them in the order it did.
+    parent_times.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut parent = LaneSpans {
+        lane: PARENT,
+        origin_us,
+        last_us: f64::NEG_INFINITY,
+        out: &mut spans,
+    };
+    for (from_us, to_us, state, label) in parent_times {
+        parent.push(state, None, from_us, to_us, Some(label));
+    }
+
+    let meta = Meta {
+        scenario: *scenario,
+        mode: Mode::Live,
+        cores: environment.cores,
+        cross_origin_isolated: environment.cross_origin_isolated,
+        environment: environment.name.clone(),
+        result,
+    };
+    Trace::new_labelled(meta, lanes, spans).with_events(events)
+}

@@ -1,0 +1,104 @@
+//! What the page and a process worker tell each other, besides the few
+//! fields `www/process-worker.js` adds itself (see that file for the whole
+//! message protocol).
+//!
+//! Both halves are JSON strings: a [`Job`] goes in with the payload bytes
+//! beside it, a [`Report`] comes back.
+
+use lanes_trace::{Scenario, Span};
+use serde::{Deserialize, Serialize};
+
+/// Everything a process is told to do: its share of the scenario and a
+/// description of the payload bytes sent with it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Job {
+    /// The run it is part of.
+    pub(crate) scenario: Scenario,
+    /// Which process it is, from 0.
+    pub(crate) share: u32,
+    /// How many processes the run has.
+    pub(crate) shares: u32,
+    /// What the payload holds.
+    pub(crate) input: Input,
+}
+
+/// What the payload bytes sent with a [`Job`] hold.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum Input {
+    /// Prime counting: for each range in turn, every number in it as a
+    /// little-endian `u32`. The process tests the numbers it was sent.
+    Numbers {
+        /// The process's work items, in the order their numbers come.
+        ranges: Vec<NumberRange>,
+    },
+    /// Audio features: for each run in turn, each clip's `clip_samples`
+    /// samples as little-endian `f32`. The process analyses the samples it
+    /// was sent instead of synthesizing them.
+    Samples {
+        /// Samples in each clip.
+        clip_samples: u32,
+        /// The process's work items, in the order their clips come.
+        runs: Vec<ClipRun>,
+    },
+    /// No payload: the work items alone, which the process derives its
+    /// input from (a Mandelbrot row's pixels, a request, a counter's
+    /// increments), as the runtime's `run_share` does.
+    Items {
+        /// The process's work items, in order.
+        tasks: Vec<u32>,
+    },
+}
+
+/// The numbers `start..end` of work item `task`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct NumberRange {
+    /// The work item.
+    pub(crate) task: u32,
+    /// Its first number.
+    pub(crate) start: u32,
+    /// One past its last number.
+    pub(crate) end: u32,
+}
+
+impl NumberRange {
+    /// How many numbers it holds.
+    pub(crate) fn len(self) -> usize {
+        self.end.saturating_sub(self.start) as usize
+    }
+}
+
+/// The clips `first..end` of work item `task`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ClipRun {
+    /// The work item.
+    pub(crate) task: u32,
+    /// Its first clip.
+    pub(crate) first: u32,
+    /// One past its last clip.
+    pub(crate) end: u32,
+}
+
+impl ClipRun {
+    /// How many clips it holds.
+    pub(crate) fn len(self) -> usize {
+        self.end.saturating_sub(self.first) as usize
+    }
+}
+
+/// What a process sends back: its spans and answer, when the input was in
+/// its own memory and when it began to copy this report out, and how big
+/// its memory had grown. Times are page-clock µs (absolute).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Report {
+    /// When the input was in the process's wasm memory, ready to use.
+    pub(crate) unpacked_us: f64,
+    /// Its running (and I/O wait) spans, on lane `share`, in time order.
+    pub(crate) spans: Vec<Span>,
+    /// The sum of its items' results.
+    pub(crate) result: u64,
+    /// Its wasm memory (`memory.buffer.byteLength`) after the run.
+    pub(crate) memory_bytes: u64,
+    /// When it began to write this report.
+    pub(crate) copy_out_us: f64,
+}

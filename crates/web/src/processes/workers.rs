@@ -1,0 +1,284 @@
+//! The process workers as the page sees them: start them, post to them,
+//! hear from them, end them. Every worker is terminated when the
+//! [`ProcessWorkers`] is dropped, whatever happened.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
+
+use js_sys::{Object, Reflect};
+use lanes_runtime::{Cancel, Clock};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{ErrorEvent, Event, MessageEvent, Window, Worker, WorkerOptions, WorkerType};
+
+use crate::{PageClock, WebError};
+
+/// How often a waiting run looks at its Cancel flag, in ms.
+const CANCEL_CHECK_MS: i32 = 20;
+
+/// What a process worker said, in the order it arrived.
+#[derive(Debug)]
+pub(crate) enum Note {
+    /// Its instance is up (`at_us`, stamped by the worker).
+    Ready {
+        /// The process, from 0.
+        process: usize,
+        /// When, on the page clock.
+        at_us: f64,
+    },
+    /// It ran its job.
+    Done {
+        /// The process, from 0.
+        process: usize,
+        /// When its input message arrived there, stamped by the worker.
+        received_us: f64,
+        /// When this message arrived on the page.
+        arrived_us: f64,
+        /// Its [`super::protocol::Report`], as JSON.
+        report: String,
+    },
+    /// It failed: a job error, a trap, or a script that did not load.
+    Failed {
+        /// The process, from 0.
+        process: usize,
+        /// Why, in words.
+        why: String,
+    },
+}
+
+#[derive(Debug, Default)]
+struct Mailbox {
+    notes: VecDeque<Note>,
+    waker: Option<Waker>,
+}
+
+type Shared = Rc<RefCell<Mailbox>>;
+
+fn deliver(mailbox: &Shared, note: Note) {
+    let waker = {
+        let mut m = mailbox.borrow_mut();
+        m.notes.push_back(note);
+        m.waker.take()
+    };
+    if let Some(waker) = waker {
+        waker.wake();
+    }
+}
+
+fn nudge(mailbox: &Shared) {
+    let waker = mailbox.borrow_mut().waker.take();
+    if let Some(waker) = waker {
+        waker.wake();
+    }
+}
+
+/// The workers of one run, with the handlers that feed their mailbox.
+pub(crate) struct ProcessWorkers {
+    window: Window,
+    workers: Vec<Worker>,
+    handlers: Vec<Closure<dyn FnMut(Event)>>,
+    mailbox: Shared,
+    ticker: Option<(i32, Closure<dyn FnMut()>)>,
+}
+
+impl std::fmt::Debug for ProcessWorkers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProcessWorkers")
+            .field("workers", &self.workers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ProcessWorkers {
+    /// No workers yet. Needs the page's window (the main thread).
+    pub(crate) fn new() -> Result<Self, WebError> {
+        let window = web_sys::window().ok_or_else(|| {
+            WebError::ProcessStart("processes are started from the page's main thread".to_owned())
+        })?;
+        let mailbox = Shared::default();
+        // Cancel is a flag, not an event: look at it now and then.
+        let ticker = {
+            let mailbox = Rc::clone(&mailbox);
+            Closure::<dyn FnMut()>::new(move || nudge(&mailbox))
+        };
+        let id = window
+            .set_interval_with_callback_and_timeout_and_arguments_0(
+                ticker.as_ref().unchecked_ref(),
+                CANCEL_CHECK_MS,
+            )
+            .map_err(|e| WebError::ProcessStart(words(&e)))?;
+        Ok(Self {
+            window,
+            workers: Vec::new(),
+            handlers: Vec::new(),
+            mailbox,
+            ticker: Some((id, ticker)),
+        })
+    }
+
+    /// Starts the next process: a module worker from `url`, sent `module`
+    /// (the page's compiled wasm) to instantiate with a memory of its own.
+    pub(crate) fn spawn(&mut self, url: &str, module: &JsValue) -> Result<(), WebError> {
+        let process = self.workers.len();
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        options.set_name(&format!("Lanes process {}", process + 1));
+        let worker = Worker::new_with_options(url, &options).map_err(|e| {
+            WebError::ProcessStart(format!(
+                "process {} did not start: {}",
+                process + 1,
+                words(&e)
+            ))
+        })?;
+
+        let mailbox = Rc::clone(&self.mailbox);
+        let on_message = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+            let arrived_us = PageClock.now_us();
+            let data = event
+                .dyn_ref::<MessageEvent>()
+                .map_or(JsValue::UNDEFINED, MessageEvent::data);
+            deliver(&mailbox, read(process, &data, arrived_us));
+        });
+        let mailbox = Rc::clone(&self.mailbox);
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+            // Reported here, once, in words: keep it from the page's console.
+            event.prevent_default();
+            let why = match event.dyn_ref::<ErrorEvent>() {
+                Some(e) if !e.message().is_empty() => e.message(),
+                _ => "its script (process-worker.js) or the page's wasm module could not be \
+                      loaded"
+                    .to_owned(),
+            };
+            deliver(&mailbox, Note::Failed { process, why });
+        });
+        let mailbox = Rc::clone(&self.mailbox);
+        let on_message_error = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
+            let why = "a message from it could not be read".to_owned();
+            deliver(&mailbox, Note::Failed { process, why });
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        worker.set_onmessageerror(Some(on_message_error.as_ref().unchecked_ref()));
+        self.handlers
+            .extend([on_message, on_error, on_message_error]);
+
+        let init = message("init")?;
+        set(&init, "module", module)?;
+        self.workers.push(worker);
+        self.post(process, &init)
+    }
+
+    /// Posts `message` to `process`. Everything in it is copied (structured
+    /// clone); nothing is transferred.
+    pub(crate) fn post(&self, process: usize, message: &JsValue) -> Result<(), WebError> {
+        let worker = self.workers.get(process).ok_or_else(|| WebError::Process {
+            process: process as u32 + 1,
+            why: "it was never started".to_owned(),
+        })?;
+        worker.post_message(message).map_err(|e| WebError::Process {
+            process: process as u32 + 1,
+            why: format!("its input could not be sent: {}", words(&e)),
+        })
+    }
+
+    /// Ends `process` (its job is done): its memory goes back at once.
+    pub(crate) fn end(&self, process: usize) {
+        if let Some(worker) = self.workers.get(process) {
+            worker.terminate();
+        }
+    }
+
+    /// The next note from any worker, or `None` as soon as `cancel` is
+    /// raised.
+    pub(crate) async fn next(&self, cancel: &Cancel) -> Option<Note> {
+        std::future::poll_fn(|cx| {
+            if cancel.is_cancelled() {
+                return Poll::Ready(None);
+            }
+            let mut mailbox = self.mailbox.borrow_mut();
+            match mailbox.notes.pop_front() {
+                Some(note) => Poll::Ready(Some(note)),
+                None => {
+                    mailbox.waker = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+            }
+        })
+        .await
+    }
+}
+
+impl Drop for ProcessWorkers {
+    fn drop(&mut self) {
+        for worker in &self.workers {
+            worker.terminate();
+            worker.set_onmessage(None);
+            worker.set_onerror(None);
+            worker.set_onmessageerror(None);
+        }
+        if let Some((id, _)) = self.ticker.take() {
+            self.window.clear_interval_with_handle(id);
+        }
+    }
+}
+
+/// A message from process `process`, as a note.
+fn read(process: usize, data: &JsValue, arrived_us: f64) -> Note {
+    let field = |name: &str| Reflect::get(data, &JsValue::from_str(name)).ok();
+    let number = |name: &str| field(name).and_then(|v| v.as_f64());
+    let text = |name: &str| field(name).and_then(|v| v.as_string());
+    match text("type").as_deref() {
+        Some("ready") => match number("at_us") {
+            Some(at_us) => Note::Ready { process, at_us },
+            None => malformed(process, "ready"),
+        },
+        Some("result") => match (number("received_us"), text("report")) {
+            (Some(received_us), Some(report)) => Note::Done {
+                process,
+                received_us,
+                arrived_us,
+                report,
+            },
+            _ => malformed(process, "result"),
+        },
+        Some("failed") => Note::Failed {
+            process,
+            why: text("message").unwrap_or_else(|| "it gave no reason".to_owned()),
+        },
+        other => Note::Failed {
+            process,
+            why: format!("it sent a message of unknown type {other:?}"),
+        },
+    }
+}
+
+fn malformed(process: usize, kind: &str) -> Note {
+    Note::Failed {
+        process,
+        why: format!("its {kind} message lacks a field"),
+    }
+}
+
+/// `{type: kind}`, to add fields to.
+pub(crate) fn message(kind: &str) -> Result<Object, WebError> {
+    let m = Object::new();
+    set(&m, "type", &JsValue::from_str(kind))?;
+    Ok(m)
+}
+
+/// Sets `object[key] = value`.
+pub(crate) fn set(object: &Object, key: &str, value: &JsValue) -> Result<(), WebError> {
+    Reflect::set(object, &JsValue::from_str(key), value)
+        .map(|_| ())
+        .map_err(|e| WebError::ProcessStart(words(&e)))
+}
+
+/// A thrown JavaScript value, in words.
+pub(crate) fn words(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".to_owned())
+}
