@@ -174,7 +174,11 @@ impl AppState {
     /// How much faster `trace` ran than the latest sequential run of the same
     /// workload and size; `None` for sequential runs or with no baseline.
     pub fn speedup_of(&self, trace: &Trace) -> Option<f64> {
-        if trace.meta.scenario.model == Model::Sequential || !trace.origin.is_lanes() {
+        // The UI lesson's makespan includes calm time on purpose: no speedup.
+        if trace.meta.scenario.model == Model::Sequential
+            || !trace.origin.is_lanes()
+            || trace.meta.scenario.workload == lanes_trace::Workload::Ui
+        {
             return None;
         }
         let same = |t: &&Rc<Trace>| {
@@ -205,7 +209,11 @@ impl AppState {
     /// against the latest sequential run of the same work. Empty without a
     /// baseline.
     pub fn speedup_series(&self) -> Vec<(Model, Vec<(u32, f64)>)> {
-        let Some(latest) = self.batch.last() else {
+        let Some(latest) = self
+            .batch
+            .last()
+            .filter(|t| t.meta.scenario.workload != lanes_trace::Workload::Ui)
+        else {
             return Vec::new();
         };
         let same_work = |t: &Rc<Trace>| {

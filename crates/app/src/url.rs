@@ -33,13 +33,13 @@ pub struct SizeRule {
 /// The size rule of `workload`.
 pub fn size_rule(workload: Workload) -> SizeRule {
     let (label, range, default) = match workload {
-        Workload::Primes | Workload::Mixed => {
+        Workload::Primes | Workload::Mixed | Workload::Ui => {
             ("Count primes below", (1_000, 100_000_000), 5_000_000)
         }
         Workload::Mandelbrot => ("Image width (pixels)", (16, 16_384), 1_600),
         Workload::Audio => ("Audio clips (1 s each)", (1, 20_000), 384),
         Workload::Io => ("Requests parse primes below", (1_000, 100_000_000), 200_000),
-        Workload::Counter | Workload::CounterLocked | Workload::Ui => {
+        Workload::Counter | Workload::CounterLocked => {
             ("Increments in all", (1, 100_000_000), 1_000_000)
         }
     };
@@ -57,7 +57,7 @@ pub fn offered_models() -> impl Iterator<Item = Model> {
 
 /// Workloads the page can run in this version.
 pub fn offered_workloads() -> impl Iterator<Item = Workload> {
-    Workload::ALL.into_iter().filter(|w| *w != Workload::Ui)
+    Workload::ALL.into_iter()
 }
 
 /// Everything the URL can say about a scenario.
@@ -518,8 +518,8 @@ mod tests {
         let (s, _) = parse_query("workload=audio");
         assert_eq!(s.size, size_rule(Workload::Audio).default);
         let (s, n) = parse_query("workload=ui");
-        assert_eq!(s.workload, Workload::Primes);
-        assert_eq!(n.len(), 1);
+        assert_eq!((s.workload, s.size), (Workload::Ui, 5_000_000));
+        assert!(n.is_empty(), "{n:?}");
     }
 
     #[test]

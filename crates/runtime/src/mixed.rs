@@ -170,7 +170,7 @@ pub(crate) fn run_under_gil(
     clock: &dyn Clock,
     cancel: &Cancel,
 ) -> Result<MixedRecorded, RunError> {
-    let gil = Gil::new(interval, clock);
+    let gil = Gil::new(interval, clock).with_cancel(cancel);
     let threads = u32::try_from(roles.len()).unwrap_or(u32::MAX);
     let outs = on_threads(threads, |lane| {
         let mut py = gil.thread(lane);

@@ -5,11 +5,11 @@ use lanes_trace::{Model, Scenario, Span, Workload};
 use lanes_workloads::PrimeCount;
 
 use crate::counter::SharedCounter;
-use crate::cpu::Kernel;
+use crate::cpu::{Cancellable, Kernel};
 use crate::io::Requests;
 use crate::record::Recorder;
 use crate::run::check_latency;
-use crate::threads::{Computing, Work};
+use crate::threads::Work;
 use crate::{Cancel, Clock, MAX_THREADS, RunError, Sleeper};
 
 /// What one process did.
@@ -54,7 +54,10 @@ pub fn run_share(
     }
     let run = |work: &dyn Work| run_items(work, share, shares, clock, cancel);
     if let Some(kernel) = Kernel::of(scenario) {
-        return run(&Computing(kernel.job()));
+        return run(&Cancellable {
+            kernel: &kernel,
+            cancel,
+        });
     }
     match scenario.workload {
         Workload::Io => {

@@ -17,11 +17,12 @@ use lanes_trace::{Event, Lane, LaneKind, Meta, Mode, Model, Scenario, Span, Trac
 use lanes_workloads::PrimeCount;
 
 use crate::counter::{CounterUnderGil, SharedCounter};
-use crate::cpu::Kernel;
+use crate::cpu::{Cancellable, Kernel};
 use crate::event_loop::{Coroutines, Pulling, run_loop};
 use crate::io::{Requests, RequestsUnderGil};
 use crate::mixed::{self, Convoy, Mixed, MixedCoroutines, MixedRecorded, Role};
-use crate::threads::{Computing, Work, run_queue};
+use crate::sleeper::Interruptible;
+use crate::threads::{Work, run_queue};
 use crate::{
     Clock, GilError, GilJob, PrimesUnderGil, Sleeper, SwitchInterval, ThreadSleeper, run_gil,
 };
@@ -154,6 +155,8 @@ pub fn run_with(
     environment: &Environment,
     cancel: &Cancel,
 ) -> Result<Trace, RunError> {
+    // Waits end early when the run is cancelled.
+    let sleeper = &Interruptible::new(sleeper, cancel);
     let ran = match scenario.workload {
         Workload::Mixed => run_mixed(scenario, &[Role::Cpu, Role::Io], clock, sleeper, cancel)?,
         _ => run_items(scenario, clock, sleeper, cancel)?,
@@ -265,9 +268,16 @@ fn run_items(
     if let Some(kernel) = Kernel::of(scenario) {
         let job = kernel.job();
         return match scenario.model {
-            Model::Sequential | Model::Free => {
-                run_plain(scenario, &Computing(job), clock, cancel, None)
-            }
+            Model::Sequential | Model::Free => run_plain(
+                scenario,
+                &Cancellable {
+                    kernel: &kernel,
+                    cancel,
+                },
+                clock,
+                cancel,
+                None,
+            ),
             Model::Gil => run_under_gil(scenario, kernel.under_gil(), clock, cancel, None),
             Model::Asyncio => {
                 let mut tasks = Pulling::new(job, scenario.k, 0.0);

@@ -34,6 +34,36 @@ impl Sleeper for ThreadSleeper {
     }
 }
 
+/// The longest slice an [`Interruptible`] sleeps before looking at Cancel.
+const SLICE_US: f64 = 10_000.0;
+
+/// A sleeper that wakes within [`SLICE_US`] of a Cancel: long waits (an I/O
+/// latency can be 10 s) are slept in slices.
+pub(crate) struct Interruptible<'a> {
+    inner: &'a dyn Sleeper,
+    cancel: &'a crate::Cancel,
+}
+
+impl<'a> Interruptible<'a> {
+    pub(crate) fn new(inner: &'a dyn Sleeper, cancel: &'a crate::Cancel) -> Self {
+        Self { inner, cancel }
+    }
+}
+
+impl Sleeper for Interruptible<'_> {
+    fn sleep_us(&self, us: f64) {
+        if !us.is_finite() {
+            return;
+        }
+        let mut left = us;
+        while left > 0.0 && !self.cancel.is_cancelled() {
+            let slice = left.min(SLICE_US);
+            self.inner.sleep_us(slice);
+            left -= slice;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

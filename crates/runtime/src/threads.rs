@@ -4,7 +4,10 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Barrier, Mutex, PoisonError};
 
-use lanes_trace::{Span, State};
+use lanes_trace::Span;
+#[cfg(test)]
+use lanes_trace::State;
+#[cfg(test)]
 use lanes_workloads::Job;
 
 use crate::record::Recorder;
@@ -21,9 +24,11 @@ pub(crate) trait Work: Sync {
 }
 
 /// A [`Job`] whose items only compute: one running span each.
+#[cfg(test)]
 #[derive(Clone, Copy)]
 pub(crate) struct Computing<'a>(pub(crate) &'a dyn Job);
 
+#[cfg(test)]
 impl Work for Computing<'_> {
     fn tasks(&self) -> u32 {
         self.0.tasks()

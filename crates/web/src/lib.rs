@@ -19,6 +19,8 @@ mod error;
 #[cfg(target_arch = "wasm32")]
 mod files;
 #[cfg(target_arch = "wasm32")]
+mod frames;
+#[cfg(target_arch = "wasm32")]
 mod live;
 #[cfg(target_arch = "wasm32")]
 mod page;
@@ -34,6 +36,7 @@ pub use {
     clock::PageClock,
     error::WebError,
     files::{MAX_FILE_BYTES, download_canvas_png, download_text, read_file_text},
+    frames::{LONG_FRAME_MS, long_frames, run_ui_lesson},
     live::run_live,
     page::{cross_origin_isolated, environment},
     pool::{POOL_THREADS, pool_threads, start_pool},

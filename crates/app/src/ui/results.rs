@@ -66,6 +66,15 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
                     format::count(lost)
                 )
             }
+            Workload::Ui => {
+                let long = lanes_web::long_frames(t);
+                format!(
+                    "{} {} · {long} long frame{}",
+                    format::count(t.meta.result),
+                    if agrees { "✓" } else { "✗ differs" },
+                    if long == 1 { "" } else { "s" }
+                )
+            }
             _ => format!("{} {}", format::count(t.meta.result), if agrees { "✓" } else { "✗ differs" }),
         };
         let source = if lanes_run { t.meta.mode.as_str() } else { "imported" };

@@ -29,7 +29,11 @@ pub(super) fn use_runner(store: &UseReducerHandle<Store>) -> Callback<()> {
                 let cancel = Arc::new(Cancel::new());
                 *current.borrow_mut() = Some(Arc::clone(&cancel));
                 wasm_bindgen_futures::spawn_local(async move {
-                    let result = lanes_web::run_live(scenario, Arc::clone(&cancel)).await;
+                    let result = if scenario.workload == lanes_trace::Workload::Ui {
+                        lanes_web::run_ui_lesson(scenario, Arc::clone(&cancel)).await
+                    } else {
+                        lanes_web::run_live(scenario, Arc::clone(&cancel)).await
+                    };
                     if cancel.is_cancelled() {
                         // Cancel already told the state; a late answer is dropped.
                         return;

@@ -24,8 +24,9 @@ pub trait GilJob: Sync {
 }
 
 /// How many primes lie in `range`, calling `check` after every `every`
-/// numbers tested (at least one).
-pub fn count_primes_checked(range: Range<u64>, every: u64, check: &mut dyn FnMut()) -> u64 {
+/// numbers tested (at least one). When `check` returns false the count stops
+/// there (a cancelled run) and the partial count is returned.
+pub fn count_primes_checked(range: Range<u64>, every: u64, check: &mut dyn FnMut() -> bool) -> u64 {
     let every = every.max(1);
     let mut count = 0;
     let mut since_check = 0;
@@ -36,7 +37,9 @@ pub fn count_primes_checked(range: Range<u64>, every: u64, check: &mut dyn FnMut
         since_check += 1;
         if since_check == every {
             since_check = 0;
-            check();
+            if !check() {
+                break;
+            }
         }
     }
     count
@@ -66,7 +69,7 @@ impl GilJob for PrimesUnderGil {
 
     fn run_task(&self, task: u32, gil: &mut GilThread<'_>) -> u64 {
         count_primes_checked(self.job.task_range(task), Self::CHECK_EVERY, &mut || {
-            gil.check();
+            gil.check()
         })
     }
 
@@ -84,7 +87,10 @@ mod tests {
     #[test]
     fn checks_every_so_many_numbers() {
         let mut checks = 0;
-        let count = count_primes_checked(0..10_500, 1000, &mut || checks += 1);
+        let count = count_primes_checked(0..10_500, 1000, &mut || {
+            checks += 1;
+            true
+        });
         assert_eq!(count, count_primes_in(0..10_500));
         assert_eq!(checks, 10);
     }
@@ -93,7 +99,7 @@ mod tests {
         #[test]
         fn counts_what_the_plain_loop_counts(start in 0_u64..50_000, len in 0_u64..5_000, every in 0_u64..300) {
             let range = start..start + len;
-            let counted = count_primes_checked(range.clone(), every, &mut || {});
+            let counted = count_primes_checked(range.clone(), every, &mut || true);
             prop_assert_eq!(counted, count_primes_in(range));
         }
     }

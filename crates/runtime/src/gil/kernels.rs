@@ -10,12 +10,13 @@ use lanes_workloads::{AudioFeatures, Clip, ClipDigest, FrameAnalyzer, Job, Mande
 use super::{GilJob, GilThread};
 
 /// The checksum of rows `rows` of `image`, calling `check` after every
-/// `segment` pixels of a row (at least one) and at the end of each row.
+/// `segment` pixels of a row (at least one) and at the end of each row; when
+/// `check` returns false it stops there (a cancelled run).
 pub fn mandelbrot_rows_checked(
     image: &Mandelbrot,
     rows: Range<u32>,
     segment: u32,
-    check: &mut dyn FnMut(),
+    check: &mut dyn FnMut() -> bool,
 ) -> u64 {
     let segment = segment.max(1);
     let mut sum = 0_u64;
@@ -24,7 +25,9 @@ pub fn mandelbrot_rows_checked(
         while col < image.width() {
             let end = col.saturating_add(segment).min(image.width());
             sum = sum.wrapping_add(image.segment_checksum(row, col..end));
-            check();
+            if !check() {
+                return sum;
+            }
             col = end;
         }
     }
@@ -71,7 +74,11 @@ impl GilJob for MandelbrotUnderGil {
 /// The sum of the digests of clips `clips` of `job`, calling `check` after
 /// synthesizing every [`AudioUnderGil::SYNTH_CHUNK`] samples and after each
 /// frame's features.
-pub fn audio_clips_checked(job: &AudioFeatures, clips: Range<u32>, check: &mut dyn FnMut()) -> u64 {
+pub fn audio_clips_checked(
+    job: &AudioFeatures,
+    clips: Range<u32>,
+    check: &mut dyn FnMut() -> bool,
+) -> u64 {
     let mut analyzer = FrameAnalyzer::new();
     let mut samples = vec![0.0; job.clip_samples() as usize];
     let mut sum = 0_u64;
@@ -82,12 +89,16 @@ pub fn audio_clips_checked(job: &AudioFeatures, clips: Range<u32>, check: &mut d
             .zip(samples.chunks_mut(AudioUnderGil::SYNTH_CHUNK))
         {
             source.fill(start, chunk);
-            check();
+            if !check() {
+                return sum;
+            }
         }
         let mut digest = ClipDigest::new(clip);
         for frame in 0..job.frames() {
             digest.push(&analyzer.analyze(&samples[AudioFeatures::frame_samples(frame)]));
-            check();
+            if !check() {
+                return sum;
+            }
         }
         sum = sum.wrapping_add(digest.finish());
     }
@@ -149,7 +160,10 @@ mod tests {
     fn mandelbrot_checks_every_segment() {
         let image = Mandelbrot::new(300, 10, 64, 1);
         let mut checks = 0;
-        let sum = mandelbrot_rows_checked(&image, 2..5, 128, &mut || checks += 1);
+        let sum = mandelbrot_rows_checked(&image, 2..5, 128, &mut || {
+            checks += 1;
+            true
+        });
         let plain = (2..5).fold(0_u64, |s, row| s.wrapping_add(image.row_checksum(row)));
         assert_eq!(sum, plain);
         assert_eq!(checks, 9); // 128 + 128 + 44 pixels in each of 3 rows
@@ -159,7 +173,10 @@ mod tests {
     fn audio_checks_every_chunk_and_frame() {
         let job = AudioFeatures::new(3, 5000, 1);
         let mut checks = 0;
-        let sum = audio_clips_checked(&job, 1..3, &mut || checks += 1);
+        let sum = audio_clips_checked(&job, 1..3, &mut || {
+            checks += 1;
+            true
+        });
         let mut analyzer = FrameAnalyzer::new();
         let plain = (1..3).fold(0_u64, |s, clip| {
             s.wrapping_add(job.clip_digest(clip, &mut analyzer))
@@ -196,7 +213,7 @@ mod tests {
         ) {
             let image = Mandelbrot::new(width, height, 32, tasks);
             let checked = (0..tasks).fold(0_u64, |s, t| {
-                s.wrapping_add(mandelbrot_rows_checked(&image, image.task_rows(t), segment, &mut || {}))
+                s.wrapping_add(mandelbrot_rows_checked(&image, image.task_rows(t), segment, &mut || true))
             });
             prop_assert_eq!(checked, image.sequential_twin());
         }
@@ -205,7 +222,7 @@ mod tests {
         fn checked_clips_are_the_plain_clips(clips in 0_u32..6, samples in 1024_u32..7000, tasks in 1_u32..6) {
             let job = AudioFeatures::new(clips, samples, tasks);
             let checked = (0..tasks).fold(0_u64, |s, t| {
-                s.wrapping_add(audio_clips_checked(&job, job.task_clips(t), &mut || {}))
+                s.wrapping_add(audio_clips_checked(&job, job.task_clips(t), &mut || true))
             });
             prop_assert_eq!(checked, job.sequential_twin());
         }

@@ -8,6 +8,7 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use lanes_trace::{Event, EventKind, Span, State};
 
 use super::SwitchInterval;
+use crate::Cancel;
 use crate::Clock;
 
 /// One global lock that a thread must hold to compute.
@@ -35,6 +36,8 @@ pub struct Gil<'c> {
     /// the holder at every check with one relaxed load.
     drop_request: AtomicBool,
     next_id: AtomicU64,
+    /// The run's Cancel flag, which every check reports.
+    cancel: Option<&'c Cancel>,
 }
 
 /// The lock's state, guarded by [`Gil::shared`].
@@ -77,7 +80,16 @@ impl<'c> Gil<'c> {
             switched: Condvar::new(),
             drop_request: AtomicBool::new(false),
             next_id: AtomicU64::new(0),
+            cancel: None,
         }
+    }
+
+    /// The same lock, whose checks report when `cancel` is raised, so that
+    /// work items stop within one check of a Cancel.
+    #[must_use]
+    pub fn with_cancel(mut self, cancel: &'c Cancel) -> Self {
+        self.cancel = Some(cancel);
+        self
     }
 
     /// The switch interval.
@@ -183,11 +195,14 @@ impl GilThread<'_> {
     /// asked for the lock it costs one relaxed atomic load; when one has, it
     /// drops the lock, waits until another thread has taken it, and queues
     /// up to take it back.
-    pub fn check(&mut self) {
+    ///
+    /// Returns false once the run was cancelled: the work item should stop.
+    pub fn check(&mut self) -> bool {
         if self.held && self.gil.drop_request.load(Ordering::Relaxed) {
             let dropped_us = self.drop_gil(Release::Forced);
             self.take(dropped_us);
         }
+        !self.gil.cancel.is_some_and(Cancel::is_cancelled)
     }
 
     /// Drops the lock (if held), as a thread does around a blocking call.

@@ -63,7 +63,7 @@ pub fn run_gil(
     // another lane is still using: k lanes are k distinct threads.
     let ready = Barrier::new(threads as usize);
     let logs = Mutex::new(Vec::with_capacity(threads as usize));
-    let gil = Gil::new(interval, clock);
+    let gil = Gil::new(interval, clock).with_cancel(cancel);
     rayon::scope(|scope| {
         for lane in 0..threads {
             let (next, ready, logs, gil) = (&next, &ready, &logs, &gil);

@@ -118,8 +118,9 @@ impl GilJob for Guarded {
         self.enter();
         let n = count_primes_checked(self.job.task_range(task), 200, &mut || {
             self.leave();
-            gil.check();
+            let go_on = gil.check();
             self.enter();
+            go_on
         });
         self.leave();
         n

@@ -234,9 +234,57 @@ fn the_sleeper_is_injected() {
         .install(|| run_with(&s, &clock, &sleeper, &native(), &Cancel::new()))
         .unwrap();
     assert_eq!(t.meta.result, 168);
-    assert_eq!(*asked.lock().unwrap(), [3e6; 5]);
+    // Five waits of 3 s, slept in slices of at most 10 ms so that a Cancel
+    // is seen within 10 ms.
+    let asked = asked.lock().unwrap();
+    assert!(asked.iter().all(|us| *us <= 10_000.0), "{:?}", &asked[..3]);
+    assert!((asked.iter().sum::<f64>() - 5.0 * 3e6).abs() < 1.0);
     // No real wait happened.
     assert!(t.makespan_ms() < 1_000.0);
+}
+
+#[test]
+fn a_cancel_stops_items_in_progress_and_long_waits() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    let pool = pool();
+    let clock = MonotonicClock::new();
+    // A cancel raised from inside the first wait: the long waits end at once.
+    let cancel = Cancel::new();
+    let slices = AtomicU32::new(0);
+    let sleeper = |_: f64| {
+        if slices.fetch_add(1, Ordering::Relaxed) == 0 {
+            cancel.cancel();
+        }
+    };
+    let s = Scenario {
+        latency_us: 10_000_000,
+        ..scenario(Model::Free, Workload::Io, 2, 1_000, 4)
+    };
+    let out = pool.install(|| run_with(&s, &clock, &sleeper, &native(), &cancel));
+    assert!(matches!(out, Err(RunError::Cancelled)));
+    assert!(
+        slices.load(Ordering::Relaxed) <= 4,
+        "slices after cancel: {}",
+        slices.load(Ordering::Relaxed)
+    );
+    // A CPU item of several seconds stops within a check of a cancel, on
+    // free threads and under the GIL.
+    for model in [Model::Sequential, Model::Free, Model::Gil] {
+        let cancel = Cancel::new();
+        let s = scenario(model, Workload::Primes, 2, 100_000_000, 2);
+        let started = clock.now_us();
+        let out = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(30));
+                cancel.cancel();
+            });
+            pool.install(|| run(&s, &clock, &native(), &cancel))
+        });
+        let took_ms = (clock.now_us() - started) / 1000.0;
+        assert!(matches!(out, Err(RunError::Cancelled)), "{model:?}");
+        // Uncancelled, each item would take seconds even in release builds.
+        assert!(took_ms < 2_000.0, "{model:?} took {took_ms} ms to stop");
+    }
 }
 
 #[test]
