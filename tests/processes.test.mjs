@@ -97,6 +97,7 @@ describe('processes', () => {
     assert.equal(memory.bytes_per_process.length, 2);
     for (const b of memory.bytes_per_process) assert.ok(b >= 4_000_000, `a process holds its input: ${b} bytes`);
     assert.ok(memory.main_bytes > 0);
+    assert.match(await page.textContent('#memory'), /the 2 processes hold [\d.]+ MB in all/, 'said on the page');
     assert.equal(await processWorkersLeft(page), 0, 'process workers end with the run');
     await screenshot(page, 'model-processes');
     assert.deepEqual(errors, []);

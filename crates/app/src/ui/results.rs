@@ -97,7 +97,29 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
             </tr>
         }
     });
+    // Processes hold copies: their memory against the page's one.
+    let memory = lanes_web::last_process_memory().filter(|m| {
+        props
+            .runs
+            .0
+            .iter()
+            .any(|(t, _)| t.meta.scenario == m.scenario)
+    });
+    let memory = memory.map(|m| {
+        let mb = |b: u64| format!("{:.1} MB", b as f64 / 1_048_576.0);
+        let total: u64 = m.bytes_per_process.iter().sum();
+        let each = m.bytes_per_process.iter().copied().max().unwrap_or(0);
+        html! {
+            <p class="memory" id="memory">
+                { format!(
+                    "Memory: the page's threads share one memory of {}; the {} processes hold {} in all, up to {} each, every one its own copy of the program and of its data.",
+                    mb(m.main_bytes), m.bytes_per_process.len(), mb(total), mb(each)
+                ) }
+            </p>
+        }
+    });
     html! {
+        <>
         <table class="results" id="results">
             <caption>{ "Runs, on one time axis above" }</caption>
             <thead>
@@ -115,5 +137,7 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
             </thead>
             <tbody>{ for rows }</tbody>
         </table>
+        { for memory }
+        </>
     }
 }
