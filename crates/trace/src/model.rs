@@ -468,6 +468,27 @@ pub enum EventKind {
     },
 }
 
+impl EventKind {
+    /// A message leaving (`send`) or arriving at (`!send`) a lane.
+    pub fn message(send: bool, from: u32, to: u32, bytes: u64, id: u64) -> Self {
+        if send {
+            Self::Send {
+                from,
+                to,
+                bytes,
+                id,
+            }
+        } else {
+            Self::Receive {
+                from,
+                to,
+                bytes,
+                id,
+            }
+        }
+    }
+}
+
 /// An instant event. Times are microseconds since the run started.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {

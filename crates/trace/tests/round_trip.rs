@@ -116,21 +116,7 @@ fn event_kind(lanes: u32) -> BoxedStrategy<EventKind> {
             any::<u64>(),
             any::<bool>()
         )
-            .prop_map(|(from, to, bytes, id, send)| if send {
-                EventKind::Send {
-                    from,
-                    to,
-                    bytes,
-                    id,
-                }
-            } else {
-                EventKind::Receive {
-                    from,
-                    to,
-                    bytes,
-                    id,
-                }
-            }),
+            .prop_map(|(from, to, bytes, id, send)| EventKind::message(send, from, to, bytes, id)),
         instant,
     ]
     .boxed()

@@ -1,23 +1,28 @@
 //! Drawing traces onto the page's canvas.
 
 use lanes_render::{RunView, TimelineStyle, View, timeline_height};
-use plotters::prelude::IntoDrawingArea;
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, IntoDrawingArea};
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
 use crate::WebError;
 
-/// Draws `runs` as one timeline on `canvas`, sized to its CSS width and
-/// sharp at the screen's pixel ratio; sets the canvas's CSS height.
-pub fn draw_timeline(
+/// Sizes `canvas` to its CSS width and the CSS height `height_of(width)`,
+/// sharp at the screen's pixel ratio, then runs `draw` on it with `style`
+/// scaled to device pixels.
+fn on_canvas(
     canvas: &HtmlCanvasElement,
-    runs: &[RunView<'_>],
     style: &TimelineStyle,
-    view: &View,
+    height_of: impl FnOnce(u32) -> u32,
+    draw: impl FnOnce(
+        &DrawingArea<CanvasBackend, Shift>,
+        &TimelineStyle,
+    ) -> Result<(), lanes_render::RenderError>,
 ) -> Result<(), WebError> {
     let ratio = pixel_ratio();
     let css_width = u32::try_from(canvas.client_width()).unwrap_or(0).max(320);
-    let css_height = timeline_height(runs, css_width, style);
+    let css_height = height_of(css_width);
     canvas
         .style()
         .set_property("height", &format!("{css_height}px"))
@@ -31,9 +36,24 @@ pub fn draw_timeline(
         scale: style.scale * ratio,
         ..*style
     };
-    lanes_render::draw_timeline_view(&area, runs, &device, view)
-        .map_err(|e| WebError::Canvas(e.to_string()))?;
+    draw(&area, &device).map_err(|e| WebError::Canvas(e.to_string()))?;
     area.present().map_err(|e| WebError::Canvas(e.to_string()))
+}
+
+/// Draws `runs` as one timeline on `canvas`, sized to its CSS width and
+/// sharp at the screen's pixel ratio; sets the canvas's CSS height.
+pub fn draw_timeline(
+    canvas: &HtmlCanvasElement,
+    runs: &[RunView<'_>],
+    style: &TimelineStyle,
+    view: &View,
+) -> Result<(), WebError> {
+    on_canvas(
+        canvas,
+        style,
+        |width| timeline_height(runs, width, style),
+        |area, device| lanes_render::draw_timeline_view(area, runs, device, view),
+    )
 }
 
 /// Device pixels per CSS pixel, as the canvas is drawn (1 to 4).
@@ -76,23 +96,10 @@ pub fn draw_speedup_chart(
     series: &[lanes_render::SpeedupSeries],
     style: &TimelineStyle,
 ) -> Result<(), WebError> {
-    let ratio = pixel_ratio();
-    let css_width = u32::try_from(canvas.client_width()).unwrap_or(0).max(320);
-    let css_height = (css_width * 2 / 5).clamp(220, 440);
-    canvas
-        .style()
-        .set_property("height", &format!("{css_height}px"))
-        .map_err(|_| WebError::Canvas("cannot size the canvas".to_owned()))?;
-    canvas.set_width(scaled(css_width, ratio));
-    canvas.set_height(scaled(css_height, ratio));
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| WebError::Canvas("the canvas has no 2D context".to_owned()))?;
-    let area = backend.into_drawing_area();
-    let device = TimelineStyle {
-        scale: style.scale * ratio,
-        ..*style
-    };
-    lanes_render::draw_speedup(&area, series, &device)
-        .map_err(|e| WebError::Canvas(e.to_string()))?;
-    area.present().map_err(|e| WebError::Canvas(e.to_string()))
+    on_canvas(
+        canvas,
+        style,
+        |width| (width * 2 / 5).clamp(220, 440),
+        |area, device| lanes_render::draw_speedup(area, series, device),
+    )
 }

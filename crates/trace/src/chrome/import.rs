@@ -653,21 +653,7 @@ fn message(e: &RawEvent<'_>, send: bool) -> Option<EventKind> {
     let to = e.args.to.as_ref()?.as_int::<u32>()?;
     let bytes = e.args.bytes.as_ref()?.as_int::<u64>()?;
     let id = e.args.id.as_ref()?.as_int::<u64>()?;
-    Some(if send {
-        EventKind::Send {
-            from,
-            to,
-            bytes,
-            id,
-        }
-    } else {
-        EventKind::Receive {
-            from,
-            to,
-            bytes,
-            id,
-        }
-    })
+    Some(EventKind::message(send, from, to, bytes, id))
 }
 
 impl<'a> Sink<'a> for Collector<'a> {

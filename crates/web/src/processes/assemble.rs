@@ -154,21 +154,7 @@ pub(crate) fn assemble(
         let id = 2 * i as u64;
         let message = |at_us: f64, send: bool, from: u32, to: u32, bytes: u64, id: u64| Event {
             at_us: at_us - origin_us,
-            kind: if send {
-                EventKind::Send {
-                    from,
-                    to,
-                    bytes,
-                    id,
-                }
-            } else {
-                EventKind::Receive {
-                    from,
-                    to,
-                    bytes,
-                    id,
-                }
-            },
+            kind: EventKind::message(send, from, to, bytes, id),
         };
         events.push(message(log.sent_us, true, PARENT, lane, log.sent_bytes, id));
         events.push(message(
