@@ -1,22 +1,14 @@
 // Each execution model's defining shape, in the page, through the
 // automation surface: what the course claims must show in the trace.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  gilHolders, launch, laneNames, open, screenshot, serve, stateOverlap, traces, waitForRun,
+  browserSuite,
+  gilHolders, laneNames, open, screenshot, stateOverlap, traces, waitForRun,
 } from './support/harness.mjs';
 
 describe('the execution models', () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await serve();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const { server, browser } = browserSuite();
 
   async function run(query) {
     const { page, errors } = await open(browser.context, `${server.url}?${query}&run=1`);

@@ -2,15 +2,14 @@
 // automation surface that slide tools and benchmarks rely on: URL parameters,
 // #run[data-run-state] and window.lanes.traces().
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
+  browserSuite,
   crossLaneOverlap,
-  launch,
   laneNames,
   open,
   sameLaneOverlaps,
   screenshot,
-  serve,
   spansByLane,
   traces,
   waitForRun,
@@ -21,16 +20,7 @@ const SIZE = 2_000_000;
 const PRIMES = 148_933;
 
 describe('a cross-origin isolated page', () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await serve();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const { server, browser } = browserSuite();
 
   test('is isolated, starts its threads and shows the controls', async () => {
     const { page, errors } = await open(browser.context, server.url);
@@ -157,16 +147,7 @@ describe('a cross-origin isolated page', () => {
 });
 
 describe('a page served without COOP/COEP', () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await serve({ isolated: false });
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const { server, browser } = browserSuite({ isolated: false });
 
   test('loads, says clearly why threads are off, and never hangs or throws', async () => {
     const { page, errors } = await open(browser.context, `${server.url}?model=free&k=2&run=1`);

@@ -3,9 +3,10 @@
 // process lane; messages with their bytes; the same answer as the
 // sequential twin; each process's memory reported; Cancel ends them all.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  laneKinds, launch, laneNames, open, screenshot, serve, spansByLane, stateOverlap, traces, waitForRun,
+  browserSuite,
+  laneKinds, laneNames, open, screenshot, spansByLane, stateOverlap, traces, waitForRun,
 } from './support/harness.mjs';
 
 const WORKER_SCRIPT = /\/process-worker\.js$/;
@@ -68,16 +69,7 @@ function checkProcesses(trace, k) {
 }
 
 describe('processes', () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await serve();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const { server, browser } = browserSuite();
 
   test('two processes count primes on copies of their numbers, in parallel, and agree with the twin', async () => {
     const { page, errors } = await open(browser.context, `${server.url}?model=sequential,processes&k=2&size=2000000&run=1`);

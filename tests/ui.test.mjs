@@ -1,8 +1,8 @@
 // The UI-responsiveness lesson: the page's own frames as a lane. Work on the
 // main thread freezes the page (long frames); in workers it does not.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { launch, laneNames, open, screenshot, serve, traces, waitForRun } from './support/harness.mjs';
+import { describe, test } from 'node:test';
+import { browserSuite, laneNames, open, screenshot, traces, waitForRun } from './support/harness.mjs';
 
 /** Frame spans (the UI lane) longer than `ms`. */
 function longFrames(trace, ms = 50) {
@@ -11,16 +11,7 @@ function longFrames(trace, ms = 50) {
 }
 
 describe('UI responsiveness', () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await serve();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const { server, browser } = browserSuite();
 
   test('long frames only when the work is on the main thread', async () => {
     const { page, errors } = await open(

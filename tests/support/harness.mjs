@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -54,6 +55,25 @@ export async function launch() {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One server and one browser for a `describe` block: started before its
+ * tests, closed after them. `server.url` and `browser.context` are there
+ * once the tests run.
+ */
+export function browserSuite(options) {
+  const server = {};
+  const browser = {};
+  before(async () => {
+    Object.assign(server, await serve(options));
+    Object.assign(browser, await launch());
+  });
+  after(async () => {
+    await browser.close?.();
+    server.close?.();
+  });
+  return { server, browser };
 }
 
 /** Opens `url` in a new page that records console errors and page errors. */
