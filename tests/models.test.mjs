@@ -46,6 +46,13 @@ describe('the execution models', () => {
     assert.equal(stateOverlap(loop), 0, 'the event loop runs one coroutine at a time');
     assert.equal(stateOverlap(gil), 0);
     assert.equal(gil.metadata.latency_us, 20_000);
+    // The latency field is on show now; Run must still start a run.
+    await page.fill('#latency', '5');
+    await page.dispatchEvent('#latency', 'change');
+    await page.click('#run-button');
+    await page.waitForFunction(() => window.lanes.traces().length === 8);
+    await waitForRun(page);
+    assert.equal((await traces(page)).at(-1).metadata.latency_us, 5_000);
     await screenshot(page, 'model-io');
     assert.deepEqual(errors, []);
     await page.close();

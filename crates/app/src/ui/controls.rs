@@ -84,7 +84,7 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
         })
     );
     html! {
-        <form class="controls" id="controls" onsubmit={on_submit}>
+        <form class="controls" id="controls" novalidate=true onsubmit={on_submit}>
             <fieldset class="models">
                 <legend>{ "Models" }</legend>
                 { for models }
@@ -112,7 +112,7 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
                 <label class="field" for="interval">
                     <span>{ "Switch interval (ms)" }</span>
                     <input type="number" id="interval" name="interval" min={INTERVAL_RANGE.0.to_string()}
-                        max={INTERVAL_RANGE.1.to_string()} step="0.1" value={form.interval_ms.to_string()}
+                        max={INTERVAL_RANGE.1.to_string()} step="any" value={form.interval_ms.to_string()}
                         disabled={props.running} onchange={on_interval} />
                 </label>
             }
@@ -120,7 +120,7 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
                 <label class="field" for="latency">
                     <span>{ "I/O latency (ms)" }</span>
                     <input type="number" id="latency" name="latency" min={LATENCY_RANGE.0.to_string()}
-                        max={LATENCY_RANGE.1.to_string()} step="1" value={form.latency_ms.to_string()}
+                        max={LATENCY_RANGE.1.to_string()} step="any" value={form.latency_ms.to_string()}
                         disabled={props.running} onchange={on_latency} />
                 </label>
             }
