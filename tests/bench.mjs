@@ -67,6 +67,10 @@ try {
     figures[`render_canvas_${name}_ms`] = await page.evaluate((n) => window.lanes.bench.redraw(n, 5), n);
   }
   figures.import_wasm_1e6_ms = await page.evaluate(() => window.lanes.bench.importTrace(1e6, 3));
+  const tracing = await page.evaluate(([n, k]) => window.lanes.bench.tracing(n, k, 5), [size, cores]);
+  figures.wasm_traced_ms = tracing.traced_ms;
+  figures.wasm_untraced_ms = tracing.untraced_ms;
+  figures.wasm_tracing_overhead = tracing.traced_ms / tracing.untraced_ms;
   if (errors.length) console.warn('console errors during the benchmark:', errors);
   await page.close();
 
@@ -144,6 +148,8 @@ for (const k of [2, 4, 8, 16]) {
   rows.push([`threads + GIL, I/O-bound, k=${k}`, 'speedup', figures[`gil_io_speedup_k${k}`], undefined, undefined, `≥ ${(0.9 * k).toFixed(1)}`]);
 }
 rows.push(['convoy: I/O thread beside a CPU thread, GIL / free', 'ratio', figures.convoy_slowdown_gil_over_free, undefined, undefined, '']);
+rows.push(['tracing cost: traced / untraced run, free threads k=cores', 'ratio', figures.wasm_tracing_overhead,
+  figures.native_tracing_overhead, undefined, '≤ 1.02']);
 rows.push(['import a Chrome trace of 1e6 events', 'ms', figures.import_wasm_1e6_ms, figures.import_native_1e6_ms,
   figures.import_wasm_1e6_ms / figures.import_native_1e6_ms, '']);
 console.log(`\nLanes benchmark — medians of warm runs, ${figures.wasm_cores} cores, measured in one run`);

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use lanes_runtime::{Cancel, Environment, MAX_THREADS, MonotonicClock, run};
+use lanes_runtime::{Cancel, Environment, MAX_THREADS, MonotonicClock, run, run_untraced};
 use lanes_trace::{Model, Scenario, Workload};
 
 /// The prime bound the figures use, the page's default.
@@ -116,6 +116,27 @@ fn main() -> ExitCode {
             figures.insert(format!("native_free_k{k}_ms"), ms);
             figures.insert(format!("native_speedup_k{k}"), base / ms);
         }
+        // Tracing's cost: the same free-threads run with and without spans,
+        // alternated so that both see the same machine.
+        let k = u32::try_from(cores).unwrap_or(1);
+        let scenario = Scenario::new(Model::Free, Workload::Primes, k, args.size, TASKS);
+        let (mut traced, mut untraced) = (Vec::new(), Vec::new());
+        for rep in 0..=args.reps {
+            let start = std::time::Instant::now();
+            pool.install(|| run(&scenario, &clock, &env, &Cancel::new()))
+                .map_err(|e| e.to_string())?;
+            let middle = std::time::Instant::now();
+            pool.install(|| run_untraced(&scenario, &Cancel::new()))
+                .map_err(|e| e.to_string())?;
+            if rep > 0 {
+                traced.push((middle - start).as_secs_f64() * 1000.0);
+                untraced.push(middle.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        let (traced, untraced) = (median(traced), median(untraced));
+        figures.insert("native_traced_ms".to_owned(), traced);
+        figures.insert("native_untraced_ms".to_owned(), untraced);
+        figures.insert("native_tracing_overhead".to_owned(), traced / untraced);
         Ok(())
     })();
     if let Err(e) = outcome {

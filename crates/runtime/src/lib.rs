@@ -21,6 +21,7 @@ mod run;
 mod sleeper;
 mod threads;
 mod twin;
+mod untraced;
 
 pub use clock::Clock;
 #[cfg(not(target_arch = "wasm32"))]
@@ -36,3 +37,4 @@ pub use processes::{Share, run_share, share_tasks};
 pub use run::{Cancel, Environment, MAX_LATENCY_US, MAX_THREADS, RunError, convoy, run, run_with};
 pub use sleeper::{Sleeper, ThreadSleeper};
 pub use twin::sequential_twin;
+pub use untraced::run_untraced;

@@ -33,13 +33,24 @@ pub fn publish_run_state(state: &'static str) {
 }
 
 /// `window.lanes.bench`: `redraw(spans, reps)` and `importTrace(events,
-/// reps)` return median milliseconds, for `make bench`.
+/// reps)` return median milliseconds, and `tracing(size, k, reps)` resolves
+/// to `{traced_ms, untraced_ms}`, for `make bench`.
 fn bench_api() -> Result<Object, JsValue> {
     let bench = Object::new();
     let redraw = Closure::<dyn Fn(u32, u32) -> Result<f64, JsValue>>::new(crate::bench::redraw_ms);
     let import = Closure::<dyn Fn(u32, u32) -> Result<f64, JsValue>>::new(crate::bench::import_ms);
     Reflect::set(&bench, &"redraw".into(), &redraw.into_js_value())?;
     Reflect::set(&bench, &"importTrace".into(), &import.into_js_value())?;
+    let tracing = Closure::<dyn Fn(u32, u32, u32) -> js_sys::Promise>::new(|size, k, reps| {
+        wasm_bindgen_futures::future_to_promise(async move {
+            let (traced, untraced) = crate::bench::tracing_ms(size, k, reps).await?;
+            let out = Object::new();
+            Reflect::set(&out, &"traced_ms".into(), &traced.into())?;
+            Reflect::set(&out, &"untraced_ms".into(), &untraced.into())?;
+            Ok(out.into())
+        })
+    });
+    Reflect::set(&bench, &"tracing".into(), &tracing.into_js_value())?;
     Ok(bench)
 }
 

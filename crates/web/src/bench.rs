@@ -75,3 +75,46 @@ pub fn import_ms(events: u32, reps: u32) -> Result<f64, JsValue> {
     }
     Ok(median(times))
 }
+
+/// Median ms of a free-threads prime count with `k` threads, traced (as the
+/// page runs it) and untraced (no clock, no spans), alternated `reps` times
+/// on the pool after a warm-up: the cost of tracing in the page's own wasm.
+pub async fn tracing_ms(size: u32, k: u32, reps: u32) -> Result<(f64, f64), JsValue> {
+    use std::sync::Arc;
+
+    use lanes_runtime::{Cancel, Clock, run, run_untraced};
+    use lanes_trace::{Model, Scenario, Workload};
+
+    if crate::pool_threads().is_none() {
+        return Err(JsValue::from_str("the worker threads are not ready"));
+    }
+    let env = crate::environment();
+    let scenario = Scenario::new(Model::Free, Workload::Primes, k, u64::from(size), 32);
+    let (done, answer) = futures_channel::oneshot::channel();
+    rayon::spawn(move || {
+        let clock = crate::PageClock;
+        let cancel = Arc::new(Cancel::new());
+        let (mut traced, mut untraced) = (Vec::new(), Vec::new());
+        let mut outcome = Ok(());
+        for rep in 0..=reps.max(1) {
+            let start = clock.now_us();
+            let a = run(&scenario, &clock, &env, &cancel).map(|_| ());
+            let middle = clock.now_us();
+            let b = run_untraced(&scenario, &cancel).map(|_| ());
+            let end = clock.now_us();
+            if let Err(e) = a.and(b) {
+                outcome = Err(e.to_string());
+                break;
+            }
+            if rep > 0 {
+                traced.push((middle - start) / 1000.0);
+                untraced.push((end - middle) / 1000.0);
+            }
+        }
+        let _ = done.send(outcome.map(|()| (median(traced), median(untraced))));
+    });
+    answer
+        .await
+        .map_err(|_| JsValue::from_str("the worker stopped without an answer"))?
+        .map_err(|e| JsValue::from_str(&e))
+}
