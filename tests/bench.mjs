@@ -4,7 +4,7 @@
 // a slow result. Writes target/bench.json, a flat object of name -> number.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, launch, open, serve, traces, waitForRun } from './support/harness.mjs';
+import { ROOT, laneKinds, launch, open, serve, traces, waitForRun } from './support/harness.mjs';
 
 const REPS = 5;
 const REPS_MODELS = 3;
@@ -113,6 +113,30 @@ try {
   figures.convoy_io_thread_gil_ms = medianOf(mixed, ([g]) => ioThread(g));
   figures.convoy_io_thread_free_ms = medianOf(mixed, ([, f]) => ioThread(f));
   figures.convoy_slowdown_gil_over_free = figures.convoy_io_thread_gil_ms / figures.convoy_io_thread_free_ms;
+
+  // Processes, CPU-bound, k = cores: cold (every run starts its workers, so
+  // start-up is in the makespan) and warm (warm=1: the batch's first run,
+  // the warm-up, starts the workers; the later ones reuse them), with free
+  // threads on the same work. Primes copy real numbers in, 4 bytes each.
+  const kp = Math.min(cores, 16);
+  const processLanes = (t) => [...laneKinds(t)].filter(([, kind]) => kind === 'process').map(([tid]) => tid);
+  const spansOf = (t, name) => t.traceEvents.filter((e) => e.ph === 'X' && e.name === name);
+  // Bytes copied in / copy-in span, per process, in GB/s (bytes per µs / 1000).
+  const copyIn = (t) => processLanes(t).map((tid) => {
+    const span = spansOf(t, 'copy_in').find((e) => e.tid === tid);
+    const sent = t.traceEvents.find((e) => e.cat === 'lanes.message' && e.ph === 's' && e.args.to === tid - 1);
+    return sent.args.bytes / Math.max(span.dur, 1) / 1000;
+  });
+  const cold = await batch(`model=sequential,processes&k=${kp}&size=${size}`);
+  figures[`proc_cpu_speedup_cold_k${kp}`] = medianOf(cold, ([s, p]) => ms(s) / ms(p));
+  figures.proc_startup_ms = median(cold.flatMap(([, p]) => spansOf(p, 'startup').map((e) => e.dur / 1000)));
+  figures.proc_copy_in_gbps = median(cold.flatMap(([, p]) => copyIn(p)));
+  const warm = await batch(`model=sequential,processes,free&k=${kp}&size=${size}&warm=1`);
+  const reused = warm.every(([, p]) => spansOf(p, 'startup').length === 0);
+  if (!reused) console.warn('warm processes runs started workers: the figures are not warm');
+  figures[`proc_cpu_speedup_warm_k${kp}`] = medianOf(warm, ([s, p]) => ms(s) / ms(p));
+  figures.proc_copy_in_warm_gbps = median(warm.flatMap(([, p]) => copyIn(p)));
+  figures[`free_vs_proc_k${kp}`] = medianOf(warm, ([, p, f]) => ms(p) / ms(f));
 } finally {
   await browser.close();
   server.close();
@@ -150,6 +174,13 @@ for (const k of [2, 4, 8, 16]) {
 rows.push(['convoy: I/O thread beside a CPU thread, GIL / free', 'ratio', figures.convoy_slowdown_gil_over_free, undefined, undefined, '']);
 rows.push(['tracing cost: traced / untraced run, free threads k=cores', 'ratio', figures.wasm_tracing_overhead,
   figures.native_tracing_overhead, undefined, '≤ 1.02']);
+const kp = Math.min(figures.wasm_cores, 16);
+rows.push([`processes, CPU-bound, k=${kp}, cold (start-up included)`, 'speedup', figures[`proc_cpu_speedup_cold_k${kp}`], undefined, undefined, '']);
+rows.push([`processes, CPU-bound, k=${kp}, warm (warm=1)`, 'speedup', figures[`proc_cpu_speedup_warm_k${kp}`], undefined, undefined, '']);
+rows.push(['processes: start-up per process (cold)', 'ms', figures.proc_startup_ms, undefined, undefined, '≤ 30']);
+rows.push(['processes: copy in, primes, cold', 'GB/s', figures.proc_copy_in_gbps, undefined, undefined, '≥ 0.5']);
+rows.push(['processes: copy in, primes, warm', 'GB/s', figures.proc_copy_in_warm_gbps, undefined, undefined, '']);
+rows.push([`processes (warm) / free threads, same work, k=${kp}`, 'ratio', figures[`free_vs_proc_k${kp}`], undefined, undefined, '']);
 rows.push(['import a Chrome trace of 1e6 events', 'ms', figures.import_wasm_1e6_ms, figures.import_native_1e6_ms,
   figures.import_wasm_1e6_ms / figures.import_native_1e6_ms, '']);
 console.log(`\nLanes benchmark — medians of warm runs, ${figures.wasm_cores} cores, measured in one run`);

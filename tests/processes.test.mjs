@@ -1,7 +1,8 @@
 // The processes model in the page: k workers, each with its own wasm
 // instance and memory; start-up, copy in, running and copy out on every
 // process lane; messages with their bytes; the same answer as the
-// sequential twin; each process's memory reported; Cancel ends them all.
+// sequential twin; each process's memory reported; Cancel ends them all;
+// with warm=1 the next run reuses them.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
@@ -11,12 +12,15 @@ import {
 
 const WORKER_SCRIPT = /\/process-worker\.js$/;
 
-/** Waits up to two seconds for the page to have no process worker; returns how many are left. */
-async function processWorkersLeft(page) {
+/** Waits up to two seconds for the page to have `n` process workers; returns how many it has. */
+async function processWorkers(page, n) {
   const alive = () => page.workers().filter((w) => WORKER_SCRIPT.test(w.url())).length;
-  for (let i = 0; i < 40 && alive() > 0; i++) await page.waitForTimeout(50);
+  for (let i = 0; i < 40 && alive() !== n; i++) await page.waitForTimeout(50);
   return alive();
 }
+
+/** Waits up to two seconds for the page to have no process worker; returns how many are left. */
+const processWorkersLeft = (page) => processWorkers(page, 0);
 
 /** The process lanes of a trace: [{name, spans}], in lane order. */
 function processLanes(trace) {
@@ -31,14 +35,23 @@ function processLanes(trace) {
     .map(([tid]) => ({ tid, name: names.get(tid), spans: spans.get(tid) ?? [] }));
 }
 
-/** Checks what every processes trace must show; returns its messages. */
-function checkProcesses(trace, k) {
+/**
+ * Checks what every processes trace must show; returns its messages. The
+ * first `warm` processes were kept from an earlier run: named so, and with
+ * no start-up.
+ */
+function checkProcesses(trace, k, { warm = 0 } = {}) {
   assert.equal(trace.metadata.model, 'processes');
   assert.equal(trace.metadata.k, k);
   const lanes = processLanes(trace);
-  assert.deepEqual(lanes.map((l) => l.name), Array.from({ length: k }, (_, i) => `Process ${i + 1}`));
-  for (const { name, spans } of lanes) {
+  assert.deepEqual(lanes.map((l) => l.name),
+    Array.from({ length: k }, (_, i) => `Process ${i + 1}${i < warm ? ' (warm)' : ''}`));
+  for (const [i, { name, spans }] of lanes.entries()) {
     const states = spans.map((s) => s.name);
+    if (i < warm) {
+      assert.ok(!states.includes('startup'), `${name} was already running: ${states}`);
+      states.unshift('startup');
+    }
     assert.equal(states[0], 'startup', `${name} starts up first: ${states}`);
     assert.equal(states[1], 'copy_in', `${name} then gets its input: ${states}`);
     assert.equal(states.at(-1), 'copy_out', `${name} copies its result out last: ${states}`);
@@ -116,6 +129,60 @@ describe('processes', () => {
     await waitForRun(page, 'error');
     assert.match(await page.textContent('.status'), /process [12] failed: .*could not be loaded/);
     assert.equal(await processWorkersLeft(page), 0, 'the other process is terminated too');
+    await page.close();
+  });
+
+  test('with warm=1 the next run reuses the processes; unticked, runs are cold again; Cancel ends idle ones too', async () => {
+    const { page, errors } = await open(browser.context, `${server.url}?model=processes&k=2&size=200000&warm=1&run=1`);
+    await waitForRun(page);
+    assert.ok(await page.isChecked('#warm'), 'the form shows warm=1');
+    const run = async () => {
+      const before = (await traces(page)).length;
+      await page.click('#run-button');
+      await page.waitForFunction((n) => window.lanes.traces().length > n, before, { timeout: 60_000 });
+      await waitForRun(page);
+      const last = (await traces(page)).at(-1);
+      assert.equal(last.metadata.result, 17_984, 'primes below 200 000');
+      return last;
+    };
+    const [first] = await traces(page);
+    checkProcesses(first, 2);
+    const startups = first.traceEvents.filter((e) => e.name === 'startup').map((e) => e.args?.label);
+    assert.ok(startups.length === 2 && startups.every((l) => /kept running for the next run \(warm\)/.test(l)),
+      startups.join('; '));
+    assert.equal(await processWorkers(page, 2), 2, 'the processes stay up, idle');
+
+    checkProcesses(await run(), 2, { warm: 2 });
+    assert.equal(await processWorkers(page, 2), 2, 'the same two processes, no new ones');
+
+    // More processes than are kept: the missing one starts cold.
+    await page.fill('#k', '3');
+    await page.dispatchEvent('#k', 'change');
+    checkProcesses(await run(), 3, { warm: 2 });
+    assert.equal(await processWorkers(page, 3), 3);
+
+    // Warm off: the idle processes end at once, and runs start cold again.
+    await page.uncheck('#warm');
+    assert.doesNotMatch(page.url(), /warm=/);
+    assert.equal(await processWorkersLeft(page), 0, 'unticking warm ends the idle processes');
+    checkProcesses(await run(), 3);
+    assert.equal(await processWorkersLeft(page), 0, 'cold processes end with their run');
+
+    // Warm again, then Cancel a long run: no process is left, idle or not.
+    await page.check('#warm');
+    assert.match(page.url(), /warm=1/);
+    await run();
+    assert.equal(await processWorkers(page, 3), 3);
+    await page.fill('#k', '2');
+    await page.dispatchEvent('#k', 'change');
+    await page.fill('#size', '16000000');
+    await page.dispatchEvent('#size', 'change');
+    await page.click('#run-button');
+    await waitForRun(page, 'running');
+    await page.click('#cancel-button');
+    await waitForRun(page, 'cancelled');
+    assert.equal(await processWorkersLeft(page), 0, 'Cancel ends the idle processes too');
+    assert.deepEqual(errors, []);
     await page.close();
   });
 

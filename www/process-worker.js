@@ -1,7 +1,8 @@
 // One Lanes "process": a module worker with its own instance of the page's
 // wasm module and its own memory, as a multiprocessing worker is a separate
 // interpreter. The page (crates/web/src/processes.rs) starts one per process
-// for every run and terminates it when its report is in.
+// for every run and terminates it when its report is in; with warm=1 it keeps
+// it alive instead and sends it the next run's 'run' (no second 'init').
 //
 // Messages, page -> worker:
 //   {type: 'init', module}       module: the page's compiled WebAssembly.Module.

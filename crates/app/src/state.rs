@@ -82,6 +82,8 @@ pub enum Action {
     SetInterval(String),
     /// The latency field changed (raw text, ms).
     SetLatency(String),
+    /// "Keep processes warm" was ticked or unticked.
+    SetWarm(bool),
     /// The pool started with this many threads.
     PoolReady(usize),
     /// The pool cannot start, and why.
@@ -153,6 +155,14 @@ impl AppState {
     /// Whether a batch is in progress.
     pub fn running(&self) -> bool {
         matches!(self.status, RunStatus::Running { .. })
+    }
+
+    /// Whether processes runs keep their workers for the next run: the
+    /// form's `warm`, when the processes model is ticked. The app hands it
+    /// to `lanes_web::set_warm_processes`, which ends idle workers when it
+    /// turns false.
+    pub fn warm_processes(&self) -> bool {
+        self.form.warm && self.form.models.contains(&Model::Processes)
     }
 
     /// The scenario the form describes for `model`.
@@ -302,6 +312,10 @@ impl AppState {
                     .extend(parse_latency(&text).apply(&mut self.form.latency_ms));
                 self.form.run = false;
             }
+            Action::SetWarm(on) => {
+                self.form.warm = on;
+                self.form.run = false;
+            }
             Action::PoolReady(threads) => self.pool = PoolStatus::Ready(threads),
             Action::PoolUnavailable(why) => {
                 self.status = RunStatus::Failed(why.clone());
@@ -395,6 +409,7 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::url::to_query;
     use lanes_trace::{Lane, Meta, Mode, Span, State};
 
     fn trace(s: Scenario, makespan_us: f64) -> Trace {
@@ -509,6 +524,25 @@ mod tests {
         let mut m = ready("model=gil&workload=mixed&k=8");
         m.apply(Action::Start);
         assert_eq!(m.plan[0].k, 2, "mixed is one CPU and one I/O thread");
+    }
+
+    #[test]
+    fn processes_are_warm_only_when_asked_and_ticked() {
+        let mut s = ready("model=sequential,processes&warm=1");
+        assert!(s.warm_processes());
+        s.apply(Action::ToggleModel(Model::Processes, false));
+        assert!(!s.warm_processes(), "no processes, nothing to keep warm");
+        assert!(
+            s.form.warm,
+            "the form keeps the flag for when they come back"
+        );
+        s.apply(Action::ToggleModel(Model::Processes, true));
+        s.apply(Action::SetWarm(false));
+        assert!(!s.warm_processes());
+        assert!(!to_query(&s.form).contains("warm"));
+        s.apply(Action::SetWarm(true));
+        assert!(s.warm_processes());
+        assert!(to_query(&s.form).contains("&warm=1"));
     }
 
     #[test]

@@ -77,6 +77,9 @@ pub struct UrlState {
     pub latency_ms: f64,
     /// Start a run as soon as the page is ready.
     pub run: bool,
+    /// Reuse the processes of the previous run (a warm
+    /// `multiprocessing.Pool`) instead of starting them cold.
+    pub warm: bool,
 }
 
 impl Default for UrlState {
@@ -89,6 +92,7 @@ impl Default for UrlState {
             interval_ms: DEFAULT_INTERVAL_MS,
             latency_ms: DEFAULT_LATENCY_MS,
             run: false,
+            warm: false,
         }
     }
 }
@@ -149,8 +153,11 @@ pub fn parse_query(query: &str) -> (UrlState, Vec<Notice>) {
     if let Some(v) = value("run") {
         notices.extend(parse_flag("run", v).apply(&mut state.run));
     }
-    const KNOWN: [&str; 7] = [
-        "model", "workload", "k", "size", "interval", "latency", "run",
+    if let Some(v) = value("warm") {
+        notices.extend(parse_flag("warm", v).apply(&mut state.warm));
+    }
+    const KNOWN: [&str; 8] = [
+        "model", "workload", "k", "size", "interval", "latency", "run", "warm",
     ];
     for (key, _) in given.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())) {
         notices.push(format!("Unknown URL parameter {} was ignored.", shown(key)));
@@ -172,6 +179,9 @@ pub fn to_query(state: &UrlState) -> String {
     );
     if state.run {
         q.push_str("&run=1");
+    }
+    if state.warm {
+        q.push_str("&warm=1");
     }
     q
 }
@@ -437,7 +447,7 @@ mod tests {
     #[test]
     fn reads_a_full_scenario() {
         let (s, notices) = parse_query(
-            "?model=sequential,free&workload=primes&k=8&size=2000000&interval=0.5&latency=50&run=1",
+            "?model=sequential,free&workload=primes&k=8&size=2000000&interval=0.5&latency=50&run=1&warm=1",
         );
         assert_eq!(notices, Vec::<String>::new());
         assert_eq!(
@@ -450,6 +460,7 @@ mod tests {
                 interval_ms: 0.5,
                 latency_ms: 50.0,
                 run: true,
+                warm: true,
             }
         );
         assert_eq!(parse_query(&to_query(&s)), (s, vec![]));
@@ -481,14 +492,16 @@ mod tests {
 
     #[test]
     fn unusable_values_keep_the_default_with_a_notice() {
-        let (s, n) = parse_query("model=nonsense&k=lots&workload=sorting&run=maybe&colour=red");
+        let (s, n) =
+            parse_query("model=nonsense&k=lots&workload=sorting&run=maybe&warm=hot&colour=red");
         assert_eq!(s, UrlState::default());
-        assert_eq!(n.len(), 5, "{n:?}");
+        assert_eq!(n.len(), 6, "{n:?}");
         // Workload first (size depends on it), then in the order of the form.
         assert!(n[0].contains("“sorting”"), "{n:?}");
         assert!(n[1].contains("“nonsense”"), "{n:?}");
         assert!(n[2].contains("not a whole number"), "{n:?}");
-        assert!(n[4].contains("“colour”"), "{n:?}");
+        assert!(n[4].contains("warm=“hot” is not 1 or 0"), "{n:?}");
+        assert!(n[5].contains("“colour”"), "{n:?}");
     }
 
     #[test]
@@ -533,6 +546,21 @@ mod tests {
     }
 
     #[test]
+    fn warm_is_a_flag_written_only_when_on() {
+        let (s, n) = parse_query("model=processes&warm=1");
+        assert!(s.warm && n.is_empty(), "{n:?}");
+        let (s, n) = parse_query("model=processes&warm=0");
+        assert!(!s.warm && n.is_empty(), "{n:?}");
+        assert!(parse_query("warm").0.warm, "a bare flag is on");
+        assert!(!to_query(&UrlState::default()).contains("warm"));
+        let warm = UrlState {
+            warm: true,
+            ..UrlState::default()
+        };
+        assert!(to_query(&warm).ends_with("&warm=1"));
+    }
+
+    #[test]
     fn repeated_parameters_say_so_and_the_last_wins() {
         let (s, n) = parse_query("k=2&k=3");
         assert_eq!(s.k, 3);
@@ -568,6 +596,7 @@ mod tests {
             interval_us in 100_u32..=100_000,
             latency_us in 100_u32..=10_000_000,
             run: bool,
+            warm: bool,
             seq: bool,
         ) {
             let models = if seq { vec![Model::Sequential, Model::Gil, Model::Free] } else { vec![Model::Free] };
@@ -579,6 +608,7 @@ mod tests {
                 interval_ms: f64::from(interval_us) / 1000.0,
                 latency_ms: f64::from(latency_us) / 1000.0,
                 run,
+                warm,
             };
             prop_assert_eq!(parse_query(&to_query(&s)), (s, vec![]));
         }

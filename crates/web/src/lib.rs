@@ -41,7 +41,8 @@ pub use {
     page::{cross_origin_isolated, environment},
     pool::{POOL_THREADS, pool_threads, start_pool},
     processes::{
-        MAX_COPY_BYTES, ProcessMemory, ProcessRun, lanes_process_run, last_process_memory,
-        run_processes,
+        MAX_COPY_BYTES, MAX_IDLE_PROCESSES, ProcessMemory, ProcessRun, end_idle_processes,
+        idle_processes, lanes_process_run, last_process_memory, run_processes, set_warm_processes,
+        warm_processes,
     },
 };

@@ -3,14 +3,17 @@
 //! in and results copied out with `postMessage`; start-up and both copies
 //! are timed and drawn.
 //!
-//! Workers are not reused: every run starts its processes cold, which is
-//! what makes start-up visible (a `multiprocessing.Pool` kept alive would
-//! pay it once).
+//! By default workers are not reused: every run starts its processes cold,
+//! which is what makes start-up visible. With warm on
+//! ([`set_warm_processes`], the page's `warm=1`) a run keeps its workers
+//! alive and the next run reuses them, as a `multiprocessing.Pool` kept
+//! alive pays start-up once (see [`warm`]).
 
 mod assemble;
 mod compute;
 mod input;
 mod protocol;
+mod warm;
 mod worker;
 mod workers;
 
@@ -23,11 +26,14 @@ use lanes_trace::{Model, Scenario, Trace, Workload};
 use wasm_bindgen::JsValue;
 
 use crate::{PageClock, WebError, environment};
-use assemble::{Log, assemble};
+use assemble::{Log, Start, assemble};
 use protocol::Report;
 use workers::{Note, ProcessWorkers, message, set, words};
 
 pub use input::MAX_COPY_BYTES;
+pub use warm::{
+    MAX_IDLE_PROCESSES, end_idle_processes, idle_processes, set_warm_processes, warm_processes,
+};
 pub use worker::lanes_process_run;
 
 /// The worker script, beside the page's `index.html`.
@@ -39,7 +45,8 @@ pub struct ProcessRun {
     /// What happened, one lane per process after the parent's.
     pub trace: Trace,
     /// Each process's wasm memory (`memory.buffer.byteLength`) after its
-    /// run, by process.
+    /// run, by process. A warm process's memory is not reset: it is its
+    /// high-water mark over every run it did.
     pub bytes_per_process: Vec<u64>,
     /// The page's own wasm memory, which its threads share, for comparison.
     pub main_bytes: u64,
@@ -89,18 +96,40 @@ pub(crate) fn remember_process_memory(memory: Option<ProcessMemory>) {
 /// fresh memory of its own; sends each its share's input (copied, see the
 /// crate README); and resolves with the trace and each process's memory.
 ///
+/// Warm ([`warm_processes`]), it first takes up to k idle workers kept from
+/// earlier runs and starts only the missing ones, and keeps all k alive
+/// after the run; cold, it terminates any idle worker first and each
+/// process when its report is in.
+///
 /// Raising `cancel` terminates every worker within a few tens of ms and
 /// gives [`RunError::Cancelled`]; a worker that fails (its script does not
 /// load, its job fails or traps) ends the run with an error that names it.
-/// Call it on the page's main thread; it needs no thread pool.
+/// Either way the idle workers are terminated too. Call it on the page's
+/// main thread; it needs no thread pool.
 pub async fn run_processes(
     scenario: Scenario,
     cancel: Arc<Cancel>,
 ) -> Result<ProcessRun, WebError> {
+    let warm = warm_processes();
+    if !warm {
+        end_idle_processes();
+    }
+    let run = run_in_processes(scenario, &cancel, warm).await;
+    if run.is_err() {
+        end_idle_processes();
+    }
+    run
+}
+
+async fn run_in_processes(
+    scenario: Scenario,
+    cancel: &Cancel,
+    warm: bool,
+) -> Result<ProcessRun, WebError> {
     check(&scenario)?;
     // The parent's data exists before the pool starts, as a data set read
     // from disk would: making it is not part of the run's time.
-    let mut parcels = input::prepare(&scenario, &cancel).await?;
+    let mut parcels = input::prepare(&scenario, cancel).await?;
     let url = worker_url()?;
     let module = wasm_bindgen::module();
     let env = environment();
@@ -108,8 +137,17 @@ pub async fn run_processes(
     let origin_us = PageClock.now_us();
     let mut workers = ProcessWorkers::new()?;
     let mut created = Vec::with_capacity(parcels.len());
-    for _ in &parcels {
+    let mut starts = Vec::with_capacity(parcels.len());
+    if warm {
+        for worker in warm::take_idle(parcels.len()) {
+            created.push(PageClock.now_us());
+            starts.push(Start::Warm);
+            workers.adopt(worker);
+        }
+    }
+    while created.len() < parcels.len() {
         created.push(PageClock.now_us());
+        starts.push(if warm { Start::ColdKept } else { Start::Cold });
         workers.spawn(&url, &module)?;
     }
 
@@ -118,7 +156,7 @@ pub async fn run_processes(
     let mut logs: Vec<Option<Log>> = vec![None; parcels.len()];
     let mut left = parcels.len();
     while left > 0 {
-        let Some(note) = workers.next(&cancel).await else {
+        let Some(note) = workers.next(cancel).await else {
             return Err(RunError::Cancelled.into());
         };
         match note {
@@ -148,9 +186,12 @@ pub async fn run_processes(
                 let parsed: Report = serde_json::from_str(&report)
                     .map_err(|e| failed(process, format!("its report could not be read: {e}")))?;
                 let read_us = PageClock.now_us();
-                workers.end(process);
+                if !warm {
+                    workers.end(process);
+                }
                 let (sent_us, posted_us, sent_bytes) = sent[process];
                 logs[process] = Some(Log {
+                    start: starts[process],
                     created_us: created[process],
                     ready_us: ready[process],
                     sent_us,
@@ -168,6 +209,9 @@ pub async fn run_processes(
             }
             Note::Failed { process, why } => return Err(failed(process, why)),
         }
+    }
+    if warm {
+        warm::park(workers.release());
     }
     drop(workers);
 

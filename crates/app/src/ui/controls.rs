@@ -1,5 +1,5 @@
-//! The control panel: models, k, size, Run and Cancel, and a link to the
-//! scenario.
+//! The control panel: models, k, size, warm processes, Run and Cancel, and
+//! a link to the scenario.
 
 use lanes_trace::Model;
 use web_sys::HtmlInputElement;
@@ -71,6 +71,10 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
     let rule = size_rule(form.workload);
     let uses_latency = matches!(form.workload, Workload::Io | Workload::Mixed);
     let uses_interval = form.models.contains(&Model::Gil);
+    let uses_processes = form.models.contains(&Model::Processes);
+    let on_warm = props
+        .on_action
+        .reform(|e: Event| Action::SetWarm(input_checked(&e)));
     let on_submit = props.on_action.reform(|e: SubmitEvent| {
         e.prevent_default();
         Action::Start
@@ -122,6 +126,14 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
                     <input type="number" id="latency" name="latency" min={LATENCY_RANGE.0.to_string()}
                         max={LATENCY_RANGE.1.to_string()} step="any" value={form.latency_ms.to_string()}
                         disabled={props.running} onchange={on_latency} />
+                </label>
+            }
+            if uses_processes {
+                <label class="check" for="warm"
+                    title="Reuse the processes of the previous run, as a multiprocessing.Pool kept alive: no start-up">
+                    <input type="checkbox" id="warm" name="warm" checked={form.warm}
+                        disabled={props.running} onchange={on_warm} />
+                    { "Keep processes warm" }
                 </label>
             }
             <div class="actions">

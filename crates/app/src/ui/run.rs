@@ -1,5 +1,11 @@
 //! Runs the current batch: each time the state says a run is due, start it on
 //! the pool and report back through the reducer.
+//!
+//! Whether processes are kept warm is not part of a `Scenario` (a run's
+//! description, which traces carry) but a setting of the page's process
+//! workers: the runner hands it to `lanes_web::set_warm_processes` whenever
+//! it changes (turning it off ends the idle workers) and again before each
+//! run, so a run always sees the form's value.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -21,11 +27,14 @@ pub(super) fn use_runner(store: &UseReducerHandle<Store>) -> Callback<()> {
         RunStatus::Running { index, .. } => state.plan.get(index).copied(),
         _ => None,
     };
+    let warm = state.warm_processes();
+    use_effect_with(warm, |&warm| lanes_web::set_warm_processes(warm));
     {
         let dispatcher = store.dispatcher();
         let current = Rc::clone(&current);
         use_effect_with(state.status.clone(), move |_| {
             if let Some(scenario) = due {
+                lanes_web::set_warm_processes(warm);
                 let cancel = Arc::new(Cancel::new());
                 *current.borrow_mut() = Some(Arc::clone(&cancel));
                 wasm_bindgen_futures::spawn_local(async move {
@@ -54,6 +63,8 @@ pub(super) fn use_runner(store: &UseReducerHandle<Store>) -> Callback<()> {
         if let Some(cancel) = current.borrow_mut().take() {
             cancel.cancel();
         }
+        // Cancel ends every process, the idle ones kept warm too.
+        lanes_web::end_idle_processes();
         dispatcher.dispatch(Action::Cancelled);
     })
 }

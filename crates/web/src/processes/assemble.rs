@@ -2,8 +2,10 @@
 //! stamped on the page clock.
 //!
 //! Lane 0 is the page's main thread, the parent ("Main process"); lane
-//! `i + 1` is process `i`. A process lane shows start-up, copy in, its
-//! running spans and copy out; the parent's shows the moments it spent
+//! `i + 1` is process `i`, "Process i+1", or "Process i+1 (warm)" when it
+//! was kept from an earlier run. A process lane shows start-up (none for a
+//! warm one: it was already running), copy in, its running spans and copy
+//! out; the parent's shows the moments it spent
 //! posting inputs and reading reports. Messages are send/receive pairs with
 //! their bytes.
 
@@ -16,10 +18,23 @@ use super::protocol::Report;
 /// The parent's lane.
 pub(crate) const PARENT: u32 = 0;
 
+/// How a process came to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Start {
+    /// A new worker, terminated when its report is in (warm off).
+    Cold,
+    /// A new worker, kept alive for the next run (warm on).
+    ColdKept,
+    /// A worker kept from an earlier run, already up (warm on).
+    Warm,
+}
+
 /// What happened to one process, in page-clock µs (absolute).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Log {
-    /// Just before its worker was created.
+    /// How it started.
+    pub(crate) start: Start,
+    /// Just before its worker was created (or, warm, taken on).
     pub(crate) created_us: f64,
     /// Its instance was up (stamped by the worker).
     pub(crate) ready_us: f64,
@@ -91,9 +106,12 @@ pub(crate) fn assemble(
         kind: LaneKind::Ui,
         name: "Main process".to_owned(),
     }];
-    lanes.extend((1..=logs.len()).map(|i| Lane {
+    lanes.extend((1..).zip(logs).map(|(i, log)| Lane {
         kind: LaneKind::Process,
-        name: format!("Process {i}"),
+        name: match log.start {
+            Start::Warm => format!("Process {i} (warm)"),
+            Start::Cold | Start::ColdKept => format!("Process {i}"),
+        },
     }));
 
     let mut spans = Vec::new();
@@ -110,13 +128,24 @@ pub(crate) fn assemble(
             last_us: f64::NEG_INFINITY,
             out: &mut spans,
         };
-        own.push(
-            State::Startup,
-            None,
-            log.created_us,
-            log.ready_us,
-            Some("cold start: a new worker with its own wasm instance and memory".to_owned()),
-        );
+        let startup = match log.start {
+            Start::Cold => Some("cold start: a new worker with its own wasm instance and memory"),
+            Start::ColdKept => Some(
+                "cold start: a new worker with its own wasm instance and memory, kept running \
+                 for the next run (warm)",
+            ),
+            // Already running: no start-up to show.
+            Start::Warm => None,
+        };
+        if let Some(label) = startup {
+            own.push(
+                State::Startup,
+                None,
+                log.created_us,
+                log.ready_us,
+                Some(label.to_owned()),
+            );
+        }
         own.push(
             State::CopyIn,
             None,

@@ -7,7 +7,7 @@ use lanes_runtime::{Cancel, Environment, sequential_twin, share_tasks};
 use lanes_trace::{EventKind, LaneKind, Model, Scenario, Span, State, Workload};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
-use super::assemble::{Log, assemble};
+use super::assemble::{Log, Start, assemble};
 use super::compute::{JobError, run_job};
 use super::input::{MAX_COPY_BYTES, plan, prepare};
 use super::protocol::{Input, Report};
@@ -146,6 +146,7 @@ fn environment() -> Environment {
 fn log(offset_us: f64, task: u32) -> Log {
     let at = |us: f64| 1e12 + offset_us + us;
     Log {
+        start: Start::Cold,
         created_us: at(0.0),
         // The worker's clock is a little behind: ready "before" it was made.
         ready_us: at(-5.0),
@@ -226,4 +227,30 @@ fn the_trace_has_a_parent_lane_then_each_process_in_order() {
         trace.span_label(copy_in),
         Some("4.0 kB in: 1 000 numbers of 1 ranges")
     );
+}
+
+#[wasm_bindgen_test]
+fn a_warm_process_has_no_start_up_and_says_so_in_its_name() {
+    let s = scenario(Workload::Primes, 2, 1_000);
+    let warm = Log {
+        start: Start::Warm,
+        ..log(0.0, 0)
+    };
+    let kept = Log {
+        start: Start::ColdKept,
+        ..log(50.0, 1)
+    };
+    let trace = assemble(&s, &environment(), 1e12, &[warm, kept]);
+    trace.validate().expect("a sound trace");
+    let names: Vec<&str> = trace.lanes.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["Main process", "Process 1 (warm)", "Process 2"]);
+    let states: Vec<State> = trace.lane_spans(1).iter().map(|s| s.state).collect();
+    assert_eq!(states, [State::CopyIn, State::Running, State::CopyOut]);
+    let startup = trace
+        .spans
+        .iter()
+        .position(|s| s.lane == 2 && s.state == State::Startup)
+        .expect("a new worker starts up");
+    let label = trace.span_label(startup).unwrap_or_default();
+    assert!(label.contains("kept running for the next run"), "{label}");
 }

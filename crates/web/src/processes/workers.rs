@@ -1,6 +1,7 @@
 //! The process workers as the page sees them: start them, post to them,
 //! hear from them, end them. Every worker is terminated when the
-//! [`ProcessWorkers`] is dropped, whatever happened.
+//! [`ProcessWorkers`] is dropped, whatever happened, unless it was
+//! [released](ProcessWorkers::release) to be kept warm.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -132,7 +133,37 @@ impl ProcessWorkers {
                 words(&e)
             ))
         })?;
+        self.attach(process, &worker);
+        let init = message("init")?;
+        set(&init, "module", module)?;
+        self.workers.push(worker);
+        self.post(process, &init)
+    }
 
+    /// Takes on `worker`, a process kept warm from an earlier run (its
+    /// instance is up and it is idle), as the next process. It is ready at
+    /// once: its [`Note::Ready`] is the moment it was taken on.
+    pub(crate) fn adopt(&mut self, worker: Worker) {
+        let process = self.workers.len();
+        self.attach(process, &worker);
+        self.workers.push(worker);
+        let at_us = PageClock.now_us();
+        deliver(&self.mailbox, Note::Ready { process, at_us });
+    }
+
+    /// Hands every worker back alive, idle and without this run's
+    /// handlers, for a later run to [`adopt`](Self::adopt); none is left
+    /// to terminate. Call it when every process has sent its report.
+    pub(crate) fn release(&mut self) -> Vec<Worker> {
+        let workers = std::mem::take(&mut self.workers);
+        for worker in &workers {
+            detach(worker);
+        }
+        workers
+    }
+
+    /// Feeds what `worker`, as process `process`, says into the mailbox.
+    fn attach(&mut self, process: usize, worker: &Worker) {
         let mailbox = Rc::clone(&self.mailbox);
         let on_message = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
             let arrived_us = PageClock.now_us();
@@ -163,11 +194,6 @@ impl ProcessWorkers {
         worker.set_onmessageerror(Some(on_message_error.as_ref().unchecked_ref()));
         self.handlers
             .extend([on_message, on_error, on_message_error]);
-
-        let init = message("init")?;
-        set(&init, "module", module)?;
-        self.workers.push(worker);
-        self.post(process, &init)
     }
 
     /// Posts `message` to `process`. Everything in it is copied (structured
@@ -214,14 +240,19 @@ impl Drop for ProcessWorkers {
     fn drop(&mut self) {
         for worker in &self.workers {
             worker.terminate();
-            worker.set_onmessage(None);
-            worker.set_onerror(None);
-            worker.set_onmessageerror(None);
+            detach(worker);
         }
         if let Some((id, _)) = self.ticker.take() {
             self.window.clear_interval_with_handle(id);
         }
     }
+}
+
+/// Removes a worker's handlers, which die with their [`ProcessWorkers`].
+fn detach(worker: &Worker) {
+    worker.set_onmessage(None);
+    worker.set_onerror(None);
+    worker.set_onmessageerror(None);
 }
 
 /// A message from process `process`, as a note.
