@@ -137,6 +137,23 @@ try {
   figures[`proc_cpu_speedup_warm_k${kp}`] = medianOf(warm, ([s, p]) => ms(s) / ms(p));
   figures.proc_copy_in_warm_gbps = median(warm.flatMap(([, p]) => copyIn(p)));
   figures[`free_vs_proc_k${kp}`] = medianOf(warm, ([, p, f]) => ms(p) / ms(f));
+
+  // Cancel: from the click to the run really stopping, per model.
+  const cancelLatency = async (query) => {
+    const { page: p } = await open(browser.context, `${server.url}?${query}&run=1`);
+    await waitForRun(p, 'running');
+    await p.waitForTimeout(400);
+    await p.click('#cancel-button');
+    await p.waitForFunction(() => window.lanes.cancelLatencyMs() !== null, null, { timeout: 60_000 });
+    const ms = await p.evaluate(() => window.lanes.cancelLatencyMs());
+    await p.close();
+    return ms;
+  };
+  figures.cancel_sequential_ms = await cancelLatency('model=sequential&size=100000000');
+  figures.cancel_free_ms = await cancelLatency('model=free&k=4&size=100000000');
+  figures.cancel_gil_ms = await cancelLatency('model=gil&k=4&size=100000000');
+  figures.cancel_asyncio_ms = await cancelLatency('model=asyncio&workload=io&k=4&latency=5000');
+  figures.cancel_processes_ms = await cancelLatency('model=processes&k=2&workload=mandelbrot&size=16000');
 } finally {
   await browser.close();
   server.close();
@@ -181,6 +198,9 @@ rows.push(['processes: start-up per process (cold)', 'ms', figures.proc_startup_
 rows.push(['processes: copy in, primes, cold', 'GB/s', figures.proc_copy_in_gbps, undefined, undefined, '≥ 0.5']);
 rows.push(['processes: copy in, primes, warm', 'GB/s', figures.proc_copy_in_warm_gbps, undefined, undefined, '']);
 rows.push([`processes (warm) / free threads, same work, k=${kp}`, 'ratio', figures[`free_vs_proc_k${kp}`], undefined, undefined, '']);
+for (const m of ['sequential', 'free', 'gil', 'asyncio', 'processes']) {
+  rows.push([`cancel to stopped, ${m}`, 'ms', figures[`cancel_${m}_ms`], undefined, undefined, '≤ 100']);
+}
 rows.push(['import a Chrome trace of 1e6 events', 'ms', figures.import_wasm_1e6_ms, figures.import_native_1e6_ms,
   figures.import_wasm_1e6_ms / figures.import_native_1e6_ms, '']);
 console.log(`\nLanes benchmark — medians of warm runs, ${figures.wasm_cores} cores, measured in one run`);

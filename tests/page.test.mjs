@@ -106,6 +106,8 @@ describe('a cross-origin isolated page', () => {
     await page.click('#cancel-button');
     await waitForRun(page, 'cancelled');
     assert.match(await page.textContent('.status'), /Cancelled/);
+    // The run really stops (its threads return) and the page says how soon.
+    await page.waitForFunction(() => window.lanes.cancelLatencyMs() !== null);
     await page.fill('#size', '100000');
     await page.dispatchEvent('#size', 'change');
     await page.check('#model-free');

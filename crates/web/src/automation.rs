@@ -13,6 +13,31 @@ const KEEP: usize = 64;
 thread_local! {
     static TRACES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     static RUN_STATE: Cell<&'static str> = const { Cell::new("idle") };
+    /// When Cancel was pressed (ms on the main thread's clock), until the
+    /// cancelled run has really stopped.
+    static CANCEL_AT: Cell<Option<f64>> = const { Cell::new(None) };
+    /// How long the last cancelled run took to stop, in ms.
+    static CANCEL_MS: Cell<Option<f64>> = const { Cell::new(None) };
+}
+
+fn now_ms() -> Option<f64> {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+}
+
+/// Notes that Cancel was pressed; [`publish_cancel_done`] measures from here.
+pub fn publish_cancel_requested() {
+    CANCEL_AT.with(|c| c.set(now_ms()));
+}
+
+/// Notes that the cancelled run has really stopped (its threads, workers or
+/// loop returned): `window.lanes.cancelLatencyMs()` then says how long that
+/// took after Cancel was pressed.
+pub fn publish_cancel_done() {
+    if let (Some(at), Some(now)) = (CANCEL_AT.with(Cell::take), now_ms()) {
+        CANCEL_MS.with(|c| c.set(Some(now - at)));
+    }
 }
 
 /// Adds a finished run, as Chrome Trace Event JSON, to `window.lanes.traces()`.
@@ -82,7 +107,7 @@ fn process_memory() -> JsValue {
 }
 
 /// Installs `window.lanes` with `traces()`, `runState()`,
-/// `processMemory()`, `version` and `bench`.
+/// `processMemory()`, `cancelLatencyMs()`, `version` and `bench`.
 pub fn install_automation() -> Result<(), JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let api = Object::new();
@@ -102,6 +127,10 @@ pub fn install_automation() -> Result<(), JsValue> {
     Reflect::set(&api, &"runState".into(), &run_state.into_js_value())?;
     let memory = Closure::<dyn Fn() -> JsValue>::new(process_memory);
     Reflect::set(&api, &"processMemory".into(), &memory.into_js_value())?;
+    let cancel_ms = Closure::<dyn Fn() -> JsValue>::new(|| {
+        CANCEL_MS.with(|c| c.get().map_or(JsValue::NULL, JsValue::from_f64))
+    });
+    Reflect::set(&api, &"cancelLatencyMs".into(), &cancel_ms.into_js_value())?;
     Reflect::set(&api, &"version".into(), &env!("CARGO_PKG_VERSION").into())?;
     Reflect::set(&api, &"bench".into(), bench_api()?.as_ref())?;
     Reflect::set(&window, &"lanes".into(), &api)?;

@@ -31,7 +31,10 @@ mod processes;
 
 #[cfg(target_arch = "wasm32")]
 pub use {
-    automation::{install_automation, publish_run_state, publish_trace},
+    automation::{
+        install_automation, publish_cancel_done, publish_cancel_requested, publish_run_state,
+        publish_trace,
+    },
     canvas::{draw_speedup_chart, draw_timeline, pixel_ratio, timeline_svg},
     clock::PageClock,
     error::WebError,

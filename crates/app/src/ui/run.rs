@@ -44,7 +44,9 @@ pub(super) fn use_runner(store: &UseReducerHandle<Store>) -> Callback<()> {
                         lanes_web::run_live(scenario, Arc::clone(&cancel)).await
                     };
                     if cancel.is_cancelled() {
-                        // Cancel already told the state; a late answer is dropped.
+                        // Cancel already told the state; a late answer is
+                        // dropped, but it says when the run really stopped.
+                        lanes_web::publish_cancel_done();
                         return;
                     }
                     match result {
@@ -61,6 +63,7 @@ pub(super) fn use_runner(store: &UseReducerHandle<Store>) -> Callback<()> {
     let dispatcher = store.dispatcher();
     Callback::from(move |()| {
         if let Some(cancel) = current.borrow_mut().take() {
+            lanes_web::publish_cancel_requested();
             cancel.cancel();
         }
         // Cancel ends every process, the idle ones kept warm too.
