@@ -10,7 +10,7 @@ TOOLCHAIN := $(shell sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
 WASM_BINDGEN_VERSION := 0.2.130
 WASM_TARGET := wasm32-unknown-unknown
 BUILD_STD := -Z build-std=panic_abort,std
-CARGO_TARGET_DIR ?= target
+CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 WASM_OUT := $(CARGO_TARGET_DIR)/$(WASM_TARGET)/release/lanes_app.wasm
 DIST := dist

@@ -125,9 +125,8 @@ export function laneNames(trace) {
     .map((e) => e.args.name);
 }
 
-/** Total time (µs) during which spans on two different lanes both run. */
-export function crossLaneOverlap(trace) {
-  const lanes = [...spansByLane(trace).values()];
+/** Total time (µs) during which spans of two different lanes (lists of spans) overlap. */
+function pairwiseOverlap(lanes) {
   let total = 0;
   for (let i = 0; i < lanes.length; i++) {
     for (let j = i + 1; j < lanes.length; j++) {
@@ -139,6 +138,11 @@ export function crossLaneOverlap(trace) {
     }
   }
   return total;
+}
+
+/** Total time (µs) during which spans on two different lanes both run. */
+export function crossLaneOverlap(trace) {
+  return pairwiseOverlap([...spansByLane(trace).values()]);
 }
 
 /** Whether any two spans of one lane overlap (a thread does one thing at a time). */
@@ -166,20 +170,11 @@ export function laneKinds(trace) {
  */
 export function stateOverlap(trace, state = 'running') {
   const kinds = laneKinds(trace);
-  const lanes = [...spansByLane(trace).entries()]
-    .filter(([tid]) => kinds.get(tid) !== 'gil')
-    .map(([, spans]) => spans.filter((s) => s.name === state));
-  let total = 0;
-  for (let i = 0; i < lanes.length; i++) {
-    for (let j = i + 1; j < lanes.length; j++) {
-      for (const a of lanes[i]) {
-        for (const b of lanes[j]) {
-          total += Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
-        }
-      }
-    }
-  }
-  return total;
+  return pairwiseOverlap(
+    [...spansByLane(trace).entries()]
+      .filter(([tid]) => kinds.get(tid) !== 'gil')
+      .map(([, spans]) => spans.filter((s) => s.name === state)),
+  );
 }
 
 /** The holders of the GIL lane's spans, in time order (lane names). */

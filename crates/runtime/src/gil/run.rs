@@ -1,12 +1,12 @@
 //! k threads pulling work items from one queue, one GIL between them.
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Barrier, Mutex, PoisonError};
 
 use lanes_trace::{Event, EventKind, Span};
 
 use super::{Gil, GilJob, SwitchInterval, gil_lane_spans};
-use crate::{Cancel, Clock, MAX_THREADS, RunError};
+use crate::threads::on_threads;
+use crate::{Cancel, Clock, RunError};
 
 /// What the threads of one GIL run did.
 #[derive(Debug)]
@@ -39,8 +39,8 @@ impl GilRecorded {
 ///
 /// Call it from inside the pool (`ThreadPool::install`, or a task spawned on
 /// the pool), never on a browser's main thread: it blocks its thread until
-/// every lane has finished. Cancelling stops each thread after its item in
-/// progress.
+/// every lane has finished. Cancelling stops each thread at its next check
+/// of the GIL, inside the item in progress.
 pub fn run_gil(
     job: &dyn GilJob,
     threads: u32,
@@ -48,60 +48,36 @@ pub fn run_gil(
     clock: &dyn Clock,
     cancel: &Cancel,
 ) -> Result<GilRecorded, RunError> {
-    if !(1..=MAX_THREADS).contains(&threads) {
-        return Err(RunError::ThreadCount(threads));
-    }
-    let have = rayon::current_num_threads();
-    if have < threads as usize {
-        return Err(RunError::PoolTooSmall {
-            need: threads,
-            have,
-        });
-    }
     let next = AtomicU32::new(0);
-    // Every lane waits here until all are up, so no lane can start on a thread
-    // another lane is still using: k lanes are k distinct threads.
-    let ready = Barrier::new(threads as usize);
-    let logs = Mutex::new(Vec::with_capacity(threads as usize));
     let gil = Gil::new(interval, clock).with_cancel(cancel);
-    rayon::scope(|scope| {
-        for lane in 0..threads {
-            let (next, ready, logs, gil) = (&next, &ready, &logs, &gil);
-            scope.spawn(move |_| {
-                ready.wait();
-                let mut py = gil.thread(lane);
-                py.acquire();
-                let mut sum = 0;
-                while !cancel.is_cancelled() {
-                    let task = next.fetch_add(1, Ordering::Relaxed);
-                    if task >= job.tasks() {
-                        break;
-                    }
-                    py.set_task(Some(task));
-                    sum += job.run_task(task, &mut py);
-                    // An item must give the lock back as it found it.
-                    py.acquire();
-                }
-                let (spans, events) = py.finish();
-                let thread = rayon::current_thread_index();
-                logs.lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push((lane, spans, events, sum, thread));
-            });
+    // k distinct threads of the pool, all starting together.
+    let logs = on_threads(threads, |lane| {
+        let mut py = gil.thread(lane);
+        py.acquire();
+        let mut sum = 0;
+        while !cancel.is_cancelled() {
+            let task = next.fetch_add(1, Ordering::Relaxed);
+            if task >= job.tasks() {
+                break;
+            }
+            py.set_task(Some(task));
+            sum += job.run_task(task, &mut py);
+            // An item must give the lock back as it found it.
+            py.acquire();
         }
-    });
+        let (spans, events) = py.finish();
+        (spans, events, sum)
+    })?;
     if cancel.is_cancelled() {
         return Err(RunError::Cancelled);
     }
-    let mut logs = logs.into_inner().unwrap_or_else(PoisonError::into_inner);
-    logs.sort_by_key(|log| log.0);
-    let result = logs.iter().map(|log| log.3).sum();
-    let threads = logs.iter().map(|log| log.4).collect();
+    let result = logs.iter().map(|((_, _, sum), _)| sum).sum();
+    let threads = logs.iter().map(|(_, thread)| *thread).collect();
     let mut spans = Vec::new();
     let mut events = Vec::new();
-    for log in logs {
-        spans.extend(log.1);
-        events.extend(log.2);
+    for ((lane_spans, lane_events, _), _) in logs {
+        spans.extend(lane_spans);
+        events.extend(lane_events);
     }
     // Each lane's spans are in time order already; lanes come in order.
     // With a coarse clock a drop and the take after it may share a time: the
