@@ -19,6 +19,8 @@ mod processes;
 mod record;
 mod run;
 mod sleeper;
+#[cfg(test)]
+mod testing;
 mod threads;
 mod twin;
 mod untraced;

@@ -146,13 +146,7 @@ mod tests {
 
     use super::*;
     use crate::MonotonicClock;
-
-    fn pool() -> rayon::ThreadPool {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(MAX_THREADS as usize)
-            .build()
-            .unwrap_or_else(|e| panic!("cannot build a pool: {e}"))
-    }
+    use crate::testing::pool;
 
     #[test]
     fn every_k_gets_k_distinct_threads_and_the_twins_answer() {

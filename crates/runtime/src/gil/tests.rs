@@ -12,19 +12,13 @@ use lanes_trace::{
 use lanes_workloads::{Job, PrimeCount, count_primes_in};
 
 use super::*;
-use crate::{Cancel, MAX_THREADS, MonotonicClock, RunError};
+use crate::testing::{peak, pool};
+use crate::{Cancel, MonotonicClock, RunError};
 
 /// Tests that measure time take turns, so that they do not load each other.
 fn alone() -> MutexGuard<'static, ()> {
     static TIMED: Mutex<()> = Mutex::new(());
     TIMED.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn pool() -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(MAX_THREADS as usize)
-        .build()
-        .unwrap_or_else(|e| panic!("cannot build a pool: {e}"))
 }
 
 fn interval_ms(ms: f64) -> SwitchInterval {
@@ -48,22 +42,6 @@ fn of_state(spans: &[Span], state: State) -> Vec<Span> {
 
 fn overlap_us(a: &Span, b: &Span) -> f64 {
     (a.end_us.min(b.end_us) - a.start_us.max(b.start_us)).max(0.0)
-}
-
-/// The most spans open at one instant.
-fn peak(spans: &[Span]) -> usize {
-    let mut edges: Vec<(f64, i32)> = spans
-        .iter()
-        .flat_map(|s| [(s.start_us, 1), (s.end_us, -1)])
-        .collect();
-    // Ends before starts at the same instant: touching spans do not overlap.
-    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let (mut open, mut most) = (0_i32, 0_i32);
-    for (_, step) in edges {
-        open += step;
-        most = most.max(open);
-    }
-    usize::try_from(most).unwrap_or(0)
 }
 
 fn assert_lanes_are_sequential(spans: &[Span]) {

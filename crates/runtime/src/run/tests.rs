@@ -8,19 +8,13 @@ use std::thread::ThreadId;
 use lanes_trace::State;
 
 use super::*;
+use crate::testing::{peak, pool};
 use crate::{MonotonicClock, lost_updates, run_share, sequential_twin, share_tasks};
 
 /// Tests that measure time take turns, so that they do not load each other.
 fn alone() -> MutexGuard<'static, ()> {
     static TIMED: Mutex<()> = Mutex::new(());
     TIMED.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn pool() -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(MAX_THREADS as usize)
-        .build()
-        .unwrap_or_else(|e| panic!("cannot build a pool: {e}"))
 }
 
 fn native() -> Environment {
@@ -55,21 +49,6 @@ fn of_state(trace: &Trace, state: State) -> Vec<Span> {
         .filter(|s| s.state == state && trace.lanes[s.lane as usize].kind == LaneKind::Thread)
         .copied()
         .collect()
-}
-
-/// The most spans open at one instant (touching spans do not overlap).
-fn peak(spans: &[Span]) -> usize {
-    let mut edges: Vec<(f64, i32)> = spans
-        .iter()
-        .flat_map(|s| [(s.start_us, 1), (s.end_us, -1)])
-        .collect();
-    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let (mut open, mut most) = (0_i32, 0_i32);
-    for (_, step) in edges {
-        open += step;
-        most = most.max(open);
-    }
-    usize::try_from(most).unwrap_or(0)
 }
 
 /// No two of `spans` overlap, whatever their lanes.

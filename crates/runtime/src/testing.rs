@@ -1,0 +1,28 @@
+//! Helpers shared by the runtime's tests.
+
+use lanes_trace::Span;
+
+use crate::MAX_THREADS;
+
+/// A pool with a thread for every lane a run may ask for, as the page has.
+pub(crate) fn pool() -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(MAX_THREADS as usize)
+        .build()
+        .unwrap_or_else(|e| panic!("cannot build a pool: {e}"))
+}
+
+/// The most spans open at one instant (touching spans do not overlap).
+pub(crate) fn peak(spans: &[Span]) -> usize {
+    let mut edges: Vec<(f64, i32)> = spans
+        .iter()
+        .flat_map(|s| [(s.start_us, 1), (s.end_us, -1)])
+        .collect();
+    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (mut open, mut most) = (0_i32, 0_i32);
+    for (_, step) in edges {
+        open += step;
+        most = most.max(open);
+    }
+    usize::try_from(most).unwrap_or(0)
+}
