@@ -25,49 +25,72 @@ pub const LONG_FRAME_MS: f64 = 50.0;
 
 type FrameClosure = Closure<dyn FnMut(f64)>;
 
-/// Records the time of every animation frame until stopped.
-struct FrameRecorder {
-    times: Rc<RefCell<Vec<f64>>>,
+/// Calls a function on every animation frame, with the frame's timestamp
+/// (ms), until stopped or dropped.
+#[derive(Debug)]
+pub struct FrameLoop {
     alive: Rc<Cell<bool>>,
     slot: Rc<RefCell<Option<FrameClosure>>>,
 }
 
-impl FrameRecorder {
-    fn start() -> Self {
-        let times = Rc::new(RefCell::new(Vec::new()));
+impl FrameLoop {
+    /// Starts calling `on_frame` on every animation frame.
+    pub fn start(mut on_frame: impl FnMut(f64) + 'static) -> Self {
         let alive = Rc::new(Cell::new(true));
         let slot: Rc<RefCell<Option<FrameClosure>>> = Rc::new(RefCell::new(None));
-        let (t, a, again) = (Rc::clone(&times), Rc::clone(&alive), Rc::clone(&slot));
-        *slot.borrow_mut() = Some(Closure::new(move |_: f64| {
-            if !a.get() {
+        let (running, again) = (Rc::clone(&alive), Rc::clone(&slot));
+        *slot.borrow_mut() = Some(Closure::new(move |now: f64| {
+            if !running.get() {
+                // Dropping the closure from inside itself is not allowed: just stop.
                 return;
             }
-            // The page clock, not the frame's own timestamp: the same axis as
-            // the workers' spans.
-            t.borrow_mut().push(PageClock.now_us());
+            on_frame(now);
             request(&again);
         }));
         request(&slot);
-        Self { times, alive, slot }
+        Self { alive, slot }
     }
+}
 
-    /// Stops recording and returns the frame times, µs on the page clock.
-    fn stop(self) -> Vec<f64> {
+impl Drop for FrameLoop {
+    fn drop(&mut self) {
         self.alive.set(false);
-        // Break the closure's reference cycle after its last frame.
+        // Break the closure's reference cycle once its last frame has run.
         let slot = Rc::clone(&self.slot);
         let later = Closure::once_into_js(move || drop(slot.borrow_mut().take()));
         if let Some(w) = web_sys::window() {
             let _ = w.request_animation_frame(later.unchecked_ref());
         }
-        self.times.take()
     }
 }
 
 fn request(slot: &Rc<RefCell<Option<FrameClosure>>>) {
     if let (Some(w), Some(f)) = (web_sys::window(), slot.borrow().as_ref()) {
-        // If the browser refuses a frame, the lane just ends there.
+        // If the browser refuses a frame, the loop just ends there.
         let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
+    }
+}
+
+/// Records the time of every animation frame until stopped.
+struct FrameRecorder {
+    times: Rc<RefCell<Vec<f64>>>,
+    frames: FrameLoop,
+}
+
+impl FrameRecorder {
+    fn start() -> Self {
+        let times = Rc::new(RefCell::new(Vec::new()));
+        let t = Rc::clone(&times);
+        // The page clock, not the frame's own timestamp: the same axis as
+        // the workers' spans.
+        let frames = FrameLoop::start(move |_| t.borrow_mut().push(PageClock.now_us()));
+        Self { times, frames }
+    }
+
+    /// Stops recording and returns the frame times, µs on the page clock.
+    fn stop(self) -> Vec<f64> {
+        drop(self.frames);
+        self.times.take()
     }
 }
 

@@ -39,7 +39,7 @@ pub use {
     clock::PageClock,
     error::WebError,
     files::{MAX_FILE_BYTES, download_canvas_png, download_text, read_file_text},
-    frames::{LONG_FRAME_MS, long_frames, run_ui_lesson},
+    frames::{FrameLoop, LONG_FRAME_MS, long_frames, run_ui_lesson},
     live::run_live,
     page::{cross_origin_isolated, environment},
     pool::{POOL_THREADS, pool_threads, start_pool},
