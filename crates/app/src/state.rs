@@ -420,6 +420,7 @@ mod tests {
             cross_origin_isolated: true,
             environment: "test".to_owned(),
             result: 0,
+            seed: None,
         };
         let span = Span {
             lane: 0,

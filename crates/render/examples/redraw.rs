@@ -50,6 +50,7 @@ fn synthetic(spans: u32) -> Trace {
         cross_origin_isolated: true,
         environment: "native".to_owned(),
         result: 0,
+        seed: None,
     };
     let lanes = (1..=LANES)
         .map(|i| Lane::thread(format!("Thread {i}")))

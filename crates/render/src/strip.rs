@@ -159,6 +159,7 @@ mod tests {
             cross_origin_isolated: true,
             environment: "test".to_owned(),
             result: 4,
+            seed: None,
         };
         let lanes = vec![
             Lane::thread("Thread 1"),

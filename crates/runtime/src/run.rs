@@ -206,6 +206,7 @@ impl Ran {
             cross_origin_isolated: environment.cross_origin_isolated,
             environment: environment.name.clone(),
             result: self.result,
+            seed: None,
         };
         Trace::new(meta, self.lanes, self.spans).with_events(self.events)
     }

@@ -417,6 +417,10 @@ pub struct Meta {
     pub environment: String,
     /// The workload's answer (for primes: how many were found).
     pub result: u64,
+    /// The simulator's seed, for a simulated run (absent in live runs and in
+    /// traces written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
 }
 
 /// Something that happened at one instant.
@@ -700,6 +704,7 @@ pub(crate) mod tests {
             cross_origin_isolated: true,
             environment: "native".to_owned(),
             result: 168,
+            seed: None,
         }
     }
 

@@ -61,6 +61,7 @@ pub fn trace(lanes: u32, spans_per_lane: u32) -> Trace {
         cross_origin_isolated: true,
         environment: "synthetic".to_owned(),
         result: 0,
+        seed: None,
     };
     let names = (1..=lanes)
         .map(|i| Lane::thread(format!("Thread {i}")))

@@ -46,6 +46,7 @@ fn meta() -> impl Strategy<Value = Meta> {
                 cross_origin_isolated: coi,
                 environment,
                 result,
+                seed: None,
             },
         )
 }

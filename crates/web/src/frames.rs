@@ -179,6 +179,7 @@ pub async fn run_ui_lesson(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
         cross_origin_isolated: environment().cross_origin_isolated,
         environment: environment().name,
         result,
+        seed: None,
     };
     Ok(Trace::new_labelled(meta, lanes, spans))
 }

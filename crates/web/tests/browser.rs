@@ -161,6 +161,7 @@ fn draws_a_trace_on_a_canvas_and_sizes_it() {
             cross_origin_isolated: true,
             environment: "test".to_owned(),
             result: 168,
+            seed: None,
         },
         vec![
             lanes_trace::Lane::thread("Thread 1"),

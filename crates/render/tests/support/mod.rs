@@ -17,6 +17,7 @@ pub fn meta(model: Model, k: u32, mode: Mode) -> Meta {
         cross_origin_isolated: true,
         environment: "native".to_owned(),
         result: 148_933,
+        seed: None,
     }
 }
 

@@ -234,6 +234,7 @@ fn no_two_threads_ever_run_at_once() {
             cross_origin_isolated: true,
             environment: "native".to_owned(),
             result: rec.result,
+            seed: None,
         };
         let spans = rec.spans.iter().copied().chain(gil).collect();
         let trace = Trace::new(meta, lanes, spans).with_events(rec.events.clone());

@@ -286,5 +286,6 @@ fn placeholder_meta(lanes: &[Lane]) -> Meta {
         cross_origin_isolated: false,
         environment: "imported".to_owned(),
         result: 0,
+        seed: None,
     }
 }

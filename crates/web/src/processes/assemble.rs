@@ -230,6 +230,7 @@ pub(crate) fn assemble(
         cross_origin_isolated: environment.cross_origin_isolated,
         environment: environment.name.clone(),
         result,
+        seed: None,
     };
     Trace::new_labelled(meta, lanes, spans).with_events(events)
 }
