@@ -130,7 +130,11 @@ fn header(run: &RunView<'_>) -> String {
         s.push_str(&format!(" · {speedup:.2}× vs sequential"));
     }
     if meta.mode == Mode::Simulated {
-        s.push_str(" · simulated");
+        let cores = meta.cores;
+        s.push_str(&format!(
+            " · simulated on {cores} virtual core{}",
+            if cores == 1 { "" } else { "s" }
+        ));
     }
     s
 }
