@@ -34,9 +34,9 @@ pub fn lost_updates(trace: &Trace) -> Option<u64> {
 #[derive(Debug)]
 pub(crate) struct SharedCounter {
     value: AtomicU64,
-    lock: Option<Mutex<()>>,
+    pub(crate) lock: Option<Mutex<()>>,
     size: u64,
-    tasks: u32,
+    pub(crate) tasks: u32,
 }
 
 impl SharedCounter {
@@ -56,7 +56,7 @@ impl SharedCounter {
     }
 
     /// The updates item `task` makes, numbered within the whole run.
-    fn updates(&self, task: u32) -> Range<u64> {
+    pub(crate) fn updates(&self, task: u32) -> Range<u64> {
         let edge = |i: u32| {
             let wide =
                 u128::from(self.size) * u128::from(i.min(self.tasks)) / u128::from(self.tasks);
@@ -66,19 +66,19 @@ impl SharedCounter {
     }
 
     /// Reads the count: the first half of an update.
-    fn load(&self) -> u64 {
+    pub(crate) fn load(&self) -> u64 {
         self.value.load(Ordering::Relaxed)
     }
 
     /// Writes back what was read plus one, after a short pause: the window
     /// in which another thread's update gets lost.
-    fn store_next(&self, seen: u64) {
+    pub(crate) fn store_next(&self, seen: u64) {
         std::hint::spin_loop();
         self.value.store(seen.wrapping_add(1), Ordering::Relaxed);
     }
 
     /// One update: under the lock if there is one.
-    fn add_one(&self) {
+    pub(crate) fn add_one(&self) {
         match &self.lock {
             Some(lock) => {
                 let _held = lock.lock().unwrap_or_else(PoisonError::into_inner);

@@ -19,6 +19,7 @@ mod processes;
 mod record;
 mod run;
 mod sleeper;
+mod solo;
 #[cfg(test)]
 mod testing;
 mod threads;
@@ -38,5 +39,6 @@ pub use mixed::{Convoy, PARSE_NUMBERS, io_time_us};
 pub use processes::{Share, run_share, share_tasks};
 pub use run::{Cancel, Environment, MAX_LATENCY_US, MAX_THREADS, RunError, convoy, run, run_with};
 pub use sleeper::{Sleeper, ThreadSleeper};
+pub use solo::run_solo;
 pub use twin::sequential_twin;
 pub use untraced::run_untraced;

@@ -34,8 +34,8 @@ pub(crate) enum Role {
 /// A mixed scenario's two halves.
 #[derive(Clone, Copy)]
 pub(crate) struct Mixed<'a> {
-    cpu: PrimeCount,
-    latency_us: f64,
+    pub(crate) cpu: PrimeCount,
+    pub(crate) latency_us: f64,
     sleeper: &'a dyn Sleeper,
 }
 
@@ -49,17 +49,17 @@ impl<'a> Mixed<'a> {
     }
 
     /// How many items the CPU thread has, and rounds the I/O thread makes.
-    fn items(&self) -> u32 {
+    pub(crate) fn items(&self) -> u32 {
         self.cpu.tasks()
     }
 
     /// The task number of round `round`.
-    fn round_task(&self, round: u32) -> u32 {
+    pub(crate) fn round_task(&self, round: u32) -> u32 {
         self.items().saturating_add(round)
     }
 
     /// The numbers round `round` parses.
-    fn round_range(round: u32) -> Range<u64> {
+    pub(crate) fn round_range(round: u32) -> Range<u64> {
         let from = u64::from(round) * PARSE_NUMBERS;
         from..from + PARSE_NUMBERS
     }
@@ -75,7 +75,12 @@ impl<'a> Mixed<'a> {
     }
 
     /// Runs `roles` one after another on one plain thread.
-    fn run_plain(&self, roles: &[Role], lane: &mut Recorder<'_>, cancel: &Cancel) -> u64 {
+    pub(crate) fn run_plain(
+        &self,
+        roles: &[Role],
+        lane: &mut Recorder<'_>,
+        cancel: &Cancel,
+    ) -> u64 {
         let mut sum = 0;
         for &role in roles {
             for i in 0..self.items() {

@@ -121,6 +121,10 @@ fn unsupported_words(model: Model, workload: Workload) -> String {
     let why = match (model, workload) {
         (_, Workload::Ui) => "the page runs that one on its own main thread",
         (Model::Processes, _) => "each process runs in a worker of its own, which the page starts",
+        // Only a run without a thread pool (`run_solo`) refuses free threads.
+        (Model::Free, _) => {
+            "free threads need a pool of threads sharing memory, which a page has only when it is cross-origin isolated"
+        }
         _ => "the two do not go together",
     };
     format!(
@@ -190,15 +194,15 @@ pub fn convoy(
 
 /// What a run produced, before it becomes a trace.
 #[derive(Debug)]
-struct Ran {
-    lanes: Vec<Lane>,
-    spans: Vec<Span>,
-    events: Vec<Event>,
-    result: u64,
+pub(crate) struct Ran {
+    pub(crate) lanes: Vec<Lane>,
+    pub(crate) spans: Vec<Span>,
+    pub(crate) events: Vec<Event>,
+    pub(crate) result: u64,
 }
 
 impl Ran {
-    fn into_trace(self, scenario: &Scenario, environment: &Environment) -> Trace {
+    pub(crate) fn into_trace(self, scenario: &Scenario, environment: &Environment) -> Trace {
         let meta = Meta {
             scenario: *scenario,
             mode: Mode::Live,
@@ -212,7 +216,7 @@ impl Ran {
     }
 }
 
-fn unsupported(scenario: &Scenario) -> RunError {
+pub(crate) fn unsupported(scenario: &Scenario) -> RunError {
     RunError::Unsupported {
         model: scenario.model,
         workload: scenario.workload,
@@ -229,7 +233,7 @@ pub(crate) fn check_latency(scenario: &Scenario) -> Result<f64, RunError> {
     Ok(f64::from(scenario.latency_us))
 }
 
-fn switch_interval(scenario: &Scenario) -> Result<SwitchInterval, RunError> {
+pub(crate) fn switch_interval(scenario: &Scenario) -> Result<SwitchInterval, RunError> {
     SwitchInterval::from_us(f64::from(scenario.interval_us)).map_err(|_| RunError::Interval {
         us: scenario.interval_us,
     })
@@ -237,7 +241,7 @@ fn switch_interval(scenario: &Scenario) -> Result<SwitchInterval, RunError> {
 
 /// Lanes named "Thread 1" to "Thread n", or "Main thread" for one
 /// sequential lane.
-fn thread_lanes(model: Model, n: u32) -> Vec<Lane> {
+pub(crate) fn thread_lanes(model: Model, n: u32) -> Vec<Lane> {
     if model == Model::Sequential {
         return vec![Lane::thread("Main thread")];
     }
@@ -247,11 +251,11 @@ fn thread_lanes(model: Model, n: u32) -> Vec<Lane> {
 }
 
 /// An event-loop task's lane: "Task 1" for lane 0.
-fn task_lane(lane: u32) -> Lane {
+pub(crate) fn task_lane(lane: u32) -> Lane {
     Lane::thread(format!("Task {}", lane + 1))
 }
 
-fn gil_lane() -> Lane {
+pub(crate) fn gil_lane() -> Lane {
     Lane {
         kind: LaneKind::Gil,
         name: "GIL".to_owned(),
@@ -370,7 +374,7 @@ fn run_under_gil(
 
 /// One thread, an event loop over the coroutines, a lane for each named by
 /// `name` (from 0).
-fn run_event_loop(
+pub(crate) fn run_event_loop(
     tasks: &mut dyn Coroutines,
     name: &dyn Fn(u32) -> Lane,
     clock: &dyn Clock,
