@@ -50,7 +50,7 @@ impl Item for Updates<'_> {
             return Step::Ran;
         }
         let seen = counter.load();
-        if update % 4 != 0 {
+        if !update.is_multiple_of(4) {
             // A check inside the window: the store waits for the next step.
             self.seen = Some(seen);
         } else {
