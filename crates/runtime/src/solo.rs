@@ -18,8 +18,8 @@
 //! | asyncio | k coroutines take turns | awaits overlap | 2 coroutines | unsupported |
 //! | free, processes | unsupported: they need threads or workers of their own | | | |
 //!
-//! Nothing here uses rayon (a test checks that the module's sources do not
-//! name it): in a worker without shared memory, a rayon call would try to
+//! Nothing here uses rayon (a test searches the module's sources for rayon
+//! paths): in a worker without shared memory, a rayon call would try to
 //! start threads and fail.
 
 mod counter;
@@ -41,9 +41,10 @@ use crate::sleeper::Interruptible;
 use crate::{Cancel, Clock, Environment, RunError, Sleeper};
 
 /// Runs `scenario` live on the calling thread alone — never touching rayon
-/// — and returns its trace: the same lanes, spans, events and result as
-/// [`crate::run_with`] gives for the scenario, with k GIL threads
-/// interleaved on this one thread. Waits (I/O, and idle time when every
+/// — and returns its trace: the same lanes, kinds of span and event, and
+/// result as [`crate::run_with`] gives for the scenario (a racy counter may
+/// lose other updates), with k GIL threads interleaved on this one thread
+/// (ties for the GIL go to the lowest lane, so "Thread 1" starts). Waits (I/O, and idle time when every
 /// thread or coroutine waits) block with `sleeper`, which must let `clock`
 /// move on; they end early on a Cancel.
 ///
