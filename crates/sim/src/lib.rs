@@ -1,0 +1,86 @@
+#![doc = include_str!("../README.md")]
+
+mod calibrate;
+mod check;
+mod costs;
+mod counter;
+mod error;
+mod event_loop;
+mod gil;
+mod items;
+mod jitter;
+mod lanes;
+mod parcel;
+mod plain;
+mod processes;
+mod queue;
+mod record;
+mod shared;
+mod work;
+
+use lanes_trace::{Lane, Meta, Mode, Model, Scenario, Trace};
+
+pub use calibrate::{Calibration, Learned};
+pub use costs::CostModel;
+pub use error::SimError;
+pub use work::{PARSE_NUMBERS, prime_step_density, task_costs};
+
+/// The most virtual cores a simulated machine may have.
+pub const MAX_CORES: u32 = 64;
+/// The most threads, processes or event-loop tasks a simulated run may have.
+pub const MAX_WORKERS: u32 = 64;
+/// The most spans a simulated trace may hold.
+pub const MAX_SPANS: usize = 5_000_000;
+
+/// The machine a run is simulated on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Options {
+    /// Virtual cores, 1 to [`MAX_CORES`].
+    pub cores: u32,
+    /// Drives the small noise on costs and waits: the same seed gives the
+    /// same trace.
+    pub seed: u64,
+}
+
+/// Simulates `scenario` on `options.cores` virtual cores with `costs`, and
+/// returns its trace: the lanes, spans and events a live run of the same
+/// scenario records, computed instead of measured.
+///
+/// The same scenario, costs and options give the same trace, bit for bit.
+/// Its metadata says it was simulated, with the cores and seed; its
+/// environment is "simulator" (the page may overwrite it). Its result is
+/// the workload's answer only where that is cheap and exact: counters (the
+/// count after lost updates, see the crate docs); every other workload
+/// gives 0.
+pub fn simulate(
+    scenario: &Scenario,
+    costs: &CostModel,
+    options: &Options,
+) -> Result<Trace, SimError> {
+    check::check(scenario, options)?;
+    costs.check()?;
+    let items = items::items(scenario, costs, options);
+    let mut gil_lost_us = 0.0;
+    let (lanes, rec): (Vec<Lane>, _) = match scenario.model {
+        Model::Sequential | Model::Free => plain::simulate(scenario, &items, costs, options)?,
+        Model::Gil => {
+            let run = gil::simulate(scenario, &items, costs, options)?;
+            gil_lost_us = run.lost_us;
+            (run.lanes, run.rec)
+        }
+        Model::Asyncio => event_loop::simulate(scenario, &items)?,
+        Model::Processes => processes::simulate(scenario, &items, costs, options)?,
+    };
+    let update_us = costs.counter_update_us;
+    let result = counter::result(scenario, options, gil_lost_us, update_us).unwrap_or(0);
+    let meta = Meta {
+        scenario: *scenario,
+        mode: Mode::Simulated,
+        cores: options.cores,
+        cross_origin_isolated: false,
+        environment: "simulator".to_owned(),
+        result,
+        seed: Some(options.seed),
+    };
+    Ok(rec.finish(meta, lanes))
+}

@@ -1,0 +1,187 @@
+//! Simulated traces look like live ones: lane names, states, events.
+
+use lanes_sim::{CostModel, Options, SimError, simulate};
+use lanes_trace::{EventKind, LaneKind, Mode, Model, Scenario, State, Trace, Workload};
+
+fn sim(model: Model, workload: Workload, k: u32, size: u64, tasks: u32) -> Trace {
+    let scenario = Scenario::new(model, workload, k, size, tasks);
+    let trace = simulate(
+        &scenario,
+        &CostModel::reference(),
+        &Options { cores: 2, seed: 7 },
+    )
+    .unwrap_or_else(|e| panic!("{model} {workload}: {e}"));
+    trace
+        .validate()
+        .unwrap_or_else(|e| panic!("{model} {workload}: {e}"));
+    trace
+}
+
+fn names(t: &Trace) -> Vec<&str> {
+    t.lanes.iter().map(|l| l.name.as_str()).collect()
+}
+
+#[test]
+fn lanes_are_named_as_live_runs_name_them() {
+    let seq = sim(Model::Sequential, Workload::Primes, 4, 100_000, 8);
+    assert_eq!(names(&seq), ["Main thread"]);
+    assert_eq!(seq.meta.mode, Mode::Simulated);
+    assert_eq!(seq.meta.seed, Some(7));
+    assert_eq!(seq.meta.environment, "simulator");
+    let free = sim(Model::Free, Workload::Primes, 3, 100_000, 8);
+    assert_eq!(names(&free), ["Thread 1", "Thread 2", "Thread 3"]);
+    let gil = sim(Model::Gil, Workload::Primes, 2, 1_000_000, 8);
+    assert_eq!(names(&gil), ["Thread 1", "Thread 2", "GIL"]);
+    assert_eq!(gil.lanes[2].kind, LaneKind::Gil);
+    let mixed = sim(Model::Gil, Workload::Mixed, 4, 1_000_000, 8);
+    assert_eq!(names(&mixed), ["CPU thread", "I/O thread", "GIL"]);
+    let loop_ = sim(Model::Asyncio, Workload::Io, 3, 10_000, 6);
+    assert_eq!(names(&loop_), ["Task 1", "Task 2", "Task 3"]);
+    let mixed_loop = sim(Model::Asyncio, Workload::Mixed, 3, 10_000, 6);
+    assert_eq!(names(&mixed_loop), ["CPU task", "I/O task"]);
+    let procs = sim(Model::Processes, Workload::Primes, 2, 100_000, 8);
+    assert_eq!(names(&procs), ["Main process", "Process 1", "Process 2"]);
+    assert_eq!(procs.lanes[0].kind, LaneKind::Ui);
+    assert_eq!(procs.lanes[1].kind, LaneKind::Process);
+}
+
+#[test]
+fn every_item_runs_once_with_its_task_number() {
+    for model in [
+        Model::Sequential,
+        Model::Free,
+        Model::Gil,
+        Model::Asyncio,
+        Model::Processes,
+    ] {
+        let t = sim(model, Workload::Io, 3, 50_000, 12);
+        let mut tasks: Vec<u32> = t
+            .spans
+            .iter()
+            .filter(|s| s.state == State::IoWait || s.state == State::Awaiting)
+            .filter_map(|s| s.task)
+            .collect();
+        tasks.sort_unstable();
+        tasks.dedup();
+        assert_eq!(tasks, (0..12).collect::<Vec<_>>(), "{model}");
+    }
+}
+
+#[test]
+fn the_gil_shows_hand_offs_forced_switches_and_who_held_it() {
+    let t = sim(Model::Gil, Workload::Primes, 2, 2_000_000, 4);
+    let handoffs = t
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Handoff { .. }))
+        .count();
+    let forced = t
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::ForcedSwitch { .. }))
+        .count();
+    assert!(handoffs > 5 && forced > 5, "{handoffs} {forced}");
+    assert_eq!(t.events[0].kind, EventKind::Handoff { from: None, to: 0 });
+    let gil = t.lane_spans(2);
+    assert!(gil.iter().all(|s| s.task == Some(0) || s.task == Some(1)));
+    let held: f64 = gil.iter().map(|s| s.duration_us()).sum();
+    let ran: f64 = t
+        .spans
+        .iter()
+        .filter(|s| s.lane < 2 && s.state == State::Running)
+        .map(|s| s.duration_us())
+        .sum();
+    assert!((held - ran).abs() < 1e-6 * ran);
+    assert!(t.spans.iter().any(|s| s.state == State::GilWait));
+}
+
+#[test]
+fn processes_start_copy_run_and_copy_out_with_messages() {
+    let t = sim(Model::Processes, Workload::Primes, 2, 1_000_000, 8);
+    for lane in [1, 2] {
+        let states: Vec<State> = t.lane_spans(lane).iter().map(|s| s.state).collect();
+        assert_eq!(states.first(), Some(&State::Startup));
+        assert_eq!(states.get(1), Some(&State::CopyIn));
+        assert_eq!(states.last(), Some(&State::CopyOut));
+        assert_eq!(states.iter().filter(|s| **s == State::Running).count(), 4);
+    }
+    let sends = t
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Send { .. }))
+        .count();
+    assert_eq!(sends, 4);
+    let copy_in = t
+        .spans
+        .iter()
+        .position(|s| s.lane == 1 && s.state == State::CopyIn)
+        .and_then(|i| t.span_label(i));
+    assert_eq!(
+        copy_in,
+        Some("2.0 MB in: 500\u{2009}000 numbers of 4 ranges")
+    );
+}
+
+#[test]
+fn counters_give_their_count_and_refusals_are_in_words() {
+    let locked = sim(Model::Free, Workload::CounterLocked, 4, 100_000, 8);
+    assert_eq!(locked.meta.result, 100_000);
+    let racy = sim(Model::Free, Workload::Counter, 4, 100_000, 8);
+    assert!(racy.meta.result < 100_000 && racy.meta.result >= 25_000);
+    let gil = sim(Model::Gil, Workload::Counter, 4, 10_000_000, 8);
+    assert!(gil.meta.result < 10_000_000, "{}", gil.meta.result);
+    assert_eq!(
+        sim(Model::Sequential, Workload::Counter, 1, 5000, 8)
+            .meta
+            .result,
+        5000
+    );
+    assert_eq!(
+        sim(Model::Processes, Workload::Counter, 4, 5000, 8)
+            .meta
+            .result,
+        5000
+    );
+    let refuse = |model, workload, k, cores| {
+        let mut s = Scenario::new(model, workload, k, 1000, 8);
+        s.interval_us = 50;
+        simulate(&s, &CostModel::reference(), &Options { cores, seed: 0 })
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        refuse(Model::Free, Workload::Primes, 2, 0),
+        Err("the simulated machine needs between 1 and 64 cores, not 0".to_owned())
+    );
+    assert_eq!(
+        refuse(Model::Free, Workload::Primes, 65, 2),
+        Err(
+            "a simulated run needs between 1 and 64 threads, processes or tasks, not 65".to_owned()
+        )
+    );
+    assert_eq!(
+        refuse(Model::Gil, Workload::Primes, 2, 2),
+        Err("the switch interval must be between 0.1 ms and 100 ms, not 0.05 ms".to_owned())
+    );
+    assert!(refuse(Model::Asyncio, Workload::Counter, 2, 2).is_err());
+    assert!(refuse(Model::Processes, Workload::Mixed, 2, 2).is_err());
+    assert!(refuse(Model::Free, Workload::Ui, 2, 2).is_err());
+    let mut slow = Scenario::new(Model::Free, Workload::Io, 2, 1000, 8);
+    slow.latency_us = 10_000_001;
+    assert_eq!(
+        simulate(
+            &slow,
+            &CostModel::reference(),
+            &Options { cores: 2, seed: 0 }
+        ),
+        Err(SimError::Latency { us: 10_000_001 })
+    );
+    let huge = Scenario::new(Model::Free, Workload::Primes, 2, 1000, 6_000_000);
+    assert_eq!(
+        simulate(
+            &huge,
+            &CostModel::reference(),
+            &Options { cores: 2, seed: 0 }
+        ),
+        Err(SimError::TooManySpans)
+    );
+}
