@@ -138,6 +138,44 @@ try {
   figures.proc_copy_in_warm_gbps = median(warm.flatMap(([, p]) => copyIn(p)));
   figures[`free_vs_proc_k${kp}`] = medianOf(warm, ([, p, f]) => ms(p) / ms(f));
 
+  // Live against simulated: in one page, live batches calibrate the
+  // simulator's costs (every live run teaches it); then the same batch is
+  // simulated with "Costs measured here" on this machine's cores, and each
+  // model's simulated makespan is compared with the median of its live ones.
+  const predicted = async (name, query) => {
+    const { page: p, errors: errs } = await open(browser.context, `${server.url}?${query}&run=1`);
+    await waitForRun(p);
+    const live = [];
+    for (let i = 0; i < REPS_MODELS; i++) {
+      const before = (await traces(p)).length;
+      await p.click('#run-button');
+      await p.waitForFunction((n) => window.lanes.traces().length > n, before, { timeout: 120_000 });
+      await waitForRun(p);
+      live.push((await traces(p)).slice(before));
+    }
+    await p.check('#sim');
+    await p.fill('#cores', String(cores));
+    await p.dispatchEvent('#cores', 'change');
+    await p.check('#calibrated');
+    const before = (await traces(p)).length;
+    await p.click('#run-button');
+    await p.waitForFunction((n) => window.lanes.traces().length > n, before, { timeout: 120_000 });
+    await waitForRun(p);
+    const sim = (await traces(p)).slice(before);
+    if (errs.length) console.warn(`console errors in ${query}:`, errs);
+    await p.close();
+    sim.forEach((t, i) => {
+      const model = t.metadata.model;
+      const liveMs = median(live.map((batchRuns) => ms(batchRuns[i])));
+      figures[`sim_${name}_${model}_live_ms`] = liveMs;
+      figures[`sim_${name}_${model}_sim_ms`] = ms(t);
+      figures[`sim_${name}_${model}_error`] = ms(t) / liveMs - 1;
+    });
+  };
+  await predicted('primes', `model=sequential,gil,free,processes,asyncio&k=${Math.min(cores, 16)}&size=${size}`);
+  await predicted('io', 'model=sequential,gil,free,asyncio&workload=io&k=4&latency=20');
+  await predicted('mixed', `model=sequential,gil,free&workload=mixed&size=${size}`);
+
   // Cancel: from the click to the run really stopping, per model.
   const cancelLatency = async (query) => {
     const { page: p } = await open(browser.context, `${server.url}?${query}&run=1`);
@@ -200,6 +238,17 @@ rows.push(['processes: copy in, primes, warm', 'GB/s', figures.proc_copy_in_warm
 rows.push([`processes (warm) / free threads, same work, k=${kp}`, 'ratio', figures[`free_vs_proc_k${kp}`], undefined, undefined, '']);
 for (const m of ['sequential', 'free', 'gil', 'asyncio', 'processes']) {
   rows.push([`cancel to stopped, ${m}`, 'ms', figures[`cancel_${m}_ms`], undefined, undefined, '≤ 100']);
+}
+for (const [name, label] of [['primes', 'primes (CPU-bound)'], ['io', 'io, k=4'], ['mixed', 'mixed (convoy)']]) {
+  for (const m of ['sequential', 'gil', 'free', 'processes', 'asyncio']) {
+    const error = figures[`sim_${name}_${m}_error`];
+    if (error === undefined) continue;
+    rows.push([`simulated vs live makespan, ${label}, ${m} (live ${fmt(figures[`sim_${name}_${m}_live_ms`])} ms, sim ${fmt(figures[`sim_${name}_${m}_sim_ms`])} ms)`,
+      'error %', 100 * error, undefined, undefined, '|error| ≤ 15']);
+  }
+}
+if (figures.sim_1e6_spans_ms !== undefined) {
+  rows.push([`simulate a trace of ${figures.sim_1e6_spans_count ?? '1e6'} spans`, 'ms', undefined, figures.sim_1e6_spans_ms, undefined, 'native ≤ 200']);
 }
 rows.push(['import a Chrome trace of 1e6 events', 'ms', figures.import_wasm_1e6_ms, figures.import_native_1e6_ms,
   figures.import_wasm_1e6_ms / figures.import_native_1e6_ms, '']);

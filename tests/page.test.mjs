@@ -147,19 +147,3 @@ describe('a cross-origin isolated page', () => {
     await page.close();
   });
 });
-
-describe('a page served without COOP/COEP', () => {
-  const { server, browser } = browserSuite({ isolated: false });
-
-  test('loads, says clearly why threads are off, and never hangs or throws', async () => {
-    const { page, errors } = await open(browser.context, `${server.url}?model=free&k=2&run=1`);
-    await page.waitForSelector('#pool[data-pool="unavailable"]');
-    assert.equal(await page.evaluate(() => crossOriginIsolated), false);
-    assert.match(await page.textContent('#pool'), /not cross-origin isolated/);
-    assert.equal(await page.getAttribute('#run', 'data-run-state'), 'error');
-    assert.equal(await page.isEnabled('#run-button'), false);
-    assert.deepEqual(errors, []);
-    await screenshot(page, 'not-isolated');
-    await page.close();
-  });
-});

@@ -11,6 +11,11 @@
 //   {type: 'run', job, payload}  job: JSON string (what to do); payload: a
 //                                Uint8Array of input data, copied by the
 //                                structured clone (never transferred).
+//   {type: 'solo', job}          A whole scenario on this worker's one thread
+//                                (a page without cross-origin isolation has
+//                                no thread pool; crates/web/src/solo.rs).
+//                                job: JSON string; the result's report is
+//                                the run's trace as JSON.
 // Messages, worker -> page (times in µs on the page clock,
 // (performance.timeOrigin + performance.now()) * 1000):
 //   {type: 'ready', at_us}                  the instance is up.
@@ -18,7 +23,7 @@
 //                                           report: JSON string from
 //                                           lanes_process_run.
 //   {type: 'failed', message}               init or the job failed.
-import init, { lanes_process_run } from './pkg/lanes.js';
+import init, { lanes_process_run, lanes_solo_run } from './pkg/lanes.js';
 
 const nowUs = () => (performance.timeOrigin + performance.now()) * 1000;
 
@@ -30,6 +35,10 @@ self.onmessage = async ({ data }) => {
     } else if (data.type === 'run') {
       const received_us = nowUs();
       const report = lanes_process_run(data.job, data.payload);
+      self.postMessage({ type: 'result', received_us, report });
+    } else if (data.type === 'solo') {
+      const received_us = nowUs();
+      const report = lanes_solo_run(data.job);
       self.postMessage({ type: 'result', received_us, report });
     } else {
       throw new Error(`unknown message type ${JSON.stringify(data.type)}`);

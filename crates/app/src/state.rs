@@ -3,11 +3,12 @@
 
 use std::rc::Rc;
 
-use lanes_trace::{Model, Scenario, Trace};
+use lanes_sim::CostModel;
+use lanes_trace::{Mode, Model, Scenario, Trace, Workload};
 
 use crate::url::{
-    Notice, TASKS, UrlState, parse_interval, parse_k, parse_latency, parse_query, parse_size,
-    parse_workload, size_rule,
+    Notice, TASKS, UrlState, parse_cores, parse_interval, parse_k_in, parse_latency, parse_query,
+    parse_seed, parse_size, parse_workload, size_rule,
 };
 
 /// Finished runs kept for speedups and `window.lanes.traces()`.
@@ -22,6 +23,33 @@ pub enum PoolStatus {
     Ready(usize),
     /// They cannot start here, and why.
     Unavailable(String),
+}
+
+/// How a planned run happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum How {
+    /// Measured on this machine.
+    Live,
+    /// Computed by the simulator.
+    Simulated {
+        /// Virtual cores.
+        cores: u32,
+        /// The simulator's seed.
+        seed: u64,
+        /// With the cost model calibrated from this page's live runs (it
+        /// predicts this machine), not the reference one (the same picture
+        /// everywhere).
+        calibrated: bool,
+    },
+}
+
+/// One run of a batch: what runs, and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Planned {
+    /// What runs.
+    pub scenario: Scenario,
+    /// Live or simulated.
+    pub how: How,
 }
 
 /// Where the current batch of runs stands.
@@ -84,6 +112,14 @@ pub enum Action {
     SetLatency(String),
     /// "Keep processes warm" was ticked or unticked.
     SetWarm(bool),
+    /// "Simulate" (lecture mode) was ticked or unticked.
+    SetSim(bool),
+    /// The virtual cores field changed (raw text).
+    SetCores(String),
+    /// The seed field changed (raw text).
+    SetSeed(String),
+    /// "Costs measured here" was ticked or unticked.
+    SetCalibrated(bool),
     /// The pool started with this many threads.
     PoolReady(usize),
     /// The pool cannot start, and why.
@@ -129,12 +165,18 @@ pub struct AppState {
     pub pool: PoolStatus,
     /// The current batch.
     pub status: RunStatus,
-    /// The scenarios of the current batch, in run order.
-    pub plan: Vec<Scenario>,
+    /// The runs of the current batch, in run order.
+    pub plan: Vec<Planned>,
     /// The finished runs of the current batch, drawn on one time axis.
     pub batch: Vec<Rc<Trace>>,
     /// Every finished run, oldest first, at most [`HISTORY`].
     pub history: Vec<Rc<Trace>>,
+    /// The simulator's cost model, calibrated by every live run that
+    /// finishes here.
+    pub costs: CostModel,
+    /// This machine's logical cores (`navigator.hardwareConcurrency`): the
+    /// virtual cores of free threads simulated for want of a pool.
+    pub machine_cores: u32,
 }
 
 impl AppState {
@@ -149,6 +191,53 @@ impl AppState {
             plan: Vec::new(),
             batch: Vec::new(),
             history: Vec::new(),
+            costs: CostModel::reference(),
+            machine_cores: 1,
+        }
+    }
+
+    /// The same state on a machine with `cores` logical cores.
+    #[must_use]
+    pub fn on_machine(mut self, cores: u32) -> Self {
+        self.machine_cores = cores.max(1);
+        self
+    }
+
+    /// Whether runs can start: the pool is up, or it is known that it
+    /// cannot start (then free threads are simulated and the rest runs in
+    /// one worker).
+    pub fn can_run(&self) -> bool {
+        !matches!(self.pool, PoolStatus::Starting)
+    }
+
+    /// How a run of `model` happens now: simulated in lecture mode (except
+    /// the UI lesson, which measures this page's own frames) and for free
+    /// threads without a pool, else live.
+    pub fn how(&self, model: Model) -> How {
+        if self.form.sim && self.form.workload != Workload::Ui {
+            How::Simulated {
+                cores: self.form.cores,
+                seed: self.form.seed,
+                calibrated: self.form.calibrated,
+            }
+        } else if model == Model::Free && matches!(self.pool, PoolStatus::Unavailable(_)) {
+            How::Simulated {
+                cores: self.machine_cores,
+                seed: self.form.seed,
+                calibrated: true,
+            }
+        } else {
+            How::Live
+        }
+    }
+
+    /// The cost model a simulated run uses.
+    pub fn costs_for(&self, how: How) -> CostModel {
+        match how {
+            How::Simulated {
+                calibrated: true, ..
+            } => self.costs.clone(),
+            _ => CostModel::reference(),
         }
     }
 
@@ -284,7 +373,9 @@ impl AppState {
                 self.form.run = false;
             }
             Action::SetK(text) => {
-                self.notices.extend(parse_k(&text).apply(&mut self.form.k));
+                let range = self.form.k_range();
+                self.notices
+                    .extend(parse_k_in(&text, range).apply(&mut self.form.k));
                 self.form.run = false;
             }
             Action::SetSize(text) => {
@@ -316,11 +407,34 @@ impl AppState {
                 self.form.warm = on;
                 self.form.run = false;
             }
-            Action::PoolReady(threads) => self.pool = PoolStatus::Ready(threads),
-            Action::PoolUnavailable(why) => {
-                self.status = RunStatus::Failed(why.clone());
-                self.pool = PoolStatus::Unavailable(why);
+            Action::SetSim(on) => {
+                self.form.sim = on;
+                let (_, most) = self.form.k_range();
+                if self.form.k > most {
+                    self.notices.push(format!(
+                        "A live run has at most {most} threads: k is now {most} (simulated runs may have up to {}).",
+                        crate::url::SIM_K_RANGE.1
+                    ));
+                    self.form.k = most;
+                }
+                self.form.run = false;
             }
+            Action::SetCores(text) => {
+                self.notices
+                    .extend(parse_cores(&text).apply(&mut self.form.cores));
+                self.form.run = false;
+            }
+            Action::SetSeed(text) => {
+                self.notices
+                    .extend(parse_seed(&text).apply(&mut self.form.seed));
+                self.form.run = false;
+            }
+            Action::SetCalibrated(on) => {
+                self.form.calibrated = on;
+                self.form.run = false;
+            }
+            Action::PoolReady(threads) => self.pool = PoolStatus::Ready(threads),
+            Action::PoolUnavailable(why) => self.pool = PoolStatus::Unavailable(why),
             Action::Start => self.start(),
             Action::Finished(trace) => self.finish(trace),
             Action::Failed(why) => {
@@ -371,17 +485,33 @@ impl AppState {
                 .push("A run is already in progress: wait for it or cancel it.".to_owned());
             return;
         }
-        if let PoolStatus::Unavailable(why) = &self.pool {
-            self.status = RunStatus::Failed(why.clone());
+        if !self.can_run() {
+            self.notices.push(
+                "The worker threads are still starting: press Run again in a moment.".to_owned(),
+            );
             return;
         }
-        self.plan = self.form.models.iter().map(|&m| self.scenario(m)).collect();
+        if self.form.sim && self.form.workload == Workload::Ui {
+            self.notices.push(
+                "The UI lesson measures this page's own frames, so it runs live even in simulation mode."
+                    .to_owned(),
+            );
+        }
+        self.plan = self
+            .form
+            .models
+            .iter()
+            .map(|&m| Planned {
+                scenario: self.scenario(m),
+                how: self.how(m),
+            })
+            .collect();
         self.batch.clear();
         self.status = match self.plan.first() {
             Some(first) => RunStatus::Running {
                 index: 0,
                 total: self.plan.len(),
-                model: first.model,
+                model: first.scenario.model,
             },
             None => RunStatus::Idle,
         };
@@ -391,15 +521,20 @@ impl AppState {
         let RunStatus::Running { index, total, .. } = self.status else {
             return;
         };
+        if trace.meta.mode == Mode::Live {
+            // What it teaches about this machine; a run it cannot read
+            // (cancelled, too short) teaches nothing and changes nothing.
+            let _ = self.costs.calibrate(&trace);
+        }
         let trace = Rc::new(trace);
         self.remember(Rc::clone(&trace));
         self.batch.push(trace);
         let next = index + 1;
         self.status = match self.plan.get(next) {
-            Some(s) if next < total => RunStatus::Running {
+            Some(p) if next < total => RunStatus::Running {
                 index: next,
                 total,
-                model: s.model,
+                model: p.scenario.model,
             },
             _ => RunStatus::Done,
         };
@@ -443,10 +578,10 @@ mod tests {
         let mut s = ready("model=sequential,free&k=8");
         s.apply(Action::Start);
         assert_eq!(s.plan.len(), 2);
-        assert_eq!(s.plan[0].k, 1, "sequential runs on one thread");
-        assert_eq!(s.plan[1].k, 8);
+        assert_eq!(s.plan[0].scenario.k, 1, "sequential runs on one thread");
+        assert_eq!(s.plan[1].scenario.k, 8);
         assert_eq!(s.status.as_data(), "running");
-        let (seq, free) = (s.plan[0], s.plan[1]);
+        let (seq, free) = (s.plan[0].scenario, s.plan[1].scenario);
         s.apply(Action::Finished(trace(seq, 400.0)));
         assert_eq!(
             s.status,
@@ -467,12 +602,12 @@ mod tests {
     fn speedup_uses_an_earlier_sequential_run_of_the_same_size() {
         let mut s = ready("model=sequential");
         s.apply(Action::Start);
-        let seq = s.plan[0];
+        let seq = s.plan[0].scenario;
         s.apply(Action::Finished(trace(seq, 300.0)));
         s.apply(Action::ToggleModel(Model::Free, true));
         s.apply(Action::ToggleModel(Model::Sequential, false));
         s.apply(Action::Start);
-        let free = s.plan[0];
+        let free = s.plan[0].scenario;
         s.apply(Action::Finished(trace(free, 100.0)));
         assert_eq!(s.batch.len(), 1);
         assert_eq!(s.speedup_of(&s.batch[0]), Some(3.0));
@@ -515,16 +650,19 @@ mod tests {
     fn the_scenario_carries_every_knob() {
         let mut s = ready("model=sequential,gil,free&workload=io&k=8&interval=2&latency=30");
         s.apply(Action::Start);
-        let ks: Vec<u32> = s.plan.iter().map(|p| p.k).collect();
+        let ks: Vec<u32> = s.plan.iter().map(|p| p.scenario.k).collect();
         assert_eq!(ks, [1, 8, 8]);
         assert!(
             s.plan
                 .iter()
-                .all(|p| p.interval_us == 2_000 && p.latency_us == 30_000)
+                .all(|p| p.scenario.interval_us == 2_000 && p.scenario.latency_us == 30_000)
         );
         let mut m = ready("model=gil&workload=mixed&k=8");
         m.apply(Action::Start);
-        assert_eq!(m.plan[0].k, 2, "mixed is one CPU and one I/O thread");
+        assert_eq!(
+            m.plan[0].scenario.k, 2,
+            "mixed is one CPU and one I/O thread"
+        );
     }
 
     #[test]
@@ -577,7 +715,7 @@ mod tests {
     fn failures_and_cancels_end_the_batch_and_keep_finished_runs() {
         let mut s = ready("");
         s.apply(Action::Start);
-        let first = s.plan[0];
+        let first = s.plan[0].scenario;
         s.apply(Action::Finished(trace(first, 10.0)));
         s.apply(Action::Cancelled);
         assert_eq!(s.status.as_data(), "cancelled");
@@ -590,18 +728,61 @@ mod tests {
     }
 
     #[test]
-    fn without_a_pool_start_explains_why() {
-        let mut s = AppState::from_query("");
+    fn without_a_pool_free_threads_are_simulated_and_the_rest_runs_live() {
+        let mut s = AppState::from_query("model=sequential,gil,free,processes,asyncio&seed=9")
+            .on_machine(2);
+        s.apply(Action::Start);
+        assert!(!s.running(), "nothing starts while the pool is starting");
+        assert_eq!(s.notices.len(), 1);
         s.apply(Action::PoolUnavailable("not isolated".to_owned()));
         s.apply(Action::Start);
-        assert_eq!(s.status, RunStatus::Failed("not isolated".to_owned()));
+        assert!(s.running());
+        let hows: Vec<How> = s.plan.iter().map(|p| p.how).collect();
+        let fallback = How::Simulated {
+            cores: 2,
+            seed: 9,
+            calibrated: true,
+        };
+        assert_eq!(hows, [How::Live, How::Live, fallback, How::Live, How::Live]);
+    }
+
+    #[test]
+    fn lecture_mode_simulates_every_model_but_the_ui_lesson() {
+        let mut s = ready("model=sequential,free&sim=1&cores=64&k=48&seed=3");
+        s.apply(Action::Start);
+        let lecture = How::Simulated {
+            cores: 64,
+            seed: 3,
+            calibrated: false,
+        };
+        assert!(s.plan.iter().all(|p| p.how == lecture), "{:?}", s.plan);
+        assert_eq!(s.plan[1].scenario.k, 48);
+        assert_eq!(s.costs_for(lecture), CostModel::reference());
+        let mut ui = ready("workload=ui&model=sequential&sim=1");
+        ui.apply(Action::Start);
+        assert_eq!(ui.plan[0].how, How::Live);
+        assert_eq!(ui.notices.len(), 1, "{:?}", ui.notices);
+    }
+
+    #[test]
+    fn leaving_lecture_mode_brings_k_back_into_the_live_range() {
+        let mut s = ready("sim=1&k=40");
+        s.apply(Action::SetK("64".to_owned()));
+        assert_eq!(s.form.k, 64);
+        s.apply(Action::SetSim(false));
+        assert_eq!(s.form.k, 16);
+        assert_eq!(s.notices.len(), 1);
+        s.apply(Action::SetCores("100".to_owned()));
+        s.apply(Action::SetSeed("x".to_owned()));
+        assert_eq!((s.form.cores, s.form.seed), (64, 1));
+        assert_eq!(s.notices.len(), 3);
     }
 
     #[test]
     fn an_import_replaces_the_picture_and_a_failed_one_keeps_it() {
         let mut s = ready("model=free");
         s.apply(Action::Start);
-        let p = s.plan[0];
+        let p = s.plan[0].scenario;
         s.apply(Action::Finished(trace(p, 5.0)));
         let before = s.batch.clone();
         s.apply(Action::ImportFailed {
@@ -631,7 +812,7 @@ mod tests {
     fn an_import_waits_for_a_run_to_end() {
         let mut s = ready("");
         s.apply(Action::Start);
-        let p = s.plan[0];
+        let p = s.plan[0].scenario;
         s.apply(Action::Imported {
             file: "y.json".to_owned(),
             trace: trace(p, 1.0),
@@ -649,7 +830,7 @@ mod tests {
             let (form, _) = parse_query(query);
             s.form = form;
             s.apply(Action::Start);
-            let p = s.plan[0];
+            let p = s.plan[0].scenario;
             s.apply(Action::Finished(trace(p, ms * 1000.0)));
         };
         assert!(s.speedup_series().is_empty(), "no runs");
@@ -678,7 +859,7 @@ mod tests {
         let mut s = ready("model=free");
         for _ in 0..HISTORY + 5 {
             s.apply(Action::Start);
-            let p = s.plan[0];
+            let p = s.plan[0].scenario;
             s.apply(Action::Finished(trace(p, 1.0)));
         }
         assert_eq!(s.history.len(), HISTORY);

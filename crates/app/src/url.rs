@@ -3,8 +3,17 @@
 
 use lanes_trace::{Model, Workload};
 
-/// Smallest and largest thread counts.
+/// Smallest and largest thread counts of a live run.
 pub const K_RANGE: (u32, u32) = (1, lanes_runtime::MAX_THREADS);
+/// Smallest and largest thread counts of a simulated run.
+pub const SIM_K_RANGE: (u32, u32) = (1, lanes_sim::MAX_WORKERS);
+/// Smallest and largest numbers of virtual cores.
+pub const CORES_RANGE: (u32, u32) = (1, lanes_sim::MAX_CORES);
+/// Virtual cores when the URL does not say: a typical laptop's, the same on
+/// every machine, so that a simulated slide looks the same everywhere.
+pub const DEFAULT_CORES: u32 = 4;
+/// The simulator's seed when the URL does not say.
+pub const DEFAULT_SEED: u64 = 1;
 /// Threads when the URL does not say.
 pub const DEFAULT_K: u32 = 4;
 /// Work items a run is cut into.
@@ -80,6 +89,23 @@ pub struct UrlState {
     /// Reuse the processes of the previous run (a warm
     /// `multiprocessing.Pool`) instead of starting them cold.
     pub warm: bool,
+    /// Simulate every run instead of running it live (lecture mode).
+    pub sim: bool,
+    /// Virtual cores of simulated runs.
+    pub cores: u32,
+    /// The simulator's seed: the same seed draws the same picture.
+    pub seed: u64,
+    /// Simulate with the costs learned from this page's live runs (predict
+    /// this machine) instead of the reference laptop's (the same picture on
+    /// every machine).
+    pub calibrated: bool,
+}
+
+impl UrlState {
+    /// The thread counts this state allows: up to 64 simulated, 16 live.
+    pub fn k_range(&self) -> (u32, u32) {
+        if self.sim { SIM_K_RANGE } else { K_RANGE }
+    }
 }
 
 impl Default for UrlState {
@@ -93,6 +119,10 @@ impl Default for UrlState {
             latency_ms: DEFAULT_LATENCY_MS,
             run: false,
             warm: false,
+            sim: false,
+            cores: DEFAULT_CORES,
+            seed: DEFAULT_SEED,
+            calibrated: false,
         }
     }
 }
@@ -138,8 +168,12 @@ pub fn parse_query(query: &str) -> (UrlState, Vec<Notice>) {
     if let Some(v) = value("model") {
         notices.extend(parse_models(v).apply(&mut state.models));
     }
+    // Simulation first: it allows more threads than a live run.
+    if let Some(v) = value("sim") {
+        notices.extend(parse_flag("sim", v).apply(&mut state.sim));
+    }
     if let Some(v) = value("k") {
-        notices.extend(parse_k(v).apply(&mut state.k));
+        notices.extend(parse_k_in(v, state.k_range()).apply(&mut state.k));
     }
     if let Some(v) = value("size") {
         notices.extend(parse_size(state.workload, v).apply(&mut state.size));
@@ -156,8 +190,28 @@ pub fn parse_query(query: &str) -> (UrlState, Vec<Notice>) {
     if let Some(v) = value("warm") {
         notices.extend(parse_flag("warm", v).apply(&mut state.warm));
     }
-    const KNOWN: [&str; 8] = [
-        "model", "workload", "k", "size", "interval", "latency", "run", "warm",
+    if let Some(v) = value("cores") {
+        notices.extend(parse_cores(v).apply(&mut state.cores));
+    }
+    if let Some(v) = value("seed") {
+        notices.extend(parse_seed(v).apply(&mut state.seed));
+    }
+    if let Some(v) = value("calibrated") {
+        notices.extend(parse_flag("calibrated", v).apply(&mut state.calibrated));
+    }
+    const KNOWN: [&str; 12] = [
+        "model",
+        "workload",
+        "k",
+        "size",
+        "interval",
+        "latency",
+        "run",
+        "warm",
+        "sim",
+        "cores",
+        "seed",
+        "calibrated",
     ];
     for (key, _) in given.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())) {
         notices.push(format!("Unknown URL parameter {} was ignored.", shown(key)));
@@ -182,6 +236,12 @@ pub fn to_query(state: &UrlState) -> String {
     }
     if state.warm {
         q.push_str("&warm=1");
+    }
+    if state.sim {
+        q.push_str(&format!("&sim=1&cores={}&seed={}", state.cores, state.seed));
+        if state.calibrated {
+            q.push_str("&calibrated=1");
+        }
     }
     q
 }
@@ -281,6 +341,28 @@ pub fn parse_workload(value: &str) -> Parsed<Workload> {
 /// Parses k, clamping it to 1–16.
 pub fn parse_k(value: &str) -> Parsed<u32> {
     parse_ranged("k", value, K_RANGE)
+}
+
+/// Parses k, clamping it to `range` ([`UrlState::k_range`]).
+pub fn parse_k_in(value: &str, range: (u32, u32)) -> Parsed<u32> {
+    parse_ranged("k", value, range)
+}
+
+/// Parses the number of virtual cores, clamping it to 1–64.
+pub fn parse_cores(value: &str) -> Parsed<u32> {
+    parse_ranged("cores", value, CORES_RANGE)
+}
+
+/// Parses the simulator's seed: any whole number from 0 to 2^64 − 1.
+pub fn parse_seed(value: &str) -> Parsed<u64> {
+    match value.trim().parse::<u64>() {
+        Ok(seed) => Parsed::ok(seed),
+        Err(_) => Parsed::rejected(format!(
+            "seed={} is not a whole number from 0 to {}: kept seed {DEFAULT_SEED}.",
+            shown(value),
+            u64::MAX
+        )),
+    }
 }
 
 /// Parses the workload size, clamping it to the workload's range.
@@ -461,6 +543,7 @@ mod tests {
                 latency_ms: 50.0,
                 run: true,
                 warm: true,
+                ..UrlState::default()
             }
         );
         assert_eq!(parse_query(&to_query(&s)), (s, vec![]));
@@ -561,6 +644,22 @@ mod tests {
     }
 
     #[test]
+    fn simulation_allows_more_threads_and_cores_and_takes_a_seed() {
+        let (s, n) = parse_query("k=40&sim=1&cores=64&seed=7");
+        assert!(n.is_empty(), "{n:?}");
+        assert_eq!((s.sim, s.k, s.cores, s.seed), (true, 40, 64, 7));
+        assert!(to_query(&s).ends_with("&sim=1&cores=64&seed=7"));
+        let (s, n) = parse_query("k=40");
+        assert_eq!(s.k, 16);
+        assert!(n[0].contains("k goes from 1 to 16"), "{n:?}");
+        let (s, n) = parse_query("sim=1&k=100&cores=0&seed=-3");
+        assert_eq!((s.k, s.cores, s.seed), (64, 1, DEFAULT_SEED));
+        assert_eq!(n.len(), 3, "{n:?}");
+        assert!(n[2].contains("seed=“-3” is not a whole number"), "{n:?}");
+        assert!(!to_query(&UrlState::default()).contains("sim"));
+    }
+
+    #[test]
     fn repeated_parameters_say_so_and_the_last_wins() {
         let (s, n) = parse_query("k=2&k=3");
         assert_eq!(s.k, 3);
@@ -581,7 +680,9 @@ mod tests {
         #[test]
         fn any_query_parses_into_valid_state(q in ".{0,200}") {
             let (s, _) = parse_query(&q);
-            prop_assert!((K_RANGE.0..=K_RANGE.1).contains(&s.k));
+            let (lo, hi) = s.k_range();
+            prop_assert!((lo..=hi).contains(&s.k));
+            prop_assert!((CORES_RANGE.0..=CORES_RANGE.1).contains(&s.cores));
             let (lo, hi) = size_rule(s.workload).range;
             prop_assert!((lo..=hi).contains(&s.size));
             prop_assert!((INTERVAL_RANGE.0..=INTERVAL_RANGE.1).contains(&s.interval_ms));
@@ -609,7 +710,14 @@ mod tests {
                 latency_ms: f64::from(latency_us) / 1000.0,
                 run,
                 warm,
+                ..UrlState::default()
             };
+            prop_assert_eq!(parse_query(&to_query(&s)), (s, vec![]));
+        }
+
+        #[test]
+        fn simulated_queries_read_back(k in 1_u32..=64, cores in 1_u32..=64, seed: u64, calibrated: bool) {
+            let s = UrlState { sim: true, k, cores, seed, calibrated, ..UrlState::default() };
             prop_assert_eq!(parse_query(&to_query(&s)), (s, vec![]));
         }
     }

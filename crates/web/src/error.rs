@@ -42,6 +42,9 @@ pub enum WebError {
     /// The process workers could not be started at all.
     #[error("the processes could not start: {0}")]
     ProcessStart(String),
+    /// The worker that runs scenarios without a thread pool failed.
+    #[error("the worker running this scenario failed: {0}")]
+    Solo(String),
     /// The worker running the job went away without an answer.
     #[error("the worker running this job stopped without an answer")]
     WorkerLost,

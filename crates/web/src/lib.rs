@@ -28,6 +28,8 @@ mod page;
 mod pool;
 #[cfg(target_arch = "wasm32")]
 mod processes;
+#[cfg(target_arch = "wasm32")]
+mod solo;
 
 #[cfg(target_arch = "wasm32")]
 pub use {
@@ -48,4 +50,5 @@ pub use {
         idle_processes, lanes_process_run, last_process_memory, run_processes, set_warm_processes,
         warm_processes,
     },
+    solo::{lanes_solo_run, run_in_worker},
 };

@@ -1,5 +1,7 @@
 //! Live runs, started from the main thread: threads run entirely on the
-//! pool; processes in workers of their own.
+//! pool; processes in workers of their own; without the pool (a page that
+//! is not cross-origin isolated) everything but free threads runs in one
+//! worker of its own ([`crate::run_in_worker`]).
 
 use std::sync::Arc;
 
@@ -7,7 +9,10 @@ use lanes_runtime::{Cancel, run};
 use lanes_trace::{Model, Scenario, Trace};
 
 use crate::processes::remember_process_memory;
-use crate::{PageClock, WebError, environment, pool_threads, run_processes};
+use crate::{
+    PageClock, WebError, cross_origin_isolated, environment, pool_threads, run_in_worker,
+    run_processes,
+};
 
 /// Runs `scenario` live and resolves with its trace. The main thread only
 /// awaits, so the page stays responsive; raising `cancel` stops the run
@@ -15,7 +20,11 @@ use crate::{PageClock, WebError, environment, pool_threads, run_processes};
 ///
 /// [`Model::Processes`] goes to [`run_processes`], which needs no pool; its
 /// memory figures are then kept for [`crate::last_process_memory`]. Every
-/// other model runs on the pool's threads.
+/// other model runs on the pool's threads; on a page that is not
+/// cross-origin isolated, where there is no pool, sequential, GIL threads
+/// and the event loop run in one worker instead ([`run_in_worker`]), and
+/// free threads, which need real parallel threads, are refused with
+/// [`WebError::NotIsolated`] (the page simulates them).
 pub async fn run_live(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Trace, WebError> {
     if scenario.model == Model::Processes {
         remember_process_memory(None);
@@ -24,7 +33,11 @@ pub async fn run_live(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Trace, 
         return Ok(run.trace);
     }
     if pool_threads().is_none() {
-        return Err(WebError::PoolNotReady);
+        return match (cross_origin_isolated(), scenario.model) {
+            (true, _) => Err(WebError::PoolNotReady),
+            (false, Model::Free) => Err(WebError::NotIsolated),
+            (false, _) => run_in_worker(scenario, cancel).await,
+        };
     }
     let env = environment();
     let (done, answer) = futures_channel::oneshot::channel();

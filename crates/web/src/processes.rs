@@ -15,7 +15,7 @@ mod input;
 mod protocol;
 mod warm;
 mod worker;
-mod workers;
+pub(crate) mod workers;
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -250,7 +250,7 @@ fn check(scenario: &Scenario) -> Result<(), WebError> {
 }
 
 /// `process-worker.js` beside the page.
-fn worker_url() -> Result<String, WebError> {
+pub(crate) fn worker_url() -> Result<String, WebError> {
     let base = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.base_uri().ok().flatten())

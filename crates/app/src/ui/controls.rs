@@ -7,8 +7,8 @@ use yew::prelude::*;
 
 use crate::state::Action;
 use crate::url::{
-    INTERVAL_RANGE, K_RANGE, LATENCY_RANGE, UrlState, offered_models, offered_workloads, size_rule,
-    to_query,
+    CORES_RANGE, INTERVAL_RANGE, LATENCY_RANGE, UrlState, offered_models, offered_workloads,
+    size_rule, to_query,
 };
 use lanes_trace::Workload;
 use web_sys::HtmlSelectElement;
@@ -75,6 +75,19 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
     let on_warm = props
         .on_action
         .reform(|e: Event| Action::SetWarm(input_checked(&e)));
+    let on_sim = props
+        .on_action
+        .reform(|e: Event| Action::SetSim(input_checked(&e)));
+    let on_cores = props
+        .on_action
+        .reform(|e: Event| Action::SetCores(input_value(&e)));
+    let on_seed = props
+        .on_action
+        .reform(|e: Event| Action::SetSeed(input_value(&e)));
+    let on_calibrated = props
+        .on_action
+        .reform(|e: Event| Action::SetCalibrated(input_checked(&e)));
+    let k_range = form.k_range();
     let on_submit = props.on_action.reform(|e: SubmitEvent| {
         e.prevent_default();
         Action::Start
@@ -103,7 +116,7 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
             </label>
             <label class="field" for="k">
                 <span>{ "Threads (k)" }</span>
-                <input type="number" id="k" name="k" min={K_RANGE.0.to_string()} max={K_RANGE.1.to_string()}
+                <input type="number" id="k" name="k" min={k_range.0.to_string()} max={k_range.1.to_string()}
                     step="1" value={form.k.to_string()} disabled={props.running} onchange={on_k} />
             </label>
             <label class="field" for="size">
@@ -136,6 +149,34 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
                     { "Keep processes warm" }
                 </label>
             }
+            <fieldset class="simulation">
+                <legend>{ "Simulation" }</legend>
+                <label class="check" for="sim"
+                    title="Lecture mode: every run computed by the simulator, the same picture every time for the same seed">
+                    <input type="checkbox" id="sim" name="sim" checked={form.sim}
+                        disabled={props.running} onchange={on_sim} />
+                    { "Simulate (lecture mode)" }
+                </label>
+                if form.sim {
+                    <label class="field" for="cores">
+                        <span>{ "Virtual cores" }</span>
+                        <input type="number" id="cores" name="cores" min={CORES_RANGE.0.to_string()}
+                            max={CORES_RANGE.1.to_string()} step="1" value={form.cores.to_string()}
+                            disabled={props.running} onchange={on_cores} />
+                    </label>
+                    <label class="field" for="seed">
+                        <span>{ "Seed" }</span>
+                        <input type="number" id="seed" name="seed" min="0" step="1"
+                            value={form.seed.to_string()} disabled={props.running} onchange={on_seed} />
+                    </label>
+                    <label class="check" for="calibrated"
+                        title="Predict this machine: costs learned from the live runs on this page, not a reference laptop's">
+                        <input type="checkbox" id="calibrated" name="calibrated" checked={form.calibrated}
+                            disabled={props.running} onchange={on_calibrated} />
+                        { "Costs measured here" }
+                    </label>
+                }
+            </fieldset>
             <div class="actions">
                 <button type="submit" id="run-button" class="primary" disabled={props.running || !props.can_run}>
                     { "Run" }

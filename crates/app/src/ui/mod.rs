@@ -12,7 +12,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use crate::state::{Action, AppState, PoolStatus, RunStatus};
+use crate::state::{Action, AppState, How, PoolStatus, RunStatus};
 use crate::url::to_query;
 use controls::Controls;
 use results::Results;
@@ -76,7 +76,9 @@ fn initial_query() -> String {
 
 #[function_component]
 fn App() -> Html {
-    let store = use_reducer(|| Store(AppState::from_query(&initial_query())));
+    let store = use_reducer(|| {
+        Store(AppState::from_query(&initial_query()).on_machine(lanes_web::environment().cores))
+    });
     let state = &store.0;
 
     // Start the worker threads once; honour run=1 when they are up.
@@ -92,7 +94,14 @@ fn App() -> Html {
                             dispatcher.dispatch(Action::Start);
                         }
                     }
-                    Err(e) => dispatcher.dispatch(Action::PoolUnavailable(e.to_string())),
+                    Err(e) => {
+                        dispatcher.dispatch(Action::PoolUnavailable(e.to_string()));
+                        // Everything still runs: free threads simulated, the
+                        // rest in one worker (see the banner).
+                        if autorun {
+                            dispatcher.dispatch(Action::Start);
+                        }
+                    }
                 }
             });
         });
@@ -156,7 +165,7 @@ fn App() -> Html {
             <Controls
                 form={state.form.clone()}
                 running={state.running()}
-                can_run={matches!(state.pool, PoolStatus::Ready(_))}
+                can_run={state.can_run()}
                 on_action={on_action.clone()}
                 {on_cancel}
             />
@@ -188,8 +197,12 @@ fn status_text(state: &AppState) -> String {
             total,
             model,
         } => {
+            let verb = match state.plan.get(*index).map(|p| p.how) {
+                Some(How::Simulated { .. }) => "Simulating",
+                _ => "Running",
+            };
             format!(
-                "Running {} ({} of {total})…",
+                "{verb} {} ({} of {total})…",
                 model.title().to_lowercase(),
                 index + 1
             )
@@ -197,9 +210,6 @@ fn status_text(state: &AppState) -> String {
         RunStatus::Done => {
             let n = state.batch.len();
             format!("Done: {n} run{}.", if n == 1 { "" } else { "s" })
-        }
-        RunStatus::Failed(why) if matches!(&state.pool, PoolStatus::Unavailable(w) if w == why) => {
-            "Nothing ran: live threads are unavailable here (see above).".to_owned()
         }
         RunStatus::Failed(why) => format!("The run failed: {why}."),
         RunStatus::Cancelled => "Cancelled. Finished runs are kept below.".to_owned(),
@@ -234,9 +244,16 @@ fn PoolBanner(props: &PoolBannerProps) -> Html {
             }
         }
         PoolStatus::Unavailable(why) => html! {
-            <p class="banner warn" id="pool" data-pool="unavailable" role="alert">
-                { format!("Live threads are unavailable: {why}.") }
-            </p>
+            <div class="banner warn" id="pool" data-pool="unavailable" role="alert">
+                <p><strong>{ "No worker threads here: " }</strong>{ format!("{why}.") }</p>
+                <p>
+                    { "What still works: sequential runs, threads + GIL (interleaved for real on one worker: \
+                       under a GIL only one thread runs at a time anyway), processes and the event loop run live. \
+                       Free threads need threads that run at once, so they are " }
+                    <strong>{ "simulated" }</strong>
+                    { " on this machine's cores, with costs learned from your live runs, and labelled so." }
+                </p>
+            </div>
         },
     }
 }

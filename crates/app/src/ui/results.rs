@@ -1,6 +1,6 @@
 //! The results table: the figures behind the picture, and its text alternative.
 
-use lanes_trace::Workload;
+use lanes_trace::{Mode, Workload};
 use yew::prelude::*;
 
 use super::Runs;
@@ -30,11 +30,14 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
     if props.runs.0.is_empty() {
         return html! {};
     }
-    // Every schedule must find the same answer: the sequential twin's.
+    // Every schedule must find the same answer: the sequential twin's. A
+    // simulated run computes no answer (but the counters'), so it is no
+    // reference and shows none.
     let first = props
         .runs
         .0
-        .first()
+        .iter()
+        .find(|(t, _)| t.meta.mode == Mode::Live)
         .map(|(t, _)| (t.meta.result, t.meta.scenario.size));
     let rows = props.runs.0.iter().enumerate().map(|(i, (t, speedup))| {
         let download = {
@@ -55,6 +58,7 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
         } else {
             t.origin.describe()
         };
+        let simulated = t.meta.mode == Mode::Simulated;
         let answer = match t.meta.scenario.workload {
             _ if !lanes_run => "–".to_owned(),
             Workload::Counter | Workload::CounterLocked => {
@@ -75,9 +79,14 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
                     if long == 1 { "" } else { "s" }
                 )
             }
+            _ if simulated => "– (not computed)".to_owned(),
             _ => format!("{} {}", format::count(t.meta.result), if agrees { "✓" } else { "✗ differs" }),
         };
-        let source = if lanes_run { t.meta.mode.as_str() } else { "imported" };
+        let source = match (lanes_run, simulated) {
+            (false, _) => "imported".to_owned(),
+            (true, true) => format!("simulated, {} cores", t.meta.cores),
+            (true, false) => "live".to_owned(),
+        };
         html! {
             <tr data-model={t.meta.scenario.model.as_str()}>
                 <th scope="row">{ model }</th>

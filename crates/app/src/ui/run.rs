@@ -1,5 +1,6 @@
-//! Runs the current batch: each time the state says a run is due, start it on
-//! the pool and report back through the reducer.
+//! Runs the current batch: each time the state says a run is due, run it
+//! live (on the pool, in process workers, or in one worker without a pool)
+//! or simulate it, and report back through the reducer.
 //!
 //! Whether processes are kept warm is not part of a `Scenario` (a run's
 //! description, which traces carry) but a setting of the page's process
@@ -15,7 +16,7 @@ use lanes_runtime::Cancel;
 use yew::prelude::*;
 
 use super::Store;
-use crate::state::{Action, RunStatus};
+use crate::state::{Action, How, RunStatus};
 
 /// Starts each run of a batch when the state asks for it; returns the Cancel
 /// callback.
@@ -24,7 +25,9 @@ pub(super) fn use_runner(store: &UseReducerHandle<Store>) -> Callback<()> {
     let current: Rc<RefCell<Option<Arc<Cancel>>>> = use_mut_ref(|| None);
     let state = &store.0;
     let due = match state.status {
-        RunStatus::Running { index, .. } => state.plan.get(index).copied(),
+        RunStatus::Running { index, .. } => {
+            state.plan.get(index).map(|p| (*p, state.costs_for(p.how)))
+        }
         _ => None,
     };
     let warm = state.warm_processes();
@@ -33,7 +36,20 @@ pub(super) fn use_runner(store: &UseReducerHandle<Store>) -> Callback<()> {
         let dispatcher = store.dispatcher();
         let current = Rc::clone(&current);
         use_effect_with(state.status.clone(), move |_| {
-            if let Some(scenario) = due {
+            if let Some((planned, costs)) = due {
+                let scenario = planned.scenario;
+                if let How::Simulated { cores, seed, .. } = planned.how {
+                    // Computed here and now: the simulator takes milliseconds.
+                    let options = lanes_sim::Options { cores, seed };
+                    match lanes_sim::simulate(&scenario, &costs, &options) {
+                        Ok(trace) => {
+                            lanes_web::publish_trace(lanes_trace::to_chrome_json(&trace));
+                            dispatcher.dispatch(Action::Finished(trace));
+                        }
+                        Err(e) => dispatcher.dispatch(Action::Failed(e.to_string())),
+                    }
+                    return;
+                }
                 lanes_web::set_warm_processes(warm);
                 let cancel = Arc::new(Cancel::new());
                 *current.borrow_mut() = Some(Arc::clone(&cancel));

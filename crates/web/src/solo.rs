@@ -1,0 +1,113 @@
+//! Live runs without a thread pool: a page that is not cross-origin
+//! isolated has no shared memory between workers, so it runs sequential,
+//! GIL-threads and event-loop scenarios in one dedicated worker with a wasm
+//! instance of its own, where [`lanes_runtime::run_solo`] interleaves the
+//! GIL's threads for real on that worker's one thread (under a GIL only one
+//! thread runs at a time anyway).
+//!
+//! The worker is `process-worker.js`, sent `{type: 'solo', job}` instead of
+//! a process's `run`; it answers with the same `result` message, whose
+//! report is the whole trace as JSON. It is kept between runs, so its
+//! compiled code is warm as the pool's threads are; a cancelled or failed
+//! run ends it and the next run starts a fresh one. Nothing here waits on
+//! the pool, so nothing can hang where the pool could not start.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use lanes_runtime::{Cancel, Environment, RunError, ThreadSleeper, run_solo};
+use lanes_trace::{Scenario, Trace};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use web_sys::Worker;
+
+use crate::processes::worker_url;
+use crate::processes::workers::{Note, ProcessWorkers, message, set};
+use crate::{PageClock, WebError, environment};
+
+/// What the page tells the solo worker: the scenario and where it runs
+/// (the worker's own `navigator` would say the same, but the page's words
+/// are the ones its other runs carry).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct SoloJob {
+    scenario: Scenario,
+    cores: u32,
+    cross_origin_isolated: bool,
+    environment: String,
+}
+
+thread_local! {
+    /// The worker, idle between runs.
+    static IDLE: RefCell<Option<Worker>> = const { RefCell::new(None) };
+}
+
+/// Runs `scenario` live in the page's solo worker (started on first use)
+/// and resolves with its trace. Raising `cancel` terminates the worker at
+/// once (within a few tens of ms: the page looks at the flag that often),
+/// which gives [`RunError::Cancelled`]; so does any failure.
+///
+/// Call it on the page's main thread. Free threads and processes are not
+/// for it: see [`run_solo`].
+pub async fn run_in_worker(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Trace, WebError> {
+    let env = environment();
+    let job = SoloJob {
+        scenario,
+        cores: env.cores,
+        cross_origin_isolated: env.cross_origin_isolated,
+        environment: env.name,
+    };
+    let job = serde_json::to_string(&job)
+        .map_err(|e| WebError::ProcessStart(format!("the run could not be described: {e}")))?;
+    let mut worker = ProcessWorkers::new()?;
+    match IDLE.with(|idle| idle.borrow_mut().take()) {
+        Some(idle) => worker.adopt(idle),
+        None => worker.spawn(&worker_url()?, &wasm_bindgen::module())?,
+    }
+    loop {
+        let Some(note) = worker.next(&cancel).await else {
+            return Err(RunError::Cancelled.into());
+        };
+        match note {
+            Note::Ready { .. } => {
+                let run = message("solo")?;
+                set(&run, "job", &JsValue::from_str(&job))?;
+                worker.post(0, &run)?;
+            }
+            Note::Done { report, .. } => {
+                let trace =
+                    serde_json::from_str(&report).map_err(|e| WebError::Solo(e.to_string()))?;
+                // Kept for the next run; on any error above, dropping
+                // `worker` terminates it instead.
+                let idle = worker.release().pop();
+                IDLE.with(|slot| *slot.borrow_mut() = idle);
+                return Ok(trace);
+            }
+            Note::Failed { why, .. } => return Err(WebError::Solo(why)),
+        }
+    }
+}
+
+/// Runs a [`SoloJob`] (JSON) on this worker's one thread and returns its
+/// trace as JSON. Called by `www/process-worker.js` only; errors are thrown
+/// as strings, in words for the page.
+#[wasm_bindgen]
+pub fn lanes_solo_run(job: &str) -> Result<String, JsValue> {
+    let job: SoloJob = serde_json::from_str(job)
+        .map_err(|e| JsValue::from_str(&format!("its job could not be read: {e}")))?;
+    let env = Environment {
+        cores: job.cores,
+        cross_origin_isolated: job.cross_origin_isolated,
+        name: job.environment,
+    };
+    // The page cancels by terminating this worker: nothing raises the flag.
+    let trace = run_solo(
+        &job.scenario,
+        &PageClock,
+        &ThreadSleeper,
+        &env,
+        &Cancel::new(),
+    )
+    .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    serde_json::to_string(&trace)
+        .map_err(|e| JsValue::from_str(&format!("its trace could not be written: {e}")))
+}
