@@ -5,6 +5,8 @@
     reason = "a benchmark prints its figures"
 )]
 
+mod sim;
+
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
@@ -22,6 +24,8 @@ struct Args {
     json: Option<String>,
     size: u64,
     reps: usize,
+    /// Whether to measure the simulator too (`--no-sim` skips it).
+    sim: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -29,6 +33,7 @@ fn parse_args() -> Result<Args, String> {
         json: None,
         size: SIZE,
         reps: REPS,
+        sim: true,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -37,13 +42,14 @@ fn parse_args() -> Result<Args, String> {
             "--json" => args.json = Some(value()?),
             "--size" => args.size = value()?.parse().map_err(|e| format!("--size: {e}"))?,
             "--reps" => args.reps = value()?.parse().map_err(|e| format!("--reps: {e}"))?,
+            "--no-sim" => args.sim = false,
             other => return Err(format!("unknown argument {other}")),
         }
     }
     Ok(args)
 }
 
-fn median(mut xs: Vec<f64>) -> f64 {
+pub(crate) fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
     xs.get(xs.len() / 2).copied().unwrap_or(f64::NAN)
 }
@@ -66,7 +72,9 @@ fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("lanes-bench: {e}\nusage: lanes-bench [--json FILE] [--size N] [--reps R]");
+            eprintln!(
+                "lanes-bench: {e}\nusage: lanes-bench [--json FILE] [--size N] [--reps R] [--no-sim]"
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -142,6 +150,11 @@ fn main() -> ExitCode {
     if let Err(e) = outcome {
         eprintln!("lanes-bench: {e}");
         return ExitCode::FAILURE;
+    }
+    if args.sim
+        && let Err(e) = sim::report(&mut figures, &pool, &env, args.reps)
+    {
+        eprintln!("lanes-bench: simulator: {e}");
     }
     match import_ms() {
         Ok(ms) => {

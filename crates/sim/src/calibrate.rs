@@ -75,8 +75,14 @@ impl CostModel {
 
     fn learn_rates(&mut self, live: &Trace) {
         let scenario = &live.meta.scenario;
-        let spread = matches!(scenario.model, Model::Free | Model::Processes)
-            && scenario.k > live.meta.cores;
+        // Mixed runs two threads whatever k.
+        let threads = if scenario.workload == Workload::Mixed {
+            2
+        } else {
+            scenario.k
+        };
+        let spread =
+            matches!(scenario.model, Model::Free | Model::Processes) && threads > live.meta.cores;
         let contended = matches!(
             scenario.workload,
             Workload::Counter | Workload::CounterLocked

@@ -1,0 +1,93 @@
+//! The simulator against the real runtime on this machine: calibrated from
+//! live sequential and free-threads runs, its makespans agree with live
+//! ones within a generous bound (the machine is shared and noisy).
+
+use lanes_runtime::{Cancel, Environment, MonotonicClock, run};
+use lanes_sim::{CostModel, Options, simulate};
+use lanes_trace::{Mode, Model, Scenario, Trace, Workload};
+
+fn live(pool: &rayon::ThreadPool, env: &Environment, scenario: &Scenario) -> Trace {
+    let clock = MonotonicClock::new();
+    pool.install(|| run(scenario, &clock, env, &Cancel::new()))
+        .unwrap_or_else(|e| panic!("{scenario:?}: {e}"))
+}
+
+#[test]
+fn calibrated_simulations_agree_with_live_runs() {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(16)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
+    let env = Environment {
+        cores,
+        cross_origin_isolated: true,
+        name: "native".to_owned(),
+    };
+    let mut scenarios = Vec::new();
+    for (workload, size) in [
+        (Workload::Primes, 1_000_000),
+        (Workload::Io, 20_000),
+        (Workload::Mixed, 1_000_000),
+    ] {
+        for model in [Model::Sequential, Model::Gil, Model::Free, Model::Asyncio] {
+            let mut s = Scenario::new(model, workload, 2, size, 8);
+            s.latency_us = 5_000;
+            scenarios.push(s);
+        }
+    }
+    let traces: Vec<Trace> = scenarios.iter().map(|s| live(&pool, &env, s)).collect();
+    let mut costs = CostModel::reference();
+    for t in &traces {
+        assert_eq!(t.meta.mode, Mode::Live);
+        if matches!(t.meta.scenario.model, Model::Sequential | Model::Free) {
+            let learned = costs.calibrate(t).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!learned.learned.is_empty());
+        }
+    }
+    let options = Options { cores, seed: 1 };
+    let mut report = Vec::new();
+    let mut worst = 0.0_f64;
+    for (s, t) in scenarios.iter().zip(&traces) {
+        let sim = simulate(s, &costs, &options).unwrap_or_else(|e| panic!("{e}"));
+        let error = sim.makespan_us() / t.makespan_us() - 1.0;
+        worst = worst.max(error.abs());
+        report.push(format!(
+            "{} {}: live {:.1} ms, sim {:.1} ms",
+            s.workload,
+            s.model,
+            t.makespan_ms(),
+            sim.makespan_ms()
+        ));
+    }
+    assert!(
+        worst < 0.5,
+        "worst error {worst:.2}:\n{}",
+        report.join("\n")
+    );
+}
+
+#[test]
+fn calibration_refuses_simulated_traces_and_learns_a_slower_machine() {
+    let s = Scenario::new(Model::Sequential, Workload::Primes, 1, 1_000_000, 8);
+    let reference = CostModel::reference();
+    let sim =
+        simulate(&s, &reference, &Options { cores: 2, seed: 0 }).unwrap_or_else(|e| panic!("{e}"));
+    assert!(CostModel::reference().calibrate(&sim).is_err());
+    // A "live" run twice as slow as the reference.
+    let mut slow = sim.clone();
+    slow.meta.mode = Mode::Live;
+    for span in &mut slow.spans {
+        span.start_us *= 2.0;
+        span.end_us *= 2.0;
+    }
+    let mut costs = CostModel::reference();
+    let learned = costs.calibrate(&slow).unwrap_or_else(|e| panic!("{e}"));
+    let primes = learned
+        .learned
+        .iter()
+        .find(|l| l.field == "primes_us_per_unit")
+        .unwrap_or_else(|| panic!("{learned:?}"));
+    let ratio = primes.after / primes.before;
+    assert!((ratio - 2.0).abs() < 0.1, "{ratio}");
+}
