@@ -50,5 +50,5 @@ pub use {
         idle_processes, lanes_process_run, last_process_memory, run_processes, set_warm_processes,
         warm_processes,
     },
-    solo::{lanes_solo_run, run_in_worker},
+    solo::{lanes_solo_run, prewarm_solo_worker, run_in_worker},
 };

@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use lanes_runtime::{Cancel, Environment, RunError, ThreadSleeper, run_solo};
-use lanes_trace::{Scenario, Trace};
+use lanes_trace::{Model, Scenario, Trace, Workload};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::Worker;
@@ -78,13 +78,38 @@ pub async fn run_in_worker(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
                     serde_json::from_str(&report).map_err(|e| WebError::Solo(e.to_string()))?;
                 // Kept for the next run; on any error above, dropping
                 // `worker` terminates it instead.
-                let idle = worker.release().pop();
-                IDLE.with(|slot| *slot.borrow_mut() = idle);
+                park(worker.release());
                 return Ok(trace);
             }
             Note::Failed { why, .. } => return Err(WebError::Solo(why)),
         }
     }
+}
+
+/// Keeps one of `workers` idle for the next run and ends the others (two
+/// runs may overlap: the warm-up and the first real run).
+fn park(workers: Vec<Worker>) {
+    IDLE.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        for worker in workers {
+            if slot.is_none() {
+                *slot = Some(worker);
+            } else {
+                worker.terminate();
+            }
+        }
+    });
+}
+
+/// Starts the solo worker now and runs a little work there, so that the
+/// first run a person starts neither waits for the worker nor runs in code
+/// the browser has not optimised yet (which would make a sequential run
+/// look slower than the threads that follow it). For a page without a
+/// pool; resolves when the worker is warm and idle. Failures are left for
+/// the real run to report.
+pub async fn prewarm_solo_worker() {
+    let scenario = Scenario::new(Model::Sequential, Workload::Primes, 1, 300_000, 8);
+    let _ = run_in_worker(scenario, Arc::new(Cancel::new())).await;
 }
 
 /// Runs a [`SoloJob`] (JSON) on this worker's one thread and returns its

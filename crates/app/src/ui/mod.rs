@@ -97,7 +97,8 @@ fn App() -> Html {
                     Err(e) => {
                         dispatcher.dispatch(Action::PoolUnavailable(e.to_string()));
                         // Everything still runs: free threads simulated, the
-                        // rest in one worker (see the banner).
+                        // rest in one worker (see the banner), warmed first.
+                        lanes_web::prewarm_solo_worker().await;
                         if autorun {
                             dispatcher.dispatch(Action::Start);
                         }
