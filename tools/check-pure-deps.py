@@ -13,7 +13,7 @@ is plotters' code, not ours; the direct-dependency check still holds for it.
 import subprocess
 import sys
 
-PURE = ["lanes-trace", "lanes-workloads", "lanes-runtime", "lanes-render"]
+PURE = ["lanes-trace", "lanes-sim", "lanes-workloads", "lanes-runtime", "lanes-render"]
 FORBIDDEN = ("web-sys", "js-sys", "wasm-bindgen", "gloo", "yew")
 
 

@@ -291,12 +291,13 @@ impl Sim<'_> {
     /// it asks the holder to drop it.
     fn slice_end(&mut self, lane: u32, now: f64) {
         let t = self.thread(lane);
-        if self.switch_number == t.seen && !self.drop_request {
-            if let Some(holder) = self.holder {
-                self.drop_request = true;
-                if self.thread(holder).computing {
-                    self.schedule_check(holder, now);
-                }
+        if self.switch_number == t.seen
+            && !self.drop_request
+            && let Some(holder) = self.holder
+        {
+            self.drop_request = true;
+            if self.thread(holder).computing {
+                self.schedule_check(holder, now);
             }
         }
         let seen = self.switch_number;

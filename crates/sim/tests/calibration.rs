@@ -2,6 +2,8 @@
 //! live sequential and free-threads runs, its makespans agree with live
 //! ones within a generous bound (the machine is shared and noisy).
 
+#![expect(clippy::panic, reason = "test helpers report a failure by panicking")]
+
 use lanes_runtime::{Cancel, Environment, MonotonicClock, run};
 use lanes_sim::{CostModel, Options, simulate};
 use lanes_trace::{Mode, Model, Scenario, Trace, Workload};

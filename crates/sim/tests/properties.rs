@@ -1,6 +1,8 @@
 //! Properties of simulated runs over random scenarios, costs, cores and
 //! seeds.
 
+#![expect(clippy::panic, reason = "test helpers report a failure by panicking")]
+
 use lanes_sim::{CostModel, Options, simulate, task_costs};
 use lanes_trace::{Model, Scenario, Span, State, Trace, Workload};
 use proptest::prelude::*;

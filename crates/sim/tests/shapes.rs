@@ -1,5 +1,7 @@
 //! Simulated traces look like live ones: lane names, states, events.
 
+#![expect(clippy::panic, reason = "test helpers report a failure by panicking")]
+
 use lanes_sim::{CostModel, Options, SimError, simulate};
 use lanes_trace::{EventKind, LaneKind, Mode, Model, Scenario, State, Trace, Workload};
 
