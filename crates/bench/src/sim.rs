@@ -12,7 +12,7 @@ use crate::median;
 
 /// GIL threads making many small requests: about a million spans.
 fn million_spans() -> Scenario {
-    let mut s = Scenario::new(Model::Gil, Workload::Io, 16, 250_000, 250_000);
+    let mut s = Scenario::new(Model::Gil, Workload::Io, 16, 340_000, 340_000);
     s.interval_us = 1_000;
     s.latency_us = 2_000;
     s
