@@ -259,7 +259,7 @@ impl AppState {
         let k = match (model, self.form.workload) {
             (Model::Sequential, _) => 1,
             // One CPU-bound and one I/O-bound thread, whatever k says.
-            (_, lanes_trace::Workload::Mixed) => 2,
+            (_, Workload::Mixed) => 2,
             _ => self.form.k,
         };
         let micros = |ms: f64| (ms * 1000.0).round() as u32;
@@ -276,7 +276,7 @@ impl AppState {
         // The UI lesson's makespan includes calm time on purpose: no speedup.
         if trace.meta.scenario.model == Model::Sequential
             || !trace.origin.is_lanes()
-            || trace.meta.scenario.workload == lanes_trace::Workload::Ui
+            || trace.meta.scenario.workload == Workload::Ui
         {
             return None;
         }
@@ -311,7 +311,7 @@ impl AppState {
         let Some(latest) = self
             .batch
             .last()
-            .filter(|t| t.meta.scenario.workload != lanes_trace::Workload::Ui)
+            .filter(|t| t.meta.scenario.workload != Workload::Ui)
         else {
             return Vec::new();
         };
@@ -637,10 +637,7 @@ mod tests {
         s.apply(Action::SetK("40".to_owned()));
         assert_eq!(s.form.k, 16);
         s.apply(Action::SetSize("-1".to_owned()));
-        assert_eq!(
-            s.form.size,
-            size_rule(lanes_trace::Workload::Primes).range.0
-        );
+        assert_eq!(s.form.size, size_rule(Workload::Primes).range.0);
         assert_eq!(s.notices.len(), 3);
         s.apply(Action::DismissNotices);
         assert!(s.notices.is_empty());
@@ -688,12 +685,9 @@ mod tests {
     fn a_new_workload_brings_its_own_default_size() {
         let mut s = ready("size=1234567");
         s.apply(Action::SetWorkload("mandelbrot".to_owned()));
-        assert_eq!(
-            s.form.size,
-            size_rule(lanes_trace::Workload::Mandelbrot).default
-        );
+        assert_eq!(s.form.size, size_rule(Workload::Mandelbrot).default);
         s.apply(Action::SetWorkload("nonsense".to_owned()));
-        assert_eq!(s.form.workload, lanes_trace::Workload::Mandelbrot);
+        assert_eq!(s.form.workload, Workload::Mandelbrot);
         assert_eq!(s.notices.len(), 1);
     }
 

@@ -46,7 +46,9 @@ fn speedup_and_simulation_are_stated() {
         },
     ];
     let svg = render(&runs, SIZE, &TimelineStyle::default());
-    assert!(svg.contains("Free threads · k=4 · 80.0 ms · 4.00× vs sequential · simulated on 8 virtual cores"));
+    assert!(svg.contains(
+        "Free threads · k=4 · 80.0 ms · 4.00× vs sequential · simulated on 8 virtual cores"
+    ));
     assert_eq!(count(&svg, "vs sequential"), 1);
 }
 
