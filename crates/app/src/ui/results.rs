@@ -1,10 +1,16 @@
 //! The results table: the figures behind the picture, and its text alternative.
 
+// The memory picture belongs to the results: declared here, so the page
+// module needs no change (the file sits beside this one, in `ui/`).
+#[path = "memory.rs"]
+mod memory;
+
 use lanes_trace::{Mode, Workload};
 use yew::prelude::*;
 
 use super::Runs;
 use crate::format;
+use memory::MemoryView;
 
 #[derive(Properties, PartialEq)]
 pub(super) struct ResultsProps {
@@ -106,31 +112,13 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
             </tr>
         }
     });
-    // Processes hold copies: their memory against the page's one.
-    let memory = lanes_web::last_process_memory().filter(|m| {
-        props
-            .runs
-            .0
-            .iter()
-            .any(|(t, _)| t.meta.scenario == m.scenario)
-    });
-    let memory = memory.map(|m| {
-        let mb = |b: u64| format!("{:.1} MB", b as f64 / 1_048_576.0);
-        let total: u64 = m.bytes_per_process.iter().sum();
-        let each = m.bytes_per_process.iter().copied().max().unwrap_or(0);
-        html! {
-            <p class="memory" id="memory">
-                { format!(
-                    "Memory: the page's threads share one memory of {}; the {} processes hold {} in all, up to {} each, every one its own copy of the program and of its data.",
-                    mb(m.main_bytes), m.bytes_per_process.len(), mb(total), mb(each)
-                ) }
-            </p>
-        }
-    });
     html! {
         <>
+        // Narrow screens scroll the table inside this box, not the page; it
+        // takes the focus so the keyboard can scroll it too.
+        <div class="results-scroll" role="region" aria-labelledby="results-caption" tabindex="0">
         <table class="results" id="results">
-            <caption>{ "Runs, on one time axis above" }</caption>
+            <caption id="results-caption">{ "Runs, on one time axis above" }</caption>
             <thead>
                 <tr>
                     <th scope="col">{ "Model" }</th>
@@ -146,7 +134,8 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
             </thead>
             <tbody>{ for rows }</tbody>
         </table>
-        { for memory }
+        </div>
+        <MemoryView runs={props.runs.clone()} />
         </>
     }
 }
