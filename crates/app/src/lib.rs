@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod format;
+pub mod lessons;
 pub mod replay;
 pub mod state;
 pub mod url;

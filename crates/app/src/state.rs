@@ -6,6 +6,7 @@ use std::rc::Rc;
 use lanes_sim::CostModel;
 use lanes_trace::{Mode, Model, Scenario, Trace, Workload};
 
+use crate::lessons::{self, Lesson, Outcome, Runs};
 use crate::url::{
     Notice, TASKS, UrlState, parse_cores, parse_interval, parse_k_in, parse_latency, parse_query,
     parse_seed, parse_size, parse_workload, size_rule,
@@ -120,6 +121,19 @@ pub enum Action {
     SetSeed(String),
     /// "Costs measured here" was ticked or unticked.
     SetCalibrated(bool),
+    /// A step of the tour (or, with `None`, the playground) was opened:
+    /// the form takes that step's scenario.
+    GoToLesson(Option<u32>),
+    /// The learner answered the step's question (a choice id).
+    Predict(&'static str),
+    /// The address changed under the page (back or forward): the form
+    /// takes the new query; finished runs stay.
+    Navigate(String),
+    /// The theme menu changed (its value).
+    SetTheme(String),
+    /// "Sweep k" was pressed: every k from 1 to the most allowed, for each
+    /// threaded model ticked, after one sequential baseline.
+    Sweep,
     /// The pool started with this many threads.
     PoolReady(usize),
     /// The pool cannot start, and why.
@@ -177,6 +191,10 @@ pub struct AppState {
     /// This machine's logical cores (`navigator.hardwareConcurrency`): the
     /// virtual cores of free threads simulated for want of a pool.
     pub machine_cores: u32,
+    /// The answer the learner chose to the current step's question.
+    pub prediction: Option<&'static str>,
+    /// Whether the current batch is a sweep over k.
+    pub sweep: bool,
 }
 
 impl AppState {
@@ -193,7 +211,79 @@ impl AppState {
             history: Vec::new(),
             costs: CostModel::reference(),
             machine_cores: 1,
+            prediction: None,
+            sweep: false,
         }
+    }
+
+    /// The step of the tour on show, if any.
+    pub fn lesson(&self) -> Option<&'static Lesson> {
+        self.form.lesson.and_then(lessons::lesson)
+    }
+
+    /// What the current step's runs showed, once its batch is done.
+    pub fn outcome(&self) -> Option<Outcome> {
+        let lesson = self.lesson()?;
+        if self.status != RunStatus::Done || self.sweep {
+            return None;
+        }
+        let runs: Vec<&Trace> = self.batch.iter().map(|t| t.as_ref()).collect();
+        lessons::evaluate(lesson, &runs)
+    }
+
+    /// The runs a press of Run starts: the step's own list, or the form's
+    /// models on the form's workload.
+    pub fn batch_plan(&self) -> Vec<Planned> {
+        let runs: Vec<(Model, Workload, u64)> = match self.lesson().map(|l| &l.runs) {
+            Some(Runs::List(list)) => list
+                .iter()
+                .map(|r| {
+                    let size = r.size.unwrap_or(if r.workload == self.form.workload {
+                        self.form.size
+                    } else {
+                        size_rule(r.workload).default
+                    });
+                    (r.model, r.workload, size)
+                })
+                .collect(),
+            _ => self
+                .form
+                .models
+                .iter()
+                .map(|&m| (m, self.form.workload, self.form.size))
+                .collect(),
+        };
+        runs.into_iter()
+            .map(|(model, workload, size)| Planned {
+                scenario: self.scenario_of(model, workload, size, self.form.k),
+                how: self.how_for(model, workload),
+            })
+            .collect()
+    }
+
+    /// The runs of a sweep: one sequential baseline, then every k from 1 to
+    /// the most allowed for each threaded model ticked (processes stop at
+    /// 16, the most a page starts), on the form's workload.
+    pub fn sweep_plan(&self) -> Vec<Planned> {
+        let workload = self.form.workload;
+        let size = self.form.size;
+        let mut plan = vec![Planned {
+            scenario: self.scenario_of(Model::Sequential, workload, size, 1),
+            how: self.how_for(Model::Sequential, workload),
+        }];
+        for &model in self.form.models.iter().filter(|m| **m != Model::Sequential) {
+            let most = match (model, self.how_for(model, workload)) {
+                (_, How::Simulated { .. }) => self.form.k_range().1,
+                _ => crate::url::K_RANGE.1,
+            };
+            for k in 1..=most {
+                plan.push(Planned {
+                    scenario: self.scenario_of(model, workload, size, k),
+                    how: self.how_for(model, workload),
+                });
+            }
+        }
+        plan
     }
 
     /// The same state on a machine with `cores` logical cores.
@@ -214,7 +304,11 @@ impl AppState {
     /// the UI lesson, which measures this page's own frames) and for free
     /// threads without a pool, else live.
     pub fn how(&self, model: Model) -> How {
-        if self.form.sim && self.form.workload != Workload::Ui {
+        self.how_for(model, self.form.workload)
+    }
+
+    fn how_for(&self, model: Model, workload: Workload) -> How {
+        if self.form.sim && workload != Workload::Ui {
             How::Simulated {
                 cores: self.form.cores,
                 seed: self.form.seed,
@@ -256,17 +350,22 @@ impl AppState {
 
     /// The scenario the form describes for `model`.
     pub fn scenario(&self, model: Model) -> Scenario {
-        let k = match (model, self.form.workload) {
+        self.scenario_of(model, self.form.workload, self.form.size, self.form.k)
+    }
+
+    /// A scenario with the form's switch interval and latency.
+    fn scenario_of(&self, model: Model, workload: Workload, size: u64, k: u32) -> Scenario {
+        let k = match (model, workload) {
             (Model::Sequential, _) => 1,
             // One CPU-bound and one I/O-bound thread, whatever k says.
             (_, Workload::Mixed) => 2,
-            _ => self.form.k,
+            _ => k,
         };
         let micros = |ms: f64| (ms * 1000.0).round() as u32;
         Scenario {
             interval_us: micros(self.form.interval_ms),
             latency_us: micros(self.form.latency_ms),
-            ..Scenario::new(model, self.form.workload, k, self.form.size, TASKS)
+            ..Scenario::new(model, workload, k, size, TASKS)
         }
     }
 
@@ -295,11 +394,22 @@ impl AppState {
         trace.speedup_against(baseline)
     }
 
-    /// The runs of the current batch with their speedups, for drawing.
+    /// The runs of the current batch with their speedups, for drawing. A
+    /// sweep shows its baseline and, for each model, its run at the largest
+    /// k so far (the speedup chart shows every k).
     pub fn views(&self) -> Vec<(Rc<Trace>, Option<f64>)> {
+        let shown = |i: usize, t: &Rc<Trace>| {
+            !self.sweep
+                || t.meta.scenario.model == Model::Sequential
+                || !self.batch[i + 1..]
+                    .iter()
+                    .any(|later| later.meta.scenario.model == t.meta.scenario.model)
+        };
         self.batch
             .iter()
-            .map(|t| (Rc::clone(t), self.speedup_of(t)))
+            .enumerate()
+            .filter(|(i, t)| shown(*i, t))
+            .map(|(_, t)| (Rc::clone(t), self.speedup_of(t)))
             .collect()
     }
 
@@ -433,9 +543,55 @@ impl AppState {
                 self.form.calibrated = on;
                 self.form.run = false;
             }
+            Action::GoToLesson(step) => {
+                if self.running() {
+                    self.notices.push(
+                        "A run is in progress: wait for it or cancel it before changing step."
+                            .to_owned(),
+                    );
+                    return;
+                }
+                let query = step.map_or_else(String::new, |n| format!("lesson={n}"));
+                let (mut form, notices) = parse_query(&query);
+                // Display and simulation choices carry over from step to step.
+                form.theme = self.form.theme;
+                form.sim = self.form.sim;
+                form.cores = self.form.cores;
+                form.seed = self.form.seed;
+                form.calibrated = self.form.calibrated;
+                self.notices.extend(notices);
+                self.form = form;
+                self.prediction = None;
+                self.leave_batch();
+            }
+            Action::Predict(choice) => {
+                let known = self
+                    .lesson()
+                    .is_some_and(|l| l.choices.iter().any(|c| c.id == choice));
+                if known {
+                    self.prediction = Some(choice);
+                }
+            }
+            Action::Navigate(query) => {
+                if self.running() {
+                    return;
+                }
+                let (form, notices) = parse_query(&query);
+                if form.lesson != self.form.lesson {
+                    self.prediction = None;
+                    self.leave_batch();
+                }
+                self.form = UrlState { run: false, ..form };
+                self.notices.extend(notices);
+            }
+            Action::SetTheme(name) => {
+                self.notices
+                    .extend(crate::url::parse_theme(&name).apply(&mut self.form.theme));
+            }
+            Action::Sweep => self.start_with(true),
             Action::PoolReady(threads) => self.pool = PoolStatus::Ready(threads),
             Action::PoolUnavailable(why) => self.pool = PoolStatus::Unavailable(why),
-            Action::Start => self.start(),
+            Action::Start => self.start_with(false),
             Action::Finished(trace) => self.finish(trace),
             Action::Failed(why) => {
                 if self.running() {
@@ -479,7 +635,17 @@ impl AppState {
         self.history.push(trace);
     }
 
-    fn start(&mut self) {
+    /// Clears the picture of a finished batch (a new step has its own).
+    fn leave_batch(&mut self) {
+        self.batch.clear();
+        self.plan.clear();
+        self.sweep = false;
+        if !matches!(self.status, RunStatus::Running { .. }) {
+            self.status = RunStatus::Idle;
+        }
+    }
+
+    fn start_with(&mut self, sweep: bool) {
         if self.running() {
             self.notices
                 .push("A run is already in progress: wait for it or cancel it.".to_owned());
@@ -497,15 +663,12 @@ impl AppState {
                     .to_owned(),
             );
         }
-        self.plan = self
-            .form
-            .models
-            .iter()
-            .map(|&m| Planned {
-                scenario: self.scenario(m),
-                how: self.how(m),
-            })
-            .collect();
+        self.sweep = sweep;
+        self.plan = if sweep {
+            self.sweep_plan()
+        } else {
+            self.batch_plan()
+        };
         self.batch.clear();
         self.status = match self.plan.first() {
             Some(first) => RunStatus::Running {
@@ -846,6 +1009,62 @@ mod tests {
         // Another size has its own baseline, so nothing yet.
         run(&mut s, "model=free&k=2&size=1000", 1.0);
         assert!(s.speedup_series().is_empty());
+    }
+
+    #[test]
+    fn a_sweep_runs_a_baseline_then_every_k_and_shows_the_largest() {
+        let mut s = ready("model=sequential,gil,free");
+        s.apply(Action::Sweep);
+        assert!(s.sweep && s.running());
+        let shape: Vec<(Model, u32)> = s
+            .plan
+            .iter()
+            .map(|p| (p.scenario.model, p.scenario.k))
+            .collect();
+        assert_eq!(shape.len(), 1 + 2 * 16);
+        assert_eq!(shape[0], (Model::Sequential, 1));
+        assert_eq!(shape[1], (Model::Gil, 1));
+        assert_eq!(shape[16], (Model::Gil, 16));
+        assert_eq!(shape[32], (Model::Free, 16));
+        let plan = s.plan.clone();
+        for (i, p) in plan.iter().enumerate() {
+            s.apply(Action::Finished(trace(
+                p.scenario,
+                1000.0 / (i as f64 + 1.0),
+            )));
+        }
+        assert_eq!(s.status.as_data(), "done");
+        let shown: Vec<(Model, u32)> = s
+            .views()
+            .iter()
+            .map(|(t, _)| (t.meta.scenario.model, t.meta.scenario.k))
+            .collect();
+        assert_eq!(
+            shown,
+            [(Model::Sequential, 1), (Model::Gil, 16), (Model::Free, 16)]
+        );
+        let series = s.speedup_series();
+        assert_eq!(series.len(), 2);
+        assert!(series.iter().all(|(_, points)| points.len() == 16));
+        // A simulated sweep goes as far as simulation allows.
+        let mut sim = ready("model=free&sim=1");
+        sim.apply(Action::Sweep);
+        assert_eq!(sim.plan.len(), 1 + 64);
+        // A plain run afterwards is no sweep.
+        s.apply(Action::Start);
+        assert!(!s.sweep);
+    }
+
+    #[test]
+    fn the_theme_is_kept_in_the_url_and_bad_ones_say_so() {
+        let mut s = ready("theme=dark");
+        assert_eq!(s.form.theme, crate::url::Theme::Dark);
+        assert!(to_query(&s.form).ends_with("&theme=dark"));
+        s.apply(Action::SetTheme("neon".to_owned()));
+        assert_eq!(s.form.theme, crate::url::Theme::Dark);
+        assert_eq!(s.notices.len(), 1);
+        s.apply(Action::SetTheme("auto".to_owned()));
+        assert!(!to_query(&s.form).contains("theme"));
     }
 
     #[test]

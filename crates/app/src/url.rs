@@ -99,6 +99,49 @@ pub struct UrlState {
     /// this machine) instead of the reference laptop's (the same picture on
     /// every machine).
     pub calibrated: bool,
+    /// The step of the guided tour shown (1 to 7), or none: the playground.
+    pub lesson: Option<u32>,
+    /// The page's colours.
+    pub theme: Theme,
+}
+
+/// The page's colours.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    /// Follow the system's light or dark preference.
+    #[default]
+    Auto,
+    /// Dark text on a light page.
+    Light,
+    /// Light text on a dark page.
+    Dark,
+    /// Black on white with strong borders, for projectors.
+    Contrast,
+}
+
+impl Theme {
+    /// Every theme, in menu order.
+    pub const ALL: [Self; 4] = [Self::Auto, Self::Light, Self::Dark, Self::Contrast];
+
+    /// The name used in the URL and in `data-theme`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Light => "light",
+            Self::Dark => "dark",
+            Self::Contrast => "contrast",
+        }
+    }
+
+    /// What the theme menu says.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Auto => "System",
+            Self::Light => "Light",
+            Self::Dark => "Dark",
+            Self::Contrast => "High contrast",
+        }
+    }
 }
 
 impl UrlState {
@@ -123,6 +166,8 @@ impl Default for UrlState {
             cores: DEFAULT_CORES,
             seed: DEFAULT_SEED,
             calibrated: false,
+            lesson: None,
+            theme: Theme::Auto,
         }
     }
 }
@@ -132,8 +177,38 @@ pub type Notice = String;
 
 /// Reads a query string (with or without the leading `?`). Bad values never
 /// fail: each gives a notice and a clamped or default value.
+///
+/// `lesson=N` starts from that step's own scenario; the query's other
+/// parameters override it.
 pub fn parse_query(query: &str) -> (UrlState, Vec<Notice>) {
-    let mut state = UrlState::default();
+    let (given, mut notices) = read_pairs(query);
+    let value = |name: &str| {
+        given
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let mut lesson = None;
+    if let Some(v) = value("lesson") {
+        notices.extend(parse_lesson(v).apply(&mut lesson));
+    }
+    let mut state = match lesson.and_then(crate::lessons::lesson) {
+        Some(step) => {
+            // The step's own query is known good: its notices would be a bug.
+            let (base, _) = apply_pairs(UrlState::default(), &read_pairs(step.query).0);
+            base
+        }
+        None => UrlState::default(),
+    };
+    state.lesson = lesson;
+    let (state, more) = apply_pairs(state, &given);
+    notices.extend(more);
+    (state, notices)
+}
+
+/// The `(name, value)` pairs of a query, decoded, the last of each name
+/// kept, with a notice for each repeated name.
+fn read_pairs(query: &str) -> (Vec<(String, String)>, Vec<Notice>) {
     let mut notices = Vec::new();
     // The last value of each parameter counts; unknown ones are reported.
     let mut given: Vec<(String, String)> = Vec::new();
@@ -154,6 +229,14 @@ pub fn parse_query(query: &str) -> (UrlState, Vec<Notice>) {
             given.push((key, value));
         }
     }
+    (given, notices)
+}
+
+/// Applies parsed pairs to `state`: each known parameter in a fixed order
+/// (the workload first: the meaning of `size` depends on it), unknown ones
+/// reported.
+fn apply_pairs(mut state: UrlState, given: &[(String, String)]) -> (UrlState, Vec<Notice>) {
+    let mut notices = Vec::new();
     let value = |name: &str| {
         given
             .iter()
@@ -162,9 +245,12 @@ pub fn parse_query(query: &str) -> (UrlState, Vec<Notice>) {
     };
     // The workload first: the meaning and range of `size` depend on it.
     if let Some(v) = value("workload") {
+        let before = state.workload;
         notices.extend(parse_workload(v).apply(&mut state.workload));
+        if state.workload != before {
+            state.size = size_rule(state.workload).default;
+        }
     }
-    state.size = size_rule(state.workload).default;
     if let Some(v) = value("model") {
         notices.extend(parse_models(v).apply(&mut state.models));
     }
@@ -199,7 +285,10 @@ pub fn parse_query(query: &str) -> (UrlState, Vec<Notice>) {
     if let Some(v) = value("calibrated") {
         notices.extend(parse_flag("calibrated", v).apply(&mut state.calibrated));
     }
-    const KNOWN: [&str; 12] = [
+    if let Some(v) = value("theme") {
+        notices.extend(parse_theme(v).apply(&mut state.theme));
+    }
+    const KNOWN: [&str; 14] = [
         "model",
         "workload",
         "k",
@@ -212,6 +301,8 @@ pub fn parse_query(query: &str) -> (UrlState, Vec<Notice>) {
         "cores",
         "seed",
         "calibrated",
+        "lesson",
+        "theme",
     ];
     for (key, _) in given.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())) {
         notices.push(format!("Unknown URL parameter {} was ignored.", shown(key)));
@@ -222,7 +313,11 @@ pub fn parse_query(query: &str) -> (UrlState, Vec<Notice>) {
 /// The query that reproduces `state` (without the leading `?`).
 pub fn to_query(state: &UrlState) -> String {
     let models: Vec<&str> = state.models.iter().map(|m| m.as_str()).collect();
-    let mut q = format!(
+    let mut q = String::new();
+    if let Some(n) = state.lesson {
+        q.push_str(&format!("lesson={n}&"));
+    }
+    q.push_str(&format!(
         "model={}&workload={}&k={}&size={}&interval={}&latency={}",
         models.join(","),
         state.workload.as_str(),
@@ -230,7 +325,7 @@ pub fn to_query(state: &UrlState) -> String {
         state.size,
         state.interval_ms,
         state.latency_ms
-    );
+    ));
     if state.run {
         q.push_str("&run=1");
     }
@@ -242,6 +337,9 @@ pub fn to_query(state: &UrlState) -> String {
         if state.calibrated {
             q.push_str("&calibrated=1");
         }
+    }
+    if state.theme != Theme::Auto {
+        q.push_str(&format!("&theme={}", state.theme.as_str()));
     }
     q
 }
@@ -351,6 +449,34 @@ pub fn parse_k_in(value: &str, range: (u32, u32)) -> Parsed<u32> {
 /// Parses the number of virtual cores, clamping it to 1–64.
 pub fn parse_cores(value: &str) -> Parsed<u32> {
     parse_ranged("cores", value, CORES_RANGE)
+}
+
+/// Parses a step of the tour: 1 to 7, or 0 (or nothing) for the playground.
+pub fn parse_lesson(value: &str) -> Parsed<Option<u32>> {
+    let steps = crate::lessons::LESSONS.len();
+    match parse_integer(value) {
+        Some(0) => Parsed::ok(None),
+        Some(n) if n >= 1 && n <= steps as i128 => Parsed::ok(u32::try_from(n).ok()),
+        _ => Parsed::fixed(
+            None,
+            format!(
+                "lesson={} is not a step of the tour (steps 1 to {steps}): showing the playground.",
+                shown(value)
+            ),
+        ),
+    }
+}
+
+/// Parses a theme name.
+pub fn parse_theme(value: &str) -> Parsed<Theme> {
+    match Theme::ALL.into_iter().find(|t| t.as_str() == value.trim()) {
+        Some(theme) => Parsed::ok(theme),
+        None => Parsed::rejected(format!(
+            "theme={} is not one of auto, light, dark, contrast: kept {}.",
+            shown(value),
+            Theme::Auto.as_str()
+        )),
+    }
 }
 
 /// Parses the simulator's seed: any whole number from 0 to 2^64 − 1.

@@ -93,6 +93,12 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
         Action::Start
     });
     let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
+    let on_sweep = props.on_action.reform(|_: MouseEvent| Action::Sweep);
+    let sweep_top = if form.sim {
+        form.k_range().1
+    } else {
+        crate::url::K_RANGE.1
+    };
     let link = format!(
         "?{}",
         to_query(&UrlState {
@@ -180,6 +186,11 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
             <div class="actions">
                 <button type="submit" id="run-button" class="primary" disabled={props.running || !props.can_run}>
                     { "Run" }
+                </button>
+                <button type="button" id="sweep-button" disabled={props.running || !props.can_run}
+                    onclick={on_sweep}
+                    title="Run the sequential baseline, then every k for each threaded model ticked, for the speedup chart">
+                    { format!("Sweep k = 1…{sweep_top}") }
                 </button>
                 <button type="button" id="cancel-button" disabled={!props.running} onclick={on_cancel}>
                     { "Cancel" }

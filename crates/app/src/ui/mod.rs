@@ -6,6 +6,7 @@ mod results;
 mod run;
 mod speedup;
 mod timeline;
+mod tour;
 
 use std::rc::Rc;
 
@@ -13,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::state::{Action, AppState, How, PoolStatus, RunStatus};
-use crate::url::to_query;
+use crate::url::{Theme, to_query};
 use controls::Controls;
 use results::Results;
 use timeline::Timeline;
@@ -119,6 +120,52 @@ fn App() -> Html {
         }
     });
 
+    // Back and forward: the form follows the address bar.
+    {
+        let dispatcher = store.dispatcher();
+        use_effect_with((), move |()| {
+            let listener = web_sys::window().map(|window| {
+                listen(&window, "popstate", move || {
+                    let query = web_sys::window()
+                        .and_then(|w| w.location().search().ok())
+                        .unwrap_or_default();
+                    dispatcher.dispatch(Action::Navigate(query));
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
+    // The theme is the document's, so the page's CSS follows it.
+    use_effect_with(state.form.theme, |theme| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            // A page that cannot set an attribute keeps its colours: ignore.
+            let _ = match theme {
+                Theme::Auto => root.remove_attribute("data-theme"),
+                other => root.set_attribute("data-theme", other.as_str()),
+            };
+        }
+    });
+
+    // Opening a step is a new entry in the history, so Back returns to the
+    // step before.
+    let on_go = {
+        let dispatcher = store.dispatcher();
+        let running = state.running();
+        Callback::from(move |step: Option<u32>| {
+            if !running {
+                let url = step.map_or_else(|| "?".to_owned(), |n| format!("?lesson={n}"));
+                if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                    let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&url));
+                }
+            }
+            dispatcher.dispatch(Action::GoToLesson(step));
+        })
+    };
+
     use_effect_with(state.status.as_data(), |data| {
         lanes_web::publish_run_state(data);
     });
@@ -154,15 +201,54 @@ fn App() -> Html {
         })
     };
 
+    let dark = dark_theme(state.form.theme);
+    let on_theme = on_action.reform(|e: Event| {
+        Action::SetTheme(
+            e.target_dyn_into::<web_sys::HtmlSelectElement>()
+                .map(|s| s.value())
+                .unwrap_or_default(),
+        )
+    });
+    let tour = state.lesson().map(|lesson| {
+        html! {
+            <tour::Tour {lesson} prediction={state.prediction} outcome={state.outcome()}
+                running={state.running()} on_go={on_go.clone()} on_action={on_action.clone()} />
+        }
+    });
+    let progress = match state.status {
+        RunStatus::Running { index, total, .. } if state.sweep => html! {
+            <p class="sweep">
+                <label for="sweep-progress">{ format!("Sweep: run {} of {total}", index + 1) }</label>
+                <progress id="sweep-progress" max={total.to_string()} value={index.to_string()}></progress>
+            </p>
+        },
+        _ => html! {},
+    };
     html! {
         <main class={classes!("lanes", dragging.then_some("dragging"))}
             ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop}>
             <header class="masthead">
                 <h1>{ "Lanes" }</h1>
                 <p class="tagline">{ "Concurrency and parallelism, measured live in your browser." }</p>
+                <nav class="modes" aria-label="Tour or playground">
+                    if state.form.lesson.is_none() {
+                        <a href="?lesson=1" onclick={on_go.reform(|e: MouseEvent| { e.prevent_default(); Some(1) })}>
+                            { "Take the tour" }
+                        </a>
+                    }
+                </nav>
+                <label class="theme" for="theme">
+                    <span>{ "Theme" }</span>
+                    <select id="theme" onchange={on_theme}>
+                        { for Theme::ALL.iter().map(|t| html! {
+                            <option value={t.as_str()} selected={*t == state.form.theme}>{ t.label() }</option>
+                        }) }
+                    </select>
+                </label>
             </header>
             <PoolBanner pool={state.pool.clone()} />
             <Notices notices={state.notices.clone()} on_action={on_action.clone()} />
+            { for tour }
             <Controls
                 form={state.form.clone()}
                 running={state.running()}
@@ -172,11 +258,50 @@ fn App() -> Html {
             />
             <section id="run" class="run" data-run-state={state.status.as_data()} aria-busy={state.running().to_string()}>
                 <p class="status" role="status" aria-live="polite">{ status_text(state) }</p>
-                <Timeline runs={Runs(state.views())} on_error={on_action.reform(Action::Notice)} />
+                { progress }
+                <Timeline runs={Runs(state.views())} {dark} on_error={on_action.reform(Action::Notice)} />
                 <Results runs={Runs(state.views())} on_error={on_action.reform(Action::Notice)} />
-                <speedup::SpeedupChart series={state.speedup_series()} dark={prefers_dark()} />
+                <speedup::SpeedupChart series={state.speedup_series()} {dark} />
             </section>
         </main>
+    }
+}
+
+/// Whether `theme` draws light on dark: the dark theme, or the system's
+/// preference when the theme follows it.
+fn dark_theme(theme: Theme) -> bool {
+    match theme {
+        Theme::Dark => true,
+        Theme::Light | Theme::Contrast => false,
+        Theme::Auto => prefers_dark(),
+    }
+}
+
+/// Calls `f` on each `event` at `target` until the returned closure is
+/// dropped (which also removes the listener).
+fn listen(target: &web_sys::Window, event: &'static str, f: impl FnMut() + 'static) -> Listener {
+    let closure = Closure::<dyn FnMut()>::new(f);
+    // A page that cannot listen keeps working without back and forward.
+    let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+    Listener {
+        target: target.clone(),
+        event,
+        closure,
+    }
+}
+
+/// An event listener, removed when dropped.
+struct Listener {
+    target: web_sys::Window,
+    event: &'static str,
+    closure: Closure<dyn FnMut()>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(self.event, self.closure.as_ref().unchecked_ref());
     }
 }
 

@@ -17,7 +17,7 @@ use web_sys::{
 };
 use yew::prelude::*;
 
-use super::{Runs, prefers_dark};
+use super::Runs;
 use crate::format;
 use crate::replay::{Speed, moments, next_moment, previous_moment};
 use state::{Hover, View, ViewAction};
@@ -32,6 +32,8 @@ const KEY_PAN: f64 = 0.1;
 #[derive(Properties, PartialEq)]
 pub(super) struct TimelineProps {
     pub runs: Runs,
+    /// Draw light on dark.
+    pub dark: bool,
     /// Reports a problem worth a notice (e.g. an export that failed).
     pub on_error: Callback<String>,
 }
@@ -194,7 +196,7 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
     let draw_error = use_state(|| None::<String>);
     let tick = frames::use_resize_tick();
     let geometry = use_mut_ref(Geometry::default);
-    let dark = prefers_dark();
+    let dark = props.dark;
     *geometry.borrow_mut() = Geometry {
         runs: props.runs.0.clone(),
         view: (*view).clone(),

@@ -1,0 +1,75 @@
+//! The guided tour: the course, slide by slide, as seven live steps. Each
+//! step says a few sentences, asks the learner to predict the outcome, runs
+//! a scenario, and then says whether the prediction held and what to notice
+//! in the picture. Pure data and pure checks: the page (`ui::tour`) shows
+//! them, and the checks read nothing but the traces.
+
+mod content;
+mod evaluate;
+
+use lanes_trace::{Model, Workload};
+
+pub use content::LESSONS;
+pub use evaluate::{Claim, Outcome, evaluate};
+
+/// One step of the tour.
+#[derive(Debug, PartialEq)]
+pub struct Lesson {
+    /// Its number, 1 to 7 (`lesson=N` in the URL).
+    pub number: u32,
+    /// A short title, e.g. "Why bother?".
+    pub title: &'static str,
+    /// The title of the course slide it follows.
+    pub slide: &'static str,
+    /// Two or three sentences, one paragraph each.
+    pub text: &'static [&'static str],
+    /// The scenario's defaults as a URL query (the automation surface's
+    /// parameters): what the form shows when the step opens. Parameters
+    /// the URL gives as well override these.
+    pub query: &'static str,
+    /// Which runs make up the step's batch.
+    pub runs: Runs,
+    /// The prediction question, asked before the run.
+    pub question: &'static str,
+    /// Its answers, one click each.
+    pub choices: &'static [Choice],
+    /// What to notice in the picture once the run is done.
+    pub notice: &'static [&'static str],
+}
+
+/// The runs of a step's batch.
+#[derive(Debug, PartialEq)]
+pub enum Runs {
+    /// The form's models, one after another, on the form's workload (as
+    /// the playground does).
+    Models,
+    /// These runs in this order; k, the switch interval, the latency and
+    /// simulation come from the form.
+    List(&'static [Run]),
+}
+
+/// One run of a [`Runs::List`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Run {
+    /// Its model.
+    pub model: Model,
+    /// Its workload.
+    pub workload: Workload,
+    /// Its size; `None` takes the form's size when the workload is the
+    /// form's, else the workload's default.
+    pub size: Option<u64>,
+}
+
+/// One answer to a step's question.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// A stable name, for the page's markup and tests (e.g. "parallel-2x").
+    pub id: &'static str,
+    /// What the button says.
+    pub label: &'static str,
+}
+
+/// The step numbered `n` (1 to 7).
+pub fn lesson(n: u32) -> Option<&'static Lesson> {
+    LESSONS.iter().find(|l| l.number == n)
+}

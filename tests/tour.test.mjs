@@ -1,0 +1,130 @@
+// The guided tour: every step opens from its link, asks its question, runs
+// its scenario, and says whether the prediction held; what its text claims
+// must show in the traces (checked here from the traces themselves, not
+// from the page's own verdict). Back and forward move between steps.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  browserSuite, gilHolders, laneKinds, open, screenshot, spansByLane, stateOverlap, traces, waitForRun,
+} from './support/harness.mjs';
+
+const ms = (t) => t.metadata.makespan_ms;
+const byModel = (all, model, workload) =>
+  all.find((t) => t.metadata.model === model && (!workload || t.metadata.workload === workload));
+const spanNames = (t) => new Set(t.traceEvents.filter((e) => e.ph === 'X').map((e) => e.name));
+
+/** What each step's text claims, checked against its batch. */
+const CLAIMS = {
+  1: (all) => {
+    const seq = byModel(all, 'sequential');
+    const par = all.find((t) => t.metadata.model !== 'sequential');
+    assert.ok(ms(seq) / ms(par) > 1.3, `parallel ${(ms(seq) / ms(par)).toFixed(2)}× faster than sequential`);
+  },
+  2: (all) => {
+    const proc = byModel(all, 'processes');
+    const names = spanNames(proc);
+    for (const s of ['startup', 'copy_in', 'running', 'copy_out']) assert.ok(names.has(s), `processes have ${s}`);
+    assert.ok(stateOverlap(proc) > 0, 'processes run at the same time');
+  },
+  3: (all) => {
+    const racy = byModel(all, undefined, 'counter') ?? all.find((t) => t.metadata.workload === 'counter');
+    const locked = all.find((t) => t.metadata.workload === 'counter-locked');
+    assert.ok(racy.metadata.result < racy.metadata.size, `lost updates: ${racy.metadata.result} of ${racy.metadata.size}`);
+    assert.equal(locked.metadata.result, locked.metadata.size, 'none lost with a lock');
+  },
+  4: (all) => {
+    const gil = byModel(all, 'gil');
+    const free = byModel(all, 'free');
+    assert.equal(stateOverlap(gil), 0, 'under the GIL running spans never overlap');
+    assert.ok(stateOverlap(free) > 0, 'free threads overlap');
+    const holders = gilHolders(gil);
+    assert.ok(holders.filter((h, i) => i > 0 && h !== holders[i - 1]).length >= 4, 'the GIL changes hands');
+  },
+  5: (all) => {
+    const gil = byModel(all, 'gil');
+    const proc = byModel(all, 'processes');
+    assert.equal(stateOverlap(gil), 0);
+    assert.ok(stateOverlap(proc) > 0, 'processes run in parallel');
+    assert.ok(ms(proc) < ms(gil), `processes ${ms(proc).toFixed(0)} ms beat GIL threads ${ms(gil).toFixed(0)} ms`);
+  },
+  6: (all) => {
+    const procs = all.filter((t) => t.metadata.model === 'processes').sort((a, b) => a.metadata.size - b.metadata.size);
+    assert.ok(procs.length >= 2, 'a sweep of sizes');
+    const copy = (t) => t.traceEvents.filter((e) => e.ph === 'X' && e.name === 'copy_in').reduce((a, e) => a + e.dur, 0);
+    assert.ok(copy(procs.at(-1)) > copy(procs[0]), 'copying grows with the data');
+    for (const t of procs) assert.ok(spanNames(t).has('startup'), 'every process starts up');
+  },
+  7: (all) => {
+    const io = all.filter((t) => t.metadata.workload === 'io');
+    const seq = byModel(io, 'sequential');
+    const threads = io.find((t) => t.metadata.model === 'gil') ?? io.find((t) => t.metadata.model === 'free');
+    const k = threads.metadata.k;
+    assert.ok(ms(seq) / ms(threads) >= k / 2,
+      `I/O-bound threads ${(ms(seq) / ms(threads)).toFixed(2)}× faster than sequential, k=${k}`);
+    const cpu = all.filter((t) => t.metadata.workload !== 'io');
+    const proc = byModel(cpu, 'processes');
+    const gil = byModel(cpu, 'gil');
+    if (proc && gil) assert.ok(ms(proc) < ms(gil), 'CPU-bound: processes beat GIL threads');
+  },
+};
+
+describe('the guided tour', () => {
+  const { server, browser } = browserSuite();
+
+  test('every step: predict, run, see whether the prediction held; claims show in the traces', async () => {
+    const { page, errors } = await open(browser.context, `${server.url}?lesson=1`);
+    await page.waitForSelector('#pool[data-pool="ready"]');
+    for (let n = 1; n <= 7; n++) {
+      await page.waitForSelector(`#tour[data-lesson="${n}"]`);
+      assert.equal(await page.getAttribute('a.step[aria-current="step"]', 'href'), `?lesson=${n}`);
+      assert.match(page.url(), new RegExp(`lesson=${n}`));
+      const choices = page.locator('#tour button.choice');
+      assert.ok((await choices.count()) >= 2, `step ${n} asks a question`);
+      await choices.first().click();
+      assert.equal(await choices.first().getAttribute('aria-pressed'), 'true');
+      const before = (await traces(page)).length;
+      await page.click('#run-button');
+      await page.waitForFunction((b) => window.lanes.traces().length > b, before, { timeout: 120_000 });
+      await waitForRun(page, 'done', 180_000);
+      const all = (await traces(page)).slice(before);
+      await page.waitForSelector('#outcome');
+      assert.ok(await page.getAttribute('#outcome', 'data-held'), 'the page says whether the prediction held');
+      const claims = await page.locator('#outcome li').allTextContents();
+      assert.ok(claims.length >= 2, `step ${n} checks its claims: ${claims}`);
+      CLAIMS[n](all);
+      const failing = await page.locator('#outcome li[data-holds="false"]').allTextContents();
+      assert.deepEqual(failing, [], `step ${n}: every claim holds on screen`);
+      await screenshot(page, `tour-step-${n}`);
+      if (n < 7) await page.click('#tour a.next');
+    }
+    // Back and forward move between steps without reloading.
+    await page.goBack();
+    await page.waitForSelector('#tour[data-lesson="6"]');
+    await page.goBack();
+    await page.waitForSelector('#tour[data-lesson="5"]');
+    await page.goForward();
+    await page.waitForSelector('#tour[data-lesson="6"]');
+    await page.click('#tour a.playground');
+    await page.waitForSelector('#tour', { state: 'detached' });
+    assert.doesNotMatch(page.url(), /lesson=/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a step link keeps the automation surface; a bad step gets a notice and the playground', async () => {
+    const { page, errors } = await open(browser.context, `${server.url}?lesson=4&interval=1&run=1`);
+    await waitForRun(page);
+    const all = await traces(page);
+    const gil = byModel(all, 'gil');
+    assert.equal(gil.metadata.interval_us, 1000, 'the URL overrides the step');
+    await page.waitForSelector('#outcome');
+    const bad = await open(browser.context, `${server.url}?lesson=12`);
+    await bad.page.waitForSelector('#notices');
+    assert.match(await bad.page.textContent('#notices'), /lesson=“12” is not a step of the tour/);
+    assert.equal(await bad.page.locator('#tour').count(), 0);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(bad.errors, []);
+    await page.close();
+    await bad.page.close();
+  });
+});
