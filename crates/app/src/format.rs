@@ -27,6 +27,15 @@ pub fn ratio(x: f64) -> String {
     }
 }
 
+/// A share from 0 to 1 as a whole percentage: "37 %".
+pub fn percent(share: f64) -> String {
+    if share.is_finite() {
+        format!("{:.0} %", share * 100.0)
+    } else {
+        "–".to_owned()
+    }
+}
+
 /// A whole number with thin-space thousands separators: "5 000 000".
 pub fn count(n: u64) -> String {
     let digits = n.to_string();
@@ -61,5 +70,12 @@ mod tests {
         assert_eq!(count(999), "999");
         assert_eq!(count(348_513), "348\u{202f}513");
         assert_eq!(count(5_000_000), "5\u{202f}000\u{202f}000");
+    }
+
+    #[test]
+    fn percentages_are_whole() {
+        assert_eq!(percent(0.374), "37 %");
+        assert_eq!(percent(1.0), "100 %");
+        assert_eq!(percent(f64::INFINITY), "–");
     }
 }

@@ -210,8 +210,13 @@ fn App() -> Html {
         )
     });
     let tour = state.lesson().map(|lesson| {
+        let outcome = state.outcome();
+        let unchecked = outcome.is_none()
+            && !state.sweep
+            && state.status == RunStatus::Done
+            && !state.batch.is_empty();
         html! {
-            <tour::Tour {lesson} prediction={state.prediction} outcome={state.outcome()}
+            <tour::Tour {lesson} prediction={state.prediction} {outcome} {unchecked}
                 running={state.running()} on_go={on_go.clone()} on_action={on_action.clone()} />
         }
     });

@@ -57,6 +57,7 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
             })
         };
         let c = t.concurrency();
+        let efficiency = speedup.map(|x| x / f64::from(t.meta.scenario.k.max(1)));
         let agrees = first.is_none_or(|(r, size)| size != t.meta.scenario.size || r == t.meta.result);
         let lanes_run = t.origin.is_lanes();
         let model = if lanes_run {
@@ -100,7 +101,10 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
                 <td>{ t.lanes.len() }</td>
                 <td>{ format::duration_ms(t.makespan_ms()) }</td>
                 <td>{ speedup.map_or_else(|| "–".to_owned(), format::ratio) }</td>
+                <td>{ efficiency.map_or_else(|| "–".to_owned(), format::percent) }</td>
                 <td>{ format!("{:.2}", c.mean) }</td>
+                <td>{ format::percent(t.overhead_share()) }</td>
+                <td>{ format::percent(t.gil_wait_share()) }</td>
                 <td>{ answer }</td>
                 <td>{ source }</td>
                 <td>
@@ -126,7 +130,10 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
                     <th scope="col">{ "Lanes" }</th>
                     <th scope="col">{ "Makespan" }</th>
                     <th scope="col">{ "Speedup" }</th>
+                    <th scope="col" title="Speedup divided by the number of workers: 100 % when k workers are k times faster">{ "Efficiency" }</th>
                     <th scope="col" title="Mean number of threads running at once">{ "Mean parallelism" }</th>
+                    <th scope="col" title="Share of the busy time spent starting processes and copying data">{ "Overhead" }</th>
+                    <th scope="col" title="Share of the time threads wanted to compute that they spent waiting for the GIL">{ "GIL wait" }</th>
                     <th scope="col">{ "Answer" }</th>
                     <th scope="col">{ "Run" }</th>
                     <th scope="col">{ "Trace" }</th>

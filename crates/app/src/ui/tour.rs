@@ -16,6 +16,9 @@ pub(super) struct TourProps {
     pub outcome: Option<Outcome>,
     /// Whether a run is in progress (steps cannot change then).
     pub running: bool,
+    /// Whether runs finished that are not the step's own (the form was
+    /// changed), so there is nothing to check.
+    pub unchecked: bool,
     /// Opens another step (`None`: the playground), as a link would.
     pub on_go: Callback<Option<u32>>,
     pub on_action: Callback<Action>,
@@ -116,6 +119,13 @@ pub(super) fn Tour(props: &TourProps) -> Html {
                 }
             </fieldset>
             { for outcome }
+            if props.unchecked {
+                <p class="hint" id="unchecked">
+                    { "These runs are not this step's own (the form was changed), so there is nothing to check them against. " }
+                    { step_link(Some(n), "Reopen the step".to_owned(), false, &props.on_go, "reopen") }
+                    { " to put its scenario back." }
+                </p>
+            }
         </section>
     }
 }
