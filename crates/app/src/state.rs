@@ -131,6 +131,12 @@ pub enum Action {
     Navigate(String),
     /// The theme menu changed (its value).
     SetTheme(String),
+    /// Reset (embed mode's r): the picture is cleared, the scenario kept.
+    Reset,
+    /// The next (1) or previous (−1) step of the tour, if there is one.
+    StepLesson(i32),
+    /// The embed scale changed (raw text).
+    SetScale(String),
     /// "Sweep k" was pressed: every k from 1 to the most allowed, for each
     /// threaded model ticked, after one sequential baseline.
     Sweep,
@@ -559,6 +565,8 @@ impl AppState {
                 form.cores = self.form.cores;
                 form.seed = self.form.seed;
                 form.calibrated = self.form.calibrated;
+                form.embed = self.form.embed;
+                form.scale = self.form.scale;
                 self.notices.extend(notices);
                 self.form = form;
                 self.prediction = None;
@@ -589,6 +597,29 @@ impl AppState {
                     .extend(crate::url::parse_theme(&name).apply(&mut self.form.theme));
             }
             Action::Sweep => self.start_with(true),
+            Action::Reset => {
+                if self.running() {
+                    self.notices
+                        .push("A run is in progress: cancel it before resetting.".to_owned());
+                    return;
+                }
+                self.prediction = None;
+                self.leave_batch();
+            }
+            Action::StepLesson(delta) => {
+                let to = self
+                    .form
+                    .lesson
+                    .and_then(|n| u32::try_from(i64::from(n) + i64::from(delta)).ok())
+                    .filter(|n| (1..=lessons::LESSONS.len() as u32).contains(n));
+                if to.is_some() {
+                    self.apply(Action::GoToLesson(to));
+                }
+            }
+            Action::SetScale(text) => {
+                self.notices
+                    .extend(crate::url::parse_scale(&text).apply(&mut self.form.scale));
+            }
             Action::PoolReady(threads) => self.pool = PoolStatus::Ready(threads),
             Action::PoolUnavailable(why) => self.pool = PoolStatus::Unavailable(why),
             Action::Start => self.start_with(false),
@@ -1065,6 +1096,24 @@ mod tests {
         assert_eq!(s.notices.len(), 1);
         s.apply(Action::SetTheme("auto".to_owned()));
         assert!(!to_query(&s.form).contains("theme"));
+    }
+
+    #[test]
+    fn reset_clears_the_picture_and_keeps_the_scenario() {
+        let mut s = ready("lesson=4&embed=1");
+        s.apply(Action::Predict("gil-same"));
+        s.apply(Action::Start);
+        let p = s.plan[0].scenario;
+        s.apply(Action::Reset);
+        assert_eq!(s.notices.len(), 1, "not while running");
+        s.apply(Action::Cancelled);
+        s.apply(Action::Finished(trace(p, 1.0)));
+        s.apply(Action::Reset);
+        assert!(s.batch.is_empty() && s.prediction.is_none());
+        assert_eq!(s.status.as_data(), "idle");
+        assert_eq!(s.form.lesson, Some(4));
+        s.apply(Action::SetScale("2".to_owned()));
+        assert_eq!(s.form.scale, 2.0);
     }
 
     #[test]

@@ -103,7 +103,15 @@ pub struct UrlState {
     pub lesson: Option<u32>,
     /// The page's colours.
     pub theme: Theme,
+    /// Embed mode: no page chrome, the timeline filling an iframe, for
+    /// slides.
+    pub embed: bool,
+    /// Type and drawing size in embed mode (1 = normal), for projectors.
+    pub scale: f64,
 }
+
+/// Smallest and largest embed scales.
+pub const SCALE_RANGE: (f64, f64) = (0.5, 3.0);
 
 /// The page's colours.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -168,6 +176,8 @@ impl Default for UrlState {
             calibrated: false,
             lesson: None,
             theme: Theme::Auto,
+            embed: false,
+            scale: 1.0,
         }
     }
 }
@@ -288,7 +298,13 @@ fn apply_pairs(mut state: UrlState, given: &[(String, String)]) -> (UrlState, Ve
     if let Some(v) = value("theme") {
         notices.extend(parse_theme(v).apply(&mut state.theme));
     }
-    const KNOWN: [&str; 14] = [
+    if let Some(v) = value("embed") {
+        notices.extend(parse_flag("embed", v).apply(&mut state.embed));
+    }
+    if let Some(v) = value("scale") {
+        notices.extend(parse_scale(v).apply(&mut state.scale));
+    }
+    const KNOWN: [&str; 16] = [
         "model",
         "workload",
         "k",
@@ -303,6 +319,8 @@ fn apply_pairs(mut state: UrlState, given: &[(String, String)]) -> (UrlState, Ve
         "calibrated",
         "lesson",
         "theme",
+        "embed",
+        "scale",
     ];
     for (key, _) in given.iter().filter(|(k, _)| !KNOWN.contains(&k.as_str())) {
         notices.push(format!("Unknown URL parameter {} was ignored.", shown(key)));
@@ -340,6 +358,12 @@ pub fn to_query(state: &UrlState) -> String {
     }
     if state.theme != Theme::Auto {
         q.push_str(&format!("&theme={}", state.theme.as_str()));
+    }
+    if state.embed {
+        q.push_str("&embed=1");
+    }
+    if state.scale != 1.0 {
+        q.push_str(&format!("&scale={}", state.scale));
     }
     q
 }
@@ -464,6 +488,31 @@ pub fn parse_lesson(value: &str) -> Parsed<Option<u32>> {
                 shown(value)
             ),
         ),
+    }
+}
+
+/// Parses the embed scale, clamped to 0.5–3 and rounded to hundredths.
+pub fn parse_scale(value: &str) -> Parsed<f64> {
+    let (lo, hi) = SCALE_RANGE;
+    match value.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() => {
+            let clamped = (x.clamp(lo, hi) * 100.0).round() / 100.0;
+            if (lo..=hi).contains(&x) {
+                Parsed::ok(clamped)
+            } else {
+                Parsed::fixed(
+                    clamped,
+                    format!(
+                        "scale={} is out of range: using {clamped} (scale goes from {lo} to {hi}).",
+                        shown(value)
+                    ),
+                )
+            }
+        }
+        _ => Parsed::rejected(format!(
+            "scale={} is not a number: kept 1 (scale goes from {lo} to {hi}).",
+            shown(value)
+        )),
     }
 }
 
@@ -783,6 +832,22 @@ mod tests {
         assert_eq!(n.len(), 3, "{n:?}");
         assert!(n[2].contains("seed=“-3” is not a whole number"), "{n:?}");
         assert!(!to_query(&UrlState::default()).contains("sim"));
+    }
+
+    #[test]
+    fn embed_and_scale_read_and_write_back() {
+        let (s, n) = parse_query("lesson=4&embed=1&scale=1.5&theme=contrast");
+        assert!(n.is_empty(), "{n:?}");
+        assert!(s.embed);
+        assert_eq!(s.scale, 1.5);
+        assert_eq!(parse_query(&to_query(&s)), (s, vec![]));
+        let (s, n) = parse_query("embed=1&scale=9");
+        assert_eq!(s.scale, 3.0);
+        assert!(n[0].contains("out of range"), "{n:?}");
+        let (s, n) = parse_query("scale=big");
+        assert_eq!(s.scale, 1.0);
+        assert_eq!(n.len(), 1);
+        assert!(!to_query(&UrlState::default()).contains("embed"));
     }
 
     #[test]

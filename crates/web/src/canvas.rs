@@ -56,6 +56,33 @@ pub fn draw_timeline(
     )
 }
 
+/// Draws `runs` as [`draw_timeline`] does, but at most `max_css_height` CSS
+/// pixels tall: when the timeline would be taller at `style.scale`, the
+/// scale shrinks (to half at the least) until it fits; past that the
+/// canvas is cut at that height. Returns the scale it drew at, for hit
+/// testing. For embed mode, where the timeline fills an iframe.
+pub fn draw_timeline_fit(
+    canvas: &HtmlCanvasElement,
+    runs: &[RunView<'_>],
+    style: &TimelineStyle,
+    view: &View,
+    max_css_height: u32,
+) -> Result<f64, WebError> {
+    let css_width = u32::try_from(canvas.client_width()).unwrap_or(0).max(320);
+    let least = style.scale * 0.5;
+    let mut fitted = *style;
+    while timeline_height(runs, css_width, &fitted) > max_css_height && fitted.scale > least {
+        fitted.scale = (fitted.scale * 0.92).max(least);
+    }
+    on_canvas(
+        canvas,
+        &fitted,
+        |width| timeline_height(runs, width, &fitted).min(max_css_height.max(120)),
+        |area, device| lanes_render::draw_timeline_view(area, runs, device, view),
+    )?;
+    Ok(fitted.scale)
+}
+
 /// Device pixels per CSS pixel, as the canvas is drawn (1 to 4).
 pub fn pixel_ratio() -> f64 {
     web_sys::window()

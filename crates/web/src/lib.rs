@@ -37,7 +37,7 @@ pub use {
         install_automation, publish_cancel_done, publish_cancel_requested, publish_run_state,
         publish_trace,
     },
-    canvas::{draw_speedup_chart, draw_timeline, pixel_ratio, timeline_svg},
+    canvas::{draw_speedup_chart, draw_timeline, draw_timeline_fit, pixel_ratio, timeline_svg},
     clock::PageClock,
     error::WebError,
     files::{MAX_FILE_BYTES, download_canvas_png, download_text, read_file_text},

@@ -1,7 +1,9 @@
 //! The Yew components: a thin layer over [`crate::state`].
 
 mod controls;
+mod embed;
 mod import;
+mod listener;
 mod results;
 mod run;
 mod speedup;
@@ -110,6 +112,7 @@ fn App() -> Html {
     }
 
     let on_cancel = run::use_runner(&store);
+    embed::use_embed_control(&store);
 
     // The URL always reproduces what the controls show.
     use_effect_with(state.form.clone(), |form| {
@@ -124,13 +127,11 @@ fn App() -> Html {
     {
         let dispatcher = store.dispatcher();
         use_effect_with((), move |()| {
-            let listener = web_sys::window().map(|window| {
-                listen(&window, "popstate", move || {
-                    let query = web_sys::window()
-                        .and_then(|w| w.location().search().ok())
-                        .unwrap_or_default();
-                    dispatcher.dispatch(Action::Navigate(query));
-                })
+            let listener = listener::listen("popstate", move |_| {
+                let query = web_sys::window()
+                    .and_then(|w| w.location().search().ok())
+                    .unwrap_or_default();
+                dispatcher.dispatch(Action::Navigate(query));
             });
             move || drop(listener)
         });
@@ -147,6 +148,20 @@ fn App() -> Html {
                 Theme::Auto => root.remove_attribute("data-theme"),
                 other => root.set_attribute("data-theme", other.as_str()),
             };
+        }
+    });
+
+    // Embed mode's type size, as a CSS variable on the document (set through
+    // the CSSOM: a strict Content-Security-Policy refuses style attributes).
+    use_effect_with((state.form.scale * 100.0).round() as i64, |&percent| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = root
+                .style()
+                .set_property("--embed-scale", &format!("{}", percent as f64 / 100.0));
         }
     });
 
@@ -202,6 +217,26 @@ fn App() -> Html {
     };
 
     let dark = dark_theme(state.form.theme);
+    if state.form.embed {
+        let status = match state.outcome() {
+            Some(o) => o.summary,
+            None => status_text(state),
+        };
+        return html! {
+            <main class="lanes embed">
+                <embed::EmbedBar form={state.form.clone()} running={state.running()}
+                    can_run={state.can_run()} {status} on_action={on_action.clone()}
+                    on_cancel={on_cancel.clone()} />
+                <PoolBanner pool={state.pool.clone()} compact=true />
+                <Notices notices={state.notices.clone()} on_action={on_action.clone()} />
+                <section id="run" class="run" data-run-state={state.status.as_data()}
+                    aria-busy={state.running().to_string()}>
+                    <Timeline runs={Runs(state.views())} {dark} scale={state.form.scale} fit=true
+                        on_error={on_action.reform(Action::Notice)} />
+                </section>
+            </main>
+        };
+    }
     let on_theme = on_action.reform(|e: Event| {
         Action::SetTheme(
             e.target_dyn_into::<web_sys::HtmlSelectElement>()
@@ -282,34 +317,6 @@ fn dark_theme(theme: Theme) -> bool {
     }
 }
 
-/// Calls `f` on each `event` at `target` until the returned closure is
-/// dropped (which also removes the listener).
-fn listen(target: &web_sys::Window, event: &'static str, f: impl FnMut() + 'static) -> Listener {
-    let closure = Closure::<dyn FnMut()>::new(f);
-    // A page that cannot listen keeps working without back and forward.
-    let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
-    Listener {
-        target: target.clone(),
-        event,
-        closure,
-    }
-}
-
-/// An event listener, removed when dropped.
-struct Listener {
-    target: web_sys::Window,
-    event: &'static str,
-    closure: Closure<dyn FnMut()>,
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        let _ = self
-            .target
-            .remove_event_listener_with_callback(self.event, self.closure.as_ref().unchecked_ref());
-    }
-}
-
 /// Whether the reader's system asks for a dark theme.
 pub(crate) fn prefers_dark() -> bool {
     web_sys::window()
@@ -358,6 +365,9 @@ fn status_text(state: &AppState) -> String {
 #[derive(Properties, PartialEq)]
 struct PoolBannerProps {
     pool: PoolStatus,
+    /// One line, for embed mode.
+    #[prop_or_default]
+    compact: bool,
 }
 
 #[function_component]
@@ -365,6 +375,15 @@ fn PoolBanner(props: &PoolBannerProps) -> Html {
     match &props.pool {
         PoolStatus::Starting => html! {
             <p class="banner" id="pool" data-pool="starting">{ "Starting worker threads…" }</p>
+        },
+        PoolStatus::Ready(_) if props.compact => html! {
+            <p class="banner ok compact" id="pool" data-pool="ready" hidden=true></p>
+        },
+        PoolStatus::Unavailable(_) if props.compact => html! {
+            <p class="banner warn compact" id="pool" data-pool="unavailable" role="alert">
+                { "Not cross-origin isolated: free threads are " }<strong>{ "simulated" }</strong>
+                { "; sequential, GIL threads (on one worker), processes and the event loop run live." }
+            </p>
         },
         PoolStatus::Ready(threads) => {
             let env = lanes_web::environment();

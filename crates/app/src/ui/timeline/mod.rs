@@ -34,6 +34,13 @@ pub(super) struct TimelineProps {
     pub runs: Runs,
     /// Draw light on dark.
     pub dark: bool,
+    /// Type and drawing size (1 = normal).
+    #[prop_or(1.0)]
+    pub scale: f64,
+    /// Fit the timeline into the window's height (embed mode), shrinking
+    /// the scale if need be.
+    #[prop_or_default]
+    pub fit: bool,
     /// Reports a problem worth a notice (e.g. an export that failed).
     pub on_error: Callback<String>,
 }
@@ -44,6 +51,8 @@ struct Geometry {
     runs: Vec<(Rc<Trace>, Option<f64>)>,
     view: View,
     dark: bool,
+    /// The scale the canvas was last drawn at (CSS pixels).
+    scale: f64,
 }
 
 impl Geometry {
@@ -115,28 +124,29 @@ fn css_width(canvas: &HtmlCanvasElement) -> u32 {
 
 /// How the canvas was drawn: device pixels, at the screen's pixel ratio.
 /// Pointer positions (CSS pixels) are scaled into the same space.
-fn drawn(canvas: &HtmlCanvasElement) -> (u32, u32, TimelineStyle, f64) {
+fn drawn(canvas: &HtmlCanvasElement, g: &Geometry) -> (u32, u32, TimelineStyle, f64) {
     let ratio = lanes_web::pixel_ratio();
+    let scale = if g.scale > 0.0 { g.scale } else { 1.0 };
     let style = TimelineStyle {
-        scale: ratio,
+        scale: ratio * scale,
         ..timeline_style(false)
     };
     (canvas.width(), canvas.height(), style, ratio)
 }
 
 fn hit_at(canvas: &HtmlCanvasElement, g: &Geometry, x: f64, y: f64) -> Option<Hit> {
-    let (w, h, style, ratio) = drawn(canvas);
+    let (w, h, style, ratio) = drawn(canvas, g);
     lanes_render::hit_test(&g.views(), w, h, &style, &g.shown(), x * ratio, y * ratio)
 }
 
 fn time_at(canvas: &HtmlCanvasElement, g: &Geometry, x: f64) -> Option<f64> {
-    let (w, h, style, ratio) = drawn(canvas);
+    let (w, h, style, ratio) = drawn(canvas, g);
     lanes_render::time_at(&g.views(), w, h, &style, &g.shown(), x * ratio)
 }
 
 /// µs per CSS pixel in the current window.
 fn us_per_px(canvas: &HtmlCanvasElement, g: &Geometry) -> f64 {
-    let (w, h, style, ratio) = drawn(canvas);
+    let (w, h, style, ratio) = drawn(canvas, g);
     let (x0, x1) = lanes_render::plot_x_range(&g.views(), w, h, &style);
     if x1 > x0 {
         g.width() * ratio / (x1 - x0)
@@ -197,10 +207,12 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
     let tick = frames::use_resize_tick();
     let geometry = use_mut_ref(Geometry::default);
     let dark = props.dark;
+    let drawn_scale = geometry.borrow().scale;
     *geometry.borrow_mut() = Geometry {
         runs: props.runs.0.clone(),
         view: (*view).clone(),
         dark,
+        scale: drawn_scale,
     };
     let max = max_us(&props.runs.0);
 
@@ -217,12 +229,38 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
         let canvas = canvas.clone();
         let draw_error = draw_error.clone();
         let shown = render_view(&view);
+        let geometry = Rc::clone(&geometry);
+        let (scale, fit) = (props.scale, props.fit);
         use_effect_with(
-            (props.runs.clone(), shown, tick, dark),
-            move |(runs, shown, _, dark)| {
+            (
+                props.runs.clone(),
+                shown,
+                tick,
+                dark,
+                (scale * 100.0).round() as i64,
+                fit,
+            ),
+            move |(runs, shown, _, dark, _, fit)| {
                 if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
-                    let style = timeline_style(*dark);
-                    let outcome = lanes_web::draw_timeline(&canvas, &views(&runs.0), &style, shown);
+                    let style = TimelineStyle {
+                        scale,
+                        ..timeline_style(*dark)
+                    };
+                    let runs = views(&runs.0);
+                    let outcome = if *fit {
+                        let top = canvas.get_bounding_client_rect().top();
+                        let height = web_sys::window()
+                            .and_then(|w| w.inner_height().ok())
+                            .and_then(|h| h.as_f64())
+                            .unwrap_or(540.0);
+                        let room = (height - top - 8.0).max(120.0) as u32;
+                        lanes_web::draw_timeline_fit(&canvas, &runs, &style, shown, room)
+                    } else {
+                        lanes_web::draw_timeline(&canvas, &runs, &style, shown).map(|()| scale)
+                    };
+                    if let Ok(drawn) = &outcome {
+                        geometry.borrow_mut().scale = *drawn;
+                    }
                     let message = outcome.err().map(|e| e.to_string());
                     if *draw_error != message {
                         draw_error.set(message);
