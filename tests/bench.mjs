@@ -3,6 +3,7 @@
 // the table of wasm against native. Figures only: it never fails the build on
 // a slow result. Writes target/bench.json, a flat object of name -> number.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { ROOT, laneKinds, launch, open, serve, traces, waitForRun } from './support/harness.mjs';
 
@@ -176,6 +177,25 @@ try {
   await predicted('io', 'model=sequential,gil,free,asyncio&workload=io&k=4&latency=20');
   await predicted('mixed', `model=sequential,gil,free&workload=mixed&size=${size}`);
 
+  // Start-up: from navigation to the first control a person can use (Run
+  // enabled: the module loaded, the app mounted, the pool up), a fresh
+  // page each time; and embed mode's first frame (its bar drawn) and first
+  // picture (a simulated run drawn, as a slide in lecture mode shows it).
+  const startup = async (query, selector) => {
+    const times = [];
+    for (let i = 0; i < REPS; i++) {
+      const p = await browser.context.newPage();
+      await p.goto(`${server.url}?${query}`);
+      await p.waitForSelector(selector, { timeout: 60_000 });
+      times.push(await p.evaluate(() => performance.now()));
+      await p.close();
+    }
+    return median(times);
+  };
+  figures.tti_ms = await startup('model=sequential', '#run-button:not([disabled])');
+  figures.embed_first_frame_ms = await startup('lesson=4&embed=1', '.embed-bar #run-button');
+  figures.embed_first_picture_ms = await startup('lesson=4&embed=1&sim=1&run=1', '#run[data-run-state="done"]');
+
   // Cancel: from the click to the run really stopping, per model.
   const cancelLatency = async (query) => {
     const { page: p } = await open(browser.context, `${server.url}?${query}&run=1`);
@@ -196,6 +216,10 @@ try {
   await browser.close();
   server.close();
 }
+
+const wasm = readFileSync(path.join(ROOT, 'dist', 'pkg', 'lanes_bg.wasm'));
+figures.wasm_bytes = wasm.length;
+figures.wasm_gzip_bytes = gzipSync(wasm, { level: 9 }).length;
 
 if (figures.native_single_ms) {
   figures.wasm_over_native_single = figures.wasm_single_ms / figures.native_single_ms;
@@ -250,6 +274,11 @@ for (const [name, label] of [['primes', 'primes (CPU-bound)'], ['io', 'io, k=4']
 if (figures.sim_1e6_spans_ms !== undefined) {
   rows.push([`simulate a trace of ${figures.sim_1e6_spans_count ?? '1e6'} spans`, 'ms', undefined, figures.sim_1e6_spans_ms, undefined, 'native ≤ 200']);
 }
+rows.push(['wasm module, raw', 'KB', figures.wasm_bytes / 1024, undefined, undefined, '']);
+rows.push(['wasm module, gzip -9', 'KB', figures.wasm_gzip_bytes / 1024, undefined, undefined, '≤ 200']);
+rows.push(['navigation to first interactive control (Run enabled), localhost', 'ms', figures.tti_ms, undefined, undefined, '≤ 1000']);
+rows.push(['embed mode: navigation to first frame (its bar)', 'ms', figures.embed_first_frame_ms, undefined, undefined, '']);
+rows.push(['embed mode: navigation to a simulated step drawn', 'ms', figures.embed_first_picture_ms, undefined, undefined, '']);
 rows.push(['import a Chrome trace of 1e6 events', 'ms', figures.import_wasm_1e6_ms, figures.import_native_1e6_ms,
   figures.import_wasm_1e6_ms / figures.import_native_1e6_ms, '']);
 console.log(`\nLanes benchmark — medians of warm runs, ${figures.wasm_cores} cores, measured in one run`);
