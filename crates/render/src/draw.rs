@@ -121,8 +121,9 @@ fn header(run: &RunView<'_>) -> String {
         );
     }
     let mut s = format!(
-        "{} · k={} · {}",
+        "{} · {} · k={} · {}",
         meta.scenario.model.title(),
+        meta.scenario.workload.title(),
         meta.scenario.k,
         format_duration(run.trace.makespan_us())
     );

@@ -26,8 +26,8 @@ fn lane_names_and_headers_appear() {
     for i in 1..=4 {
         assert!(has_text(&svg, &format!("Thread {i}")));
     }
-    assert!(svg.contains("Sequential · k=1 · 320 ms"));
-    assert!(svg.contains("Free threads · k=4 · 80.0 ms"));
+    assert!(svg.contains("Sequential · count primes · k=1 · 320 ms"));
+    assert!(svg.contains("Free threads · count primes · k=4 · 80.0 ms"));
     assert!(has_text(&svg, "time (ms)"));
     assert!(has_text(&svg, "running"), "legend");
     assert!(!svg.contains("simulated"));
@@ -47,7 +47,7 @@ fn speedup_and_simulation_are_stated() {
     ];
     let svg = render(&runs, SIZE, &TimelineStyle::default());
     assert!(svg.contains(
-        "Free threads · k=4 · 80.0 ms · 4.00× vs sequential · simulated on 8 virtual cores"
+        "Free threads · count primes · k=4 · 80.0 ms · 4.00× vs sequential · simulated on 8 virtual cores"
     ));
     assert_eq!(count(&svg, "vs sequential"), 1);
 }
@@ -127,7 +127,7 @@ fn nothing_to_draw_is_not_an_error() {
         &TimelineStyle::default(),
     );
     assert!(has_text(&svg, "Thread 2"));
-    assert!(svg.contains("Free threads · k=2 · 0.00 ms"));
+    assert!(svg.contains("Free threads · count primes · k=2 · 0.00 ms"));
 
     // Degenerate areas and styles still draw.
     let seq = sequential(4, 10.0);

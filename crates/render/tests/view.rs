@@ -61,7 +61,7 @@ fn a_window_shows_only_its_spans_and_its_times() {
         assert!(!has_text(&svg, hidden), "{hidden}");
     }
     // The header still tells the whole run.
-    assert!(svg.contains("Sequential · k=1 · 320 ms"));
+    assert!(svg.contains("Sequential · count primes · k=1 · 320 ms"));
     let ticks: Vec<String> = texts(&svg)
         .into_iter()
         .filter(|t| t.parse::<f64>().is_ok())
