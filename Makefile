@@ -13,19 +13,23 @@ BUILD_STD := -Z build-std=panic_abort,std
 CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 WASM_OUT := $(CARGO_TARGET_DIR)/$(WASM_TARGET)/release/lanes_app.wasm
-DIST := dist
+# The built folder; `make build DIST=/tmp/lanes-dist` builds elsewhere (the
+# browser tests serve $(LANES_DIST), set from it).
+DIST ?= dist
+export LANES_DIST := $(abspath $(DIST))
 NPM_STAMP := node_modules/.installed
 CHROMEDRIVER ?= /usr/bin/chromedriver
 export CHROMEDRIVER
 
-.PHONY: serve build test bench setup setup-rust setup-wasm-bindgen setup-npm setup-browser \
+.PHONY: serve build dist test bench setup setup-rust setup-wasm-bindgen setup-npm setup-browser \
         fmt clippy unit deps wasm-test e2e clean
 
 ## serve: build the release page and serve it with COOP/COEP at http://127.0.0.1:$(PORT)
 serve: build
 	python3 tools/serve.py --dir $(DIST) --port $(PORT)
 
-## build: the static page in dist/ (release wasm, threads build, optimised)
+## build: the static page in $(DIST)/ (release wasm, threads build, optimised;
+## _headers and the service worker come with www/)
 build: setup
 	cargo build -p lanes-app --release --target $(WASM_TARGET) $(BUILD_STD)
 	rm -rf $(DIST).tmp && mkdir -p $(DIST).tmp/pkg
@@ -39,6 +43,14 @@ build: setup
 	tools/check-shared-memory.sh $(DIST).tmp/pkg/lanes_bg.wasm
 	rm -rf $(DIST) && mv $(DIST).tmp $(DIST)
 	@echo "Built $(DIST)/ ($$(du -sh $(DIST) | cut -f1)); wasm $$(stat -c %s $(DIST)/pkg/lanes_bg.wasm) bytes"
+
+## dist: the folder to deploy to a static host (what `build` writes: the page,
+## _headers, the service worker), with each file's size raw and gzipped
+dist: build
+	@printf '%-82s %9s %8s\n' file bytes gzip
+	@cd $(DIST) && find . -type f | sort | while read -r f; do \
+	  printf '%-82s %9d %8d\n' "$${f#./}" "$$(stat -c %s "$$f")" "$$(gzip -9 -c "$$f" | wc -c)"; \
+	done
 
 ## test: everything CI checks — lint, native tests, wasm tests, browser end-to-end
 test: setup setup-browser fmt clippy unit deps wasm-test build e2e

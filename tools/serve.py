@@ -1,20 +1,76 @@
 #!/usr/bin/env python3
-"""Serve a folder over HTTP with the headers Lanes needs.
+"""Serve a folder over HTTP with the headers Lanes needs, as a static host would.
 
-By default every response carries Cross-Origin-Opener-Policy: same-origin and
-Cross-Origin-Embedder-Policy: require-corp, which make the page cross-origin
-isolated (shared memory, so real threads). --no-isolation serves the same
-files without them, to test the page where a host cannot set headers.
+The headers come from the folder's _headers file (the Netlify / Cloudflare
+Pages format that `make dist` writes: a path pattern, then indented
+`Name: value` lines; `*` matches anything), so the browser tests check the
+file a host will read. Without one, every response gets the same headers it
+sets: Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy:
+require-corp, which make the page cross-origin isolated (shared memory, so
+real threads), Cross-Origin-Resource-Policy: same-origin and Cache-Control:
+no-cache.
+
+--no-isolation leaves out COOP and COEP, as a host that cannot set headers
+does; the page's service worker (isolation-sw.js) may still isolate it.
+--no-service-worker also answers 404 to service-worker script requests (those
+a browser marks `Service-Worker: script`), as a host that refuses them: with
+both, the page is not isolated at all and shows its fallback.
 """
 
 import argparse
 import functools
 import http.server
+import os
+import re
 import sys
+import urllib.parse
+
+DEFAULT_RULES = [
+    (
+        re.compile(r"/.*"),
+        [
+            ("Cross-Origin-Opener-Policy", "same-origin"),
+            ("Cross-Origin-Embedder-Policy", "require-corp"),
+            ("Cross-Origin-Resource-Policy", "same-origin"),
+            ("Cache-Control", "no-cache"),
+        ],
+    )
+]
+ISOLATION_HEADERS = {"cross-origin-opener-policy", "cross-origin-embedder-policy"}
+
+
+def parse_headers_file(text):
+    """Rules of a _headers file: [(compiled path pattern, [(name, value)])]."""
+    rules = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            pattern = re.escape(line.strip()).replace(r"\*", ".*")
+            rules.append((re.compile(pattern), []))
+        elif rules and ":" in line:
+            name, value = line.split(":", 1)
+            rules[-1][1].append((name.strip(), value.strip()))
+        else:
+            raise ValueError(f"_headers line {number}: expected a path or `Name: value`: {line!r}")
+    return rules
+
+
+def headers_for(rules, url_path):
+    """The headers for one path: every matching rule's, a repeated name joined by commas."""
+    merged = {}
+    for pattern, headers in rules:
+        if pattern.fullmatch(url_path):
+            for name, value in headers:
+                key = name.lower()
+                merged[key] = (name, f"{merged[key][1]}, {value}" if key in merged else value)
+    return list(merged.values())
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     isolate = True
+    service_worker = True
+    rules = DEFAULT_RULES
 
     extensions_map = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -26,12 +82,34 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         ".css": "text/css",
     }
 
+    def rule_headers(self):
+        url_path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+        headers = headers_for(self.rules, url_path)
+        if not self.isolate:
+            headers = [(n, v) for n, v in headers if n.lower() not in ISOLATION_HEADERS]
+        return headers
+
+    def send_head(self):
+        url_path = urllib.parse.urlsplit(self.path).path
+        if url_path.rstrip("/").endswith("/_headers"):
+            self.send_error(404, "A host does not serve its _headers file")
+            return None
+        if not self.service_worker and self.headers.get("Service-Worker") == "script":
+            self.send_error(404, "This server refuses service workers (--no-service-worker)")
+            return None
+        self._overrides = {n.lower() for n, _ in self.rule_headers()}
+        return super().send_head()
+
+    def send_header(self, keyword, value):
+        # A rule's header (a Content-Type, say) replaces the server's own.
+        if keyword.lower() in getattr(self, "_overrides", ()):
+            return
+        super().send_header(keyword, value)
+
     def end_headers(self):
-        if self.isolate:
-            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
-        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
-        self.send_header("Cache-Control", "no-cache")
+        for name, value in self.rule_headers():
+            super().send_header(name, value)
+        self._overrides = set()
         super().end_headers()
 
     def log_message(self, format, *args):
@@ -40,21 +118,39 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dir", default="dist", help="folder to serve")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--no-isolation", action="store_true", help="omit COOP/COEP")
+    parser.add_argument(
+        "--no-service-worker", action="store_true", help="answer 404 to service-worker scripts"
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
     args = parser.parse_args()
 
+    headers_file = os.path.join(args.dir, "_headers")
+    if os.path.isfile(headers_file):
+        with open(headers_file, encoding="utf-8") as f:
+            Handler.rules = parse_headers_file(f.read())
+        source = headers_file
+    else:
+        source = "built-in headers"
     handler = functools.partial(Handler, directory=args.dir)
     Handler.isolate = not args.no_isolation
+    Handler.service_worker = not args.no_service_worker
     http.server.ThreadingHTTPServer.allow_reuse_address = True
     with http.server.ThreadingHTTPServer((args.host, args.port), handler) as server:
         server.verbose = not args.quiet
         mode = "cross-origin isolated" if Handler.isolate else "NOT cross-origin isolated"
-        print(f"Lanes: serving {args.dir} at http://{args.host}:{server.server_port}/ ({mode})", flush=True)
+        if not Handler.service_worker:
+            mode += ", service workers refused"
+        print(
+            f"Lanes: serving {args.dir} at http://{args.host}:{server.server_port}/ ({mode}; {source})",
+            flush=True,
+        )
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -1,6 +1,7 @@
-// Shared harness for the browser tests and benchmarks: serves dist/ with or
-// without COOP/COEP, drives Debian's Chromium through playwright-core, and
-// collects every console error and uncaught exception a page produces.
+// Shared harness for the browser tests and benchmarks: serves dist/ (or
+// $LANES_DIST) with or without COOP/COEP, drives Debian's Chromium through
+// playwright-core, and collects every console error and uncaught exception a
+// page produces.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,10 +23,21 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Serves dist/ on a free port; `isolated: false` omits COOP/COEP. */
-export async function serve({ isolated = true } = {}) {
-  const args = [path.join(ROOT, 'tools', 'serve.py'), '--dir', path.join(ROOT, 'dist'), '--port', '0', '--quiet'];
+/** The built folder the tests serve: $LANES_DIST, or dist/ (`make build DIST=...` writes another). */
+export const DIST = process.env.LANES_DIST ? path.resolve(process.env.LANES_DIST) : path.join(ROOT, 'dist');
+
+/**
+ * Serves the built folder on a free port, with the headers of its _headers
+ * file. `isolated: false` omits COOP/COEP. `serviceWorker` says what happens
+ * to the page's service worker (isolation-sw.js): `true`, it may register;
+ * `'refused'`, the server answers 404 to it; `false` (the default when not
+ * isolated), refused here and absent from the browser too (see `launch`), so
+ * a page that is not isolated stays so, with no error logged.
+ */
+export async function serve({ isolated = true, serviceWorker = isolated, dir = DIST } = {}) {
+  const args = [path.join(ROOT, 'tools', 'serve.py'), '--dir', dir, '--port', '0', '--quiet'];
   if (!isolated) args.push('--no-isolation');
+  if (serviceWorker !== true) args.push('--no-service-worker');
   const child = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
@@ -39,8 +51,12 @@ export async function serve({ isolated = true } = {}) {
   return { url, close: () => child.kill() };
 }
 
-/** Launches headless Chromium with a fresh profile. */
-export async function launch() {
+/**
+ * Launches headless Chromium with a fresh profile; `serviceWorkers: false`
+ * takes navigator.serviceWorker away from its pages, as in a browser with
+ * service workers turned off.
+ */
+export async function launch({ serviceWorkers = true } = {}) {
   const profile = mkdtempSync(path.join(tmpdir(), 'lanes-chromium-'));
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -48,6 +64,11 @@ export async function launch() {
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 720 },
   });
+  if (!serviceWorkers) {
+    await browser.addInitScript(() => {
+      delete Navigator.prototype.serviceWorker;
+    });
+  }
   return {
     context: browser,
     close: async () => {
@@ -62,12 +83,13 @@ export async function launch() {
  * tests, closed after them. `server.url` and `browser.context` are there
  * once the tests run.
  */
-export function browserSuite(options) {
+export function browserSuite(options = {}) {
   const server = {};
   const browser = {};
+  const { isolated = true, serviceWorker = isolated } = options;
   before(async () => {
     Object.assign(server, await serve(options));
-    Object.assign(browser, await launch());
+    Object.assign(browser, await launch({ serviceWorkers: serviceWorker !== false }));
   });
   after(async () => {
     await browser.close?.();
@@ -76,16 +98,23 @@ export function browserSuite(options) {
   return { server, browser };
 }
 
-/** Opens `url` in a new page that records console errors and page errors. */
+/**
+ * Opens `url` in a new page that records console errors and page errors;
+ * `navigations()` counts the page's loads (the first one and any reload).
+ */
 export async function open(context, url) {
   const page = await context.newPage();
   const errors = [];
+  let loads = 0;
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  page.on('domcontentloaded', () => {
+    loads += 1;
+  });
   await page.goto(url);
-  return { page, errors };
+  return { page, errors, navigations: () => loads };
 }
 
 /** Waits until the run element says `state` (default "done"). */
