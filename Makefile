@@ -40,6 +40,7 @@ build: setup
 	  $(DIST).tmp/pkg/lanes_bg.wasm -o $(DIST).tmp/pkg/lanes_bg.wasm
 	cp index.html $(DIST).tmp/
 	cp -r www/. $(DIST).tmp/
+	tools/vendor-reveal.sh $(DIST).tmp
 	tools/check-shared-memory.sh $(DIST).tmp/pkg/lanes_bg.wasm
 	rm -rf $(DIST) && mv $(DIST).tmp $(DIST)
 	@echo "Built $(DIST)/ ($$(du -sh $(DIST) | cut -f1)); wasm $$(stat -c %s $(DIST)/pkg/lanes_bg.wasm) bytes"

@@ -188,6 +188,13 @@ pub(super) fn use_embed_control(store: &UseReducerHandle<Store>) {
             move || drop(listeners)
         });
     }
+    // Ready first, then where the run stands (the effects run in order).
+    let ready = embed && state.can_run();
+    use_effect_with(ready, |&ready| {
+        if ready {
+            post_to_parent("lanes:ready", &[]);
+        }
+    });
     // Tell the embedding page where the run stands.
     let report = (
         embed,
@@ -206,12 +213,6 @@ pub(super) fn use_embed_control(store: &UseReducerHandle<Store>) {
                     ("runs", JsValue::from(runs as u32)),
                 ],
             );
-        }
-    });
-    let ready = embed && state.can_run();
-    use_effect_with(ready, |&ready| {
-        if ready {
-            post_to_parent("lanes:ready", &[]);
         }
     });
 }
