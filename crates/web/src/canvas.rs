@@ -58,8 +58,9 @@ pub fn draw_timeline(
 
 /// Draws `runs` as [`draw_timeline`] does, but at most `max_css_height` CSS
 /// pixels tall: when the timeline would be taller at `style.scale`, the
-/// scale shrinks (to half at the least) until it fits; past that the
-/// canvas is cut at that height. Returns the scale it drew at, for hit
+/// scale shrinks (to half at the least) until it fits, past which the
+/// canvas is cut at that height; when it would be shorter, the scale grows
+/// (to half as large again at most) to fill the room. Returns the scale it drew at, for hit
 /// testing. For embed mode, where the timeline fills an iframe.
 pub fn draw_timeline_fit(
     canvas: &HtmlCanvasElement,
@@ -70,9 +71,22 @@ pub fn draw_timeline_fit(
 ) -> Result<f64, WebError> {
     let css_width = u32::try_from(canvas.client_width()).unwrap_or(0).max(320);
     let least = style.scale * 0.5;
+    let most = style.scale * 1.5;
     let mut fitted = *style;
     while timeline_height(runs, css_width, &fitted) > max_css_height && fitted.scale > least {
         fitted.scale = (fitted.scale * 0.92).max(least);
+    }
+    // Room to spare: grow into it (up to half as large again), so a slide's
+    // frame is filled rather than left with an empty band.
+    loop {
+        let larger = TimelineStyle {
+            scale: fitted.scale * 1.04,
+            ..fitted
+        };
+        if larger.scale > most || timeline_height(runs, css_width, &larger) > max_css_height {
+            break;
+        }
+        fitted = larger;
     }
     on_canvas(
         canvas,
