@@ -191,7 +191,7 @@ pub static LESSONS: [Lesson; 7] = [
         ],
         notice: &[
             "The results table shows each run's count: the unlocked one falls short, and each missing update is a real one, overwritten by another thread.",
-            "The locked run takes longer: a lock makes threads safe by making them wait for each other. Try k=1: one thread loses nothing, lock or not.",
+            "A lock makes the updates safe by making the threads wait for each other at every update; what that costs depends on the machine (compare the two makespans). Try k=1: one thread loses nothing, lock or not.",
         ],
     },
     Lesson {

@@ -4,7 +4,7 @@
 use lanes_runtime::lost_updates;
 use lanes_trace::{LaneKind, State, Trace};
 
-use super::measure::{at_once, number, percent, us};
+use super::measure::{at_once, number, percent};
 use super::{Claim, Outcome};
 use crate::lessons::content::ids::thread as id;
 
@@ -21,8 +21,6 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
     let share = share(lost, size);
     let k = racy.meta.scenario.k;
     let (peak, _) = at_once(racy, LaneKind::Thread, State::Running);
-    let per_million = |t: &Trace| t.makespan_us() * 1e6 / t.meta.scenario.size.max(1) as f64;
-    let (slow, fast) = (per_million(locked), per_million(racy));
     let claims = vec![
         Claim::new(
             lost > 0,
@@ -45,14 +43,6 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
                 },
                 number(locked.meta.result),
                 number(locked_size)
-            ),
-        ),
-        Claim::new(
-            slow > fast,
-            format!(
-                "With the lock the updates took turns: {} per million updates against {} without.",
-                us(slow),
-                us(fast)
             ),
         ),
         Claim::new(
