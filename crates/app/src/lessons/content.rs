@@ -287,10 +287,12 @@ pub static LESSONS: [Lesson; 7] = [
                 workload: Workload::Primes,
                 size: Some(SWEEP[2]),
             },
+            // Ten million updates: long enough that the two threads surely
+            // overlap, whatever else the machine is doing.
             Run {
                 model: Model::Free,
                 workload: Workload::Counter,
-                size: None,
+                size: Some(10_000_000),
             },
         ]),
         question: "The processes are sent 1¼, then 2½, then 5 million numbers. How does the time to copy them in grow?",
