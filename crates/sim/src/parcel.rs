@@ -3,6 +3,7 @@
 //! their numbers (4 bytes each), audio its clips' samples, the rest their
 //! work items only; a run copies at most 64 MB of payload.
 
+use lanes_trace::words::{byte_size, thousands};
 use lanes_trace::{Scenario, Workload};
 use lanes_workloads::{AudioFeatures, PrimeCount};
 
@@ -24,8 +25,8 @@ pub(crate) fn input(scenario: &Scenario, tasks: &[u32]) -> (u64, String) {
                 let label = format!(
                     "{items} ranges only: all the numbers ({}) are over the {} a run may copy, \
                      so the process makes its own",
-                    size_text(total),
-                    size_text(MAX_COPY_BYTES)
+                    byte_size(total),
+                    byte_size(MAX_COPY_BYTES)
                 );
                 return (listed(4), label);
             }
@@ -36,7 +37,7 @@ pub(crate) fn input(scenario: &Scenario, tasks: &[u32]) -> (u64, String) {
                     r.end - r.start
                 })
                 .sum();
-            let label = format!("{} numbers of {items} ranges", group(numbers));
+            let label = format!("{} numbers of {items} ranges", thousands(numbers));
             (listed(40) + 4 * numbers, label)
         }
         Workload::Audio => {
@@ -47,8 +48,8 @@ pub(crate) fn input(scenario: &Scenario, tasks: &[u32]) -> (u64, String) {
                 let label = format!(
                     "clip numbers only: the samples of all clips ({}) are over the {} a run may \
                      copy, so the process synthesizes its own",
-                    size_text(total),
-                    size_text(MAX_COPY_BYTES)
+                    byte_size(total),
+                    byte_size(MAX_COPY_BYTES)
                 );
                 return (listed(4), label);
             }
@@ -82,30 +83,6 @@ pub(crate) fn report_bytes(spans: u64) -> u64 {
     120 + 90 * spans
 }
 
-/// `n` with thin spaces between groups of three digits.
-fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{2009}');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A byte count in B, kB, MB or GB (powers of 1000).
-pub(crate) fn size_text(bytes: u64) -> String {
-    let b = bytes as f64;
-    match bytes {
-        0..1_000 => format!("{bytes} B"),
-        1_000..1_000_000 => format!("{:.1} kB", b / 1e3),
-        1_000_000..1_000_000_000 => format!("{:.1} MB", b / 1e6),
-        _ => format!("{:.1} GB", b / 1e9),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use lanes_trace::Model;
@@ -120,7 +97,7 @@ mod tests {
         assert_eq!(label, "500\u{2009}000 numbers of 2 ranges");
         let big = Scenario::new(Model::Processes, Workload::Primes, 2, 100_000_000, 4);
         assert!(input(&big, &[0, 2]).0 < 1000);
-        assert_eq!(size_text(650), "650 B");
-        assert_eq!(size_text(2_000_000), "2.0 MB");
+        assert_eq!(byte_size(650), "650 B");
+        assert_eq!(byte_size(2_000_000), "2.0 MB");
     }
 }

@@ -9,11 +9,12 @@ use lanes_trace::{EventKind, Lane, Scenario, State};
 
 use crate::items::Item;
 use crate::jitter::{Rng, stream};
-use crate::parcel::{input, report_bytes, size_text};
+use crate::parcel::{input, report_bytes};
 use crate::plain::{ItemFeed, Source};
 use crate::record::Recorder;
 use crate::shared::{Feed, Step, Work, run_shared};
 use crate::{CostModel, Options, SimError, lanes};
+use lanes_trace::words::byte_size;
 
 /// The parent's lane.
 const PARENT: u32 = 0;
@@ -113,7 +114,7 @@ impl Feed for Processes<'_> {
                     State::CopyIn,
                     sent,
                     unpacked,
-                    format!("{} in: {label}", size_text(bytes)),
+                    format!("{} in: {label}", byte_size(bytes)),
                 )?;
                 (Stage::CopyingIn, Some(gap(unpacked - now)))
             }
@@ -138,7 +139,7 @@ impl Feed for Processes<'_> {
                         State::CopyOut,
                         now,
                         arrived,
-                        format!("{} out: the result and {spans} spans", size_text(bytes)),
+                        format!("{} out: the result and {spans} spans", byte_size(bytes)),
                     )?;
                     if let Some(p) = self.procs.get_mut(index) {
                         p.out_bytes = bytes;

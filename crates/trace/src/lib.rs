@@ -6,6 +6,7 @@ mod metrics;
 mod model;
 pub mod synthetic;
 mod validate;
+pub mod words;
 
 pub use chrome::{
     ImportError, ImportLimits, ImportReport, Imported, SkipReason, Skipped, from_chrome_json,

@@ -12,8 +12,8 @@
 use lanes_runtime::Environment;
 use lanes_trace::{Event, EventKind, Lane, LaneKind, Meta, Mode, Scenario, Span, State, Trace};
 
-use super::input::size_text;
 use super::protocol::Report;
+use lanes_trace::words::byte_size;
 
 /// The parent's lane.
 pub(crate) const PARENT: u32 = 0;
@@ -151,7 +151,7 @@ pub(crate) fn assemble(
             None,
             log.sent_us,
             log.report.unpacked_us,
-            Some(format!("{} in: {}", size_text(log.sent_bytes), log.label)),
+            Some(format!("{} in: {}", byte_size(log.sent_bytes), log.label)),
         );
         for s in &log.report.spans {
             own.push(s.state, s.task, s.start_us, s.end_us, None);
@@ -163,7 +163,7 @@ pub(crate) fn assemble(
             log.arrived_us,
             Some(format!(
                 "{} out: the result and {} spans",
-                size_text(log.report_bytes),
+                byte_size(log.report_bytes),
                 log.report.spans.len()
             )),
         );

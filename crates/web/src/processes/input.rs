@@ -19,6 +19,7 @@
 
 use js_sys::Uint8Array;
 use lanes_runtime::{Cancel, RunError, share_tasks};
+use lanes_trace::words::{byte_size, thousands};
 use lanes_trace::{Scenario, Workload};
 use lanes_workloads::{AudioFeatures, Clip, PrimeCount};
 use wasm_bindgen::JsCast;
@@ -80,8 +81,8 @@ fn input_of(scenario: &Scenario, tasks: Vec<u32>) -> (Input, String) {
                 let label = format!(
                     "{items} ranges only: all the numbers ({}) are over the {} a run may copy, \
                      so the process makes its own",
-                    size_text(total),
-                    size_text(MAX_COPY_BYTES)
+                    byte_size(total),
+                    byte_size(MAX_COPY_BYTES)
                 );
                 return (Input::Items { tasks }, label);
             }
@@ -97,7 +98,7 @@ fn input_of(scenario: &Scenario, tasks: Vec<u32>) -> (Input, String) {
                 })
                 .collect();
             let numbers: usize = ranges.iter().map(|r| r.len()).sum();
-            let label = format!("{} numbers of {items} ranges", group(numbers as u64));
+            let label = format!("{} numbers of {items} ranges", thousands(numbers as u64));
             (Input::Numbers { ranges }, label)
         }
         Workload::Audio => {
@@ -108,8 +109,8 @@ fn input_of(scenario: &Scenario, tasks: Vec<u32>) -> (Input, String) {
                 let label = format!(
                     "clip numbers only: the samples of all clips ({}) are over the {} a run may \
                      copy, so the process synthesizes its own",
-                    size_text(total),
-                    size_text(MAX_COPY_BYTES)
+                    byte_size(total),
+                    byte_size(MAX_COPY_BYTES)
                 );
                 return (Input::Items { tasks }, label);
             }
@@ -221,7 +222,7 @@ fn new_buffer(bytes: usize) -> Result<Uint8Array, WebError> {
     let length = u32::try_from(bytes).map_err(|_| {
         WebError::ProcessStart(format!(
             "an input of {} is too big",
-            size_text(bytes as u64)
+            byte_size(bytes as u64)
         ))
     })?;
     Ok(Uint8Array::new_with_length(length))
@@ -281,28 +282,4 @@ async fn next_turn() {
     });
     // A timeout's promise never rejects.
     let _ = JsFuture::from(promise).await;
-}
-
-/// `n` with thin spaces between groups of three digits.
-pub(crate) fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{2009}');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A byte count in B, kB, MB or GB (powers of 1000).
-pub(crate) fn size_text(bytes: u64) -> String {
-    let b = bytes as f64;
-    match bytes {
-        0..1_000 => format!("{bytes} B"),
-        1_000..1_000_000 => format!("{:.1} kB", b / 1e3),
-        1_000_000..1_000_000_000 => format!("{:.1} MB", b / 1e6),
-        _ => format!("{:.1} GB", b / 1e9),
-    }
 }
