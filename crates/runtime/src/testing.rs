@@ -1,6 +1,6 @@
 //! Helpers shared by the runtime's tests.
 
-use lanes_trace::Span;
+use lanes_trace::{LaneKind, Span, State, Trace};
 
 use crate::MAX_THREADS;
 
@@ -25,4 +25,27 @@ pub(crate) fn peak(spans: &[Span]) -> usize {
         most = most.max(open);
     }
     usize::try_from(most).unwrap_or(0)
+}
+
+/// The spans in `state` on thread lanes.
+pub(crate) fn of_state(trace: &Trace, state: State) -> Vec<Span> {
+    trace
+        .spans
+        .iter()
+        .filter(|s| s.state == state && trace.lanes[s.lane as usize].kind == LaneKind::Thread)
+        .copied()
+        .collect()
+}
+
+/// No two of `spans` overlap, whatever their lanes; `what` names them in
+/// the failure.
+pub(crate) fn assert_one_at_a_time(spans: &[Span], what: &str) {
+    let mut spans = spans.to_vec();
+    spans.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
+    for pair in spans.windows(2) {
+        assert!(
+            pair[0].end_us <= pair[1].start_us,
+            "{what}: two ran at once: {pair:?}"
+        );
+    }
 }

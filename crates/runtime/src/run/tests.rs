@@ -8,7 +8,7 @@ use std::thread::ThreadId;
 use lanes_trace::State;
 
 use super::*;
-use crate::testing::{peak, pool};
+use crate::testing::{assert_one_at_a_time, of_state, peak, pool};
 use crate::{MonotonicClock, lost_updates, run_share, sequential_twin, share_tasks};
 
 /// Tests that measure time take turns, so that they do not load each other.
@@ -40,27 +40,6 @@ fn run_on(pool: &rayon::ThreadPool, scenario: &Scenario) -> Trace {
         .validate()
         .unwrap_or_else(|e| panic!("{scenario:?}: {e}"));
     trace
-}
-
-fn of_state(trace: &Trace, state: State) -> Vec<Span> {
-    trace
-        .spans
-        .iter()
-        .filter(|s| s.state == state && trace.lanes[s.lane as usize].kind == LaneKind::Thread)
-        .copied()
-        .collect()
-}
-
-/// No two of `spans` overlap, whatever their lanes.
-fn assert_one_at_a_time(spans: &[Span], what: &str) {
-    let mut spans = spans.to_vec();
-    spans.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
-    for pair in spans.windows(2) {
-        assert!(
-            pair[0].end_us <= pair[1].start_us,
-            "{what}: two ran at once: {pair:?}"
-        );
-    }
 }
 
 fn lane_names(trace: &Trace) -> Vec<&str> {

@@ -8,10 +8,10 @@ mod timing;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use lanes_trace::{LaneKind, Meta, Model, Scenario, Span, State, Trace, Workload};
+use lanes_trace::{LaneKind, Meta, Model, Scenario, State, Trace, Workload};
 
 use super::*;
-use crate::testing::pool;
+use crate::testing::{of_state, pool};
 use crate::{MAX_LATENCY_US, MonotonicClock, ThreadSleeper, run, sequential_twin};
 
 /// Tests that measure time take turns, so that they do not load each other.
@@ -41,16 +41,6 @@ fn solo(scenario: &Scenario) -> Trace {
         .validate()
         .unwrap_or_else(|e| panic!("{scenario:?}: {e}"));
     trace
-}
-
-/// The spans in `state` on thread lanes.
-fn of_state(trace: &Trace, state: State) -> Vec<Span> {
-    trace
-        .spans
-        .iter()
-        .filter(|s| s.state == state && trace.lanes[s.lane as usize].kind == LaneKind::Thread)
-        .copied()
-        .collect()
 }
 
 /// The work items a trace's thread lanes name, each once, in order.
@@ -203,7 +193,9 @@ fn a_cancel_stops_a_long_run_promptly() {
             (got, done.saturating_duration_since(at))
         });
         assert_eq!(got.map(|_| ()), Err(RunError::Cancelled), "{s:?}");
-        assert!(stopped_in < Duration::from_secs(1), "{s:?}: {stopped_in:?}");
+        // Far below the 10 s a wait may last, far above what a loaded
+        // machine may add: the real latencies are figures of `make bench`.
+        assert!(stopped_in < Duration::from_secs(5), "{s:?}: {stopped_in:?}");
     }
 }
 

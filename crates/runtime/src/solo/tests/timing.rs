@@ -6,17 +6,8 @@ use lanes_trace::EventKind;
 
 use super::*;
 use crate::mixed::Role;
-use crate::testing::peak;
+use crate::testing::{assert_one_at_a_time, peak};
 use crate::{io_time_us, lost_updates};
-
-/// No two of `spans` overlap, whatever their lanes.
-fn assert_one_at_a_time(spans: &[Span]) {
-    let mut spans = spans.to_vec();
-    spans.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
-    for pair in spans.windows(2) {
-        assert!(pair[0].end_us <= pair[1].start_us, "at once: {pair:?}");
-    }
-}
 
 #[test]
 fn cpu_bound_threads_change_hands_about_every_interval() {
@@ -27,7 +18,7 @@ fn cpu_bound_threads_change_hands_about_every_interval() {
     };
     let t = solo(&s);
     assert_eq!(Some(t.meta.result), sequential_twin(&s));
-    assert_one_at_a_time(&of_state(&t, State::Running));
+    assert_one_at_a_time(&of_state(&t, State::Running), "running spans under the GIL");
     // Every thread waited for the GIL, and got it.
     for lane in 0..4 {
         let spans = t.lane_spans(lane);
@@ -70,7 +61,7 @@ fn requests_wait_together_under_the_gil() {
     let one = solo(&Scenario { k: 1, ..base });
     for t in [&four, &one] {
         assert_eq!(Some(t.meta.result), sequential_twin(&base));
-        assert_one_at_a_time(&of_state(t, State::Running));
+        assert_one_at_a_time(&of_state(t, State::Running), "running spans under the GIL");
         let waits = of_state(t, State::IoWait);
         assert_eq!(waits.len(), 8);
         assert!(waits.iter().all(|w| w.duration_us() >= 20_000.0));
