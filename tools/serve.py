@@ -69,6 +69,7 @@ def headers_for(rules, url_path):
 
 class Handler(http.server.SimpleHTTPRequestHandler):
     isolate = True
+    csp = False
     service_worker = True
     rules = DEFAULT_RULES
 
@@ -109,12 +110,19 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def end_headers(self):
         for name, value in self.rule_headers():
             super().send_header(name, value)
+        if self.csp:
+            super().send_header("Content-Security-Policy", STRICT_CSP)
         self._overrides = set()
         super().end_headers()
 
     def log_message(self, format, *args):
         if self.server.verbose:
             super().log_message(format, *args)
+
+
+# The policy the page must work under: nothing from other origins, no inline
+# script or style, no eval; compiling WebAssembly is allowed.
+STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'"
 
 
 def main():
@@ -127,6 +135,9 @@ def main():
     parser.add_argument("--no-isolation", action="store_true", help="omit COOP/COEP")
     parser.add_argument(
         "--no-service-worker", action="store_true", help="answer 404 to service-worker scripts"
+    )
+    parser.add_argument(
+        "--csp", action="store_true", help="send a strict Content-Security-Policy on every response"
     )
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
     args = parser.parse_args()
@@ -141,6 +152,7 @@ def main():
     handler = functools.partial(Handler, directory=args.dir)
     Handler.isolate = not args.no_isolation
     Handler.service_worker = not args.no_service_worker
+    Handler.csp = args.csp
     http.server.ThreadingHTTPServer.allow_reuse_address = True
     with http.server.ThreadingHTTPServer((args.host, args.port), handler) as server:
         server.verbose = not args.quiet

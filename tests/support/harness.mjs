@@ -34,8 +34,9 @@ export const DIST = process.env.LANES_DIST ? path.resolve(process.env.LANES_DIST
  * isolated), refused here and absent from the browser too (see `launch`), so
  * a page that is not isolated stays so, with no error logged.
  */
-export async function serve({ isolated = true, serviceWorker = isolated, dir = DIST } = {}) {
+export async function serve({ isolated = true, serviceWorker = isolated, dir = DIST, csp = false } = {}) {
   const args = [path.join(ROOT, 'tools', 'serve.py'), '--dir', dir, '--port', '0', '--quiet'];
+  if (csp) args.push('--csp');
   if (!isolated) args.push('--no-isolation');
   if (serviceWorker !== true) args.push('--no-service-worker');
   const child = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });

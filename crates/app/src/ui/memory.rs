@@ -65,6 +65,20 @@ fn shown(runs: &Runs) -> Option<ProcessMemory> {
         .filter(|m| runs.0.iter().any(|(t, _)| t.meta.scenario == m.scenario))
 }
 
+#[derive(Properties, PartialEq)]
+struct MemoryBarProps {
+    /// Its length, as a share of the axis in percent.
+    percent: f64,
+}
+
+/// A bar's fill, sized through the CSSOM.
+#[function_component]
+fn MemoryBar(props: &MemoryBarProps) -> Html {
+    let node = use_node_ref();
+    crate::ui::cssom::use_style(&node, vec![("width", format!("{:.2}%", props.percent))]);
+    html! { <span class="memory-bar" ref={node}></span> }
+}
+
 /// One labelled bar; `kind` picks its colour ("threads" or "process").
 fn bar(label: String, bytes: u64, axis_end_mb: f64, kind: &'static str) -> Html {
     let percent = (bytes as f64 / MB / axis_end_mb * 100.0).clamp(0.0, 100.0);
@@ -72,7 +86,7 @@ fn bar(label: String, bytes: u64, axis_end_mb: f64, kind: &'static str) -> Html 
         <li class={classes!("memory-row", kind)}>
             <span class="memory-label">{ label }</span>
             <span class="memory-track">
-                <span class="memory-bar" style={format!("width: {percent:.2}%")}></span>
+                <MemoryBar {percent} />
             </span>
             <span class="memory-value">{ mb(bytes) }</span>
         </li>

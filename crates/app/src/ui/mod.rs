@@ -1,6 +1,7 @@
 //! The Yew components: a thin layer over [`crate::state`].
 
 mod controls;
+mod cssom;
 mod embed;
 mod import;
 mod listener;

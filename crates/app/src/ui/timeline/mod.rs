@@ -477,8 +477,7 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
                     onpointerup={on_pointer_up.clone()} onpointercancel={on_pointer_up}
                     onpointerleave={on_pointer_leave} onkeydown={on_key}></canvas>
                 if let Some((h, text)) = tooltip {
-                    <div class="tooltip" id="tooltip" role="tooltip"
-                        style={format!("left: {:.0}px; top: {:.0}px", h.x + 14.0, h.y + 14.0)}>{ text }</div>
+                    <Tooltip x={h.x + 14.0} y={h.y + 14.0} {text} />
                 }
             </div>
             <p class="span-details" id="span-details" aria-live="polite">
@@ -488,6 +487,31 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
                 <figcaption class="error" role="alert">{ message }</figcaption>
             }
         </figure>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TooltipProps {
+    /// Left edge, CSS pixels from the stage's.
+    x: f64,
+    /// Top edge, CSS pixels from the stage's.
+    y: f64,
+    text: String,
+}
+
+/// The hover tooltip, placed through the CSSOM.
+#[function_component]
+fn Tooltip(props: &TooltipProps) -> Html {
+    let node = use_node_ref();
+    super::cssom::use_style(
+        &node,
+        vec![
+            ("left", format!("{:.0}px", props.x)),
+            ("top", format!("{:.0}px", props.y)),
+        ],
+    );
+    html! {
+        <div class="tooltip" id="tooltip" role="tooltip" ref={node}>{ &props.text }</div>
     }
 }
 
