@@ -98,6 +98,27 @@ struct Thread {
     stale_at: Option<f64>,
 }
 
+impl Thread {
+    /// A thread in `phase` with nothing begun: no item, no waits.
+    fn at(phase: Phase) -> Self {
+        Self {
+            phase,
+            task: None,
+            remaining: 0.0,
+            wait: 0.0,
+            since: 0.0,
+            asked: 0.0,
+            io_from: 0.0,
+            compute_end: 0.0,
+            computing: false,
+            generation: 0,
+            seen: 0,
+            sleep_after: false,
+            stale_at: None,
+        }
+    }
+}
+
 /// The lock and its threads.
 struct Sim<'a> {
     items: &'a [Item],
@@ -159,21 +180,7 @@ pub(crate) fn simulate(
     };
     let count = u32::try_from(lanes.len()).unwrap_or(u32::MAX);
     lanes.push(lanes::gil());
-    let thread = Thread {
-        phase: Phase::New,
-        task: None,
-        remaining: 0.0,
-        wait: 0.0,
-        since: 0.0,
-        asked: 0.0,
-        io_from: 0.0,
-        compute_end: 0.0,
-        computing: false,
-        generation: 0,
-        seen: 0,
-        sleep_after: false,
-        stale_at: None,
-    };
+    let thread = Thread::at(Phase::New);
     let mut sim = Sim {
         items,
         source,
@@ -244,21 +251,10 @@ impl Sim<'_> {
     }
 
     fn thread(&self, lane: u32) -> Thread {
-        self.threads.get(lane as usize).copied().unwrap_or(Thread {
-            phase: Phase::Done,
-            task: None,
-            remaining: 0.0,
-            wait: 0.0,
-            since: 0.0,
-            asked: 0.0,
-            io_from: 0.0,
-            compute_end: 0.0,
-            computing: false,
-            generation: 0,
-            seen: 0,
-            sleep_after: false,
-            stale_at: None,
-        })
+        self.threads
+            .get(lane as usize)
+            .copied()
+            .unwrap_or(Thread::at(Phase::Done))
     }
 
     /// Schedules `due` for `lane` at `at`, under a fresh generation.
