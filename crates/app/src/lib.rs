@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod budget;
 pub mod format;
 pub mod lessons;
 pub mod replay;
@@ -8,3 +9,9 @@ pub mod url;
 
 #[cfg(target_arch = "wasm32")]
 mod ui;
+
+/// Counts the page's heap for `window.lanes.memory()` (and each process
+/// worker's, in its own instance).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static HEAP: lanes_web::CountingAlloc = lanes_web::CountingAlloc;

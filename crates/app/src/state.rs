@@ -14,6 +14,10 @@ use crate::url::{
 
 /// Finished runs kept for speedups and `window.lanes.traces()`.
 pub const HISTORY: usize = 64;
+/// The most spans the kept runs may hold together (about 100 MB): the
+/// oldest go first, the latest always stays. With the memory cap on one
+/// run, it keeps a page that runs big scenarios all day within its memory.
+pub const HISTORY_SPANS: usize = 2_000_000;
 
 /// Whether the worker threads are up.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -189,7 +193,8 @@ pub struct AppState {
     pub plan: Vec<Planned>,
     /// The finished runs of the current batch, drawn on one time axis.
     pub batch: Vec<Rc<Trace>>,
-    /// Every finished run, oldest first, at most [`HISTORY`].
+    /// Every finished run, oldest first, at most [`HISTORY`] holding at most
+    /// [`HISTORY_SPANS`] spans (but always the latest).
     pub history: Vec<Rc<Trace>>,
     /// The simulator's cost model, calibrated by every live run that
     /// finishes here.
@@ -339,6 +344,17 @@ impl AppState {
             } => self.costs.clone(),
             _ => CostModel::reference(),
         }
+    }
+
+    /// Why `planned` may not run (its timeline would not fit in the memory
+    /// cap), or `None`. A live run is judged with what this page has learnt
+    /// of this machine's speed (the reference laptop's until then).
+    fn memory_refusal(&self, planned: &Planned) -> Option<String> {
+        let costs = match planned.how {
+            How::Live => self.costs.clone(),
+            how => self.costs_for(how),
+        };
+        crate::budget::refusal(&planned.scenario, &costs)
     }
 
     /// Whether a batch is in progress.
@@ -660,10 +676,11 @@ impl AppState {
     }
 
     fn remember(&mut self, trace: Rc<Trace>) {
-        if self.history.len() >= HISTORY {
-            self.history.remove(0);
-        }
         self.history.push(trace);
+        let mut spans: usize = self.history.iter().map(|t| t.spans.len()).sum();
+        while self.history.len() > HISTORY || (self.history.len() > 1 && spans > HISTORY_SPANS) {
+            spans -= self.history.remove(0).spans.len();
+        }
     }
 
     /// Clears the picture of a finished batch (a new step has its own).
@@ -694,12 +711,19 @@ impl AppState {
                     .to_owned(),
             );
         }
-        self.sweep = sweep;
-        self.plan = if sweep {
+        let plan = if sweep {
             self.sweep_plan()
         } else {
             self.batch_plan()
         };
+        // Refused before anything starts or is cleared: the page keeps
+        // what it shows.
+        if let Some(why) = plan.iter().find_map(|p| self.memory_refusal(p)) {
+            self.notices.push(why);
+            return;
+        }
+        self.sweep = sweep;
+        self.plan = plan;
         self.batch.clear();
         self.status = match self.plan.first() {
             Some(first) => RunStatus::Running {
@@ -821,6 +845,23 @@ mod tests {
         s.apply(Action::Start);
         assert_eq!(s.plan, before.plan);
         assert_eq!(s.notices.len(), 1);
+    }
+
+    #[test]
+    fn a_run_over_the_memory_cap_is_refused_and_the_last_batch_kept() {
+        let mut s = ready("model=sequential");
+        s.apply(Action::Start);
+        let seq = s.plan[0].scenario;
+        s.apply(Action::Finished(trace(seq, 300.0)));
+        s.apply(Action::Navigate(
+            "model=sequential,gil&workload=mandelbrot&size=16384&interval=0.1".to_owned(),
+        ));
+        let before = (s.batch.clone(), s.status.clone(), s.history.len());
+        s.apply(Action::Start);
+        assert_eq!((s.batch.clone(), s.status.clone(), s.history.len()), before);
+        let why = s.notices.last().expect("a notice");
+        assert!(why.contains("Threads + GIL run was not started"), "{why}");
+        assert!(why.contains(" or less"), "{why}");
     }
 
     #[test]
@@ -1125,5 +1166,28 @@ mod tests {
             s.apply(Action::Finished(trace(p, 1.0)));
         }
         assert_eq!(s.history.len(), HISTORY);
+    }
+
+    #[test]
+    fn history_keeps_its_spans_bounded_but_always_the_latest_run() {
+        let mut s = ready("model=free");
+        let big = |p: Scenario, spans: usize| {
+            let mut t = trace(p, 1.0);
+            t.spans = (0..spans)
+                .map(|i| Span {
+                    start_us: i as f64,
+                    end_us: i as f64 + 1.0,
+                    ..t.spans[0]
+                })
+                .collect();
+            t
+        };
+        for spans in [HISTORY_SPANS / 2, HISTORY_SPANS / 2, 10, HISTORY_SPANS + 1] {
+            s.apply(Action::Start);
+            let p = s.plan[0].scenario;
+            s.apply(Action::Finished(big(p, spans)));
+        }
+        assert_eq!(s.history.len(), 1, "only the latest, over the bound alone");
+        assert_eq!(s.history[0].spans.len(), HISTORY_SPANS + 1);
     }
 }

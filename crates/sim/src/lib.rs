@@ -6,6 +6,7 @@ mod costs;
 mod counter;
 mod error;
 mod event_loop;
+mod footprint;
 mod gil;
 mod items;
 mod jitter;
@@ -23,6 +24,7 @@ use lanes_trace::{Lane, Meta, Mode, Model, Scenario, Trace};
 pub use calibrate::{Calibration, Learned};
 pub use costs::CostModel;
 pub use error::SimError;
+pub use footprint::{Footprint, RUN_MEMORY_CAP, SPAN_BYTES, footprint, largest_fitting_size};
 pub use work::{PARSE_NUMBERS, prime_step_density, task_costs};
 
 /// The most virtual cores a simulated machine may have.

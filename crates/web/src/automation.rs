@@ -9,6 +9,8 @@ use wasm_bindgen::closure::Closure;
 
 /// The most finished runs `window.lanes.traces()` keeps, oldest dropped first.
 const KEEP: usize = 64;
+/// The most bytes of JSON it keeps (the latest run is kept whatever its size).
+const KEEP_BYTES: usize = 64_000_000;
 
 thread_local! {
     static TRACES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
@@ -40,14 +42,16 @@ pub fn publish_cancel_done() {
     }
 }
 
-/// Adds a finished run, as Chrome Trace Event JSON, to `window.lanes.traces()`.
+/// Adds a finished run, as Chrome Trace Event JSON, to `window.lanes.traces()`
+/// (which keeps the latest [`KEEP`] runs within [`KEEP_BYTES`]).
 pub fn publish_trace(chrome_json: String) {
     TRACES.with(|t| {
         let mut t = t.borrow_mut();
-        if t.len() >= KEEP {
-            t.remove(0);
-        }
         t.push(chrome_json);
+        let mut bytes: usize = t.iter().map(String::len).sum();
+        while t.len() > KEEP || (t.len() > 1 && bytes > KEEP_BYTES) {
+            bytes -= t.remove(0).len();
+        }
     });
 }
 
@@ -106,8 +110,54 @@ fn process_memory() -> JsValue {
     out.into()
 }
 
+/// `window.lanes.memory()`: what the page holds now, as `{wasm_bytes,
+/// heap_bytes, heap_peak_bytes, run_cap_bytes, workers: {pool, processes,
+/// solo}}`. `wasm_bytes` is the size of the page's shared wasm memory (it
+/// only grows); `heap_bytes` what is allocated in it now, by every thread;
+/// `run_cap_bytes` the most one run's timeline may take; `workers` the
+/// pool's threads, the idle process workers kept warm, and the solo worker
+/// (1 when alive).
+fn memory_now() -> JsValue {
+    let out = Object::new();
+    let workers = Object::new();
+    let wasm_bytes = crate::processes::wasm_memory_bytes();
+    let worker_fields: [(&str, f64); 3] = [
+        ("pool", crate::pool_threads().unwrap_or(0) as f64),
+        ("processes", crate::idle_processes() as f64),
+        ("solo", f64::from(u8::from(crate::solo_worker_alive()))),
+    ];
+    for (key, value) in worker_fields {
+        let _ = Reflect::set(&workers, &key.into(), &value.into());
+    }
+    let fields: [(&str, JsValue); 5] = [
+        ("wasm_bytes", JsValue::from_f64(wasm_bytes as f64)),
+        (
+            "heap_bytes",
+            JsValue::from_f64(crate::heap_live_bytes() as f64),
+        ),
+        (
+            "heap_peak_bytes",
+            JsValue::from_f64(crate::heap_peak_bytes() as f64),
+        ),
+        (
+            "run_cap_bytes",
+            JsValue::from_f64(lanes_sim::RUN_MEMORY_CAP as f64),
+        ),
+        ("workers", workers.into()),
+    ];
+    for (key, value) in fields {
+        // Setting a field on a fresh plain object cannot fail.
+        let _ = Reflect::set(&out, &key.into(), &value);
+    }
+    out.into()
+}
+
 /// Installs `window.lanes` with `traces()`, `runState()`,
-/// `processMemory()`, `cancelLatencyMs()`, `version` and `bench`.
+/// `processMemory()`, `memory()`, `cancelLatencyMs()`, `injectFault(kind)`,
+/// `version` and `bench`. `injectFault("process-trap" | "solo-trap")` makes
+/// the next processes run's first process, or the next run in the solo
+/// worker, trap (tests of a dying worker); it answers whether it knew the
+/// kind.
 pub fn install_automation() -> Result<(), JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let api = Object::new();
@@ -127,10 +177,16 @@ pub fn install_automation() -> Result<(), JsValue> {
     Reflect::set(&api, &"runState".into(), &run_state.into_js_value())?;
     let memory = Closure::<dyn Fn() -> JsValue>::new(process_memory);
     Reflect::set(&api, &"processMemory".into(), &memory.into_js_value())?;
+    let memory_now = Closure::<dyn Fn() -> JsValue>::new(memory_now);
+    Reflect::set(&api, &"memory".into(), &memory_now.into_js_value())?;
     let cancel_ms = Closure::<dyn Fn() -> JsValue>::new(|| {
         CANCEL_MS.with(|c| c.get().map_or(JsValue::NULL, JsValue::from_f64))
     });
     Reflect::set(&api, &"cancelLatencyMs".into(), &cancel_ms.into_js_value())?;
+    let inject = Closure::<dyn Fn(String) -> bool>::new(|name: String| {
+        crate::Fault::parse(&name).map(crate::faults::arm).is_some()
+    });
+    Reflect::set(&api, &"injectFault".into(), &inject.into_js_value())?;
     Reflect::set(&api, &"version".into(), &env!("CARGO_PKG_VERSION").into())?;
     Reflect::set(&api, &"bench".into(), bench_api()?.as_ref())?;
     Reflect::set(&window, &"lanes".into(), &api)?;

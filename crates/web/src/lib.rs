@@ -17,9 +17,13 @@ mod clock;
 #[cfg(target_arch = "wasm32")]
 mod error;
 #[cfg(target_arch = "wasm32")]
+mod faults;
+#[cfg(target_arch = "wasm32")]
 mod files;
 #[cfg(target_arch = "wasm32")]
 mod frames;
+#[cfg(target_arch = "wasm32")]
+mod heap;
 #[cfg(target_arch = "wasm32")]
 mod live;
 #[cfg(target_arch = "wasm32")]
@@ -40,8 +44,10 @@ pub use {
     canvas::{draw_speedup_chart, draw_timeline, draw_timeline_fit, pixel_ratio, timeline_svg},
     clock::PageClock,
     error::WebError,
+    faults::{Fault, lanes_trap},
     files::{MAX_FILE_BYTES, download_canvas_png, download_text, read_file_text},
     frames::{FrameLoop, LONG_FRAME_MS, long_frames, run_ui_lesson},
+    heap::{CountingAlloc, heap_live_bytes, heap_peak_bytes, reset_heap_peak},
     live::run_live,
     page::{cross_origin_isolated, environment},
     pool::{POOL_THREADS, pool_threads, start_pool},
@@ -50,5 +56,5 @@ pub use {
         idle_processes, lanes_process_run, last_process_memory, run_processes, set_warm_processes,
         warm_processes,
     },
-    solo::{lanes_solo_run, prewarm_solo_worker, run_in_worker},
+    solo::{lanes_solo_run, prewarm_solo_worker, run_in_worker, solo_worker_alive},
 };

@@ -38,6 +38,7 @@ pub(super) fn use_runner(store: &UseReducerHandle<Store>) -> Callback<()> {
         use_effect_with(state.status.clone(), move |_| {
             if let Some((planned, costs)) = due {
                 let scenario = planned.scenario;
+                lanes_web::reset_heap_peak();
                 if let How::Simulated { cores, seed, .. } = planned.how {
                     // Computed here and now: the simulator takes milliseconds.
                     let options = lanes_sim::Options { cores, seed };
