@@ -11,6 +11,8 @@
 //   {type: 'run', job, payload}  job: JSON string (what to do); payload: a
 //                                Uint8Array of input data, copied by the
 //                                structured clone (never transferred).
+//   {type: 'trap'}               Traps this worker's wasm (an injected fault,
+//                                for tests: window.lanes.injectFault).
 //   {type: 'solo', job}          A whole scenario on this worker's one thread
 //                                (a page without cross-origin isolation has
 //                                no thread pool; crates/web/src/solo.rs).
@@ -22,8 +24,9 @@
 //   {type: 'result', received_us, report}   received_us: when 'run' arrived;
 //                                           report: JSON string from
 //                                           lanes_process_run.
-//   {type: 'failed', message}               init or the job failed.
-import init, { lanes_process_run, lanes_solo_run } from './pkg/lanes.js';
+//   {type: 'failed', message, trapped}      init or the job failed; trapped: its
+//                                           wasm trapped (the instance is dead).
+import init, { lanes_process_run, lanes_solo_run, lanes_trap } from './pkg/lanes.js';
 
 const nowUs = () => (performance.timeOrigin + performance.now()) * 1000;
 
@@ -40,10 +43,16 @@ self.onmessage = async ({ data }) => {
       const received_us = nowUs();
       const report = lanes_solo_run(data.job);
       self.postMessage({ type: 'result', received_us, report });
+    } else if (data.type === 'trap') {
+      lanes_trap();
     } else {
       throw new Error(`unknown message type ${JSON.stringify(data.type)}`);
     }
   } catch (error) {
-    self.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    self.postMessage({
+      type: 'failed',
+      message: error instanceof Error ? error.message : String(error),
+      trapped: error instanceof WebAssembly.RuntimeError,
+    });
   }
 };

@@ -31,6 +31,18 @@ pub enum WebError {
         /// What went wrong, in words.
         why: String,
     },
+    /// A process worker's wasm trapped, which kills its instance. Every
+    /// worker of the run has been terminated; the next run starts new ones.
+    #[error(
+        "process {process} died: its WebAssembly trapped ({why}). Its worker was ended, and the \
+         next run starts a new one"
+    )]
+    ProcessDied {
+        /// The process, from 1, as its lane is named.
+        process: u32,
+        /// The trap, in the browser's words.
+        why: String,
+    },
     /// A workload that is, by design, threads of one process.
     #[error("Processes cannot run “{}”: {why}", .workload.title())]
     NotForProcesses {
@@ -45,6 +57,13 @@ pub enum WebError {
     /// The worker that runs scenarios without a thread pool failed.
     #[error("the worker running this scenario failed: {0}")]
     Solo(String),
+    /// The solo worker's wasm trapped, which kills its instance. It has been
+    /// terminated; the next run starts a new one.
+    #[error(
+        "the worker running this scenario died: its WebAssembly trapped ({0}). It was ended, and \
+         the next run starts a new one"
+    )]
+    SoloDied(String),
     /// The worker running the job went away without an answer.
     #[error("the worker running this job stopped without an answer")]
     WorkerLost,

@@ -25,6 +25,7 @@ use lanes_runtime::{Cancel, Clock, MAX_LATENCY_US, MAX_THREADS, RunError};
 use lanes_trace::{Model, Scenario, Trace, Workload};
 use wasm_bindgen::JsValue;
 
+use crate::faults::{self, Fault};
 use crate::{PageClock, WebError, environment};
 use assemble::{Log, Start, assemble};
 use protocol::Report;
@@ -35,6 +36,11 @@ pub use warm::{
     MAX_IDLE_PROCESSES, end_idle_processes, idle_processes, set_warm_processes, warm_processes,
 };
 pub use worker::lanes_process_run;
+
+/// The size of this instance's wasm memory, in bytes.
+pub(crate) fn wasm_memory_bytes() -> u64 {
+    worker::memory_bytes(&wasm_bindgen::memory())
+}
 
 /// The worker script, beside the page's `index.html`.
 const WORKER_SCRIPT: &str = "process-worker.js";
@@ -171,6 +177,9 @@ async fn run_in_processes(
                 let run = message("run")?;
                 set(&run, "job", &JsValue::from_str(&job))?;
                 set(&run, "payload", &payload)?;
+                if process == 0 && faults::take(Fault::ProcessTrap) {
+                    workers.post(process, &message("trap")?.into())?;
+                }
                 let sent_us = PageClock.now_us();
                 workers.post(process, &run)?;
                 sent[process] = (sent_us, PageClock.now_us(), bytes);
@@ -207,7 +216,20 @@ async fn run_in_processes(
                 });
                 left -= 1;
             }
-            Note::Failed { process, why } => return Err(failed(process, why)),
+            Note::Failed {
+                process,
+                why,
+                trapped,
+            } => {
+                return Err(if trapped {
+                    WebError::ProcessDied {
+                        process: u32::try_from(process + 1).unwrap_or(u32::MAX),
+                        why,
+                    }
+                } else {
+                    failed(process, why)
+                });
+            }
         }
     }
     if warm {

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::Worker;
 
+use crate::faults::{self, Fault};
 use crate::processes::worker_url;
 use crate::processes::workers::{Note, ProcessWorkers, message, set};
 use crate::{PageClock, WebError, environment};
@@ -71,6 +72,9 @@ pub async fn run_in_worker(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
             Note::Ready { .. } => {
                 let run = message("solo")?;
                 set(&run, "job", &JsValue::from_str(&job))?;
+                if faults::take(Fault::SoloTrap) {
+                    worker.post(0, &message("trap")?.into())?;
+                }
                 worker.post(0, &run)?;
             }
             Note::Done { report, .. } => {
@@ -81,9 +85,15 @@ pub async fn run_in_worker(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
                 park(worker.release());
                 return Ok(trace);
             }
+            Note::Failed { why, trapped, .. } if trapped => return Err(WebError::SoloDied(why)),
             Note::Failed { why, .. } => return Err(WebError::Solo(why)),
         }
     }
+}
+
+/// Whether the solo worker is alive and idle, waiting for the next run.
+pub fn solo_worker_alive() -> bool {
+    IDLE.with_borrow(Option::is_some)
 }
 
 /// Keeps one of `workers` idle for the next run and ends the others (two

@@ -46,6 +46,8 @@ pub(crate) enum Note {
         process: usize,
         /// Why, in words.
         why: String,
+        /// Whether its wasm trapped, so that its instance is dead.
+        trapped: bool,
     },
 }
 
@@ -182,12 +184,26 @@ impl ProcessWorkers {
                       loaded"
                     .to_owned(),
             };
-            deliver(&mailbox, Note::Failed { process, why });
+            deliver(
+                &mailbox,
+                Note::Failed {
+                    process,
+                    why,
+                    trapped: false,
+                },
+            );
         });
         let mailbox = Rc::clone(&self.mailbox);
         let on_message_error = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
             let why = "a message from it could not be read".to_owned();
-            deliver(&mailbox, Note::Failed { process, why });
+            deliver(
+                &mailbox,
+                Note::Failed {
+                    process,
+                    why,
+                    trapped: false,
+                },
+            );
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -277,10 +293,12 @@ fn read(process: usize, data: &JsValue, arrived_us: f64) -> Note {
         Some("failed") => Note::Failed {
             process,
             why: text("message").unwrap_or_else(|| "it gave no reason".to_owned()),
+            trapped: field("trapped").and_then(|v| v.as_bool()) == Some(true),
         },
         other => Note::Failed {
             process,
             why: format!("it sent a message of unknown type {other:?}"),
+            trapped: false,
         },
     }
 }
@@ -289,6 +307,7 @@ fn malformed(process: usize, kind: &str) -> Note {
     Note::Failed {
         process,
         why: format!("its {kind} message lacks a field"),
+        trapped: false,
     }
 }
 
