@@ -655,14 +655,35 @@ fn parse_integer(value: &str) -> Option<i128> {
     )
 }
 
-/// A user-supplied value quoted for a notice, shortened if long.
+/// A user-supplied value quoted for a notice, shortened if long. Control
+/// and invisible formatting characters are written as their code points
+/// ("[U+202E]"): a right-to-left override in a link would otherwise turn
+/// the rest of the notice around, and a zero-width one would hide.
 fn shown(value: &str) -> String {
     const MAX: usize = 40;
-    let mut s: String = value.chars().take(MAX).collect();
+    let mut s = String::new();
+    for c in value.chars().take(MAX) {
+        if invisible(c) {
+            s.push_str(&format!("[U+{:04X}]", u32::from(c)));
+        } else {
+            s.push(c);
+        }
+    }
     if value.chars().count() > MAX {
         s.push('…');
     }
     format!("“{s}”")
+}
+
+/// Control characters, and the formatting characters that change how the
+/// text around them reads (bidirectional marks, overrides and isolates,
+/// zero-width characters) without showing themselves.
+fn invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+        )
 }
 
 /// Percent-decodes a query component (`+` is a space); invalid escapes are
@@ -865,6 +886,24 @@ mod tests {
         assert!(n[0].chars().count() < 150, "{n:?}");
         let (s, n) = parse_query("model=sequential%2Cfree");
         assert_eq!((s.models.len(), n.len()), (2, 0));
+    }
+
+    #[test]
+    fn invisible_characters_are_shown_as_code_points_not_obeyed() {
+        // A right-to-left override would turn the rest of the notice around.
+        let (_, n) = parse_query("k=%E2%80%AE61");
+        assert_eq!(
+            n,
+            ["k=“[U+202E]61” is not a whole number: kept the default (k goes from 1 to 16)."]
+        );
+        let (_, n) = parse_query("workload=a%00b%E2%80%8Bc%0A%C2%85");
+        assert!(
+            n[0].starts_with("Unknown workload “a[U+0000]b[U+200B]c[U+000A][U+0085]”"),
+            "{n:?}"
+        );
+        // Other scripts and emoji are text, shown as they are.
+        let (_, n) = parse_query("workload=%E3%83%97%E3%83%A9%E3%82%A4%E3%83%A0%F0%9F%8E%A8");
+        assert!(n[0].starts_with("Unknown workload “プライム🎨”"), "{n:?}");
     }
 
     proptest! {
