@@ -84,9 +84,14 @@ fn names_where_the_json_is_broken() {
             cut.len()
         )
     );
+    assert_eq!(message(""), "the file is empty: it holds no JSON at all");
     assert_eq!(
-        message(""),
-        "the file ends in the middle of the JSON, at line 1, column 0: it may have been cut short"
+        message(" \n\t "),
+        "the file is empty: it holds no JSON at all"
+    );
+    assert_eq!(
+        message("\u{feff}\r\n"),
+        "the file is empty: it holds no JSON at all"
     );
     assert!(message(&format!("[{SLICE}] [")).contains("trailing characters"));
 }

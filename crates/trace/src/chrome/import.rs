@@ -64,6 +64,13 @@ pub fn from_chrome_json_with(text: &str, limits: &ImportLimits) -> Result<Import
         });
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(ImportError::Blank);
+    }
+    // Far too many events: refused after a quick scan, not a long read.
+    if let Some(too_many) = super::census::too_many_events(text, limits) {
+        return Err(too_many);
+    }
     match read(text, limits) {
         Err(first @ ImportError::Truncated { .. }) => match close_list(text) {
             Some(closed) => match read(&closed, limits) {

@@ -175,6 +175,9 @@ pub enum ImportError {
         /// The limit.
         limit: usize,
     },
+    /// The file is empty, or holds only blank space.
+    #[error("the file is empty: it holds no JSON at all")]
+    Blank,
     /// The file is not valid JSON.
     #[error("the file is not valid JSON: {reason}, at line {line}, column {column}{}", near(*event))]
     Syntax {
