@@ -54,6 +54,21 @@ impl<'a> Collector<'a> {
             Some(self.earliest)
         };
         let shift = |t: f64| offset.map_or(t, |o| t - o);
+        if let Some(earliest_us) = offset {
+            // Every time is finite, but from -1e308 µs to 1e308 µs is not.
+            let latest_us = self
+                .spans
+                .iter()
+                .map(|s| s.end)
+                .chain(self.events.iter().map(|&(at, _)| at))
+                .fold(earliest_us, f64::max);
+            if !(latest_us - earliest_us).is_finite() {
+                return Err(ImportError::TimesTooFarApart {
+                    earliest_us,
+                    latest_us,
+                });
+            }
+        }
         if let Some(o) = offset
             && o != 0.0
         {

@@ -716,3 +716,6 @@ impl<'a> Sink<'a> for Collector<'a> {
         self.counted += 1;
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -286,6 +286,19 @@ pub enum ImportError {
         /// The field.
         field: &'static str,
     },
+    /// The times are each finite but so far apart that the time from the
+    /// earliest to the latest is not a number a trace can hold (so both are
+    /// huge, and written as such: `1.7e308`).
+    #[error(
+        "the times in the file run from {earliest_us:e} µs to {latest_us:e} µs, \
+         too far apart to show on one time axis"
+    )]
+    TimesTooFarApart {
+        /// The earliest time in the file.
+        earliest_us: f64,
+        /// The latest time in the file (a slice's end or an instant).
+        latest_us: f64,
+    },
     /// Nothing in the file can be shown.
     #[error("the file holds no slices, instants or named threads to show")]
     Empty,
