@@ -647,6 +647,10 @@ fn parse_integer(value: &str) -> Option<i128> {
     let (mantissa, exponent) = v.split_once(['e', 'E'])?;
     let mantissa: i128 = mantissa.parse().ok()?;
     let exponent: u32 = exponent.parse().ok()?;
+    if mantissa == 0 {
+        // 0e100 is 0, although 10^100 does not fit.
+        return Some(0);
+    }
     Some(
         10_i128
             .checked_pow(exponent)
@@ -869,6 +873,19 @@ mod tests {
         assert_eq!(s.scale, 1.0);
         assert_eq!(n.len(), 1);
         assert!(!to_query(&UrlState::default()).contains("embed"));
+    }
+
+    #[test]
+    fn zero_with_a_huge_exponent_is_zero() {
+        // It was read as huge: "size=0e100 is too large".
+        assert_eq!(parse_integer("0e100"), Some(0));
+        assert_eq!(parse_integer("-0E40"), Some(0));
+        assert_eq!(parse_integer("1e100"), Some(i128::MAX));
+        assert_eq!(parse_integer("-1e100"), Some(i128::MIN));
+        let (s, n) = parse_query("size=0e100");
+        assert_eq!(s.size, size_rule(Workload::Primes).range.0);
+        assert!(n[0].contains("too small"), "{n:?}");
+        assert_eq!(parse_query("lesson=0e99"), (UrlState::default(), vec![]));
     }
 
     #[test]
