@@ -598,6 +598,14 @@ impl AppState {
             }
             Action::Navigate(query) => {
                 if self.running() {
+                    // The form stays with the batch that runs; the page puts
+                    // the address back to it (its URL effect follows the
+                    // notices too), so the two never disagree.
+                    self.notices.push(
+                        "A run is in progress: the address was put back. Wait for the run or \
+                         cancel it before going back or forward."
+                            .to_owned(),
+                    );
                     return;
                 }
                 let (form, notices) = parse_query(&query);
@@ -845,6 +853,20 @@ mod tests {
         s.apply(Action::Start);
         assert_eq!(s.plan, before.plan);
         assert_eq!(s.notices.len(), 1);
+    }
+
+    #[test]
+    fn back_or_forward_during_a_run_keeps_the_form_and_says_so() {
+        let mut s = ready("model=sequential&k=4");
+        s.apply(Action::Start);
+        let before = s.clone();
+        s.apply(Action::Navigate("model=free&k=3".to_owned()));
+        assert_eq!(
+            (&s.form, &s.plan, &s.status),
+            (&before.form, &before.plan, &before.status)
+        );
+        let why = s.notices.last().expect("a notice");
+        assert!(why.contains("address was put back"), "{why}");
     }
 
     #[test]

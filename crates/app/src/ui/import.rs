@@ -6,7 +6,10 @@ use yew::prelude::*;
 use crate::state::Action;
 
 /// Reads `file`, parses it as a Chrome trace, and reports the outcome as an
-/// action. Nothing shown changes unless the whole file is good.
+/// action. Nothing shown changes unless the whole file is good. The trace
+/// joins `window.lanes.traces()` only once the page shows it (see the
+/// page's effect on [`crate::state::RunStatus::Imported`]): a file dropped
+/// during a run is refused, and must not appear there either.
 pub(super) fn open_file(file: File, on_action: Callback<Action>) {
     wasm_bindgen_futures::spawn_local(async move {
         let name = file.name();
@@ -16,14 +19,11 @@ pub(super) fn open_file(file: File, on_action: Callback<Action>) {
                 why: e.to_string(),
             },
             Ok(text) => match lanes_trace::from_chrome_json(&text) {
-                Ok(imported) => {
-                    lanes_web::publish_trace(lanes_trace::to_chrome_json(&imported.trace));
-                    Action::Imported {
-                        file: name,
-                        summary: imported.report.to_string(),
-                        trace: imported.trace,
-                    }
-                }
+                Ok(imported) => Action::Imported {
+                    file: name,
+                    summary: imported.report.to_string(),
+                    trace: imported.trace,
+                },
                 Err(e) => Action::ImportFailed {
                     file: name,
                     why: e.to_string(),

@@ -115,8 +115,10 @@ fn App() -> Html {
     let on_cancel = run::use_runner(&store);
     embed::use_embed_control(&store);
 
-    // The URL always reproduces what the controls show.
-    use_effect_with(state.form.clone(), |form| {
+    // The URL always reproduces what the controls show; it is written again
+    // with each notice too, which puts it back after a refused Back or
+    // Forward (the form, unchanged then, would not call for it).
+    use_effect_with((state.form.clone(), state.notices.len()), |(form, _)| {
         let url = format!("?{}", to_query(form));
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
             // Failing to rewrite the address bar loses nothing: ignore it.
@@ -184,6 +186,18 @@ fn App() -> Html {
 
     use_effect_with(state.status.as_data(), |data| {
         lanes_web::publish_run_state(data);
+    });
+
+    // An opened trace file joins window.lanes.traces() once it is shown,
+    // not when it is read: the state refuses one that comes during a run.
+    let shown_import = match state.status {
+        RunStatus::Imported { .. } => state.batch.first().map(|t| (Rc::clone(t), None)),
+        _ => None,
+    };
+    use_effect_with(Runs(shown_import.into_iter().collect()), |shown| {
+        for (trace, _) in &shown.0 {
+            lanes_web::publish_trace(lanes_trace::to_chrome_json(trace));
+        }
     });
 
     let on_action = {
