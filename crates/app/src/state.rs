@@ -901,6 +901,21 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_edit_says_the_field_is_unchanged_not_that_it_took_the_default() {
+        let mut s = ready("k=8&sim=1&seed=42");
+        s.apply(Action::SetK(String::new()));
+        s.apply(Action::SetSeed("-1".to_owned()));
+        assert_eq!((s.form.k, s.form.seed), (8, 42));
+        assert_eq!(
+            s.notices,
+            [
+                "k=“” is not a whole number: k is unchanged (k goes from 1 to 64).",
+                "seed=“-1” is not a whole number from 0 to 18446744073709551615: the seed is unchanged."
+            ]
+        );
+    }
+
+    #[test]
     fn the_scenario_carries_every_knob() {
         let mut s = ready("model=sequential,gil,free&workload=io&k=8&interval=2&latency=30");
         s.apply(Action::Start);

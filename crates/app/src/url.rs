@@ -510,7 +510,7 @@ pub fn parse_scale(value: &str) -> Parsed<f64> {
             }
         }
         _ => Parsed::rejected(format!(
-            "scale={} is not a number: kept 1 (scale goes from {lo} to {hi}).",
+            "scale={} is not a number: the scale is unchanged (it goes from {lo} to {hi}).",
             shown(value)
         )),
     }
@@ -521,9 +521,8 @@ pub fn parse_theme(value: &str) -> Parsed<Theme> {
     match Theme::ALL.into_iter().find(|t| t.as_str() == value.trim()) {
         Some(theme) => Parsed::ok(theme),
         None => Parsed::rejected(format!(
-            "theme={} is not one of auto, light, dark, contrast: kept {}.",
-            shown(value),
-            Theme::Auto.as_str()
+            "theme={} is not one of auto, light, dark, contrast: the theme is unchanged.",
+            shown(value)
         )),
     }
 }
@@ -533,7 +532,7 @@ pub fn parse_seed(value: &str) -> Parsed<u64> {
     match value.trim().parse::<u64>() {
         Ok(seed) => Parsed::ok(seed),
         Err(_) => Parsed::rejected(format!(
-            "seed={} is not a whole number from 0 to {}: kept seed {DEFAULT_SEED}.",
+            "seed={} is not a whole number from 0 to {}: the seed is unchanged.",
             shown(value),
             u64::MAX
         )),
@@ -560,7 +559,7 @@ fn parse_ms(name: &str, value: &str, (lo, hi): (f64, f64)) -> Parsed<f64> {
     let range = format!("{name} goes from {lo} to {hi} ms");
     match value.trim().trim_end_matches("ms").trim().parse::<f64>() {
         Ok(ms) if ms.is_nan() => Parsed::rejected(format!(
-            "{name}={} is not a number ({range}).",
+            "{name}={} is not a number: {name} is unchanged ({range}).",
             shown(value)
         )),
         Ok(ms) if ms < lo => Parsed::fixed(
@@ -579,7 +578,7 @@ fn parse_ms(name: &str, value: &str, (lo, hi): (f64, f64)) -> Parsed<f64> {
         ),
         Ok(ms) => Parsed::ok((ms * 1000.0).round() / 1000.0),
         Err(_) => Parsed::rejected(format!(
-            "{name}={} is not a number: kept the default ({range}).",
+            "{name}={} is not a number: {name} is unchanged ({range}).",
             shown(value)
         )),
     }
@@ -614,7 +613,7 @@ where
             )),
         },
         None => Parsed::rejected(format!(
-            "{name}={} is not a whole number: kept the default ({range}).",
+            "{name}={} is not a whole number: {name} is unchanged ({range}).",
             shown(value)
         )),
     }
@@ -911,7 +910,7 @@ mod tests {
         let (_, n) = parse_query("k=%E2%80%AE61");
         assert_eq!(
             n,
-            ["k=“[U+202E]61” is not a whole number: kept the default (k goes from 1 to 16)."]
+            ["k=“[U+202E]61” is not a whole number: k is unchanged (k goes from 1 to 16)."]
         );
         let (_, n) = parse_query("workload=a%00b%E2%80%8Bc%0A%C2%85");
         assert!(
