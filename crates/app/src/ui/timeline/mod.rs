@@ -526,9 +526,14 @@ fn summary(runs: &Runs) -> String {
         .0
         .iter()
         .map(|(t, speedup)| {
+            // An opened file's model is a placeholder: name where it came from.
+            let run = if t.origin.is_lanes() {
+                t.meta.scenario.model.title().to_owned()
+            } else {
+                t.origin.describe()
+            };
             let mut s = format!(
-                "{} with {} lane{}, {}",
-                t.meta.scenario.model.title(),
+                "{run} with {} lane{}, {}",
                 t.lanes.len(),
                 if t.lanes.len() == 1 { "" } else { "s" },
                 format::duration_ms(t.makespan_ms())
