@@ -495,7 +495,7 @@ describe('bad trace files', () => {
     await pick(page, 'ten-million.json', { path: file });
     const notice = await noticeAbout(page, 'ten-million.json could not be opened');
     const ms = Date.now() - start;
-    assert.match(notice, /ten-million\.json is 248 MB; the page reads trace files up to 200 MB/);
+    assert.match(notice, /ten-million\.json is 2\d\d\.\d MB; the page reads trace files up to 200\.0 MB/);
     const stall = await stalls();
     console.log(`260 MB file refused in ${ms} ms; longest stall ${stall} ms`);
     assert.ok(stall < 1_000, `the page kept answering (longest stall ${stall} ms)`);

@@ -8,9 +8,10 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, Url};
 
 use crate::WebError;
 
-/// The largest file the page reads: a bigger trace would not fit in memory
-/// once parsed, so it is refused before it is read.
-pub const MAX_FILE_BYTES: f64 = 200.0 * 1024.0 * 1024.0;
+/// The largest file the page reads, the importer's own limit (200 MB): a
+/// bigger trace would not fit in memory once parsed, so it is refused
+/// before it is read.
+pub const MAX_FILE_BYTES: f64 = lanes_trace::ImportLimits::DEFAULT.max_bytes as f64;
 
 /// Offers `text` to the user as a file download named `filename`.
 pub fn download_text(filename: &str, mime: &str, text: &str) -> Result<(), WebError> {
@@ -59,10 +60,10 @@ pub async fn read_file_text(file: &web_sys::File) -> Result<String, WebError> {
     let size = file.size();
     if size > MAX_FILE_BYTES {
         return Err(WebError::File(format!(
-            "{} is {:.0} MB; the page reads trace files up to {:.0} MB",
+            "{} is {}; the page reads trace files up to {}",
             file.name(),
-            size / 1_048_576.0,
-            MAX_FILE_BYTES / 1_048_576.0
+            lanes_trace::words::byte_size(size as u64),
+            lanes_trace::words::byte_size(MAX_FILE_BYTES as u64)
         )));
     }
     let text = JsFuture::from(file.text())

@@ -332,11 +332,16 @@ fn dark_theme(theme: Theme) -> bool {
     }
 }
 
+thread_local! {
+    /// The one query for the system's colour scheme, asked once: a new
+    /// `MediaQueryList` at every render would be kept by the document.
+    static DARK_QUERY: Option<web_sys::MediaQueryList> = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
+}
+
 /// Whether the reader's system asks for a dark theme.
 pub(crate) fn prefers_dark() -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches())
+    DARK_QUERY.with(|q| q.as_ref().is_some_and(web_sys::MediaQueryList::matches))
 }
 
 fn status_text(state: &AppState) -> String {
