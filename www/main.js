@@ -7,6 +7,10 @@
 // reloads once it is in control. Where that cannot work either (no service
 // workers, not a secure context, a host that refuses the script, an iframe)
 // the page starts without isolation and its banner says so.
+//
+// Offline: once the page has started, a top-level page registers the same
+// service worker on any host (never reloading for it) and asks it to keep
+// the files the page needs, so the next load works with no network.
 import init from './pkg/lanes.js';
 
 // Set just before the page reloads itself, so the load after it never does.
@@ -36,6 +40,18 @@ function takeReloadMark() {
   }
 }
 
+let registration = null;
+
+/**
+ * Registers isolation-sw.js, once per load: a second caller gets the first
+ * call's outcome, so a host that refuses the script is asked (and the
+ * browser logs its refusal) once.
+ */
+function registerServiceWorker() {
+  registration ??= navigator.serviceWorker.register(new URL('./isolation-sw.js', import.meta.url));
+  return registration;
+}
+
 /**
  * Tries to make the page cross-origin isolated with the service worker.
  * Resolves true when the page is about to reload (do not start it), false
@@ -51,7 +67,7 @@ async function isolateWithServiceWorker() {
   // isolated: the browser does not honour its headers, and a reload would not help.
   if (navigator.serviceWorker.controller) return false;
   try {
-    await navigator.serviceWorker.register(new URL('./isolation-sw.js', import.meta.url));
+    await registerServiceWorker();
   } catch {
     return false; // the host refuses it (404, wrong type) or the browser does
   }
@@ -69,9 +85,30 @@ async function isolateWithServiceWorker() {
   return true;
 }
 
+/**
+ * Asks the service worker to keep what the page needs for offline use,
+ * registering it first where this load has not (a host that sends the
+ * headers itself). Only the top page does: in a slide's iframe the worker
+ * would also control the deck around it (same origin, inside its scope) and
+ * add COOP/COEP to it on its next load. A frame whose origin has the worker
+ * already (from a visit to the page itself) is served by it all the same.
+ * Best effort and silent: the page works without it.
+ */
+async function keepForOffline() {
+  if (window.top !== window) return;
+  if (!window.isSecureContext || !('serviceWorker' in navigator)) return;
+  if (!navigator.serviceWorker.controller) await registerServiceWorker();
+  const { active } = await navigator.serviceWorker.ready;
+  // `since`: what the worker fetched from the network after this load began
+  // is current already.
+  active?.postMessage({ type: 'lanes:keep-offline', since: performance.timeOrigin });
+}
+
 isolateWithServiceWorker()
   .catch(() => false)
-  .then((reloading) => {
-    if (!reloading) return init();
+  .then(async (reloading) => {
+    if (reloading) return;
+    await init();
+    keepForOffline().catch(() => {});
   })
   .catch(fail);
