@@ -21,7 +21,7 @@ NPM_STAMP := node_modules/.installed
 CHROMEDRIVER ?= /usr/bin/chromedriver
 export CHROMEDRIVER
 
-.PHONY: serve build dist test bench setup setup-rust setup-wasm-bindgen setup-npm setup-browser \
+.PHONY: serve build dist test bench soak fuzz fuzz-short setup setup-rust setup-wasm-bindgen setup-npm setup-browser \
         fmt clippy unit deps wasm-test e2e clean
 
 ## serve: build the release page and serve it with COOP/COEP at http://127.0.0.1:$(PORT)
@@ -53,8 +53,9 @@ dist: build
 	  printf '%-82s %9d %8d\n' "$${f#./}" "$$(stat -c %s "$$f")" "$$(gzip -9 -c "$$f" | wc -c)"; \
 	done
 
-## test: everything CI checks — lint, native tests, wasm tests, browser end-to-end
-test: setup setup-browser fmt clippy unit deps wasm-test build e2e
+## test: everything CI checks — lint, native tests, a short fuzz, wasm tests,
+## browser end-to-end (a 20-run soak included)
+test: setup setup-browser fmt clippy unit deps fuzz-short wasm-test build e2e
 	@echo "make test: all checks passed"
 
 ## bench: figures, not pass/fail — wasm vs native, speedup against k
@@ -62,6 +63,21 @@ bench: setup setup-browser build
 	cargo run -q --release -p lanes-bench -- --json target/bench-native.json
 	cargo run -q --release -p lanes-render --example redraw > target/bench-render.json
 	node tests/bench.mjs
+
+## soak: 200 runs across every model in one page: wasm memory, heap and JS
+## heap growth after the first ten, worker counts, console (make test runs 20)
+soak: setup setup-browser build
+	SOAK_RUNS=200 node --test tests/soak.test.mjs
+
+## fuzz: each cargo-fuzz target (trace import, URL parser) for FUZZ_SECONDS
+## (300) — executions and crashes per target; installs cargo-fuzz if missing
+FUZZ_SECONDS ?= 300
+fuzz: setup-rust
+	tools/fuzz.sh $(FUZZ_SECONDS)
+
+# The short run make test does: 20 s a target.
+fuzz-short: setup-rust
+	tools/fuzz.sh 20
 
 setup: setup-rust setup-wasm-bindgen setup-npm
 

@@ -124,11 +124,15 @@ describe('processes', () => {
 
   test('a process whose worker cannot load ends the run with an error that names it', async () => {
     const page = await browser.context.newPage();
-    await page.route(/\/process-worker\.js$/, (route) => route.fulfill({ status: 404, body: 'gone' }));
+    // The context's route, which also sees the requests the page's service
+    // worker (registered by the earlier tests) makes for it; a page's does not.
+    const gone = /\/process-worker\.js$/;
+    await browser.context.route(gone, (route) => route.fulfill({ status: 404, body: 'gone' }));
     await page.goto(`${server.url}?model=processes&k=2&size=100000&run=1`);
     await waitForRun(page, 'error');
     assert.match(await page.textContent('.status'), /process [12] failed: .*could not be loaded/);
     assert.equal(await processWorkersLeft(page), 0, 'the other process is terminated too');
+    await browser.context.unroute(gone);
     await page.close();
   });
 
