@@ -139,8 +139,10 @@ describe('runs that are too big, cancelled or whose worker dies (isolated page)'
     const status = await page.textContent('.status');
     assert.match(status, /process 1 died: its WebAssembly trapped \(.*unreachable.*\)/i);
     assert.match(status, /next run starts a new one/);
-    // The earlier run is still shown.
+    // The earlier run is still shown: its timeline and its row.
     assert.equal((await traces(page)).length, 1);
+    assert.equal(await page.locator('#results tbody tr').count(), 1);
+    assert.match(await page.getAttribute('#timeline', 'aria-label'), /Processes/);
     await screenshot(page, 'process-died');
     await runAgain(page);
     const last = (await traces(page)).at(-1);

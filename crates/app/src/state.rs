@@ -193,6 +193,10 @@ pub struct AppState {
     pub plan: Vec<Planned>,
     /// The finished runs of the current batch, drawn on one time axis.
     pub batch: Vec<Rc<Trace>>,
+    /// The batch shown before the current one started, with whether it was
+    /// a sweep: shown again if the new one fails or is cancelled before any
+    /// run finishes, so a failure never costs what was on the page.
+    pub previous: Option<(Vec<Rc<Trace>>, bool)>,
     /// Every finished run, oldest first, at most [`HISTORY`] holding at most
     /// [`HISTORY_SPANS`] spans (but always the latest).
     pub history: Vec<Rc<Trace>>,
@@ -219,6 +223,7 @@ impl AppState {
             status: RunStatus::Idle,
             plan: Vec::new(),
             batch: Vec::new(),
+            previous: None,
             history: Vec::new(),
             costs: CostModel::reference(),
             machine_cores: 1,
@@ -651,11 +656,13 @@ impl AppState {
             Action::Failed(why) => {
                 if self.running() {
                     self.status = RunStatus::Failed(why);
+                    self.show_previous_if_nothing_ran();
                 }
             }
             Action::Cancelled => {
                 if self.running() {
                     self.status = RunStatus::Cancelled;
+                    self.show_previous_if_nothing_ran();
                 }
             }
             Action::Imported {
@@ -694,6 +701,7 @@ impl AppState {
     /// Clears the picture of a finished batch (a new step has its own).
     fn leave_batch(&mut self) {
         self.batch.clear();
+        self.previous = None;
         self.plan.clear();
         self.sweep = false;
         if !matches!(self.status, RunStatus::Running { .. }) {
@@ -730,9 +738,9 @@ impl AppState {
             self.notices.push(why);
             return;
         }
+        self.previous = Some((std::mem::take(&mut self.batch), self.sweep));
         self.sweep = sweep;
         self.plan = plan;
-        self.batch.clear();
         self.status = match self.plan.first() {
             Some(first) => RunStatus::Running {
                 index: 0,
@@ -743,10 +751,22 @@ impl AppState {
         };
     }
 
+    /// A batch that ended before any of its runs finished shows the one
+    /// before it again.
+    fn show_previous_if_nothing_ran(&mut self) {
+        if let Some((batch, sweep)) = self.previous.take()
+            && self.batch.is_empty()
+        {
+            self.batch = batch;
+            self.sweep = sweep;
+        }
+    }
+
     fn finish(&mut self, trace: Trace) {
         let RunStatus::Running { index, total, .. } = self.status else {
             return;
         };
+        self.previous = None;
         if trace.meta.mode == Mode::Live {
             // What it teaches about this machine; a run it cannot read
             // (cancelled, too short) teaches nothing and changes nothing.
@@ -884,6 +904,30 @@ mod tests {
         let why = s.notices.last().expect("a notice");
         assert!(why.contains("Threads + GIL run was not started"), "{why}");
         assert!(why.contains(" or less"), "{why}");
+    }
+
+    #[test]
+    fn a_batch_that_fails_or_is_cancelled_before_a_run_ends_shows_the_last_one_again() {
+        let mut s = ready("model=sequential");
+        s.apply(Action::Start);
+        let seq = s.plan[0].scenario;
+        s.apply(Action::Finished(trace(seq, 300.0)));
+        let shown = s.batch.clone();
+        s.apply(Action::Start);
+        assert!(s.batch.is_empty(), "a new batch starts with a clean picture");
+        s.apply(Action::Failed("process 1 died".to_owned()));
+        assert_eq!(s.batch, shown);
+        assert_eq!(s.status, RunStatus::Failed("process 1 died".to_owned()));
+        s.apply(Action::Start);
+        s.apply(Action::Cancelled);
+        assert_eq!(s.batch, shown);
+        // A batch that got somewhere keeps its own runs.
+        s.apply(Action::ToggleModel(Model::Free, true));
+        s.apply(Action::Start);
+        s.apply(Action::Finished(trace(seq, 200.0)));
+        s.apply(Action::Cancelled);
+        assert_eq!(s.batch.len(), 1);
+        assert_ne!(s.batch, shown);
     }
 
     #[test]
