@@ -914,7 +914,10 @@ mod tests {
         s.apply(Action::Finished(trace(seq, 300.0)));
         let shown = s.batch.clone();
         s.apply(Action::Start);
-        assert!(s.batch.is_empty(), "a new batch starts with a clean picture");
+        assert!(
+            s.batch.is_empty(),
+            "a new batch starts with a clean picture"
+        );
         s.apply(Action::Failed("process 1 died".to_owned()));
         assert_eq!(s.batch, shown);
         assert_eq!(s.status, RunStatus::Failed("process 1 died".to_owned()));
