@@ -154,6 +154,35 @@ describe('runs that are too big, cancelled or whose worker dies (isolated page)'
     await page.close();
   });
 
+  test('a pool thread that traps is reported; the page goes on without the pool, and a reload brings new threads', async () => {
+    const { page, errors, navigations } = await open(browser.context, `${server.url}?model=free&k=2&size=200000&run=1`);
+    await waitForRun(page);
+    assert.equal(await page.evaluate(() => window.lanes.injectFault('thread-trap')), true);
+    await page.click('#run-button');
+    await page.waitForSelector('#pool[data-pool="died"]');
+    await page.waitForFunction(() => window.lanes.runState() !== 'running');
+    const banner = await page.textContent('#pool');
+    assert.match(banner, /A worker thread died: .*unreachable/i);
+    assert.match(banner, /free threads are simulated/);
+    assert.equal(await page.evaluate(() => window.lanes.memory().workers.pool), 0);
+    // Everything still runs: the GIL's threads on the solo worker, free
+    // threads simulated, processes as always.
+    await navigate(page, 'model=sequential,gil,free,processes&k=2&size=200000');
+    await runAgain(page);
+    const modes = (await traces(page)).slice(-4).map((t) => `${t.metadata.model}:${t.metadata.mode}`);
+    assert.deepEqual(modes, ['sequential:live', 'gil:live', 'free:simulated', 'processes:live']);
+    await screenshot(page, 'pool-thread-died');
+    // The reload keeps the scenario and starts a new pool.
+    await page.click('#reload-button');
+    await page.waitForSelector('#pool[data-pool="ready"]');
+    assert.equal(navigations(), 2);
+    assert.match(page.url(), /model=sequential%2Cgil%2Cfree%2Cprocesses|model=sequential,gil,free,processes/);
+    await runAgain(page);
+    assert.deepEqual((await traces(page)).map((t) => t.metadata.mode), ['live', 'live', 'live', 'live']);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('what a run allocates is given back when it ends', async () => {
     const { page, errors } = await open(browser.context, `${server.url}?model=sequential&size=200000&run=1`);
     await waitForRun(page);

@@ -7,6 +7,11 @@
 # 2. It starts each worker from a blob: copy of itself (for scripts on a CDN),
 #    which a strict Content-Security-Policy (worker-src falling back to
 #    script-src 'self') refuses: start it from its own same-origin URL.
+# 3. A thread whose wasm traps dies silently inside an async callback (an
+#    unhandled rejection in the worker, no error event on the page): catch
+#    it in the worker, post {type: 'lanes_thread_died', message}, and have
+#    the page's side dispatch a `lanes-pool-thread-died` event on window
+#    (detail: the message), which the page reports (crates/web/src/pool.rs).
 set -euo pipefail
 pkg="$1"
 shopt -s nullglob
@@ -41,5 +46,34 @@ if direct in text and blob not in text:
 if blob not in text or revoke not in text:
     sys.exit(f"error: {path} no longer starts its workers from a blob: URL as this patch expects")
 text = text.replace(blob, direct).replace(revoke, "")
+open(path, "w").write(text)
+PY
+
+python3 - "$file" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+start = """  pkg.wbg_rayon_start_worker(data.receiver);
+});"""
+caught = """  try {
+    pkg.wbg_rayon_start_worker(data.receiver);
+  } catch (error) {
+    postMessage({ type: 'lanes_thread_died', message: String(error && error.message || error) });
+  }
+});"""
+spawned = """      worker.postMessage(workerInit);
+      await waitForMsgType(worker, 'wasm_bindgen_worker_ready');"""
+reported = """      worker.addEventListener('message', ({ data }) => {
+        if (data && data.type === 'lanes_thread_died') {
+          dispatchEvent(new CustomEvent('lanes-pool-thread-died', { detail: data.message }));
+        }
+      });
+      worker.postMessage(workerInit);
+      await waitForMsgType(worker, 'wasm_bindgen_worker_ready');"""
+if caught in text and reported in text:
+    sys.exit(0)
+if start not in text or spawned not in text:
+    sys.exit(f"error: {path} no longer starts and spawns its workers as this patch expects")
+text = text.replace(start, caught).replace(spawned, reported)
 open(path, "w").write(text)
 PY

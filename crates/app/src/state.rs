@@ -28,6 +28,17 @@ pub enum PoolStatus {
     Ready(usize),
     /// They cannot start here, and why.
     Unavailable(String),
+    /// One of them died (its wasm trapped, in the browser's words): the
+    /// page runs as it does without a pool until it is reloaded.
+    Died(String),
+}
+
+impl PoolStatus {
+    /// Whether the page runs without the pool: it could not start, or a
+    /// thread of it died.
+    pub fn without_pool(&self) -> bool {
+        matches!(self, Self::Unavailable(_) | Self::Died(_))
+    }
 }
 
 /// How a planned run happens.
@@ -148,6 +159,8 @@ pub enum Action {
     PoolReady(usize),
     /// The pool cannot start, and why.
     PoolUnavailable(String),
+    /// A thread of the pool died, with the browser's words for why.
+    PoolDied(String),
     /// Run was pressed (or `run=1` asked for it).
     Start,
     /// The current run finished.
@@ -330,7 +343,7 @@ impl AppState {
                 seed: self.form.seed,
                 calibrated: self.form.calibrated,
             }
-        } else if model == Model::Free && matches!(self.pool, PoolStatus::Unavailable(_)) {
+        } else if model == Model::Free && self.pool.without_pool() {
             How::Simulated {
                 cores: self.machine_cores,
                 seed: self.form.seed,
@@ -651,6 +664,15 @@ impl AppState {
             }
             Action::PoolReady(threads) => self.pool = PoolStatus::Ready(threads),
             Action::PoolUnavailable(why) => self.pool = PoolStatus::Unavailable(why),
+            Action::PoolDied(why) => {
+                if self.running() {
+                    self.status = RunStatus::Failed(format!(
+                        "a worker thread died during the run ({why}); see the banner above"
+                    ));
+                    self.show_previous_if_nothing_ran();
+                }
+                self.pool = PoolStatus::Died(why);
+            }
             Action::Start => self.start_with(false),
             Action::Finished(trace) => self.finish(trace),
             Action::Failed(why) => {
@@ -931,6 +953,21 @@ mod tests {
         s.apply(Action::Cancelled);
         assert_eq!(s.batch.len(), 1);
         assert_ne!(s.batch, shown);
+    }
+
+    #[test]
+    fn a_dead_pool_thread_fails_the_run_and_free_threads_are_simulated_after() {
+        let mut s = ready("model=sequential,free");
+        assert_eq!(s.how(Model::Free), How::Live);
+        s.apply(Action::Start);
+        s.apply(Action::PoolDied("unreachable".to_owned()));
+        assert_eq!(s.status.as_data(), "error");
+        assert_eq!(s.pool, PoolStatus::Died("unreachable".to_owned()));
+        assert!(s.can_run());
+        assert!(matches!(s.how(Model::Free), How::Simulated { .. }));
+        assert_eq!(s.how(Model::Sequential), How::Live);
+        s.apply(Action::Start);
+        assert_eq!(s.status.as_data(), "running");
     }
 
     #[test]

@@ -154,9 +154,10 @@ fn memory_now() -> JsValue {
 
 /// Installs `window.lanes` with `traces()`, `runState()`,
 /// `processMemory()`, `memory()`, `cancelLatencyMs()`, `injectFault(kind)`,
-/// `version` and `bench`. `injectFault("process-trap" | "solo-trap")` makes
-/// the next processes run's first process, or the next run in the solo
-/// worker, trap (tests of a dying worker); it answers whether it knew the
+/// `version` and `bench`. `injectFault("process-trap" | "solo-trap" |
+/// "thread-trap")` makes the next processes run's first process, the next
+/// run in the solo worker, or a thread of the pool as the next run on it
+/// starts, trap (tests of a dying worker); it answers whether it knew the
 /// kind.
 pub fn install_automation() -> Result<(), JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;

@@ -16,6 +16,13 @@ pub enum WebError {
     /// The worker threads did not start.
     #[error("the worker threads could not start: {0}")]
     PoolFailed(String),
+    /// A thread of the pool died; the page runs without the pool until it is
+    /// reloaded.
+    #[error(
+        "a worker thread died, so the page no longer uses its threads (they share its memory): \
+         reload the page to start new ones"
+    )]
+    PoolDied,
     /// A run was asked for before the threads were up.
     #[error("the worker threads are not ready yet")]
     PoolNotReady,

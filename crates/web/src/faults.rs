@@ -17,6 +17,8 @@ pub enum Fault {
     ProcessTrap,
     /// The solo worker (a page without a pool) traps in the next run.
     SoloTrap,
+    /// A thread of the pool traps as the next run on the pool starts.
+    ThreadTrap,
 }
 
 impl Fault {
@@ -25,6 +27,7 @@ impl Fault {
         match name {
             "process-trap" => Some(Self::ProcessTrap),
             "solo-trap" => Some(Self::SoloTrap),
+            "thread-trap" => Some(Self::ThreadTrap),
             _ => None,
         }
     }

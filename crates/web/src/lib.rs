@@ -50,7 +50,7 @@ pub use {
     heap::{CountingAlloc, heap_live_bytes, heap_peak_bytes, reset_heap_peak},
     live::run_live,
     page::{cross_origin_isolated, environment},
-    pool::{POOL_THREADS, pool_threads, start_pool},
+    pool::{POOL_THREAD_DIED, POOL_THREADS, mark_pool_dead, pool_died, pool_threads, start_pool},
     processes::{
         MAX_COPY_BYTES, MAX_IDLE_PROCESSES, ProcessMemory, ProcessRun, end_idle_processes,
         idle_processes, lanes_process_run, last_process_memory, run_processes, set_warm_processes,

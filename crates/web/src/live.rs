@@ -8,10 +8,11 @@ use std::sync::Arc;
 use lanes_runtime::{Cancel, run};
 use lanes_trace::{Model, Scenario, Trace};
 
+use crate::faults::{self, Fault};
 use crate::processes::remember_process_memory;
 use crate::{
-    PageClock, WebError, cross_origin_isolated, environment, pool_threads, run_in_worker,
-    run_processes,
+    PageClock, WebError, cross_origin_isolated, environment, pool_died, pool_threads,
+    run_in_worker, run_processes,
 };
 
 /// Runs `scenario` live and resolves with its trace. The main thread only
@@ -33,11 +34,18 @@ pub async fn run_live(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Trace, 
         return Ok(run.trace);
     }
     if pool_threads().is_none() {
-        return match (cross_origin_isolated(), scenario.model) {
-            (true, _) => Err(WebError::PoolNotReady),
-            (false, Model::Free) => Err(WebError::NotIsolated),
-            (false, _) => run_in_worker(scenario, cancel).await,
+        // A pool whose thread died is as good as none: the solo worker has
+        // a memory of its own.
+        let without_pool = !cross_origin_isolated() || pool_died();
+        return match (without_pool, scenario.model) {
+            (false, _) => Err(WebError::PoolNotReady),
+            (true, Model::Free) if pool_died() => Err(WebError::PoolDied),
+            (true, Model::Free) => Err(WebError::NotIsolated),
+            (true, _) => run_in_worker(scenario, cancel).await,
         };
+    }
+    if faults::take(Fault::ThreadTrap) {
+        rayon::spawn(crate::lanes_trap);
     }
     let env = environment();
     let (done, answer) = futures_channel::oneshot::channel();

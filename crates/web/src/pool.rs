@@ -17,6 +17,7 @@ const NOT_STARTED: u8 = 0;
 const STARTING: u8 = 1;
 const READY: u8 = 2;
 const FAILED: u8 = 3;
+const DIED: u8 = 4;
 
 static STATE: AtomicU8 = AtomicU8::new(NOT_STARTED);
 
@@ -32,6 +33,7 @@ pub async fn start_pool() -> Result<usize, WebError> {
     match STATE.compare_exchange(NOT_STARTED, STARTING, Ordering::AcqRel, Ordering::Acquire) {
         Ok(_) => {}
         Err(READY) => return Ok(POOL_THREADS),
+        Err(DIED) => return Err(WebError::PoolDied),
         Err(_) => return Err(WebError::PoolNotReady),
     }
     let started = JsFuture::from(wasm_bindgen_rayon::init_thread_pool(POOL_THREADS)).await;
@@ -52,7 +54,26 @@ pub async fn start_pool() -> Result<usize, WebError> {
     }
 }
 
-/// The pool's thread count once it is ready.
+/// The pool's thread count once it is ready (and none of its threads died).
 pub fn pool_threads() -> Option<usize> {
     (STATE.load(Ordering::Acquire) == READY).then_some(POOL_THREADS)
+}
+
+/// The event the pool's worker script dispatches on the window when one of
+/// its threads dies (its wasm trapped), with the trap's message as detail
+/// (see tools/patch-worker-helpers.sh).
+pub const POOL_THREAD_DIED: &str = "lanes-pool-thread-died";
+
+/// Marks the pool as dead: one of its threads died. Its threads share the
+/// page's memory, which the dead one may have left half-written (a lock
+/// held, an allocation half made), and rayon cannot replace a thread, so
+/// the page stops using the pool: runs go where they go without one (see
+/// [`crate::run_live`]) until the page is reloaded.
+pub fn mark_pool_dead() {
+    STATE.store(DIED, Ordering::Release);
+}
+
+/// Whether a thread of the pool died ([`mark_pool_dead`]).
+pub fn pool_died() -> bool {
+    STATE.load(Ordering::Acquire) == DIED
 }

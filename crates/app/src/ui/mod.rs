@@ -94,6 +94,20 @@ fn App() -> Html {
                 match lanes_web::start_pool().await {
                     Ok(threads) => {
                         dispatcher.dispatch(Action::PoolReady(threads));
+                        // A thread that dies later is reported, and the
+                        // page goes on without the pool; the listener
+                        // lives as long as the page.
+                        let died = dispatcher.clone();
+                        let listener =
+                            listener::listen(lanes_web::POOL_THREAD_DIED, move |event| {
+                                let why = event
+                                    .dyn_ref::<web_sys::CustomEvent>()
+                                    .and_then(|e| e.detail().as_string())
+                                    .unwrap_or_else(|| "it gave no reason".to_owned());
+                                lanes_web::mark_pool_dead();
+                                died.dispatch(Action::PoolDied(why));
+                            });
+                        std::mem::forget(listener);
                         if autorun {
                             dispatcher.dispatch(Action::Start);
                         }
@@ -411,6 +425,36 @@ fn PoolBanner(props: &PoolBannerProps) -> Html {
                 <p class="banner ok" id="pool" data-pool="ready">
                     { format!("Cross-origin isolated: {threads} worker threads share one memory on {} cores.", env.cores) }
                 </p>
+            }
+        }
+        PoolStatus::Died(why) if props.compact => html! {
+            <p class="banner warn compact" id="pool" data-pool="died" role="alert">
+                { format!("A worker thread died ({why}): free threads are simulated until the page is reloaded.") }
+            </p>
+        },
+        PoolStatus::Died(why) => {
+            let reload = Callback::from(|_| {
+                if let Some(w) = web_sys::window() {
+                    // The address holds the scenario, so a reload keeps it.
+                    let _ = w.location().reload();
+                }
+            });
+            html! {
+                <div class="banner warn" id="pool" data-pool="died" role="alert">
+                    <p>
+                        <strong>{ "A worker thread died: " }</strong>
+                        { format!("its WebAssembly trapped ({why}). ") }
+                        { "The threads share this page's memory, which a dead one may have left \
+                           half-written, and a running page cannot replace one: the page no longer uses them. \
+                           Sequential runs, threads + GIL and the event loop now run live in one worker of their own, \
+                           processes as always; free threads are " }
+                        <strong>{ "simulated" }</strong>{ "." }
+                    </p>
+                    <p>
+                        <button type="button" id="reload-button" onclick={reload}>{ "Reload with new threads" }</button>
+                        { " keeps the scenario (it is in the address); export the runs you want to keep first." }
+                    </p>
+                </div>
             }
         }
         PoolStatus::Unavailable(why) => html! {
