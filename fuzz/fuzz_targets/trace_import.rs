@@ -12,7 +12,7 @@
 
 #![no_main]
 
-use lanes_trace::{EventKind, Trace, from_chrome_json, to_chrome_json};
+use lanes_trace::{Trace, from_chrome_json, to_chrome_json};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -73,15 +73,7 @@ fn check_sound(trace: &Trace, from_lanes: bool) {
     for (i, e) in trace.events.iter().enumerate() {
         assert!(e.at_us.is_finite(), "event {i}: {e:?}");
         assert!(from_lanes || e.at_us >= 0.0, "event {i}: {e:?}");
-        let named = match &e.kind {
-            EventKind::Handoff { from, to } => [*from, Some(*to)],
-            EventKind::ForcedSwitch { lane } => [Some(*lane), None],
-            EventKind::Send { from, to, .. } | EventKind::Receive { from, to, .. } => {
-                [Some(*from), Some(*to)]
-            }
-            EventKind::Instant { lane, .. } => [*lane, None],
-        };
-        for lane in named.into_iter().flatten() {
+        for lane in e.kind.lanes() {
             assert!((lane as usize) < lanes, "event {i} names lane {lane}");
         }
     }

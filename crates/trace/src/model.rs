@@ -473,6 +473,19 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// The lanes it names: none, one or two.
+    pub fn lanes(&self) -> impl Iterator<Item = u32> {
+        let named = match self {
+            Self::Handoff { from, to } => [*from, Some(*to)],
+            Self::ForcedSwitch { lane } => [Some(*lane), None],
+            Self::Send { from, to, .. } | Self::Receive { from, to, .. } => {
+                [Some(*from), Some(*to)]
+            }
+            Self::Instant { lane, .. } => [*lane, None],
+        };
+        named.into_iter().flatten()
+    }
+
     /// A message leaving (`send`) or arriving at (`!send`) a lane.
     pub fn message(send: bool, from: u32, to: u32, bytes: u64, id: u64) -> Self {
         if send {

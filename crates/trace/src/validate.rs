@@ -1,6 +1,6 @@
 //! Checks that a trace describes something that could have happened.
 
-use crate::{EventKind, LaneKind, Trace};
+use crate::{LaneKind, Trace};
 
 /// What is wrong with a trace, and where.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -124,15 +124,7 @@ impl Trace {
             if !e.at_us.is_finite() {
                 return Err(TraceError::EventNotFinite { index });
             }
-            let named = match &e.kind {
-                EventKind::Handoff { from, to } => [*from, Some(*to)],
-                EventKind::ForcedSwitch { lane } => [Some(*lane), None],
-                EventKind::Send { from, to, .. } | EventKind::Receive { from, to, .. } => {
-                    [Some(*from), Some(*to)]
-                }
-                EventKind::Instant { lane, .. } => [*lane, None],
-            };
-            if let Some(lane) = named.into_iter().flatten().find(|&l| l as usize >= lanes) {
+            if let Some(lane) = e.kind.lanes().find(|&l| l as usize >= lanes) {
                 return Err(TraceError::EventUnknownLane { index, lane, lanes });
             }
         }

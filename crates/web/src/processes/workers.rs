@@ -51,6 +51,17 @@ pub(crate) enum Note {
     },
 }
 
+impl Note {
+    /// A failure that is not a trap: its instance may still be alive.
+    fn failed(process: usize, why: String) -> Self {
+        Self::Failed {
+            process,
+            why,
+            trapped: false,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct Mailbox {
     notes: VecDeque<Note>,
@@ -184,26 +195,12 @@ impl ProcessWorkers {
                       loaded"
                     .to_owned(),
             };
-            deliver(
-                &mailbox,
-                Note::Failed {
-                    process,
-                    why,
-                    trapped: false,
-                },
-            );
+            deliver(&mailbox, Note::failed(process, why));
         });
         let mailbox = Rc::clone(&self.mailbox);
         let on_message_error = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
             let why = "a message from it could not be read".to_owned();
-            deliver(
-                &mailbox,
-                Note::Failed {
-                    process,
-                    why,
-                    trapped: false,
-                },
-            );
+            deliver(&mailbox, Note::failed(process, why));
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -295,20 +292,15 @@ fn read(process: usize, data: &JsValue, arrived_us: f64) -> Note {
             why: text("message").unwrap_or_else(|| "it gave no reason".to_owned()),
             trapped: field("trapped").and_then(|v| v.as_bool()) == Some(true),
         },
-        other => Note::Failed {
+        other => Note::failed(
             process,
-            why: format!("it sent a message of unknown type {other:?}"),
-            trapped: false,
-        },
+            format!("it sent a message of unknown type {other:?}"),
+        ),
     }
 }
 
 fn malformed(process: usize, kind: &str) -> Note {
-    Note::Failed {
-        process,
-        why: format!("its {kind} message lacks a field"),
-        trapped: false,
-    }
+    Note::failed(process, format!("its {kind} message lacks a field"))
 }
 
 /// `{type: kind}`, to add fields to.
