@@ -22,10 +22,12 @@ use crate::{
 /// [`Model::Processes`] goes to [`run_processes`], which needs no pool; its
 /// memory figures are then kept for [`crate::last_process_memory`]. Every
 /// other model runs on the pool's threads; on a page that is not
-/// cross-origin isolated, where there is no pool, sequential, GIL threads
-/// and the event loop run in one worker instead ([`run_in_worker`]), and
-/// free threads, which need real parallel threads, are refused with
-/// [`WebError::NotIsolated`] (the page simulates them).
+/// cross-origin isolated, where there is no pool, or whose pool lost a
+/// thread ([`crate::pool_died`]), sequential, GIL threads and the event
+/// loop run in one worker instead ([`run_in_worker`]), and free threads,
+/// which need real parallel threads, are refused with
+/// [`WebError::NotIsolated`] or [`WebError::PoolDied`] (the page simulates
+/// them).
 pub async fn run_live(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Trace, WebError> {
     if scenario.model == Model::Processes {
         remember_process_memory(None);
