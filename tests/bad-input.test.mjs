@@ -653,6 +653,30 @@ describe('bad trace files', () => {
   });
 });
 
+describe('names that would turn the page\'s text around', () => {
+  const s = pageSuite('?model=sequential&size=300000&run=1', { state: 'done' });
+
+  test('#60 right-to-left overrides in a file name and a lane name: shown as [U+202E], not obeyed', async () => {
+    const { page } = s;
+    const events = [
+      { ph: 'M', name: 'thread_name', pid: 1, tid: 1, args: { name: 'Worker\u202E 1' } },
+      { ph: 'X', name: 'running', ts: 0, dur: 100, pid: 1, tid: 1 },
+    ];
+    await pick(page, 'evil\u202Enosj.json', JSON.stringify(events));
+    await page.waitForFunction(() => window.lanes.runState() === 'imported');
+    const status = await page.textContent('#run .status');
+    assert.match(status, /^Showing evil\[U\+202E\]nosj\.json /);
+    await page.focus('#timeline');
+    await page.keyboard.press(']');
+    assert.match(await page.textContent('#span-details'), /Worker\[U\+202E\] 1/);
+    // A refused file's notice too.
+    await pick(page, 'bad\u202Ename.json', 'not json');
+    const notice = await noticeAbout(page, 'bad[U+202E]name.json could not be opened');
+    assert.doesNotMatch(notice + status, /\u202E/);
+    assert.deepEqual(s.errors, []);
+  });
+});
+
 // ---------------------------------------------------------------------------
 // Runs: a value over the limit typed in the form, Cancel in the middle, and a
 // second start (a key, a dropped file, Back) while one runs.

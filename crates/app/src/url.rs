@@ -700,29 +700,13 @@ fn parse_integer(value: &str) -> Option<i128> {
 /// the rest of the notice around, and a zero-width one would hide.
 fn shown(value: &str) -> String {
     const MAX: usize = 40;
-    let mut s = String::new();
-    for c in value.chars().take(MAX) {
-        if invisible(c) {
-            s.push_str(&format!("[U+{:04X}]", u32::from(c)));
-        } else {
-            s.push(c);
-        }
-    }
-    if value.chars().count() > MAX {
-        s.push('…');
-    }
-    format!("“{s}”")
-}
-
-/// Control characters, and the formatting characters that change how the
-/// text around them reads (bidirectional marks, overrides and isolates,
-/// zero-width characters) without showing themselves.
-fn invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
-        )
+    let head: String = value.chars().take(MAX).collect();
+    let more = if value.chars().count() > MAX {
+        "…"
+    } else {
+        ""
+    };
+    format!("“{}{more}”", lanes_trace::words::visible(&head))
 }
 
 /// Percent-decodes a query component (`+` is a space); invalid escapes are

@@ -1,5 +1,37 @@
 //! Numbers in the words of span labels, which live and simulated traces
-//! must write alike.
+//! must write alike, and text from strangers made safe to show.
+
+use std::borrow::Cow;
+
+/// Control characters, and the formatting characters that change how the
+/// text around them reads (bidirectional marks, overrides and isolates,
+/// zero-width characters) without showing themselves.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+        )
+}
+
+/// `text` with each [invisible](is_invisible) character written as its code
+/// point ("[U+202E]"): a right-to-left override in a name would otherwise
+/// turn the rest of a line around, and a zero-width one would hide. Text
+/// without any comes back borrowed.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_invisible) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_invisible(c) {
+            out.push_str(&format!("[U+{:04X}]", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// `n` with thin spaces between groups of three digits: "1 250 000".
 pub fn thousands(n: u64) -> String {
@@ -28,6 +60,16 @@ pub fn byte_size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_characters_are_shown_as_code_points() {
+        assert!(matches!(
+            visible("Thread 1 · 250\u{2009}000"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(visible("evil\u{202E}txt.exe"), "evil[U+202E]txt.exe");
+        assert_eq!(visible("a\nb\u{200B}"), "a[U+000A]b[U+200B]");
+    }
 
     #[test]
     fn groups_digits_and_sizes_bytes() {

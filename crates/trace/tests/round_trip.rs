@@ -67,8 +67,15 @@ fn label() -> impl Strategy<Value = Option<String>> {
         3 => Just(None),
         1 => prop::sample::select(vec!["running", "idle", "gil_wait", "", "parse \"x\"", "Δt → ∞"])
             .prop_map(|s| Some(s.to_owned())),
-        1 => ".{0,8}".prop_map(Some),
+        1 => ".{0,8}".prop_map(|s| Some(shown(&s))),
     ]
+}
+
+/// Names as an import leaves them: invisible characters written as code
+/// points (`import_makes_invisible_characters_in_names_visible` checks that
+/// part).
+fn shown(name: &str) -> String {
+    lanes_trace::words::visible(name).into_owned()
 }
 
 type LaneSpans = (
@@ -81,7 +88,7 @@ type LaneSpans = (
 fn lane() -> impl Strategy<Value = LaneSpans> {
     (
         prop::sample::select(LaneKind::ALL.to_vec()),
-        ".{0,10}",
+        ".{0,10}".prop_map(|s| shown(&s)),
         prop_oneof![Just(0.0), 0.0_f64..1e12, -1e6_f64..0.0],
         prop::collection::vec(
             (
@@ -100,7 +107,7 @@ fn event_kind(lanes: u32) -> BoxedStrategy<EventKind> {
     let instant = (prop::option::of(0..lanes.max(1)), ".{0,8}").prop_map(move |(lane, name)| {
         EventKind::Instant {
             lane: lane.filter(|_| lanes > 0),
-            name,
+            name: shown(&name),
         }
     });
     if lanes == 0 {
@@ -174,6 +181,29 @@ fn trace() -> impl Strategy<Value = Trace> {
                 .with_events(events)
                 .with_origin(origin)
         })
+}
+
+#[test]
+fn import_makes_invisible_characters_in_names_visible() {
+    let json = r#"[
+        {"ph":"M","name":"thread_name","pid":1,"tid":1,"args":{"name":"Worker\u202e 1"}},
+        {"ph":"X","name":"task\u200b","ts":0,"dur":5,"pid":1,"tid":1},
+        {"ph":"i","name":"tick\u0007","ts":1,"pid":1,"tid":1,"s":"t"}
+    ]"#;
+    let imported = from_chrome_json(json).expect("imports");
+    let t = &imported.trace;
+    assert_eq!(t.lanes[0].name, "Worker[U+202E] 1");
+    let names: Vec<String> = t
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Instant { name, .. } => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(names.iter().any(|n| n == "tick[U+0007]"), "{names:?}");
+    let again = from_chrome_json(&to_chrome_json(t)).expect("imports again");
+    assert_eq!(&again.trace, t, "made visible once, it stays as it is");
 }
 
 proptest! {

@@ -12,7 +12,9 @@ use crate::state::Action;
 /// during a run is refused, and must not appear there either.
 pub(super) fn open_file(file: File, on_action: Callback<Action>) {
     wasm_bindgen_futures::spawn_local(async move {
-        let name = file.name();
+        // A right-to-left override in a file name must not turn the
+        // notices and the status line around.
+        let name = lanes_trace::words::visible(&file.name()).into_owned();
         let action = match lanes_web::read_file_text(&file).await {
             Err(e) => Action::ImportFailed {
                 file: name,

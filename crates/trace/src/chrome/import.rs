@@ -225,9 +225,15 @@ pub(super) struct Collector<'a> {
     pub(super) earliest: f64,
 }
 
+/// A name from the file, with invisible characters made visible (see
+/// [`crate::words::visible`]): names are shown as text, and a right-to-left
+/// override in one must not turn a line of the page around.
 fn text(s: Option<Scalar<'_>>) -> Option<Cow<'_, str>> {
     match s {
-        Some(Scalar::Text(t)) => Some(t),
+        Some(Scalar::Text(t)) => Some(match crate::words::visible(&t) {
+            Cow::Borrowed(_) => t,
+            Cow::Owned(shown) => Cow::Owned(shown),
+        }),
         _ => None,
     }
 }
