@@ -19,8 +19,9 @@
 
 use js_sys::Uint8Array;
 use lanes_runtime::{Cancel, RunError, share_tasks};
-use lanes_trace::words::{byte_size, thousands};
-use lanes_trace::{Scenario, Workload};
+use lanes_sim::Sends;
+use lanes_trace::Scenario;
+use lanes_trace::words::byte_size;
 use lanes_workloads::{AudioFeatures, Clip, PrimeCount};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -29,9 +30,8 @@ use super::protocol::{ClipRun, Input, Job, NumberRange};
 use crate::{PageClock, WebError};
 
 /// The most payload bytes a run copies into its processes, all of them
-/// together: 64 MB, so that even 16 processes, each holding its share once
-/// in JavaScript and once in its wasm memory, stay within a few hundred MB.
-pub const MAX_COPY_BYTES: u64 = 64_000_000;
+/// together (the simulator's figure: both send the same).
+pub use lanes_sim::MAX_COPY_BYTES;
 
 /// How long the page's main thread makes payloads before it lets the page
 /// breathe (draw, handle input), in µs.
@@ -71,22 +71,11 @@ pub(crate) fn plan(scenario: &Scenario) -> Vec<(Job, String)> {
 }
 
 fn input_of(scenario: &Scenario, tasks: Vec<u32>) -> (Input, String) {
-    let items = tasks.len();
-    match scenario.workload {
-        Workload::Primes => {
+    let (sends, label) = lanes_sim::sends(scenario, &tasks);
+    let input = match sends {
+        Sends::Numbers { .. } => {
             let job = PrimeCount::new(scenario.size, scenario.tasks);
-            let total = scenario.size.saturating_mul(4);
-            let fits = total <= MAX_COPY_BYTES && u32::try_from(scenario.size).is_ok();
-            if !fits {
-                let label = format!(
-                    "{items} ranges only: all the numbers ({}) are over the {} a run may copy, \
-                     so the process makes its own",
-                    byte_size(total),
-                    byte_size(MAX_COPY_BYTES)
-                );
-                return (Input::Items { tasks }, label);
-            }
-            let ranges: Vec<NumberRange> = tasks
+            let ranges = tasks
                 .iter()
                 .map(|&task| {
                     let range = job.task_range(task);
@@ -97,24 +86,11 @@ fn input_of(scenario: &Scenario, tasks: Vec<u32>) -> (Input, String) {
                     }
                 })
                 .collect();
-            let numbers: usize = ranges.iter().map(|r| r.len()).sum();
-            let label = format!("{} numbers of {items} ranges", thousands(numbers as u64));
-            (Input::Numbers { ranges }, label)
+            Input::Numbers { ranges }
         }
-        Workload::Audio => {
+        Sends::Samples { .. } => {
             let job = AudioFeatures::from_size(scenario.size, scenario.tasks);
-            let clip_bytes = 4 * u64::from(job.clip_samples());
-            let total = clip_bytes * u64::from(job.clips());
-            if total > MAX_COPY_BYTES {
-                let label = format!(
-                    "clip numbers only: the samples of all clips ({}) are over the {} a run may \
-                     copy, so the process synthesizes its own",
-                    byte_size(total),
-                    byte_size(MAX_COPY_BYTES)
-                );
-                return (Input::Items { tasks }, label);
-            }
-            let runs: Vec<ClipRun> = tasks
+            let runs = tasks
                 .iter()
                 .map(|&task| {
                     let clips = job.task_clips(task);
@@ -125,27 +101,14 @@ fn input_of(scenario: &Scenario, tasks: Vec<u32>) -> (Input, String) {
                     }
                 })
                 .collect();
-            let clips: usize = runs.iter().map(|r| r.len()).sum();
-            let label = format!("the samples of {clips} clips");
-            let input = Input::Samples {
+            Input::Samples {
                 clip_samples: job.clip_samples(),
                 runs,
-            };
-            (input, label)
+            }
         }
-        Workload::Io => (
-            Input::Items { tasks },
-            format!("{items} requests: the responses come from the network, not the parent"),
-        ),
-        Workload::Counter | Workload::CounterLocked => (
-            Input::Items { tasks },
-            format!("{items} work items: the process counts on a counter of its own"),
-        ),
-        Workload::Mandelbrot | Workload::Mixed | Workload::Ui => (
-            Input::Items { tasks },
-            format!("{items} work items: an item's input is its row numbers"),
-        ),
-    }
+        Sends::Items => Input::Items { tasks },
+    };
+    (input, label)
 }
 
 /// Makes every process's payload on the page's main thread, a slice at a
