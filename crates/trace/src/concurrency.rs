@@ -70,31 +70,40 @@ impl Trace {
     /// merged, sorted by lane then start. Spans with no length or with times
     /// that are not finite are left out.
     fn running_intervals(&self) -> Vec<(u32, f64, f64)> {
-        let mut spans: Vec<(u32, f64, f64)> = self
-            .spans
-            .iter()
-            .filter(|s| {
-                s.state == State::Running
-                    && s.start_us.is_finite()
-                    && s.end_us.is_finite()
-                    && s.end_us > s.start_us
-                    && self
-                        .lanes
-                        .get(s.lane as usize)
-                        .is_none_or(|l| l.kind != LaneKind::Gil)
-            })
-            .map(|s| (s.lane, s.start_us, s.end_us))
-            .collect();
-        spans.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-        let mut merged: Vec<(u32, f64, f64)> = Vec::with_capacity(spans.len());
-        for (lane, start, end) in spans {
-            match merged.last_mut() {
-                Some(last) if last.0 == lane && start <= last.2 => last.2 = last.2.max(end),
-                _ => merged.push((lane, start, end)),
-            }
-        }
-        merged
+        merge_lane_intervals(
+            self.spans
+                .iter()
+                .filter(|s| {
+                    s.state == State::Running
+                        && self
+                            .lanes
+                            .get(s.lane as usize)
+                            .is_none_or(|l| l.kind != LaneKind::Gil)
+                })
+                .map(|s| (s.lane, s.start_us, s.end_us)),
+        )
     }
+}
+
+/// `(lane, start, end)` intervals with the overlapping or touching ones of
+/// each lane merged, sorted by lane then start; intervals with no length or
+/// with times that are not finite are left out.
+pub fn merge_lane_intervals(
+    intervals: impl IntoIterator<Item = (u32, f64, f64)>,
+) -> Vec<(u32, f64, f64)> {
+    let mut spans: Vec<(u32, f64, f64)> = intervals
+        .into_iter()
+        .filter(|&(_, start, end)| start.is_finite() && end.is_finite() && end > start)
+        .collect();
+    spans.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut merged: Vec<(u32, f64, f64)> = Vec::with_capacity(spans.len());
+    for (lane, start, end) in spans {
+        match merged.last_mut() {
+            Some(last) if last.0 == lane && start <= last.2 => last.2 = last.2.max(end),
+            _ => merged.push((lane, start, end)),
+        }
+    }
+    merged
 }
 
 /// Peak, time with two or more running, and the mean over `makespan_us`.

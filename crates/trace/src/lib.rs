@@ -12,7 +12,7 @@ pub use chrome::{
     ImportError, ImportLimits, ImportReport, Imported, SkipReason, Skipped, from_chrome_json,
     from_chrome_json_with, to_chrome_json, to_chrome_value,
 };
-pub use concurrency::{Concurrency, ConcurrencyStep};
+pub use concurrency::{Concurrency, ConcurrencyStep, merge_lane_intervals};
 pub use metrics::{LaneUse, Metrics, StateTimes};
 pub use model::{
     Event, EventKind, Lane, LaneKind, Meta, Mode, Model, Origin, Scenario, Span, SpanLabels, State,

@@ -1,7 +1,7 @@
 //! Figures the steps read from traces beyond the trace crate's metrics, and
 //! how they are written in claims.
 
-use lanes_trace::{EventKind, LaneKind, Span, State, Trace};
+use lanes_trace::{EventKind, LaneKind, Span, State, Trace, merge_lane_intervals};
 
 use crate::format::{count, duration_ms, ratio};
 
@@ -71,19 +71,11 @@ pub(super) fn spans_in(t: &Trace, kind: LaneKind, state: State) -> Vec<Span> {
 /// counts once however many of its spans overlap; touching spans do not
 /// overlap.
 pub(super) fn at_once(t: &Trace, kind: LaneKind, state: State) -> (u32, f64) {
-    let mut spans: Vec<(u32, f64, f64)> = spans_in(t, kind, state)
-        .into_iter()
-        .filter(|s| s.start_us.is_finite() && s.end_us.is_finite() && s.end_us > s.start_us)
-        .map(|s| (s.lane, s.start_us, s.end_us))
-        .collect();
-    spans.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    let mut merged: Vec<(u32, f64, f64)> = Vec::with_capacity(spans.len());
-    for (lane, start, end) in spans {
-        match merged.last_mut() {
-            Some(last) if last.0 == lane && start <= last.2 => last.2 = last.2.max(end),
-            _ => merged.push((lane, start, end)),
-        }
-    }
+    let merged = merge_lane_intervals(
+        spans_in(t, kind, state)
+            .into_iter()
+            .map(|s| (s.lane, s.start_us, s.end_us)),
+    );
     let mut edges: Vec<(f64, i64)> = merged
         .iter()
         .flat_map(|&(_, start, end)| [(start, 1), (end, -1)])
