@@ -1,8 +1,17 @@
 //! Helpers shared by the runtime's tests.
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 use lanes_trace::{LaneKind, Span, State, Trace};
 
 use crate::MAX_THREADS;
+
+/// Tests that measure time take turns, whichever module they are in, so
+/// that they do not load each other: hold this while measuring.
+pub(crate) fn alone() -> MutexGuard<'static, ()> {
+    static TIMED: Mutex<()> = Mutex::new(());
+    TIMED.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// A pool with a thread for every lane a run may ask for, as the page has.
 pub(crate) fn pool() -> rayon::ThreadPool {

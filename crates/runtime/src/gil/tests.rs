@@ -3,7 +3,7 @@
 //! twins' answer.
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Barrier, Mutex, MutexGuard, PoisonError};
+use std::sync::{Barrier, Mutex, PoisonError};
 use std::time::Duration;
 
 use lanes_trace::{
@@ -12,14 +12,8 @@ use lanes_trace::{
 use lanes_workloads::{Job, PrimeCount, count_primes_in};
 
 use super::*;
-use crate::testing::{peak, pool};
+use crate::testing::{alone, peak, pool};
 use crate::{Cancel, MonotonicClock, RunError};
-
-/// Tests that measure time take turns, so that they do not load each other.
-fn alone() -> MutexGuard<'static, ()> {
-    static TIMED: Mutex<()> = Mutex::new(());
-    TIMED.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 fn interval_ms(ms: f64) -> SwitchInterval {
     SwitchInterval::from_ms(ms).unwrap_or_else(|e| panic!("{e}"))

@@ -2,20 +2,14 @@
 //! of real runs on OS threads. Sizes are small and bounds loose: the tests
 //! share a small, busy machine.
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::thread::ThreadId;
 
 use lanes_trace::State;
 
 use super::*;
-use crate::testing::{assert_one_at_a_time, of_state, peak, pool};
+use crate::testing::{alone, assert_one_at_a_time, of_state, peak, pool};
 use crate::{MonotonicClock, lost_updates, run_share, sequential_twin, share_tasks};
-
-/// Tests that measure time take turns, so that they do not load each other.
-fn alone() -> MutexGuard<'static, ()> {
-    static TIMED: Mutex<()> = Mutex::new(());
-    TIMED.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 fn native() -> Environment {
     Environment {

@@ -5,20 +5,14 @@
 mod fake_time;
 mod timing;
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use lanes_trace::{LaneKind, Meta, Model, Scenario, State, Trace, Workload};
 
 use super::*;
-use crate::testing::{of_state, pool};
+use crate::testing::{alone, of_state, pool};
 use crate::{MAX_LATENCY_US, MonotonicClock, ThreadSleeper, run, sequential_twin};
-
-/// Tests that measure time take turns, so that they do not load each other.
-fn alone() -> MutexGuard<'static, ()> {
-    static TIMED: Mutex<()> = Mutex::new(());
-    TIMED.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 fn native() -> Environment {
     Environment {
