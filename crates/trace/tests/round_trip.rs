@@ -188,11 +188,18 @@ fn import_makes_invisible_characters_in_names_visible() {
     let json = r#"[
         {"ph":"M","name":"thread_name","pid":1,"tid":1,"args":{"name":"Worker\u202e 1"}},
         {"ph":"X","name":"task\u200b","ts":0,"dur":5,"pid":1,"tid":1},
-        {"ph":"i","name":"tick\u0007","ts":1,"pid":1,"tid":1,"s":"t"}
+        {"ph":"i","name":"tick\u0007","ts":1,"pid":1,"tid":1,"s":"t"},
+        {"ph":"X","name":"running","ts":0,"dur":1,"pid":1,"tid":"Cr\u007fMain"}
     ]"#;
     let imported = from_chrome_json(json).expect("imports");
     let t = &imported.trace;
     assert_eq!(t.lanes[0].name, "Worker[U+202E] 1");
+    // A thread id that is a string names its lane too.
+    assert!(
+        t.lanes.iter().any(|l| l.name == "Thread Cr[U+007F]Main"),
+        "{:?}",
+        t.lanes
+    );
     let names: Vec<String> = t
         .events
         .iter()

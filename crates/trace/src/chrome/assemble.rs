@@ -272,6 +272,9 @@ impl<'a> Collector<'a> {
                     let thread = thread.map_or_else(|| format!("thread {}", t.tid), str::to_owned);
                     format!("{process} · {thread}")
                 };
+                // Ids that are strings make names too ("thread CrRendererMain"),
+                // not only the names read through `text`.
+                let name = crate::words::visible(&name).into_owned();
                 Lane { kind, name }
             })
             .collect()
