@@ -15,11 +15,17 @@ does; the page's service worker (isolation-sw.js) may still isolate it.
 --no-service-worker also answers 404 to service-worker script requests (those
 a browser marks `Service-Worker: script`), as a host that refuses them: with
 both, the page is not isolated at all and shows its fallback.
+
+--record-errors is for the browser tests: every HTML page gets, as its first
+script, a same-origin recorder of console.error calls, uncaught errors and
+unhandled rejections (window.__lanesTestErrors), so a test can read them in
+an engine whose driver cannot (WebDriver classic, in WebKit).
 """
 
 import argparse
 import functools
 import http.server
+import io
 import os
 import re
 import sys
@@ -67,10 +73,35 @@ def headers_for(rules, url_path):
     return list(merged.values())
 
 
+# What --record-errors serves at RECORDER_PATH and puts first in every HTML page.
+RECORDER_PATH = "/__lanes-test__/record-errors.js"
+RECORDER = b"""// Added by tools/serve.py --record-errors (tests only): the page's errors.
+(() => {
+  const errors = (window.__lanesTestErrors = []);
+  const text = (v) => (v && v.stack) || (v && v.message) || String(v);
+  const original = console.error;
+  console.error = function (...args) {
+    errors.push('console: ' + args.map(text).join(' '));
+    return original.apply(this, args);
+  };
+  addEventListener('error', (e) => {
+    if (e.target && e.target !== window) {
+      errors.push('failed to load: ' + (e.target.src || e.target.href || e.target.tagName));
+    } else {
+      errors.push('uncaught: ' + (e.message || text(e.error)));
+    }
+  }, true);
+  addEventListener('unhandledrejection', (e) => errors.push('unhandled rejection: ' + text(e.reason)));
+})();
+"""
+RECORDER_TAG = f'<script src="{RECORDER_PATH}"></script>'.encode()
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     isolate = True
     csp = False
     service_worker = True
+    record_errors = False
     rules = DEFAULT_RULES
 
     extensions_map = {
@@ -99,7 +130,30 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_error(404, "This server refuses service workers (--no-service-worker)")
             return None
         self._overrides = {n.lower() for n, _ in self.rule_headers()}
+        if self.record_errors:
+            body, content_type = self.recorded_body(url_path)
+            if body is not None:
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                return io.BytesIO(body)
         return super().send_head()
+
+    def recorded_body(self, url_path):
+        """With --record-errors: the recorder itself, or an HTML page with it first in <head>."""
+        if url_path == RECORDER_PATH:
+            return RECORDER, "text/javascript"
+        local = self.translate_path(url_path)
+        if os.path.isdir(local):
+            local = os.path.join(local, "index.html")
+        if not local.endswith(".html") or not os.path.isfile(local):
+            return None, None
+        with open(local, "rb") as f:
+            page = f.read()
+        head = page.find(b"<head>")
+        at = head + len(b"<head>") if head >= 0 else 0
+        return page[:at] + RECORDER_TAG + page[at:], "text/html; charset=utf-8"
 
     def send_header(self, keyword, value):
         # A rule's header (a Content-Type, say) replaces the server's own.
@@ -139,6 +193,11 @@ def main():
     parser.add_argument(
         "--csp", action="store_true", help="send a strict Content-Security-Policy on every response"
     )
+    parser.add_argument(
+        "--record-errors",
+        action="store_true",
+        help="put a recorder of console errors first in every HTML page (for tests)",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
     args = parser.parse_args()
 
@@ -153,6 +212,7 @@ def main():
     Handler.isolate = not args.no_isolation
     Handler.service_worker = not args.no_service_worker
     Handler.csp = args.csp
+    Handler.record_errors = args.record_errors
     http.server.ThreadingHTTPServer.allow_reuse_address = True
     with http.server.ThreadingHTTPServer((args.host, args.port), handler) as server:
         server.verbose = not args.quiet

@@ -33,10 +33,15 @@ export const DIST = process.env.LANES_DIST ? path.resolve(process.env.LANES_DIST
  * `'refused'`, the server answers 404 to it; `false` (the default when not
  * isolated), refused here and absent from the browser too (see `launch`), so
  * a page that is not isolated stays so, with no error logged.
+ * `recordErrors` puts serve.py's error recorder first in every HTML page
+ * (see tests/support/engines.mjs).
  */
-export async function serve({ isolated = true, serviceWorker = isolated, dir = DIST, csp = false } = {}) {
+export async function serve({
+  isolated = true, serviceWorker = isolated, dir = DIST, csp = false, recordErrors = false,
+} = {}) {
   const args = [path.join(ROOT, 'tools', 'serve.py'), '--dir', dir, '--port', '0', '--quiet'];
   if (csp) args.push('--csp');
+  if (recordErrors) args.push('--record-errors');
   if (!isolated) args.push('--no-isolation');
   if (serviceWorker !== true) args.push('--no-service-worker');
   const child = spawn('python3', args, { stdio: ['ignore', 'pipe', 'inherit'] });
