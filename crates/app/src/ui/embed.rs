@@ -108,10 +108,12 @@ pub(super) fn EmbedBar(props: &EmbedBarProps) -> Html {
             }
             <p class="embed-title"><strong>{ title(form) }</strong>{ " " }
                 <span class="embed-status">{ &props.status }</span></p>
+            // A spoken name begins with the text on show (WCAG 2.5.3), so
+            // "A−" can be said to a voice control.
             <button type="button" id="scale-down" onclick={scale_by(1.0 / 1.2)}
-                disabled={form.scale <= SCALE_RANGE.0} aria-label="Smaller type">{ "A−" }</button>
+                disabled={form.scale <= SCALE_RANGE.0} aria-label="A− smaller type">{ "A−" }</button>
             <button type="button" id="scale-up" onclick={scale_by(1.2)}
-                disabled={form.scale >= SCALE_RANGE.1} aria-label="Larger type">{ "A+" }</button>
+                disabled={form.scale >= SCALE_RANGE.1} aria-label="A+ larger type">{ "A+" }</button>
             <a id="open-full" href={href} target="_blank" rel="noopener">{ "Open in Lanes ↗" }</a>
         </header>
     }
