@@ -91,7 +91,7 @@ pub(super) fn EmbedBar(props: &EmbedBarProps) -> Html {
     let (next_off, next) = step(1);
     let href = format!("?{}", full_page_query(form));
     html! {
-        <header class="embed-bar" role="toolbar" aria-label="Scenario">
+        <header class="embed-bar">
             if props.running {
                 <button type="button" id="cancel-button" onclick={cancel}>{ "Cancel" }</button>
             } else {
@@ -106,8 +106,9 @@ pub(super) fn EmbedBar(props: &EmbedBarProps) -> Html {
                 <button type="button" id="step-next" disabled={next_off} onclick={next}
                     aria-label="Next step (→)">{ "▶" }</button>
             }
-            <p class="embed-title"><strong>{ title(form) }</strong>{ " " }
-                <span class="embed-status">{ &props.status }</span></p>
+            // The frame's one heading: the step or the scenario.
+            <div class="embed-title"><h1>{ title(form) }</h1>{ " " }
+                <span class="embed-status">{ &props.status }</span></div>
             // A spoken name begins with the text on show (WCAG 2.5.3), so
             // "A−" can be said to a voice control.
             <button type="button" id="scale-down" onclick={scale_by(1.0 / 1.2)}
