@@ -49,7 +49,7 @@ describe('the built folder', () => {
     // Any COEP page may load Lanes: a deck on another origin frames it (embed-origins.test.mjs).
     assert.match(headers, /^\s+Cross-Origin-Resource-Policy: cross-origin$/m);
     assert.match(headers, /^\s+X-Content-Type-Options: nosniff$/m);
-    assert.doesNotMatch(headers, /X-Frame-Options|frame-ancestors/i, 'nothing restricts framing');
+    assert.doesNotMatch(headers, /^\s+(X-Frame-Options|Content-Security-Policy):/im, 'nothing restricts framing');
     assert.match(headers, /^\/\*\.wasm\n\s+Content-Type: application\/wasm$/m);
     assert.ok(existsSync(path.join(DIST, 'isolation-sw.js')), 'isolation-sw.js is there');
   });
