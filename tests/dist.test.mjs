@@ -46,6 +46,10 @@ describe('the built folder', () => {
     assert.match(headers, /^\/\*$/m);
     assert.match(headers, /^\s+Cross-Origin-Opener-Policy: same-origin$/m);
     assert.match(headers, /^\s+Cross-Origin-Embedder-Policy: require-corp$/m);
+    // Any COEP page may load Lanes: a deck on another origin frames it (embed-origins.test.mjs).
+    assert.match(headers, /^\s+Cross-Origin-Resource-Policy: cross-origin$/m);
+    assert.match(headers, /^\s+X-Content-Type-Options: nosniff$/m);
+    assert.doesNotMatch(headers, /^\s+(X-Frame-Options|Content-Security-Policy):/im, 'nothing restricts framing');
     assert.match(headers, /^\/\*\.wasm\n\s+Content-Type: application\/wasm$/m);
     assert.ok(existsSync(path.join(DIST, 'isolation-sw.js')), 'isolation-sw.js is there');
   });
@@ -54,12 +58,14 @@ describe('the built folder', () => {
 describe('a host that sends the headers of _headers', () => {
   const { server, browser } = browserSuite();
 
-  test('answers with them: COOP/COEP, revalidation, application/wasm', async () => {
+  test('answers with them: COOP/COEP, CORP cross-origin, nosniff, revalidation, application/wasm', async () => {
     for (const file of ['', 'main.js', 'pkg/lanes.js', 'pkg/lanes_bg.wasm', 'isolation-sw.js']) {
       const response = await fetch(server.url + file, { method: 'HEAD' });
       assert.equal(response.status, 200, file);
       assert.equal(response.headers.get('cross-origin-opener-policy'), 'same-origin', file);
       assert.equal(response.headers.get('cross-origin-embedder-policy'), 'require-corp', file);
+      assert.equal(response.headers.get('cross-origin-resource-policy'), 'cross-origin', file);
+      assert.equal(response.headers.get('x-content-type-options'), 'nosniff', file);
       assert.equal(response.headers.get('cache-control'), 'no-cache', file);
     }
     const wasm = await fetch(`${server.url}pkg/lanes_bg.wasm`, { method: 'HEAD' });

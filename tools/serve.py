@@ -7,8 +7,9 @@ Pages format that `make dist` writes: a path pattern, then indented
 file a host will read. Without one, every response gets the same headers it
 sets: Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy:
 require-corp, which make the page cross-origin isolated (shared memory, so
-real threads), Cross-Origin-Resource-Policy: same-origin and Cache-Control:
-no-cache.
+real threads), Cross-Origin-Resource-Policy: cross-origin (so a COEP page on
+any origin, a slide deck say, may frame Lanes or load its files) and
+Cache-Control: no-cache.
 
 --no-isolation leaves out COOP and COEP, as a host that cannot set headers
 does; the page's service worker (isolation-sw.js) may still isolate it.
@@ -37,7 +38,7 @@ DEFAULT_RULES = [
         [
             ("Cross-Origin-Opener-Policy", "same-origin"),
             ("Cross-Origin-Embedder-Policy", "require-corp"),
-            ("Cross-Origin-Resource-Policy", "same-origin"),
+            ("Cross-Origin-Resource-Policy", "cross-origin"),
             ("Cache-Control", "no-cache"),
         ],
     )

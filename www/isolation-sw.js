@@ -4,9 +4,10 @@
 //    Pages, say): it passes every same-origin request through and adds to the
 //    response the three headers the host would have sent. Everything Lanes
 //    loads is same-origin, so `require-corp` is enough; other origins'
-//    requests are left alone. main.js registers it when the page is not
-//    isolated and reloads the page once it is in control (see README "Deploy
-//    the static build").
+//    requests are left alone. CORP is `cross-origin`, as in _headers, so an
+//    isolated deck on another origin may frame a page this worker serves.
+//    main.js registers it when the page is not isolated and reloads the page
+//    once it is in control (see README "Deploy the static build").
 //
 // 2. Offline: once the page has been loaded online, it loads and runs with no
 //    network. main.js registers this worker on every host (isolated by real
@@ -32,7 +33,7 @@
 const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
 };
 
 // One cache per deployment (scope): two Lanes under different paths of one
