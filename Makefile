@@ -58,11 +58,13 @@ dist: build
 test: setup setup-browser fmt clippy unit deps fuzz-short wasm-test build e2e
 	@echo "make test: all checks passed"
 
-## bench: figures, not pass/fail — wasm vs native, speedup against k
+## bench: figures, not pass/fail — wasm vs native, speedup against k, and
+## per engine (Chromium, Firefox, WebKit): single thread, free threads, a process
 bench: setup setup-browser build
 	cargo run -q --release -p lanes-bench -- --json target/bench-native.json
 	cargo run -q --release -p lanes-render --example redraw > target/bench-render.json
 	node tests/bench.mjs
+	node tests/bench-engines.mjs
 
 ## soak: 200 runs across every model in one page: wasm memory, heap and JS
 ## heap growth after the first ten, worker counts, console (make test runs 20)
@@ -107,10 +109,15 @@ $(NPM_STAMP): package.json package-lock.json
 
 setup-npm: $(NPM_STAMP)
 
+# The three engines the cross-engine suite drives, from Debian's packages:
+# Chromium with ChromeDriver, Firefox ESR (over WebDriver BiDi), and WebKitGTK's
+# WebKitWebDriver with its MiniBrowser under Xvfb.
+BROWSER_PACKAGES := chromium chromium-driver firefox-esr webkit2gtk-driver xvfb xauth
 setup-browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
-	  echo "Installing Chromium and ChromeDriver from apt"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/firefox-esr ] \
+	   || [ ! -x /usr/bin/WebKitWebDriver ] || [ ! -x /usr/bin/xvfb-run ]; then \
+	  echo "Installing the browsers from apt: $(BROWSER_PACKAGES)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
 	fi
 
 fmt:

@@ -80,7 +80,9 @@ describe('a host that sends the headers of _headers', () => {
     assert.match(await page.textContent('#pool'), /Cross-origin isolated: \d+ worker threads/);
     await checkRuns(page, 'live');
     // Registered once the page has started, for offline use only (offline.test.mjs).
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    // It takes no page in the middle of its load (no clients.claim): the next load is its.
+    await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null);
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null, 'not taken mid-page');
     assert.equal(await registrations(page), 1, 'the service worker, for offline use');
     assert.equal(navigations(), 1, 'no reload');
     assert.deepEqual(errors, []);

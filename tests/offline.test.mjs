@@ -48,17 +48,21 @@ function cachedPaths(page, base) {
   }, base);
 }
 
-/** Waits until a service worker controls `page` and its cache holds the whole shell. */
+/**
+ * Waits until a service worker is active for `page` and its cache holds the
+ * whole shell. It need not control the page: it takes none mid-load (no
+ * clients.claim), only the next load.
+ */
 async function waitUntilKept(page, base) {
   const deadline = Date.now() + 60_000;
   let paths = [];
   for (;;) {
-    const controlled = await page.evaluate(() => navigator.serviceWorker.controller !== null);
+    const controlled = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active != null);
     paths = await cachedPaths(page, base);
     const missing = SHELL.filter((p) => !paths.includes(p));
     if (controlled && missing.length === 0 && paths.some((p) => POOL_WORKER.test(p))) return paths;
     if (Date.now() > deadline) {
-      assert.fail(`not kept for offline use (controlled: ${controlled}; cached: ${paths.join(', ')})`);
+      assert.fail(`not kept for offline use (active: ${controlled}; cached: ${paths.join(', ')})`);
     }
     await page.waitForTimeout(250);
   }

@@ -26,8 +26,14 @@ pub enum PoolStatus {
     Starting,
     /// Ready, with this many threads.
     Ready(usize),
-    /// They cannot start here, and why.
-    Unavailable(String),
+    /// They cannot start here: what is missing in a few words (for embed
+    /// mode's one-line bar), and why in a sentence.
+    Unavailable {
+        /// A few words, e.g. "Not cross-origin isolated".
+        headline: String,
+        /// Why, in a sentence a learner understands.
+        why: String,
+    },
     /// One of them died (its wasm trapped, in the browser's words): the
     /// page runs as it does without a pool until it is reloaded.
     Died(String),
@@ -37,7 +43,7 @@ impl PoolStatus {
     /// Whether the page runs without the pool: it could not start, or a
     /// thread of it died.
     pub fn without_pool(&self) -> bool {
-        matches!(self, Self::Unavailable(_) | Self::Died(_))
+        matches!(self, Self::Unavailable { .. } | Self::Died(_))
     }
 }
 
@@ -157,8 +163,13 @@ pub enum Action {
     Sweep,
     /// The pool started with this many threads.
     PoolReady(usize),
-    /// The pool cannot start, and why.
-    PoolUnavailable(String),
+    /// The pool cannot start: what is missing in a few words, and why.
+    PoolUnavailable {
+        /// A few words.
+        headline: String,
+        /// A sentence.
+        why: String,
+    },
     /// A thread of the pool died, with the browser's words for why.
     PoolDied(String),
     /// Run was pressed (or `run=1` asked for it).
@@ -329,9 +340,10 @@ impl AppState {
         !matches!(self.pool, PoolStatus::Starting)
     }
 
-    /// How a run of `model` happens now: simulated in lecture mode (except
-    /// the UI lesson, which measures this page's own frames) and for free
-    /// threads without a pool, else live.
+    /// How a run of `model` happens now: simulated in lecture mode and for
+    /// free threads without a pool, else live. The UI lesson measures this
+    /// page's own frames, so it is always live (without a pool its "free
+    /// threads" work runs in one worker: off the main thread all the same).
     pub fn how(&self, model: Model) -> How {
         self.how_for(model, self.form.workload)
     }
@@ -343,7 +355,7 @@ impl AppState {
                 seed: self.form.seed,
                 calibrated: self.form.calibrated,
             }
-        } else if model == Model::Free && self.pool.without_pool() {
+        } else if model == Model::Free && self.pool.without_pool() && workload != Workload::Ui {
             How::Simulated {
                 cores: self.machine_cores,
                 seed: self.form.seed,
@@ -663,7 +675,9 @@ impl AppState {
                     .extend(crate::url::parse_scale(&text).apply(&mut self.form.scale));
             }
             Action::PoolReady(threads) => self.pool = PoolStatus::Ready(threads),
-            Action::PoolUnavailable(why) => self.pool = PoolStatus::Unavailable(why),
+            Action::PoolUnavailable { headline, why } => {
+                self.pool = PoolStatus::Unavailable { headline, why };
+            }
             Action::PoolDied(why) => {
                 if self.running() {
                     self.status = RunStatus::Failed(format!(
@@ -1084,7 +1098,10 @@ mod tests {
         s.apply(Action::Start);
         assert!(!s.running(), "nothing starts while the pool is starting");
         assert_eq!(s.notices.len(), 1);
-        s.apply(Action::PoolUnavailable("not isolated".to_owned()));
+        s.apply(Action::PoolUnavailable {
+            headline: "Not cross-origin isolated".to_owned(),
+            why: "not isolated".to_owned(),
+        });
         s.apply(Action::Start);
         assert!(s.running());
         let hows: Vec<How> = s.plan.iter().map(|p| p.how).collect();

@@ -3,19 +3,40 @@
 use lanes_runtime::RunError;
 use lanes_trace::Workload;
 
+use crate::page::NoThreads;
+
+impl WebError {
+    /// A few words for a one-line bar (embed mode) on why the page has no
+    /// pool of threads, where this error says so.
+    pub fn headline(&self) -> &'static str {
+        match self {
+            Self::NoThreads(NoThreads::NotIsolated) => "Not cross-origin isolated",
+            Self::NoThreads(NoThreads::NoSharedMemory) => {
+                "This browser cannot share memory with worker threads"
+            }
+            Self::NoThreads(NoThreads::NoModuleWorkers) => "This browser has no module workers",
+            Self::PoolDied => "A worker thread died",
+            _ => "The worker threads could not start",
+        }
+    }
+}
+
 /// A failure at the browser edge, worded for the person at the page.
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
-    /// Shared memory is off because the page lacks COOP/COEP headers.
+    /// What the page needs for a pool of threads is missing here (feature-detected).
+    #[error("{0}")]
+    NoThreads(#[from] NoThreads),
+    /// The worker threads did not start, though nothing known was missing.
     #[error(
-        "this page is not cross-origin isolated, so the browser gives it no shared memory for \
-         threads; serve it with the headers Cross-Origin-Opener-Policy: same-origin and \
-         Cross-Origin-Embedder-Policy: require-corp"
+        "the worker threads could not start (the browser said: {0}), so threads that run at once \
+         in one memory are not possible here"
     )]
-    NotIsolated,
-    /// The worker threads did not start.
-    #[error("the worker threads could not start: {0}")]
     PoolFailed(String),
+    /// Free threads were asked for where there is no pool (the page plans
+    /// them as simulated there; this is the edge's own refusal).
+    #[error("free threads need worker threads that run at once, which this page does not have")]
+    NoPool,
     /// A thread of the pool died; the page runs without the pool until it is
     /// reloaded.
     #[error(

@@ -116,6 +116,13 @@ pub async fn run_ui_lesson(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
     pause(CALM_MS).await;
     let work = Scenario {
         workload: Workload::Primes,
+        // Without a pool there are no free threads; what the lesson shows is
+        // the work off the main thread, which one worker does as well.
+        model: if scenario.model == Model::Free && crate::without_pool() {
+            Model::Sequential
+        } else {
+            scenario.model
+        },
         ..scenario
     };
     let (work_lanes, work_spans, result) = if scenario.model == Model::Sequential {

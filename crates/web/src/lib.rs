@@ -34,6 +34,8 @@ mod pool;
 mod processes;
 #[cfg(target_arch = "wasm32")]
 mod solo;
+#[cfg(target_arch = "wasm32")]
+mod warm_up;
 
 #[cfg(target_arch = "wasm32")]
 pub use {
@@ -49,8 +51,11 @@ pub use {
     frames::{FrameLoop, LONG_FRAME_MS, long_frames, run_ui_lesson},
     heap::{CountingAlloc, heap_live_bytes, heap_peak_bytes, reset_heap_peak},
     live::run_live,
-    page::{cross_origin_isolated, environment},
-    pool::{POOL_THREAD_DIED, POOL_THREADS, mark_pool_dead, pool_died, pool_threads, start_pool},
+    page::{NoThreads, cross_origin_isolated, environment, module_workers, threads_possible},
+    pool::{
+        POOL_THREAD_DIED, POOL_THREADS, mark_pool_dead, pool_died, pool_threads, start_pool,
+        without_pool,
+    },
     processes::{
         MAX_COPY_BYTES, MAX_IDLE_PROCESSES, ProcessMemory, ProcessRun, end_idle_processes,
         idle_processes, lanes_process_run, last_process_memory, run_processes, set_warm_processes,

@@ -1,8 +1,10 @@
 //! Facts about the page and the machine it runs on.
 
-use js_sys::Reflect;
+use js_sys::{Object, Reflect};
 use lanes_runtime::Environment;
+use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{MessageChannel, Worker};
 
 /// Whether the page has shared memory (`crossOriginIsolated`), on any thread.
 pub fn cross_origin_isolated() -> bool {
@@ -10,6 +12,100 @@ pub fn cross_origin_isolated() -> bool {
         .ok()
         .and_then(|v| v.as_bool())
         .unwrap_or(false)
+}
+
+/// Why this page can have no pool of threads over one shared memory, in
+/// words a learner understands (each names what the browser lacks, not an
+/// exception).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NoThreads {
+    /// Shared memory is off because the page lacks COOP/COEP headers (or a
+    /// frame lacks the permission).
+    #[error(
+        "this page is not cross-origin isolated, so the browser gives it no shared memory for \
+         threads; serve it with the headers Cross-Origin-Opener-Policy: same-origin and \
+         Cross-Origin-Embedder-Policy: require-corp"
+    )]
+    NotIsolated,
+    /// Isolated, but the engine will not send shared memory to a worker
+    /// (seen in WebKitGTK: no `SharedArrayBuffer`, and posting a shared
+    /// `WebAssembly.Memory` throws).
+    #[error(
+        "this browser cannot hand one memory to several worker threads (it will not send shared \
+         memory to a worker), so threads that run at once in one memory are not possible here"
+    )]
+    NoSharedMemory,
+    /// No module workers, which both the pool's and the processes' scripts are.
+    #[error("this browser cannot start module workers, which Lanes' threads and processes are")]
+    NoModuleWorkers,
+}
+
+/// What this engine really offers for a pool of threads, feature-detected
+/// (never guessed from `crossOriginIsolated` or the user agent): an isolated
+/// page, module workers, and a shared `WebAssembly.Memory` that can be
+/// posted to a worker. `Ok` does not promise the pool starts (a worker may
+/// still fail to load), only that nothing known is missing.
+pub fn threads_possible() -> Result<(), NoThreads> {
+    if !cross_origin_isolated() {
+        return Err(NoThreads::NotIsolated);
+    }
+    if !module_workers() {
+        return Err(NoThreads::NoModuleWorkers);
+    }
+    if !shared_memory_postable() {
+        return Err(NoThreads::NoSharedMemory);
+    }
+    Ok(())
+}
+
+/// Whether `new Worker(url, {type: 'module'})` makes a module worker: an
+/// engine without them never reads the `type` option (the known probe; no
+/// worker starts: the URL is invalid on purpose). Written without `eval`,
+/// which the page's strict Content-Security-Policy forbids.
+pub fn module_workers() -> bool {
+    let read = std::rc::Rc::new(std::cell::Cell::new(false));
+    let seen = std::rc::Rc::clone(&read);
+    let getter = Closure::<dyn FnMut() -> JsValue>::new(move || {
+        seen.set(true);
+        JsValue::from_str("module")
+    });
+    let options = Object::new();
+    let descriptor = Object::new();
+    if Reflect::set(&descriptor, &JsValue::from_str("get"), getter.as_ref()).is_err() {
+        return false;
+    }
+    Object::define_property(&options, &JsValue::from_str("type"), &descriptor);
+    // A URL that cannot be parsed: the constructor reads its options, then
+    // throws a SyntaxError, and no engine logs a refused load.
+    if let Ok(worker) = Worker::new_with_options("http://[", options.unchecked_ref()) {
+        worker.terminate();
+    }
+    read.get()
+}
+
+/// Whether a shared `WebAssembly.Memory` can be posted (structured-cloned)
+/// to another agent, as the pool's workers are sent theirs at start.
+fn shared_memory_postable() -> bool {
+    let descriptor = Object::new();
+    for (key, value) in [
+        ("initial", JsValue::from(1)),
+        ("maximum", JsValue::from(1)),
+        ("shared", JsValue::TRUE),
+    ] {
+        if Reflect::set(&descriptor, &JsValue::from_str(key), &value).is_err() {
+            return false;
+        }
+    }
+    let Ok(memory) = js_sys::WebAssembly::Memory::new(&descriptor) else {
+        return false;
+    };
+    let Ok(channel) = MessageChannel::new() else {
+        return false;
+    };
+    let posted = channel.port1().post_message(&memory).is_ok();
+    channel.port1().close();
+    channel.port2().close();
+    posted
 }
 
 /// The machine and browser, for a run's metadata. Call on the main thread.

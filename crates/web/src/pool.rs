@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::{WebError, cross_origin_isolated};
+use crate::WebError;
+use crate::page::threads_possible;
 
 /// Threads in the pool: enough that a run of k threads, for every k from 1 to
 /// 16, gets k threads of its own whatever the core count; the cores are shared
@@ -22,19 +23,26 @@ const DIED: u8 = 4;
 static STATE: AtomicU8 = AtomicU8::new(NOT_STARTED);
 
 /// Starts the pool once; later calls return at once. Resolves to the number
-/// of threads, or says why they could not start (no cross-origin isolation,
-/// or a worker that failed to load).
+/// of threads, or says why they could not start: what the engine lacks
+/// ([`threads_possible`]: no cross-origin isolation, no module workers, no
+/// shared memory that can be sent to a worker), or a worker that failed.
 pub async fn start_pool() -> Result<usize, WebError> {
-    if !cross_origin_isolated() {
-        // Without shared memory initThreadPool throws DataCloneError and any
-        // later rayon::spawn would hang: never try.
-        return Err(WebError::NotIsolated);
-    }
     match STATE.compare_exchange(NOT_STARTED, STARTING, Ordering::AcqRel, Ordering::Acquire) {
         Ok(_) => {}
         Err(READY) => return Ok(POOL_THREADS),
         Err(DIED) => return Err(WebError::PoolDied),
+        Err(FAILED) => {
+            return Err(threads_possible()
+                .err()
+                .map_or(WebError::NoPool, WebError::from));
+        }
         Err(_) => return Err(WebError::PoolNotReady),
+    }
+    if let Err(missing) = threads_possible() {
+        // Without shared memory for its workers initThreadPool throws
+        // (DataCloneError) and any later rayon::spawn would hang: never try.
+        STATE.store(FAILED, Ordering::Release);
+        return Err(missing.into());
     }
     let started = JsFuture::from(wasm_bindgen_rayon::init_thread_pool(POOL_THREADS)).await;
     match started {
@@ -71,6 +79,17 @@ pub const POOL_THREAD_DIED: &str = "lanes-pool-thread-died";
 /// [`crate::run_live`]) until the page is reloaded.
 pub fn mark_pool_dead() {
     STATE.store(DIED, Ordering::Release);
+}
+
+/// Whether runs must go without the pool: it could not start here (or
+/// never can: [`threads_possible`] says what is missing), or a thread of it
+/// died. False while it starts.
+pub fn without_pool() -> bool {
+    match STATE.load(Ordering::Acquire) {
+        FAILED | DIED => true,
+        NOT_STARTED => threads_possible().is_err(),
+        _ => false,
+    }
 }
 
 /// Whether a thread of the pool died ([`mark_pool_dead`]).

@@ -113,7 +113,10 @@ fn App() -> Html {
                         }
                     }
                     Err(e) => {
-                        dispatcher.dispatch(Action::PoolUnavailable(e.to_string()));
+                        dispatcher.dispatch(Action::PoolUnavailable {
+                            headline: e.headline().to_owned(),
+                            why: e.to_string(),
+                        });
                         // Everything still runs: free threads simulated, the
                         // rest in one worker (see the banner), warmed first.
                         lanes_web::prewarm_solo_worker().await;
@@ -413,9 +416,9 @@ fn PoolBanner(props: &PoolBannerProps) -> Html {
         PoolStatus::Ready(_) if props.compact => html! {
             <p class="banner ok compact" id="pool" data-pool="ready" hidden=true></p>
         },
-        PoolStatus::Unavailable(_) if props.compact => html! {
+        PoolStatus::Unavailable { headline, .. } if props.compact => html! {
             <p class="banner warn compact" id="pool" data-pool="unavailable" role="alert">
-                { "Not cross-origin isolated: free threads are " }<strong>{ "simulated" }</strong>
+                { format!("{headline}: free threads are ") }<strong>{ "simulated" }</strong>
                 { "; sequential, GIL threads (on one worker), processes and the event loop run live." }
             </p>
         },
@@ -457,9 +460,9 @@ fn PoolBanner(props: &PoolBannerProps) -> Html {
                 </div>
             }
         }
-        PoolStatus::Unavailable(why) => html! {
+        PoolStatus::Unavailable { headline, why } => html! {
             <div class="banner warn" id="pool" data-pool="unavailable" role="alert">
-                <p><strong>{ "No worker threads here: " }</strong>{ format!("{why}.") }</p>
+                <p><strong>{ format!("{headline}. ") }</strong>{ format!("No worker threads here: {why}.") }</p>
                 <p>
                     { "What still works: sequential runs, threads + GIL (interleaved for real on one worker: \
                        under a GIL only one thread runs at a time anyway), processes and the event loop run live. \
