@@ -14,7 +14,6 @@ impl WebError {
             Self::NoThreads(NoThreads::NoSharedMemory) => {
                 "This browser cannot share memory with worker threads"
             }
-            Self::NoThreads(NoThreads::NoModuleWorkers) => "This browser has no module workers",
             Self::PoolDied => "A worker thread died",
             _ => "The worker threads could not start",
         }

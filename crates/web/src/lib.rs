@@ -51,7 +51,7 @@ pub use {
     frames::{FrameLoop, LONG_FRAME_MS, long_frames, run_ui_lesson},
     heap::{CountingAlloc, heap_live_bytes, heap_peak_bytes, reset_heap_peak},
     live::run_live,
-    page::{NoThreads, cross_origin_isolated, environment, module_workers, threads_possible},
+    page::{NoThreads, cross_origin_isolated, environment, threads_possible},
     pool::{
         POOL_THREAD_DIED, POOL_THREADS, mark_pool_dead, pool_died, pool_threads, start_pool,
         without_pool,

@@ -2,9 +2,8 @@
 
 use js_sys::{Object, Reflect};
 use lanes_runtime::Environment;
-use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{MessageChannel, Worker};
+use web_sys::MessageChannel;
 
 /// Whether the page has shared memory (`crossOriginIsolated`), on any thread.
 pub fn cross_origin_isolated() -> bool {
@@ -31,56 +30,24 @@ pub enum NoThreads {
     /// (seen in WebKitGTK: no `SharedArrayBuffer`, and posting a shared
     /// `WebAssembly.Memory` throws).
     #[error(
-        "this browser cannot hand one memory to several worker threads (it will not send shared \
-         memory to a worker), so threads that run at once in one memory are not possible here"
+        "this browser will not send shared memory to a worker (it has no SharedArrayBuffer), so \
+         threads that run at once in one memory are not possible here"
     )]
     NoSharedMemory,
-    /// No module workers, which both the pool's and the processes' scripts are.
-    #[error("this browser cannot start module workers, which Lanes' threads and processes are")]
-    NoModuleWorkers,
 }
 
 /// What this engine really offers for a pool of threads, feature-detected
 /// (never guessed from `crossOriginIsolated` or the user agent): an isolated
-/// page, module workers, and a shared `WebAssembly.Memory` that can be
-/// posted to a worker. `Ok` does not promise the pool starts (a worker may
+/// page and a shared `WebAssembly.Memory` that can be posted to a worker. `Ok` does not promise the pool starts (a worker may
 /// still fail to load), only that nothing known is missing.
 pub fn threads_possible() -> Result<(), NoThreads> {
     if !cross_origin_isolated() {
         return Err(NoThreads::NotIsolated);
     }
-    if !module_workers() {
-        return Err(NoThreads::NoModuleWorkers);
-    }
     if !shared_memory_postable() {
         return Err(NoThreads::NoSharedMemory);
     }
     Ok(())
-}
-
-/// Whether `new Worker(url, {type: 'module'})` makes a module worker: an
-/// engine without them never reads the `type` option (the known probe; no
-/// worker starts: the URL is invalid on purpose). Written without `eval`,
-/// which the page's strict Content-Security-Policy forbids.
-pub fn module_workers() -> bool {
-    let read = std::rc::Rc::new(std::cell::Cell::new(false));
-    let seen = std::rc::Rc::clone(&read);
-    let getter = Closure::<dyn FnMut() -> JsValue>::new(move || {
-        seen.set(true);
-        JsValue::from_str("module")
-    });
-    let options = Object::new();
-    let descriptor = Object::new();
-    if Reflect::set(&descriptor, &JsValue::from_str("get"), getter.as_ref()).is_err() {
-        return false;
-    }
-    Object::define_property(&options, &JsValue::from_str("type"), &descriptor);
-    // A URL that cannot be parsed: the constructor reads its options, then
-    // throws a SyntaxError, and no engine logs a refused load.
-    if let Ok(worker) = Worker::new_with_options("http://[", options.unchecked_ref()) {
-        worker.terminate();
-    }
-    read.get()
 }
 
 /// Whether a shared `WebAssembly.Memory` can be posted (structured-cloned)

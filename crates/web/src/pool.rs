@@ -24,8 +24,8 @@ static STATE: AtomicU8 = AtomicU8::new(NOT_STARTED);
 
 /// Starts the pool once; later calls return at once. Resolves to the number
 /// of threads, or says why they could not start: what the engine lacks
-/// ([`threads_possible`]: no cross-origin isolation, no module workers, no
-/// shared memory that can be sent to a worker), or a worker that failed.
+/// ([`threads_possible`]: no cross-origin isolation, or no shared memory
+/// that can be sent to a worker), or a worker that failed.
 pub async fn start_pool() -> Result<usize, WebError> {
     match STATE.compare_exchange(NOT_STARTED, STARTING, Ordering::AcqRel, Ordering::Acquire) {
         Ok(_) => {}

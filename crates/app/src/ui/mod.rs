@@ -460,9 +460,9 @@ fn PoolBanner(props: &PoolBannerProps) -> Html {
                 </div>
             }
         }
-        PoolStatus::Unavailable { headline, why } => html! {
+        PoolStatus::Unavailable { why, .. } => html! {
             <div class="banner warn" id="pool" data-pool="unavailable" role="alert">
-                <p><strong>{ format!("{headline}. ") }</strong>{ format!("No worker threads here: {why}.") }</p>
+                <p><strong>{ "No worker threads here. " }</strong>{ format!("{}.", sentence(why)) }</p>
                 <p>
                     { "What still works: sequential runs, threads + GIL (interleaved for real on one worker: \
                        under a GIL only one thread runs at a time anyway), processes and the event loop run live. \
@@ -473,6 +473,14 @@ fn PoolBanner(props: &PoolBannerProps) -> Html {
             </div>
         },
     }
+}
+
+/// `text` with its first letter capitalised, to open a sentence.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 #[derive(Properties, PartialEq)]
