@@ -20,9 +20,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
-import { ARTIFACTS } from './harness.mjs';
+import { ARTIFACTS, launch } from './harness.mjs';
 
 /** The engines the cross-engine suite runs in: $LANES_ENGINES (comma-separated), or all three. */
 export const ENGINES = (process.env.LANES_ENGINES ?? 'chromium,firefox,webkit')
@@ -30,10 +29,6 @@ export const ENGINES = (process.env.LANES_ENGINES ?? 'chromium,firefox,webkit')
   .map((e) => e.trim())
   .filter(Boolean);
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const FIREFOX = process.env.FIREFOX || '/usr/bin/firefox-esr';
 const MINIBROWSER = process.env.MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER || '/usr/bin/WebKitWebDriver';
@@ -107,38 +102,35 @@ function withHelpers(page) {
   });
 }
 
-async function launchChromium() {
-  const profile = mkdtempSync(path.join(tmpdir(), 'lanes-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 720 },
+/**
+ * A page of playwright-core (Chromium) or puppeteer-core (Firefox): the two
+ * drivers share the calls used here, and both report console errors.
+ */
+async function driverPage(engine, p, url) {
+  const driverErrors = [];
+  p.on('console', (m) => m.type() === 'error' && driverErrors.push(`console: ${m.text()}`));
+  p.on('pageerror', (e) => driverErrors.push(`uncaught: ${e.message ?? e}`));
+  await p.goto(url);
+  return withHelpers({
+    engine,
+    driverErrors,
+    raw: p,
+    goto: (u) => p.goto(u),
+    // An expression, evaluated by the driver (never the page's eval, which a CSP may forbid).
+    evaluate: (fn, ...args) => p.evaluate(`(${String(fn)})(...${JSON.stringify(args)})`),
+    png: () => p.screenshot({ fullPage: true }),
+    url: () => p.url(),
+    close: () => p.close(),
   });
+}
+
+/** Chromium as the other browser tests launch it (tests/support/harness.mjs). */
+async function launchChromium() {
+  const browser = await launch();
   return {
     engine: 'chromium',
-    async open(url) {
-      const p = await context.newPage();
-      const driverErrors = [];
-      p.on('console', (m) => m.type() === 'error' && driverErrors.push(`console: ${m.text()}`));
-      p.on('pageerror', (e) => driverErrors.push(`uncaught: ${e.message}`));
-      await p.goto(url);
-      return withHelpers({
-        engine: 'chromium',
-        driverErrors,
-        raw: p,
-        goto: (u) => p.goto(u),
-        // An expression, evaluated by the driver (never the page's eval, which a CSP may forbid).
-        evaluate: (fn, ...args) => p.evaluate(`(${String(fn)})(...${JSON.stringify(args)})`),
-        png: () => p.screenshot({ fullPage: true }),
-        url: () => p.url(),
-        close: () => p.close(),
-      });
-    },
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
+    open: async (url) => driverPage('chromium', await browser.context.newPage(), url),
+    close: () => browser.close(),
   };
 }
 
@@ -160,23 +152,7 @@ async function launchFirefox() {
   });
   return {
     engine: 'firefox',
-    async open(url) {
-      const p = await browser.newPage();
-      const driverErrors = [];
-      p.on('console', (m) => m.type() === 'error' && driverErrors.push(`console: ${m.text()}`));
-      p.on('pageerror', (e) => driverErrors.push(`uncaught: ${e.message ?? e}`));
-      await p.goto(url);
-      return withHelpers({
-        engine: 'firefox',
-        driverErrors,
-        raw: p,
-        goto: (u) => p.goto(u),
-        evaluate: (fn, ...args) => p.evaluate(`(${String(fn)})(...${JSON.stringify(args)})`),
-        png: () => p.screenshot({ fullPage: true }),
-        url: () => p.url(),
-        close: () => p.close(),
-      });
-    },
+    open: async (url) => driverPage('firefox', await browser.newPage(), url),
     async close() {
       await browser.close();
       rmSync(profile, { recursive: true, force: true });
