@@ -93,38 +93,22 @@ async function respond(event) {
     return withIsolationHeaders(cached);
   }
   if (request.method === 'GET' && !request.headers.has('range') && keepable(request.url, response)) {
-    // Cloned only when it is to be kept, and never cancelled: cancelling one
-    // branch of a cloned body broke the other in WebKit and Firefox (a
-    // worker's script then failed to load, now and then).
-    const key = cacheKey(request);
-    if (!(await isCurrent(key, response))) event.waitUntil(store(key, response.clone()));
-    else storedAt.set(key, Date.now());
+    event.waitUntil(store(cacheKey(request), response.clone()));
   }
   return withIsolationHeaders(response);
 }
 
-/** Whether the cache holds `response`'s version under `key` already. */
-async function isCurrent(key, response) {
-  try {
-    const cached = await (await caches.open(CACHE)).match(key);
-    return cached !== undefined && sameVersion(cached, response);
-  } catch {
-    return false;
-  }
-}
-
-async function withIsolationHeaders(response) {
-  // An opaque or error response has no headers to add to; one that has them
-  // (a host that sends them) is passed on as it came, never rebuilt.
+function withIsolationHeaders(response) {
+  // An opaque or error response has no headers to add to. One that has them
+  // (a host that sends them) is passed on as it came: rebuilt, one now and
+  // then failed to load as a worker's script in WebKit.
   if (response.status === 0) return response;
   if (Object.entries(ISOLATION_HEADERS).every(([name, value]) => response.headers.get(name) === value)) {
     return response;
   }
   const headers = new Headers(response.headers);
   for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value);
-  // The body read whole first: a response rebuilt around the stream of
-  // another now and then failed to load as a worker's script (WebKit).
-  return new Response(await response.blob(), {
+  return new Response(response.body, {
     status: response.status,
     statusText: response.statusText,
     headers,
@@ -171,11 +155,16 @@ function keepable(url, response) {
 // loaded need not fetch again what that load fetched through this worker.
 const storedAt = new Map();
 
-/** Keeps `response` (read whole, never cancelled) under `key`. */
+/** Keeps `response` under `key` unless the cached copy is the same version. */
 async function store(key, response) {
   try {
     const cache = await caches.open(CACHE);
-    await cache.put(key, response);
+    const cached = await cache.match(key);
+    if (cached && sameVersion(cached, response)) {
+      await response.body?.cancel();
+    } else {
+      await cache.put(key, response);
+    }
     storedAt.set(key, Date.now());
   } catch {
     // A full or unavailable cache costs the offline copy, never the page.
@@ -235,8 +224,8 @@ async function keepShell(since) {
         queue.push(found);
       }
     }
-    // An unchanged file is not written again; a body left unread is dropped with it.
-    if (fetched && !(await isCurrent(url, response))) await store(url, response);
+    if (fetched) await store(url, response);
+    else await response.body?.cancel();
   }
 }
 
