@@ -25,6 +25,7 @@ mod testing;
 mod threads;
 mod twin;
 mod untraced;
+mod warm_up;
 
 pub use clock::Clock;
 #[cfg(not(target_arch = "wasm32"))]
@@ -42,3 +43,4 @@ pub use sleeper::{Sleeper, ThreadSleeper};
 pub use solo::run_solo;
 pub use twin::sequential_twin;
 pub use untraced::run_untraced;
+pub use warm_up::warm_up_scenario;

@@ -38,8 +38,9 @@ pub enum NoThreads {
 
 /// What this engine really offers for a pool of threads, feature-detected
 /// (never guessed from `crossOriginIsolated` or the user agent): an isolated
-/// page and a shared `WebAssembly.Memory` that can be posted to a worker. `Ok` does not promise the pool starts (a worker may
-/// still fail to load), only that nothing known is missing.
+/// page and a shared `WebAssembly.Memory` that can be posted to a worker.
+/// `Ok` does not promise the pool starts (a worker may still fail to load),
+/// only that nothing known is missing.
 pub fn threads_possible() -> Result<(), NoThreads> {
     if !cross_origin_isolated() {
         return Err(NoThreads::NotIsolated);

@@ -11,14 +11,13 @@
 //! before the first live run of a (model, workload) on a page, where it
 //! will run (the pool's threads, or the solo worker without a pool), the
 //! same model runs the same kernel on a small size, unrecorded, for about
-//! [`WARM_UP_MS`]. Processes run the sequential kernel in instances of
-//! the same compiled module, so they are warmed as sequential runs are.
+//! [`WARM_UP_MS`]: [`lanes_runtime::warm_up_scenario`] says what to run.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use lanes_runtime::{Cancel, Clock, Environment, RunError, run};
+use lanes_runtime::{Cancel, Clock, Environment, RunError, run, warm_up_scenario};
 use lanes_trace::{Model, Scenario, Workload};
 
 use crate::{PageClock, WebError};
@@ -27,10 +26,6 @@ use crate::{PageClock, WebError};
 pub const WARM_UP_MS: f64 = 100.0;
 /// The most rounds of a warm-up, whatever their length.
 const MAX_ROUNDS: u32 = 12;
-/// A warm-up round's size against the run's: small enough to be quick,
-/// large enough that the hot loops run long enough to be optimised.
-const SIZE_DIVISOR: u64 = 16;
-
 /// Where a warm-up runs: the code is shared, but each place has its own
 /// compiled instances.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,29 +39,6 @@ pub(crate) enum Place {
 thread_local! {
     /// What has been warmed on this page.
     static WARMED: RefCell<BTreeSet<(Place, Model, Workload)>> = const { RefCell::new(BTreeSet::new()) };
-}
-
-/// The small, unrecorded scenario that warms `scenario`'s kernel, or none
-/// where there is nothing to warm (waits, not computing; the counters'
-/// single add).
-pub(crate) fn warm_up_scenario(scenario: &Scenario) -> Option<Scenario> {
-    let workload = match scenario.workload {
-        Workload::Primes | Workload::Mandelbrot | Workload::Audio => scenario.workload,
-        // Its computing is counting primes; its waits need no warming.
-        Workload::Mixed => Workload::Primes,
-        Workload::Io | Workload::Counter | Workload::CounterLocked | Workload::Ui => return None,
-    };
-    let model = match scenario.model {
-        // Processes run the sequential kernel, each in an instance of the module.
-        Model::Processes => Model::Sequential,
-        model => model,
-    };
-    Some(Scenario {
-        model,
-        workload,
-        size: (scenario.size / SIZE_DIVISOR).max(1),
-        ..*scenario
-    })
 }
 
 /// Whether `scenario` still needs warming at `place` (and marks it warmed).
