@@ -22,10 +22,13 @@ use lanes_trace::{Model, Scenario, Workload};
 
 use crate::{PageClock, WebError};
 
-/// How long one warm-up runs its kernel, at least (or [`MAX_ROUNDS`] rounds).
+/// How long one warm-up runs its kernel, at least: the time decides, not
+/// the rounds (a small run's rounds take a fraction of a millisecond).
 pub const WARM_UP_MS: f64 = 100.0;
-/// The most rounds of a warm-up, whatever their length.
-const MAX_ROUNDS: u32 = 12;
+/// The most rounds of a warm-up: only a bound in case a round takes no
+/// measurable time; [`WARM_UP_MS`] ends it long before.
+const MAX_ROUNDS: u32 = 10_000;
+
 /// Where a warm-up runs: the code is shared, but each place has its own
 /// compiled instances.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
