@@ -42,8 +42,11 @@ fn worst_error() -> (f64, String) {
     let traces: Vec<Trace> = scenarios.iter().map(|s| live(&pool, &env, s)).collect();
     let mut costs = CostModel::reference();
     for t in &traces {
-        assert_eq!(t.meta().unwrap().mode, Mode::Live);
-        if matches!(t.meta().unwrap().scenario.model, Model::Sequential | Model::Free) {
+        assert_eq!(t.meta().map(|m| m.mode), Some(Mode::Live));
+        if matches!(
+            t.meta().map(|m| m.scenario.model),
+            Some(Model::Sequential | Model::Free)
+        ) {
             let learned = costs.calibrate(t).unwrap_or_else(|e| panic!("{e}"));
             assert!(!learned.learned.is_empty());
         }

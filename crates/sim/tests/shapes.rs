@@ -129,18 +129,27 @@ fn counters_give_their_count_and_refusals_are_in_words() {
     let locked = sim(Model::Free, Workload::CounterLocked, 4, 100_000, 8);
     assert_eq!(locked.meta().unwrap().result.unwrap(), 100_000);
     let racy = sim(Model::Free, Workload::Counter, 4, 100_000, 8);
-    assert!(racy.meta().unwrap().result.unwrap() < 100_000 && racy.meta().unwrap().result.unwrap() >= 25_000);
+    assert!(
+        racy.meta().unwrap().result.unwrap() < 100_000
+            && racy.meta().unwrap().result.unwrap() >= 25_000
+    );
     let gil = sim(Model::Gil, Workload::Counter, 4, 10_000_000, 8);
-    assert!(gil.meta().unwrap().result.unwrap() < 10_000_000, "{}", gil.meta().unwrap().result.unwrap());
+    assert!(
+        gil.meta().unwrap().result.unwrap() < 10_000_000,
+        "{}",
+        gil.meta().unwrap().result.unwrap()
+    );
     assert_eq!(
         sim(Model::Sequential, Workload::Counter, 1, 5000, 8)
-            .meta().unwrap()
+            .meta()
+            .unwrap()
             .result,
         Some(5000)
     );
     assert_eq!(
         sim(Model::Processes, Workload::Counter, 4, 5000, 8)
-            .meta().unwrap()
+            .meta()
+            .unwrap()
             .result,
         Some(5000)
     );

@@ -264,41 +264,42 @@ fn an_exported_gil_run_reads_back_with_its_events() {
         kind: LaneKind::Gil,
         name: "GIL".to_owned(),
     });
-    let t = Trace::new(base.meta().unwrap().clone(), lanes, base.spans().to_vec()).with_events(vec![
-        Event {
-            at_us: 0.0,
-            kind: EventKind::Handoff { from: None, to: 0 },
-        },
-        Event {
-            at_us: 5.0,
-            kind: EventKind::ForcedSwitch { lane: 0 },
-        },
-        Event {
-            at_us: 5.5,
-            kind: EventKind::Handoff {
-                from: Some(0),
-                to: 1,
+    let t =
+        Trace::new(base.meta().unwrap().clone(), lanes, base.spans().to_vec()).with_events(vec![
+            Event {
+                at_us: 0.0,
+                kind: EventKind::Handoff { from: None, to: 0 },
             },
-        },
-        Event {
-            at_us: 6.0,
-            kind: EventKind::Send {
-                from: 0,
-                to: 1,
-                bytes: 64,
-                id: 9,
+            Event {
+                at_us: 5.0,
+                kind: EventKind::ForcedSwitch { lane: 0 },
             },
-        },
-        Event {
-            at_us: 7.0,
-            kind: EventKind::Receive {
-                from: 0,
-                to: 1,
-                bytes: 64,
-                id: 9,
+            Event {
+                at_us: 5.5,
+                kind: EventKind::Handoff {
+                    from: Some(0),
+                    to: 1,
+                },
             },
-        },
-    ]);
+            Event {
+                at_us: 6.0,
+                kind: EventKind::Send {
+                    from: 0,
+                    to: 1,
+                    bytes: 64,
+                    id: 9,
+                },
+            },
+            Event {
+                at_us: 7.0,
+                kind: EventKind::Receive {
+                    from: 0,
+                    to: 1,
+                    bytes: 64,
+                    id: 9,
+                },
+            },
+        ]);
     let back = from_chrome_json(&to_chrome_json(&t)).unwrap();
     assert_eq!(back.trace, t);
     assert_eq!(back.trace.lanes[2].kind, LaneKind::Gil);
@@ -316,7 +317,11 @@ fn another_tools_file_keeps_its_own_facts_through_export_and_import() {
     };
     assert_eq!(foreign.start_us, 500.0);
     assert_eq!(foreign.processes, 2);
-    let fields: Vec<_> = foreign.metadata.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let fields: Vec<_> = foreign
+        .metadata
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     assert_eq!(fields, [("cpus", "8"), ("version", "0.16")]);
     // The export says where it came from, with no made-up run.
     let exported: serde_json::Value = serde_json::from_str(&to_chrome_json(&t)).unwrap();

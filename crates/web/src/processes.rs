@@ -71,13 +71,13 @@ pub struct ProcessMemory {
 }
 
 impl ProcessRun {
-    /// Its memory figures.
-    pub fn memory(&self) -> ProcessMemory {
-        ProcessMemory {
-            scenario: self.trace.meta.scenario,
+    /// Its memory figures (`None` if its trace is not a Lanes run: never).
+    pub fn memory(&self) -> Option<ProcessMemory> {
+        Some(ProcessMemory {
+            scenario: self.trace.meta()?.scenario,
             bytes_per_process: self.bytes_per_process.clone(),
             main_bytes: self.main_bytes,
-        }
+        })
     }
 }
 

@@ -93,7 +93,11 @@ fn every_model_and_workload_gives_the_twins_answer_and_the_live_runners_lanes() 
                 result: None,
                 ..meta.clone()
             };
-            assert_eq!(unresulted(got.meta().unwrap()), unresulted(live.meta().unwrap()), "{what}");
+            assert_eq!(
+                unresulted(got.meta().unwrap()),
+                unresulted(live.meta().unwrap()),
+                "{what}"
+            );
             assert_eq!(tasks(&got), tasks(&live), "{what}");
             // The same kinds of span on the same kinds of lane.
             let states = |t: &Trace| {

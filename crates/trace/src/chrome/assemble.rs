@@ -129,7 +129,10 @@ impl<'a> Collector<'a> {
             return Err(ImportError::Empty);
         }
         let source = lanes_source.unwrap_or_else(|| {
-            let mut pids: Vec<&Id<'_>> = order.iter().map(|&i| &self.threads[i as usize].pid).collect();
+            let mut pids: Vec<&Id<'_>> = order
+                .iter()
+                .map(|&i| &self.threads[i as usize].pid)
+                .collect();
             pids.sort_unstable();
             pids.dedup();
             Source::Imported(Foreign {
@@ -166,7 +169,8 @@ impl<'a> Collector<'a> {
         if metadata.get("source").and_then(Value::as_str) != Some(names::SOURCE) {
             return None;
         }
-        if let Some(Ok(Origin::Imported(foreign))) = metadata.get("origin").map(Origin::deserialize) {
+        if let Some(Ok(Origin::Imported(foreign))) = metadata.get("origin").map(Origin::deserialize)
+        {
             return Some(Source::Imported(foreign.into_owned()));
         }
         match Meta::deserialize(metadata) {
@@ -297,7 +301,10 @@ fn file_fields(metadata: Option<&Value>) -> BTreeMap<String, String> {
                 Value::Number(_) | Value::Bool(_) => value.to_string(),
                 _ => return None,
             };
-            let cut = |s: &str| crate::words::visible(&s.chars().take(MAX_FIELD_CHARS).collect::<String>()).into_owned();
+            let cut = |s: &str| {
+                crate::words::visible(&s.chars().take(MAX_FIELD_CHARS).collect::<String>())
+                    .into_owned()
+            };
             Some((cut(name), cut(&text)))
         })
         .take(MAX_FILE_FIELDS)
