@@ -28,37 +28,9 @@ impl Reference {
     }
 }
 
-/// What a run's answer says against the reference.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Agreement {
-    /// The run computed no answer: a simulated run (but of a counter), or a
-    /// trace another tool wrote.
-    NotComputed,
-    /// Its answer is the reference's, or there is nothing to compare it
-    /// with (no live run of the same work).
-    Agrees,
-    /// Its answer is not the reference's for the same work.
-    Differs,
-}
-
-impl Agreement {
-    /// How `trace`'s answer compares with `reference`.
-    pub fn of(trace: &Trace, reference: Option<Reference>) -> Self {
-        let Some((meta, result)) = trace.meta().and_then(|m| Some((m, m.result?))) else {
-            return Self::NotComputed;
-        };
-        let differs = reference.is_some_and(|r| {
-            r.workload == meta.scenario.workload
-                && r.size == meta.scenario.size
-                && r.result != result
-        });
-        if differs { Self::Differs } else { Self::Agrees }
-    }
-}
-
 /// The results table's answer for `trace`, e.g. "9 592 ✓", "– (not
 /// computed)", "180 000 of 200 000: 20 000 lost", or "–" for another
-/// tool's trace (numbers as [`format::count`] writes them). `long_frames` counts a UI lesson's long frames.
+/// tool's trace. `long_frames` counts a UI lesson's long frames.
 pub fn answer(
     trace: &Trace,
     reference: Option<Reference>,
@@ -70,11 +42,12 @@ pub fn answer(
     let Some(result) = meta.result else {
         return "– (not computed)".to_owned();
     };
-    let mark = match Agreement::of(trace, reference) {
-        Agreement::Differs => "✗ differs",
-        Agreement::Agrees | Agreement::NotComputed => "✓",
-    };
+    // Runs of other work, or with no live run to compare, are not compared.
     let size = meta.scenario.size;
+    let differs = reference.is_some_and(|r| {
+        (r.workload, r.size) == (meta.scenario.workload, size) && r.result != result
+    });
+    let mark = if differs { "✗ differs" } else { "✓" };
     match meta.scenario.workload {
         Workload::Counter | Workload::CounterLocked => format!(
             "{} of {}: {} lost",
@@ -119,64 +92,40 @@ mod tests {
     }
 
     #[test]
-    fn live_runs_agree_with_the_first_live_answer_and_say_when_they_do_not() {
-        let seq = run(Model::Sequential, Workload::Primes, 1000, Some(168));
-        let free = run(Model::Free, Workload::Primes, 1000, Some(168));
-        let wrong = run(Model::Gil, Workload::Primes, 1000, Some(167));
-        let reference = Reference::of([&seq, &free, &wrong]);
-        assert_eq!(Agreement::of(&free, reference), Agreement::Agrees);
-        assert_eq!(Agreement::of(&wrong, reference), Agreement::Differs);
-        assert_eq!(answer(&free, reference, |_| 0), "168 ✓");
-        assert_eq!(answer(&wrong, reference, |_| 0), "167 ✗ differs");
-        // Other work is not compared.
-        let bigger = run(Model::Free, Workload::Primes, 2000, Some(303));
-        assert_eq!(Agreement::of(&bigger, reference), Agreement::Agrees);
-    }
-
-    #[test]
-    fn a_simulated_run_computes_no_answer_and_is_no_reference() {
+    fn live_runs_are_checked_against_the_first_live_answer_of_the_same_work() {
         let sim = simulated(Model::Free, Workload::Primes, 1000);
-        assert_eq!(sim.meta().unwrap().result, None);
-        assert_eq!(Reference::of([&sim]), None);
         let seq = run(Model::Sequential, Workload::Primes, 1000, Some(168));
-        let reference = Reference::of([&sim, &seq]);
-        assert_eq!(Agreement::of(&sim, reference), Agreement::NotComputed);
-        assert_eq!(answer(&sim, reference, |_| 0), "– (not computed)");
+        let wrong = run(Model::Gil, Workload::Primes, 1000, Some(167));
+        let bigger = run(Model::Free, Workload::Primes, 2000, Some(303));
+        let reference = Reference::of([&sim, &seq, &wrong]);
+        assert_eq!(
+            Reference::of([&sim]),
+            None,
+            "a simulated run is no reference"
+        );
         assert_eq!(answer(&seq, reference, |_| 0), "168 ✓");
+        assert_eq!(answer(&wrong, reference, |_| 0), "167 ✗ differs");
+        assert_eq!(answer(&bigger, reference, |_| 0), "303 ✓");
+        assert_eq!(sim.meta().unwrap().result, None);
+        assert_eq!(answer(&sim, reference, |_| 0), "– (not computed)");
+        let imported = seq.with_source(Source::Imported(Foreign::default()));
+        assert_eq!(Reference::of([&imported]), None);
+        assert_eq!(answer(&imported, reference, |_| 0), "–");
     }
 
     #[test]
     fn counters_say_what_was_lost_and_the_ui_lesson_its_long_frames() {
         let racy = simulated(Model::Free, Workload::Counter, 100_000);
         let got = racy.meta().unwrap().result.unwrap();
+        let lost = format::count(100_000 - got);
+        let (got, all) = (format::count(got), format::count(100_000));
         assert_eq!(
             answer(&racy, None, |_| 0),
-            format!(
-                "{} of {}: {} lost",
-                format::count(got),
-                format::count(100_000),
-                format::count(100_000 - got)
-            )
+            format!("{got} of {all}: {lost} lost")
         );
         let ui = run(Model::Sequential, Workload::Ui, 1000, Some(168));
-        assert_eq!(
-            answer(&ui, Reference::of([&ui]), |_| 1),
-            "168 ✓ · 1 long frame"
-        );
+        let reference = Reference::of([&ui]);
+        assert_eq!(answer(&ui, reference, |_| 1), "168 ✓ · 1 long frame");
         assert_eq!(answer(&ui, None, |_| 3), "168 ✓ · 3 long frames");
-    }
-
-    #[test]
-    fn another_tools_trace_has_no_answer() {
-        let seq = run(Model::Sequential, Workload::Primes, 1000, Some(168));
-        let imported = seq
-            .clone()
-            .with_source(Source::Imported(Foreign::default()));
-        assert_eq!(Reference::of([&imported]), None);
-        assert_eq!(
-            Agreement::of(&imported, Reference::of([&seq])),
-            Agreement::NotComputed
-        );
-        assert_eq!(answer(&imported, None, |_| 0), "–");
     }
 }
