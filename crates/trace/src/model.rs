@@ -548,20 +548,6 @@ pub struct Foreign {
     pub metadata: BTreeMap<String, String>,
 }
 
-impl Source {
-    /// The name of the run for the page: the model's title for a Lanes run
-    /// (e.g. "Free threads"), "imported from viztracer" for another tool's.
-    pub fn name(&self) -> String {
-        match self {
-            Self::Lanes(meta) => meta.scenario.model.title().to_owned(),
-            Self::Imported(Foreign {
-                tool: Some(tool), ..
-            }) => format!("imported from {tool}"),
-            Self::Imported(Foreign { tool: None, .. }) => "imported from another tool".to_owned(),
-        }
-    }
-}
-
 /// Text labels of some spans, e.g. the function names of an imported trace.
 ///
 /// They live beside [`Trace::spans`], not in [`Span`], so that a span stays a
@@ -727,9 +713,16 @@ impl Trace {
         }
     }
 
-    /// The name of the run for the page (see [`Source::name`]).
+    /// The name of the run for the page: the model's title for a Lanes run
+    /// (e.g. "Free threads"), "imported from viztracer" for another tool's.
     pub fn name(&self) -> String {
-        self.source.name()
+        match &self.source {
+            Source::Lanes(meta) => meta.scenario.model.title().to_owned(),
+            Source::Imported(Foreign {
+                tool: Some(tool), ..
+            }) => format!("imported from {tool}"),
+            Source::Imported(Foreign { tool: None, .. }) => "imported from another tool".to_owned(),
+        }
     }
 
     /// The intervals, sorted by lane, then start, then end.
