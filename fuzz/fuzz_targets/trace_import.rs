@@ -53,7 +53,7 @@ fn check_sound(trace: &Trace, from_lanes: bool) {
         from_lanes || lanes > 0 || !trace.events.is_empty(),
         "an import of another tool's file shows nothing"
     );
-    for (i, s) in trace.spans.iter().enumerate() {
+    for (i, s) in trace.spans().iter().enumerate() {
         assert!((s.lane as usize) < lanes, "span {i} is on lane {}", s.lane);
         assert!(
             s.start_us.is_finite() && s.end_us.is_finite(),
@@ -64,7 +64,7 @@ fn check_sound(trace: &Trace, from_lanes: bool) {
         // Another tool's times are shifted to start at 0.
         assert!(from_lanes || s.start_us >= 0.0, "span {i}: {s:?}");
     }
-    for pair in trace.spans.windows(2) {
+    for pair in trace.spans().windows(2) {
         assert!(
             (pair[0].lane, pair[0].start_us) <= (pair[1].lane, pair[1].start_us),
             "spans out of order: {pair:?}"
@@ -81,6 +81,6 @@ fn check_sound(trace: &Trace, from_lanes: bool) {
         assert!(pair[0].at_us <= pair[1].at_us, "events out of order");
     }
     for (span, _) in trace.labels.iter() {
-        assert!(span < trace.spans.len(), "a label names span {span}");
+        assert!(span < trace.spans().len(), "a label names span {span}");
     }
 }

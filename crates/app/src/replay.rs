@@ -58,7 +58,7 @@ pub fn moments<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> Vec<f64> {
     let mut out: Vec<f64> = traces
         .into_iter()
         .flat_map(|t| {
-            t.spans
+            t.spans()
                 .iter()
                 .flat_map(|s| [s.start_us, s.end_us])
                 .chain(t.events.iter().map(|e| e.at_us))

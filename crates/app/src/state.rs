@@ -424,18 +424,17 @@ impl AppState {
     /// How much faster `trace` ran than the latest sequential run of the same
     /// workload and size; `None` for sequential runs or with no baseline.
     pub fn speedup_of(&self, trace: &Trace) -> Option<f64> {
+        let s = &trace.meta()?.scenario;
         // The UI lesson's makespan includes calm time on purpose: no speedup.
-        if trace.meta.scenario.model == Model::Sequential
-            || !trace.origin.is_lanes()
-            || trace.meta.scenario.workload == Workload::Ui
-        {
+        if s.model == Model::Sequential || s.workload == Workload::Ui {
             return None;
         }
         let same = |t: &&Rc<Trace>| {
-            t.origin.is_lanes()
-                && t.meta.scenario.model == Model::Sequential
-                && t.meta.scenario.workload == trace.meta.scenario.workload
-                && t.meta.scenario.size == trace.meta.scenario.size
+            t.meta().is_some_and(|m| {
+                m.scenario.model == Model::Sequential
+                    && m.scenario.workload == s.workload
+                    && m.scenario.size == s.size
+            })
         };
         let baseline = self
             .batch
@@ -450,12 +449,13 @@ impl AppState {
     /// sweep shows its baseline and, for each model, its run at the largest
     /// k so far (the speedup chart shows every k).
     pub fn views(&self) -> Vec<(Rc<Trace>, Option<f64>)> {
+        let model = |t: &Rc<Trace>| t.meta().map(|m| m.scenario.model);
         let shown = |i: usize, t: &Rc<Trace>| {
             !self.sweep
-                || t.meta.scenario.model == Model::Sequential
+                || model(t) == Some(Model::Sequential)
                 || !self.batch[i + 1..]
                     .iter()
-                    .any(|later| later.meta.scenario.model == t.meta.scenario.model)
+                    .any(|later| model(later) == model(t))
         };
         self.batch
             .iter()
@@ -473,20 +473,22 @@ impl AppState {
         let Some(latest) = self
             .batch
             .last()
-            .filter(|t| t.meta.scenario.workload != Workload::Ui)
+            .and_then(|t| t.meta())
+            .filter(|m| m.scenario.workload != Workload::Ui)
         else {
             return Vec::new();
         };
+        // The scenario of a run of the same work as the latest, if it is one.
         let same_work = |t: &Rc<Trace>| {
-            t.origin.is_lanes()
-                && t.meta.scenario.workload == latest.meta.scenario.workload
-                && t.meta.scenario.size == latest.meta.scenario.size
+            t.meta().map(|m| m.scenario).filter(|s| {
+                s.workload == latest.scenario.workload && s.size == latest.scenario.size
+            })
         };
         let Some(baseline) = self
             .history
             .iter()
             .rev()
-            .find(|t| same_work(t) && t.meta.scenario.model == Model::Sequential)
+            .find(|t| same_work(t).is_some_and(|s| s.model == Model::Sequential))
         else {
             return Vec::new();
         };
@@ -495,13 +497,14 @@ impl AppState {
             .filter(|m| *m != Model::Sequential)
             .filter_map(|model| {
                 let mut by_k: Vec<(u32, f64)> = Vec::new();
-                for t in self
+                for (t, s) in self
                     .history
                     .iter()
                     .rev()
-                    .filter(|t| same_work(t) && t.meta.scenario.model == model)
+                    .filter_map(|t| Some((t, same_work(t)?)))
+                    .filter(|(_, s)| s.model == model)
                 {
-                    let k = t.meta.scenario.k;
+                    let k = s.k;
                     if !by_k.iter().any(|(seen, _)| *seen == k) {
                         by_k.extend(t.speedup_against(baseline).map(|x| (k, x)));
                     }
@@ -728,9 +731,9 @@ impl AppState {
 
     fn remember(&mut self, trace: Rc<Trace>) {
         self.history.push(trace);
-        let mut spans: usize = self.history.iter().map(|t| t.spans.len()).sum();
+        let mut spans: usize = self.history.iter().map(|t| t.spans().len()).sum();
         while self.history.len() > HISTORY || (self.history.len() > 1 && spans > HISTORY_SPANS) {
-            spans -= self.history.remove(0).spans.len();
+            spans -= self.history.remove(0).spans().len();
         }
     }
 
@@ -803,7 +806,7 @@ impl AppState {
             return;
         };
         self.previous = None;
-        if trace.meta.mode == Mode::Live {
+        if trace.meta().is_some_and(|m| m.mode == Mode::Live) {
             // What it teaches about this machine; a run it cannot read
             // (cancelled, too short) teaches nothing and changes nothing.
             let _ = self.costs.calibrate(&trace);
@@ -836,7 +839,7 @@ mod tests {
             cores: 2,
             cross_origin_isolated: true,
             environment: "test".to_owned(),
-            result: 0,
+            result: Some(0),
             seed: None,
         };
         let span = Span {
@@ -1159,7 +1162,7 @@ mod tests {
         assert_eq!(s.batch, before);
         assert_eq!(s.status.as_data(), "done");
         assert!(s.notices[0].contains("x.json could not be opened"));
-        let imported = trace(p, 9.0).with_origin(lanes_trace::Origin::Imported { tool: None });
+        let imported = trace(p, 9.0).with_source(lanes_trace::Source::Imported(Default::default()));
         s.apply(Action::Imported {
             file: "y.json".to_owned(),
             trace: imported,
@@ -1247,7 +1250,12 @@ mod tests {
         let shown: Vec<(Model, u32)> = s
             .views()
             .iter()
-            .map(|(t, _)| (t.meta.scenario.model, t.meta.scenario.k))
+            .map(|(t, _)| {
+                (
+                    t.meta().unwrap().scenario.model,
+                    t.meta().unwrap().scenario.k,
+                )
+            })
             .collect();
         assert_eq!(
             shown,
@@ -1310,15 +1318,15 @@ mod tests {
     fn history_keeps_its_spans_bounded_but_always_the_latest_run() {
         let mut s = ready("model=free");
         let big = |p: Scenario, spans: usize| {
-            let mut t = trace(p, 1.0);
-            t.spans = (0..spans)
+            let t = trace(p, 1.0);
+            let spans = (0..spans)
                 .map(|i| Span {
                     start_us: i as f64,
                     end_us: i as f64 + 1.0,
-                    ..t.spans[0]
+                    ..t.spans()[0]
                 })
                 .collect();
-            t
+            Trace::new(t.meta().unwrap().clone(), t.lanes.clone(), spans)
         };
         for spans in [HISTORY_SPANS / 2, HISTORY_SPANS / 2, 10, HISTORY_SPANS + 1] {
             s.apply(Action::Start);
@@ -1326,6 +1334,6 @@ mod tests {
             s.apply(Action::Finished(big(p, spans)));
         }
         assert_eq!(s.history.len(), 1, "only the latest, over the bound alone");
-        assert_eq!(s.history[0].spans.len(), HISTORY_SPANS + 1);
+        assert_eq!(s.history[0].spans().len(), HISTORY_SPANS + 1);
     }
 }

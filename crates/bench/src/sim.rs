@@ -29,7 +29,7 @@ pub(crate) fn speed(reps: usize) -> Result<(f64, usize), String> {
         let start = std::time::Instant::now();
         let trace = simulate(&scenario, &costs, &options).map_err(|e| e.to_string())?;
         times.push(start.elapsed().as_secs_f64() * 1000.0);
-        spans = trace.spans.len();
+        spans = trace.spans().len();
     }
     Ok((median(times), spans))
 }

@@ -49,7 +49,7 @@ fn synthetic(spans: u32) -> Trace {
         cores: LANES,
         cross_origin_isolated: true,
         environment: "native".to_owned(),
-        result: 0,
+        result: None,
         seed: None,
     };
     let lanes = (1..=LANES)

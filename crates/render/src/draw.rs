@@ -106,10 +106,9 @@ pub fn draw_timeline_view<DB: DrawingBackend>(
 
 /// The header line of one run.
 fn header(run: &RunView<'_>) -> String {
-    let meta = &run.trace.meta;
-    if !run.trace.origin.is_lanes() {
-        // A foreign trace's metadata is placeholders: say where it came from.
-        let mut s = run.trace.origin.describe();
+    let Some(meta) = run.trace.meta() else {
+        // Another tool's file does not say what ran: say where it came from.
+        let mut s = run.trace.name();
         if let Some(first) = s.get(..1) {
             s.replace_range(..1, &first.to_uppercase());
         }
@@ -119,7 +118,7 @@ fn header(run: &RunView<'_>) -> String {
             if lanes == 1 { "" } else { "s" },
             format_duration(run.trace.makespan_us())
         );
-    }
+    };
     let mut s = format!(
         "{} · {} · k={} · {}",
         meta.scenario.model.title(),
@@ -372,7 +371,7 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
         let (Some(run), Some(b)) = (runs.get(hit.run), layout.runs.get(hit.run)) else {
             return Ok(());
         };
-        let Some(span) = run.trace.spans.get(hit.span) else {
+        let Some(span) = run.trace.spans().get(hit.span) else {
             return Ok(());
         };
         let lane = span.lane as usize;

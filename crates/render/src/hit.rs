@@ -116,7 +116,7 @@ pub fn hit_test(
         .find_map(|(r, b)| b.lane_at(y).map(|i| (r, i)))?;
     let trace = runs.get(run)?.trace;
     let lane = u32::try_from(i).ok()?;
-    let offset = trace.spans.partition_point(|s| s.lane < lane);
+    let offset = trace.spans().partition_point(|s| s.lane < lane);
     let spans = trace.lane_spans(lane);
     // Spans are in start order: walk back from the last that starts close
     // enough, until they end too early.
@@ -152,7 +152,7 @@ pub fn hit_test(
 /// "Thread 2 · running · task #5 · 12.30 ms to 18.90 ms (6.60 ms)".
 pub fn describe_hit(runs: &[RunView<'_>], hit: Hit) -> Option<String> {
     let trace = runs.get(hit.run)?.trace;
-    let span = trace.spans.get(hit.span)?;
+    let span = trace.spans().get(hit.span)?;
     let lane = trace.lanes.get(span.lane as usize)?;
     let what = match span.task {
         Some(holder) if is_holder_span(lane.kind, span) => {

@@ -58,8 +58,8 @@ pub(crate) fn keys_present(runs: &[RunView<'_>]) -> Vec<LegendKey> {
         let mut from = 0;
         for (lane, l) in (0_u32..).zip(&trace.lanes) {
             // Spans are sorted by lane: walk them once, lane by lane.
-            let to = from + trace.spans[from..].partition_point(|s| s.lane <= lane);
-            for span in &trace.spans[from..to] {
+            let to = from + trace.spans()[from..].partition_point(|s| s.lane <= lane);
+            for span in &trace.spans()[from..to] {
                 if is_holder_span(l.kind, span) {
                     holder = true;
                 } else if let Some(i) = State::ALL.iter().position(|&s| s == span.state) {

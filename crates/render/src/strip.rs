@@ -158,7 +158,7 @@ mod tests {
             cores: 2,
             cross_origin_isolated: true,
             environment: "test".to_owned(),
-            result: 4,
+            result: Some(4),
             seed: None,
         };
         let lanes = vec![

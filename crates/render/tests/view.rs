@@ -178,7 +178,7 @@ fn pointers_find_the_span_under_them() {
         let hit = hit_test(&runs, w, h, &style, &v, x, y)
             .unwrap_or_else(|| panic!("nothing at {x}, {y}"));
         assert_eq!((hit.run, hit.lane), (1, 2));
-        assert_eq!(par.spans[hit.span].task, Some(6));
+        assert_eq!(par.spans()[hit.span].task, Some(6));
         // Outside the plot, above the lanes, below the axis: nothing.
         let (x0, x1) = plot_x_range(&runs, w, h, &style);
         assert_eq!(hit_test(&runs, w, h, &style, &v, x0 - 5.0, y), None);

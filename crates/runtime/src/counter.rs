@@ -19,14 +19,16 @@ use crate::{GilJob, GilThread};
 
 /// How many updates a run of a counter scenario lost: the expected count
 /// ([`Scenario::size`], whatever the model and k) minus the final count
-/// ([`lanes_trace::Meta::result`]). `None` for other workloads.
+/// ([`lanes_trace::Meta::result`]). `None` for other workloads and for a
+/// trace that is not a Lanes run.
 pub fn lost_updates(trace: &Trace) -> Option<u64> {
-    let scenario = &trace.meta.scenario;
-    matches!(
-        scenario.workload,
+    let meta = trace.meta()?;
+    let counter = matches!(
+        meta.scenario.workload,
         Workload::Counter | Workload::CounterLocked
-    )
-    .then(|| scenario.size.saturating_sub(trace.meta.result))
+    );
+    let count = meta.result.filter(|_| counter)?;
+    Some(meta.scenario.size.saturating_sub(count))
 }
 
 /// `size` updates cut into `tasks` items, made without a lock or each under

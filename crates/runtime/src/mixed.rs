@@ -258,9 +258,9 @@ impl Coroutines for MixedCoroutines<'_, '_> {
 /// its first round to the end of its last (the spans of tasks `tasks..`).
 /// `None` if the trace has no such spans.
 pub fn io_time_us(trace: &Trace) -> Option<f64> {
-    let first_round = trace.meta.scenario.tasks.max(1);
+    let first_round = trace.meta()?.scenario.tasks.max(1);
     let rounds = trace
-        .spans
+        .spans()
         .iter()
         .filter(|s| s.task.is_some_and(|t| t >= first_round));
     let (start, end) = rounds.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), s| {

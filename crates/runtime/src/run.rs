@@ -209,7 +209,7 @@ impl Ran {
             cores: environment.cores,
             cross_origin_isolated: environment.cross_origin_isolated,
             environment: environment.name.clone(),
-            result: self.result,
+            result: Some(self.result),
             seed: None,
         };
         Trace::new(meta, self.lanes, self.spans).with_events(self.events)

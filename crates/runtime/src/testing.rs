@@ -39,7 +39,7 @@ pub(crate) fn peak(spans: &[Span]) -> usize {
 /// The spans in `state` on thread lanes.
 pub(crate) fn of_state(trace: &Trace, state: State) -> Vec<Span> {
     trace
-        .spans
+        .spans()
         .iter()
         .filter(|s| s.state == state && trace.lanes[s.lane as usize].kind == LaneKind::Thread)
         .copied()

@@ -72,7 +72,11 @@ mod tests {
             let traced = pool
                 .install(|| run(&s, &MonotonicClock::new(), &env, &Cancel::new()))
                 .unwrap();
-            assert_eq!(untraced, traced.meta.result, "{model:?}");
+            assert_eq!(
+                untraced,
+                traced.meta().unwrap().result.unwrap(),
+                "{model:?}"
+            );
         }
         let gil = Scenario::new(Model::Gil, Workload::Primes, 2, 1000, 16);
         assert!(matches!(

@@ -1,7 +1,7 @@
 //! Learning a cost model from a live trace: what its spans say about this
 //! machine's speed, waits, hand-offs, start-ups and copies.
 
-use lanes_trace::{EventKind, LaneKind, Mode, Model, Span, State, Trace, Workload};
+use lanes_trace::{EventKind, LaneKind, Meta, Mode, Model, Span, State, Trace, Workload};
 
 use crate::work::task_costs;
 use crate::{CostModel, SimError};
@@ -40,21 +40,21 @@ impl CostModel {
     /// - Process start-up (median), copy bandwidth (inputs of 1 MB or
     ///   more) or else message latency, from processes runs.
     pub fn calibrate(&mut self, live: &Trace) -> Result<Calibration, SimError> {
-        if !live.origin.is_lanes() {
+        let Some(meta) = live.meta() else {
             return Err(SimError::Calibration(
                 "it was imported from another tool, not recorded by Lanes".to_owned(),
             ));
-        }
-        if live.meta.mode != Mode::Live {
+        };
+        if meta.mode != Mode::Live {
             return Err(SimError::Calibration(
                 "it was simulated, not measured".to_owned(),
             ));
         }
         let before = self.clone();
-        self.learn_rates(live);
-        self.learn_waits(live);
-        match live.meta.scenario.model {
-            Model::Gil => self.learn_handoff(live),
+        self.learn_rates(live, meta);
+        self.learn_waits(live, meta);
+        match meta.scenario.model {
+            Model::Gil => self.learn_handoff(live, meta),
             Model::Processes => self.learn_processes(live),
             _ => {}
         }
@@ -73,8 +73,8 @@ impl CostModel {
         Ok(Calibration { learned })
     }
 
-    fn learn_rates(&mut self, live: &Trace) {
-        let scenario = &live.meta.scenario;
+    fn learn_rates(&mut self, live: &Trace, meta: &Meta) {
+        let scenario = &meta.scenario;
         // Mixed runs two threads whatever k.
         let threads = if scenario.workload == Workload::Mixed {
             2
@@ -82,7 +82,7 @@ impl CostModel {
             scenario.k
         };
         let spread =
-            matches!(scenario.model, Model::Free | Model::Processes) && threads > live.meta.cores;
+            matches!(scenario.model, Model::Free | Model::Processes) && threads > meta.cores;
         let contended = matches!(
             scenario.workload,
             Workload::Counter | Workload::CounterLocked
@@ -132,8 +132,8 @@ impl CostModel {
         }
     }
 
-    fn learn_waits(&mut self, live: &Trace) {
-        let scenario = &live.meta.scenario;
+    fn learn_waits(&mut self, live: &Trace, meta: &Meta) {
+        let scenario = &meta.scenario;
         if matches!(
             scenario.model,
             Model::Sequential | Model::Free | Model::Processes
@@ -157,8 +157,8 @@ impl CostModel {
         }
     }
 
-    fn learn_handoff(&mut self, live: &Trace) {
-        let interval = f64::from(live.meta.scenario.interval_us);
+    fn learn_handoff(&mut self, live: &Trace, meta: &Meta) {
+        let interval = f64::from(meta.scenario.interval_us);
         let gaps: Vec<f64> = live
             .events
             .iter()
@@ -185,7 +185,7 @@ impl CostModel {
 
     fn learn_processes(&mut self, live: &Trace) {
         let durations = |state: State| -> Vec<(u32, f64)> {
-            live.spans
+            live.spans()
                 .iter()
                 .filter(|s| s.state == state && is_process(live, s.lane))
                 .map(|s| (s.lane, s.duration_us()))
@@ -229,7 +229,7 @@ fn is_process(live: &Trace, lane: u32) -> bool {
 
 /// Spans on thread and process lanes (not the GIL's or the parent's).
 fn worker_spans(live: &Trace) -> impl Iterator<Item = &Span> {
-    live.spans.iter().filter(|s| {
+    live.spans().iter().filter(|s| {
         live.lanes
             .get(s.lane as usize)
             .is_some_and(|l| matches!(l.kind, LaneKind::Thread | LaneKind::Process))

@@ -159,7 +159,7 @@ mod tests {
             let s = Scenario { interval_us, latency_us: 1_000, ..Scenario::new(model, workload, k, size, 32) };
             let costs = CostModel::reference();
             let trace = simulate(&s, &costs, &Options { cores: 2, seed: 1 }).expect("simulates");
-            let simulated = trace.spans.len() as u64;
+            let simulated = trace.spans().len() as u64;
             let f = footprint(&s, &costs);
             prop_assert!(f.spans >= simulated, "{s:?}: estimate {} < simulated {simulated}", f.spans);
             // Requests leave the GIL free while they wait, so their threads

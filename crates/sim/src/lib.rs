@@ -53,8 +53,8 @@ pub struct Options {
 /// Its metadata says it was simulated, with the cores and seed; its
 /// environment is "simulator" (the page may overwrite it). Its result is
 /// the workload's answer only where that is cheap and exact: counters (the
-/// count after lost updates, see the crate docs); every other workload
-/// gives 0.
+/// count after lost updates, see the crate docs); for every other workload
+/// it is absent (`None`): the simulator does not compute it.
 pub fn simulate(
     scenario: &Scenario,
     costs: &CostModel,
@@ -75,7 +75,7 @@ pub fn simulate(
         Model::Processes => processes::simulate(scenario, &items, costs, options)?,
     };
     let update_us = costs.counter_update_us;
-    let result = counter::result(scenario, options, gil_lost_us, update_us).unwrap_or(0);
+    let result = counter::result(scenario, options, gil_lost_us, update_us);
     let meta = Meta {
         scenario: *scenario,
         mode: Mode::Simulated,

@@ -42,8 +42,11 @@ fn worst_error() -> (f64, String) {
     let traces: Vec<Trace> = scenarios.iter().map(|s| live(&pool, &env, s)).collect();
     let mut costs = CostModel::reference();
     for t in &traces {
-        assert_eq!(t.meta.mode, Mode::Live);
-        if matches!(t.meta.scenario.model, Model::Sequential | Model::Free) {
+        assert_eq!(t.meta().map(|m| m.mode), Some(Mode::Live));
+        if matches!(
+            t.meta().map(|m| m.scenario.model),
+            Some(Model::Sequential | Model::Free)
+        ) {
             let learned = costs.calibrate(t).unwrap_or_else(|e| panic!("{e}"));
             assert!(!learned.learned.is_empty());
         }
@@ -85,12 +88,14 @@ fn calibration_refuses_simulated_traces_and_learns_a_slower_machine() {
         simulate(&s, &reference, &Options { cores: 2, seed: 0 }).unwrap_or_else(|e| panic!("{e}"));
     assert!(CostModel::reference().calibrate(&sim).is_err());
     // A "live" run twice as slow as the reference.
-    let mut slow = sim.clone();
-    slow.meta.mode = Mode::Live;
-    for span in &mut slow.spans {
+    let mut meta = sim.meta().unwrap().clone();
+    meta.mode = Mode::Live;
+    let mut spans = sim.spans().to_vec();
+    for span in &mut spans {
         span.start_us *= 2.0;
         span.end_us *= 2.0;
     }
+    let slow = Trace::new(meta, sim.lanes.clone(), spans).with_events(sim.events.clone());
     let mut costs = CostModel::reference();
     let learned = costs.calibrate(&slow).unwrap_or_else(|e| panic!("{e}"));
     let primes = learned

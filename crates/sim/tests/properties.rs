@@ -99,7 +99,7 @@ fn run(s: &Scenario, c: &CostModel, o: &Options) -> Trace {
 /// Running spans of thread lanes, by start.
 fn running(t: &Trace) -> Vec<Span> {
     let mut spans: Vec<Span> = t
-        .spans
+        .spans()
         .iter()
         .filter(|s| {
             s.state == State::Running
@@ -127,8 +127,8 @@ proptest! {
         );
         prop_assert_eq!(a.validate(), Ok(()));
         prop_assert!(a.makespan_us() > 0.0);
-        prop_assert_eq!(a.meta.scenario, s);
-        prop_assert_eq!(a.meta.cores, o.cores);
+        prop_assert_eq!(a.meta().unwrap().scenario, s);
+        prop_assert_eq!(a.meta().unwrap().cores, o.cores);
     }
 
     #[test]
@@ -235,7 +235,7 @@ fn the_convoy_effect() {
     let costs = CostModel::reference();
     let options = Options { cores: 2, seed: 11 };
     let io_time = |t: &Trace| {
-        let rounds = t.spans.iter().filter(|s| s.task.is_some_and(|x| x >= 32));
+        let rounds = t.spans().iter().filter(|s| s.task.is_some_and(|x| x >= 32));
         let (a, b) = rounds.fold((f64::INFINITY, 0.0_f64), |(a, b), s| {
             (a.min(s.start_us), b.max(s.end_us))
         });

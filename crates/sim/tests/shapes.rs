@@ -27,9 +27,9 @@ fn names(t: &Trace) -> Vec<&str> {
 fn lanes_are_named_as_live_runs_name_them() {
     let seq = sim(Model::Sequential, Workload::Primes, 4, 100_000, 8);
     assert_eq!(names(&seq), ["Main thread"]);
-    assert_eq!(seq.meta.mode, Mode::Simulated);
-    assert_eq!(seq.meta.seed, Some(7));
-    assert_eq!(seq.meta.environment, "simulator");
+    assert_eq!(seq.meta().unwrap().mode, Mode::Simulated);
+    assert_eq!(seq.meta().unwrap().seed, Some(7));
+    assert_eq!(seq.meta().unwrap().environment, "simulator");
     let free = sim(Model::Free, Workload::Primes, 3, 100_000, 8);
     assert_eq!(names(&free), ["Thread 1", "Thread 2", "Thread 3"]);
     let gil = sim(Model::Gil, Workload::Primes, 2, 1_000_000, 8);
@@ -58,7 +58,7 @@ fn every_item_runs_once_with_its_task_number() {
     ] {
         let t = sim(model, Workload::Io, 3, 50_000, 12);
         let mut tasks: Vec<u32> = t
-            .spans
+            .spans()
             .iter()
             .filter(|s| s.state == State::IoWait || s.state == State::Awaiting)
             .filter_map(|s| s.task)
@@ -88,13 +88,13 @@ fn the_gil_shows_hand_offs_forced_switches_and_who_held_it() {
     assert!(gil.iter().all(|s| s.task == Some(0) || s.task == Some(1)));
     let held: f64 = gil.iter().map(|s| s.duration_us()).sum();
     let ran: f64 = t
-        .spans
+        .spans()
         .iter()
         .filter(|s| s.lane < 2 && s.state == State::Running)
         .map(|s| s.duration_us())
         .sum();
     assert!((held - ran).abs() < 1e-6 * ran);
-    assert!(t.spans.iter().any(|s| s.state == State::GilWait));
+    assert!(t.spans().iter().any(|s| s.state == State::GilWait));
 }
 
 #[test]
@@ -114,7 +114,7 @@ fn processes_start_copy_run_and_copy_out_with_messages() {
         .count();
     assert_eq!(sends, 4);
     let copy_in = t
-        .spans
+        .spans()
         .iter()
         .position(|s| s.lane == 1 && s.state == State::CopyIn)
         .and_then(|i| t.span_label(i));
@@ -127,22 +127,31 @@ fn processes_start_copy_run_and_copy_out_with_messages() {
 #[test]
 fn counters_give_their_count_and_refusals_are_in_words() {
     let locked = sim(Model::Free, Workload::CounterLocked, 4, 100_000, 8);
-    assert_eq!(locked.meta.result, 100_000);
+    assert_eq!(locked.meta().unwrap().result.unwrap(), 100_000);
     let racy = sim(Model::Free, Workload::Counter, 4, 100_000, 8);
-    assert!(racy.meta.result < 100_000 && racy.meta.result >= 25_000);
+    assert!(
+        racy.meta().unwrap().result.unwrap() < 100_000
+            && racy.meta().unwrap().result.unwrap() >= 25_000
+    );
     let gil = sim(Model::Gil, Workload::Counter, 4, 10_000_000, 8);
-    assert!(gil.meta.result < 10_000_000, "{}", gil.meta.result);
+    assert!(
+        gil.meta().unwrap().result.unwrap() < 10_000_000,
+        "{}",
+        gil.meta().unwrap().result.unwrap()
+    );
     assert_eq!(
         sim(Model::Sequential, Workload::Counter, 1, 5000, 8)
-            .meta
+            .meta()
+            .unwrap()
             .result,
-        5000
+        Some(5000)
     );
     assert_eq!(
         sim(Model::Processes, Workload::Counter, 4, 5000, 8)
-            .meta
+            .meta()
+            .unwrap()
             .result,
-        5000
+        Some(5000)
     );
     let refuse = |model, workload, k, cores| {
         let mut s = Scenario::new(model, workload, k, 1000, 8);

@@ -15,7 +15,7 @@ pub use chrome::{
 pub use concurrency::{Concurrency, ConcurrencyStep, merge_lane_intervals};
 pub use metrics::{LaneUse, Metrics, StateTimes};
 pub use model::{
-    Event, EventKind, Lane, LaneKind, Meta, Mode, Model, Origin, Scenario, Span, SpanLabels, State,
-    Trace, UnknownName, Workload,
+    Event, EventKind, Foreign, Lane, LaneKind, Meta, Mode, Model, Scenario, Source, Span,
+    SpanLabels, State, Trace, UnknownName, Workload,
 };
 pub use validate::TraceError;

@@ -187,7 +187,11 @@ impl Trace {
             }
         }
         let speedup = baseline.and_then(|b| self.speedup_against(b));
-        let workers = self.meta.scenario.k;
+        // Another tool's file does not say how many workers ran: each lane is one.
+        let workers = self.meta().map_or_else(
+            || u32::try_from(self.lanes.len()).unwrap_or(u32::MAX).max(1),
+            |m| m.scenario.k,
+        );
         Metrics {
             makespan_us,
             lanes: lane_use_of(running, makespan_us),
@@ -380,7 +384,7 @@ mod tests {
             prop_assert_eq!(m.speedup, t.speedup_against(&base));
             match (m.speedup, m.efficiency) {
                 (Some(s), Some(e)) => {
-                    prop_assert!((e - s / f64::from(t.meta.scenario.k)).abs() <= 1e-12 * s);
+                    prop_assert!((e - s / f64::from(t.meta().unwrap().scenario.k)).abs() <= 1e-12 * s);
                 }
                 (None, None) => {}
                 other => prop_assert!(false, "speedup and efficiency disagree: {other:?}"),

@@ -1,7 +1,7 @@
 //! The types of a trace: what ran where, when, in which state.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
@@ -415,8 +415,10 @@ pub struct Meta {
     pub cross_origin_isolated: bool,
     /// Where it ran: a user agent, or "native".
     pub environment: String,
-    /// The workload's answer (for primes: how many were found).
-    pub result: u64,
+    /// The workload's answer (for primes: how many were found), when the run
+    /// computed it; a simulated run computes only the counters'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<u64>,
     /// The simulator's seed, for a simulated run (absent in live runs and in
     /// traces written before it existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -516,35 +518,34 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-/// Where a trace came from.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "from", rename_all = "snake_case")]
-pub enum Origin {
-    /// Recorded or simulated by Lanes: the metadata describes a real run.
-    #[default]
-    Lanes,
-    /// Read from a Chrome trace that another tool wrote. Its [`Meta`] holds
-    /// placeholders (see [`crate::from_chrome_json`]), not a Lanes scenario.
-    Imported {
-        /// The tool, when the file names it (`metadata.source`).
-        tool: Option<String>,
-    },
+/// Where a trace came from, and what is known of the run it shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Recorded or simulated by Lanes: what ran, and where.
+    Lanes(Meta),
+    /// Read from a Chrome trace that another tool wrote, which does not say
+    /// what ran: only what the file says of itself.
+    Imported(Foreign),
 }
 
-impl Origin {
-    /// Whether the trace was made by Lanes itself.
-    pub fn is_lanes(&self) -> bool {
-        matches!(self, Self::Lanes)
-    }
-
-    /// A short description for the page, e.g. "imported from viztracer".
-    pub fn describe(&self) -> String {
-        match self {
-            Self::Lanes => "recorded by Lanes".to_owned(),
-            Self::Imported { tool: Some(tool) } => format!("imported from {tool}"),
-            Self::Imported { tool: None } => "imported from another tool".to_owned(),
-        }
-    }
+/// What a Chrome trace written by another tool says of itself.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Foreign {
+    /// The tool, when the file names it (`metadata.source`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
+    /// The file's own time of its earliest event, in µs: the trace's times
+    /// count from it.
+    #[serde(default)]
+    pub start_us: f64,
+    /// How many processes (distinct `pid`s) its lanes belong to.
+    #[serde(default)]
+    pub processes: u32,
+    /// The other text, number and yes/no fields of the file's `metadata`,
+    /// as text, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, String>,
 }
 
 /// Text labels of some spans, e.g. the function names of an imported trace.
@@ -616,21 +617,27 @@ impl SpanLabels {
 /// Everything one run produced.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Trace {
-    /// What ran.
-    pub meta: Meta,
+    /// Who made it, and what ran when Lanes did.
+    pub source: Source,
     /// The rows of the timeline.
     pub lanes: Vec<Lane>,
-    /// The intervals, sorted by lane then start.
-    pub spans: Vec<Span>,
+    /// The intervals, sorted by lane then start: only the constructors (and
+    /// reading one back) set them, so the order always holds.
+    #[serde(deserialize_with = "sorted")]
+    pub(crate) spans: Vec<Span>,
     /// The instants, sorted by time.
     #[serde(default)]
     pub events: Vec<Event>,
     /// Text labels of some spans (none in a run Lanes recorded itself).
     #[serde(default, skip_serializing_if = "SpanLabels::is_empty")]
     pub labels: SpanLabels,
-    /// Whether Lanes made this trace or read it from another tool's file.
-    #[serde(default, skip_serializing_if = "Origin::is_lanes")]
-    pub origin: Origin,
+}
+
+/// Reads spans in [`span_order`], whatever order the text had them in.
+fn sorted<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Span>, D::Error> {
+    let mut spans = Vec::<Span>::deserialize(d)?;
+    spans.sort_by(span_order);
+    Ok(spans)
 }
 
 /// The order of [`Trace::spans`]: by lane, then start, then end.
@@ -642,16 +649,21 @@ pub(crate) fn span_order(a: &Span, b: &Span) -> Ordering {
 }
 
 impl Trace {
-    /// Builds a trace, sorting its spans by lane then start time.
-    pub fn new(meta: Meta, lanes: Vec<Lane>, mut spans: Vec<Span>) -> Self {
+    /// Builds the trace of a Lanes run, sorting its spans by lane then
+    /// start time.
+    pub fn new(meta: Meta, lanes: Vec<Lane>, spans: Vec<Span>) -> Self {
+        Self::from_source(Source::Lanes(meta), lanes, spans)
+    }
+
+    /// [`Trace::new`] for a trace from any source.
+    pub fn from_source(source: Source, lanes: Vec<Lane>, mut spans: Vec<Span>) -> Self {
         spans.sort_by(span_order);
         Self {
-            meta,
+            source,
             lanes,
             spans,
             events: Vec::new(),
             labels: SpanLabels::default(),
-            origin: Origin::Lanes,
         }
     }
 
@@ -685,11 +697,37 @@ impl Trace {
         self
     }
 
-    /// The same trace marked as coming from `origin`.
+    /// The same trace marked as coming from `source`.
     #[must_use]
-    pub fn with_origin(mut self, origin: Origin) -> Self {
-        self.origin = origin;
+    pub fn with_source(mut self, source: Source) -> Self {
+        self.source = source;
         self
+    }
+
+    /// What ran and where, for a run Lanes made; `None` for an imported
+    /// trace, whose file does not say.
+    pub fn meta(&self) -> Option<&Meta> {
+        match &self.source {
+            Source::Lanes(meta) => Some(meta),
+            Source::Imported(_) => None,
+        }
+    }
+
+    /// The name of the run for the page: the model's title for a Lanes run
+    /// (e.g. "Free threads"), "imported from viztracer" for another tool's.
+    pub fn name(&self) -> String {
+        match &self.source {
+            Source::Lanes(meta) => meta.scenario.model.title().to_owned(),
+            Source::Imported(Foreign {
+                tool: Some(tool), ..
+            }) => format!("imported from {tool}"),
+            Source::Imported(Foreign { tool: None, .. }) => "imported from another tool".to_owned(),
+        }
+    }
+
+    /// The intervals, sorted by lane, then start, then end.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
     }
 
     /// The spans of one lane, in start order.
@@ -716,7 +754,7 @@ pub(crate) mod tests {
             cores: 2,
             cross_origin_isolated: true,
             environment: "native".to_owned(),
-            result: 168,
+            result: Some(168),
             seed: None,
         }
     }
@@ -813,19 +851,37 @@ pub(crate) mod tests {
         let json = serde_json::to_value(&t).unwrap();
         assert_eq!(json.get("labels"), None);
         assert_eq!(json.get("origin"), None);
+        assert_eq!(json["source"]["lanes"].get("result"), Some(&168.into()));
         assert_eq!(serde_json::from_value::<Trace>(json).unwrap(), t);
         let labelled = Trace::new_labelled(
             meta(),
             t.lanes.clone(),
-            vec![(t.spans[0], Some("work".to_owned()))],
+            vec![(t.spans()[0], Some("work".to_owned()))],
         )
-        .with_origin(Origin::Imported {
+        .with_source(Source::Imported(Foreign {
             tool: Some("viztracer".to_owned()),
-        });
+            ..Foreign::default()
+        }));
         let json = serde_json::to_string(&labelled).unwrap();
         assert_eq!(serde_json::from_str::<Trace>(&json).unwrap(), labelled);
-        assert_eq!(labelled.origin.describe(), "imported from viztracer");
-        assert_eq!(Origin::Lanes.describe(), "recorded by Lanes");
+        assert_eq!(labelled.name(), "imported from viztracer");
+        assert_eq!(labelled.meta(), None);
+        assert_eq!(t.name(), "Free threads");
+        assert_eq!(t.meta(), Some(&meta()));
+    }
+
+    #[test]
+    fn spans_read_back_sorted_and_an_absent_result_stays_absent() {
+        let t = trace_of(2, &[(0, 0.0, 1.0), (1, 0.0, 2.0), (0, 3.0, 4.0)]);
+        let mut json = serde_json::to_value(&t).unwrap();
+        json["spans"].as_array_mut().unwrap().reverse();
+        json["source"]["lanes"]
+            .as_object_mut()
+            .unwrap()
+            .remove("result");
+        let back = serde_json::from_value::<Trace>(json).unwrap();
+        assert_eq!(back.spans(), t.spans());
+        assert_eq!(back.meta().unwrap().result, None);
     }
 
     #[test]

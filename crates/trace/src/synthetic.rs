@@ -60,7 +60,7 @@ pub fn trace(lanes: u32, spans_per_lane: u32) -> Trace {
         cores: lanes.max(1),
         cross_origin_isolated: true,
         environment: "synthetic".to_owned(),
-        result: 0,
+        result: None,
         seed: None,
     };
     let names = (1..=lanes)

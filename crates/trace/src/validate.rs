@@ -237,7 +237,7 @@ mod tests {
     fn checks_labels() {
         let t = trace_of(1, &[(0, 0.0, 1.0)]);
         let mut labelled = crate::Trace::new_labelled(
-            t.meta.clone(),
+            t.meta().unwrap().clone(),
             t.lanes.clone(),
             vec![(t.spans[0], Some("parse".to_owned()))],
         );

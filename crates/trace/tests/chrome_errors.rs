@@ -228,8 +228,8 @@ fn refuses_slices_that_end_before_they_start() {
 fn refuses_a_lanes_file_that_does_not_hold_together() {
     let t = lanes_trace::synthetic::trace(1, 2);
     let json = lanes_trace::to_chrome_json(&t).replacen(
-        &format!("\"ts\":{}", t.spans[1].start_us),
-        &format!("\"ts\":{}", t.spans[0].start_us + 0.5),
+        &format!("\"ts\":{}", t.spans()[1].start_us),
+        &format!("\"ts\":{}", t.spans()[0].start_us + 0.5),
         1,
     );
     let err = from_chrome_json(&json).unwrap_err();

@@ -1,7 +1,8 @@
 //! Reading Chrome traces that other tools wrote.
 
 use lanes_trace::{
-    EventKind, LaneKind, Model, Origin, SkipReason, State, from_chrome_json, to_chrome_json,
+    EventKind, Foreign, LaneKind, Model, SkipReason, Source, State, from_chrome_json,
+    to_chrome_json,
 };
 
 fn skipped(report: &lanes_trace::ImportReport, reason: &SkipReason) -> usize {
@@ -75,10 +76,18 @@ fn reads_a_bare_list_of_slices_names_and_instants() {
     assert_eq!(skipped(r, &SkipReason::Phase("C".to_owned())), 2);
     assert_eq!(skipped(r, &SkipReason::EndWithoutBegin), 1);
     assert_eq!(r.skipped_total(), 3);
-    assert_eq!(t.origin, Origin::Imported { tool: None });
-    assert_eq!(t.meta.scenario.model, Model::Free);
-    assert_eq!(t.meta.scenario.k, 2);
-    assert_eq!(t.meta.environment, "imported");
+    // The file does not say what ran: no Lanes metadata, only its own facts.
+    assert_eq!(t.meta(), None);
+    assert_eq!(
+        t.source,
+        Source::Imported(Foreign {
+            tool: None,
+            start_us: 1000.5,
+            processes: 1,
+            metadata: Default::default(),
+        })
+    );
+    assert_eq!(t.name(), "imported from another tool");
     let summary = r.to_string();
     assert!(
         summary.starts_with("Read 12 events. Skipped 2 counter events (\"C\");"),
@@ -100,18 +109,16 @@ fn keeps_the_outer_of_nested_slices_and_counts_unclosed_begins() {
     ], "metadata": {"source": "viztracer"}}"#;
     let imported = from_chrome_json(json).unwrap();
     let t = &imported.trace;
-    let kept: Vec<_> = t.spans.iter().map(|s| (s.start_us, s.end_us)).collect();
+    let kept: Vec<_> = t.spans().iter().map(|s| (s.start_us, s.end_us)).collect();
     assert_eq!(kept, [(0.0, 100.0), (100.0, 105.0), (210.0, 220.0)]);
     assert_eq!(skipped(&imported.report, &SkipReason::Nested), 2);
     assert_eq!(skipped(&imported.report, &SkipReason::BeginWithoutEnd), 1);
-    assert_eq!(t.meta.scenario.model, Model::Sequential);
-    assert_eq!(
-        t.origin,
-        Origin::Imported {
-            tool: Some("viztracer".to_owned())
-        }
-    );
-    assert_eq!(t.origin.describe(), "imported from viztracer");
+    assert_eq!(t.meta(), None);
+    let Source::Imported(foreign) = &t.source else {
+        panic!("another tool's file: {:?}", t.source);
+    };
+    assert_eq!(foreign.tool.as_deref(), Some("viztracer"));
+    assert_eq!(t.name(), "imported from viztracer");
 }
 
 #[test]
@@ -183,7 +190,7 @@ fn accepts_a_list_cut_after_an_event() {
         format!("{whole},\n  "),
     ] {
         let imported = from_chrome_json(&text).unwrap();
-        assert_eq!(imported.trace.spans.len(), 1);
+        assert_eq!(imported.trace.spans().len(), 1);
         assert!(
             imported.report.notes[0].contains("no closing"),
             "{:?}",
@@ -198,7 +205,7 @@ fn accepts_quoted_times_and_missing_ids_and_a_byte_order_mark() {
     let t = from_chrome_json(json).unwrap().trace;
     assert_eq!(t.lanes.len(), 1);
     assert_eq!(t.lanes[0].name, "Thread 0");
-    assert_eq!((t.spans[0].start_us, t.spans[0].end_us), (0.0, 2.0));
+    assert_eq!((t.spans()[0].start_us, t.spans()[0].end_us), (0.0, 2.0));
 }
 
 #[test]
@@ -218,18 +225,19 @@ fn reads_what_the_page_published_before_lanes_had_kinds() {
     let imported = from_chrome_json(json).unwrap();
     assert!(imported.report.from_lanes);
     let t = &imported.trace;
-    assert_eq!(t.origin, Origin::Lanes);
-    assert_eq!(t.meta.result, 168);
-    assert_eq!(t.meta.environment, "Mozilla/5.0");
+    let meta = t.meta().unwrap();
+    assert_eq!(meta.scenario.model, Model::Free);
+    assert_eq!(meta.result, Some(168));
+    assert_eq!(meta.environment, "Mozilla/5.0");
     // Written before the switch interval and the latency were recorded.
-    assert_eq!(t.meta.scenario.interval_us, 5_000);
-    assert_eq!(t.meta.scenario.latency_us, 20_000);
+    assert_eq!(meta.scenario.interval_us, 5_000);
+    assert_eq!(meta.scenario.latency_us, 20_000);
     assert_eq!(t.lanes.len(), 2);
     assert_eq!(t.lanes[1].kind, LaneKind::Thread);
     // Lanes times are kept as they are.
-    assert_eq!(t.spans[0].start_us, 1_700_000_000_000.25);
-    assert_eq!(t.spans[0].end_us, 1_700_000_000_000.25 + 1500.5);
-    assert_eq!(t.spans[1].task, Some(1));
+    assert_eq!(t.spans()[0].start_us, 1_700_000_000_000.25);
+    assert_eq!(t.spans()[0].end_us, 1_700_000_000_000.25 + 1500.5);
+    assert_eq!(t.spans()[1].task, Some(1));
 }
 
 #[test]
@@ -244,7 +252,7 @@ fn lanes_files_with_unreadable_metadata_are_read_as_foreign() {
         "{:?}",
         imported.report.notes
     );
-    assert_eq!(imported.trace.spans[0].start_us, 0.0);
+    assert_eq!(imported.trace.spans()[0].start_us, 0.0);
 }
 
 #[test]
@@ -256,42 +264,106 @@ fn an_exported_gil_run_reads_back_with_its_events() {
         kind: LaneKind::Gil,
         name: "GIL".to_owned(),
     });
-    let t = Trace::new(base.meta.clone(), lanes, base.spans.clone()).with_events(vec![
-        Event {
-            at_us: 0.0,
-            kind: EventKind::Handoff { from: None, to: 0 },
-        },
-        Event {
-            at_us: 5.0,
-            kind: EventKind::ForcedSwitch { lane: 0 },
-        },
-        Event {
-            at_us: 5.5,
-            kind: EventKind::Handoff {
-                from: Some(0),
-                to: 1,
+    let t =
+        Trace::new(base.meta().unwrap().clone(), lanes, base.spans().to_vec()).with_events(vec![
+            Event {
+                at_us: 0.0,
+                kind: EventKind::Handoff { from: None, to: 0 },
             },
-        },
-        Event {
-            at_us: 6.0,
-            kind: EventKind::Send {
-                from: 0,
-                to: 1,
-                bytes: 64,
-                id: 9,
+            Event {
+                at_us: 5.0,
+                kind: EventKind::ForcedSwitch { lane: 0 },
             },
-        },
-        Event {
-            at_us: 7.0,
-            kind: EventKind::Receive {
-                from: 0,
-                to: 1,
-                bytes: 64,
-                id: 9,
+            Event {
+                at_us: 5.5,
+                kind: EventKind::Handoff {
+                    from: Some(0),
+                    to: 1,
+                },
             },
-        },
-    ]);
+            Event {
+                at_us: 6.0,
+                kind: EventKind::Send {
+                    from: 0,
+                    to: 1,
+                    bytes: 64,
+                    id: 9,
+                },
+            },
+            Event {
+                at_us: 7.0,
+                kind: EventKind::Receive {
+                    from: 0,
+                    to: 1,
+                    bytes: 64,
+                    id: 9,
+                },
+            },
+        ]);
     let back = from_chrome_json(&to_chrome_json(&t)).unwrap();
     assert_eq!(back.trace, t);
     assert_eq!(back.trace.lanes[2].kind, LaneKind::Gil);
+}
+
+#[test]
+fn another_tools_file_keeps_its_own_facts_through_export_and_import() {
+    let json = r#"{"traceEvents": [
+        {"name": "work", "ph": "X", "ts": 500, "dur": 10, "pid": 1, "tid": 1},
+        {"name": "work", "ph": "X", "ts": 505, "dur": 10, "pid": 2, "tid": 2}
+    ], "metadata": {"source": "viztracer", "version": "0.16", "cpus": 8, "nested": {"a": 1}}}"#;
+    let t = from_chrome_json(json).unwrap().trace;
+    let Source::Imported(foreign) = &t.source else {
+        panic!("another tool's file: {:?}", t.source);
+    };
+    assert_eq!(foreign.start_us, 500.0);
+    assert_eq!(foreign.processes, 2);
+    let fields: Vec<_> = foreign
+        .metadata
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(fields, [("cpus", "8"), ("version", "0.16")]);
+    // The export says where it came from, with no made-up run.
+    let exported: serde_json::Value = serde_json::from_str(&to_chrome_json(&t)).unwrap();
+    let m = &exported["metadata"];
+    assert_eq!(m["source"], "lanes");
+    assert_eq!(m["origin"]["from"], "imported");
+    assert_eq!(m["origin"]["tool"], "viztracer");
+    assert_eq!(m["origin"]["metadata"]["version"], "0.16");
+    for placeholder in ["model", "workload", "k", "result", "mode", "environment"] {
+        assert_eq!(m.get(placeholder), None, "{placeholder}");
+    }
+    let back = from_chrome_json(&to_chrome_json(&t)).unwrap();
+    assert!(back.report.from_lanes);
+    assert_eq!(back.trace, t);
+}
+
+#[test]
+fn an_import_exported_before_origins_had_facts_reads_as_imported() {
+    // An imported trace as the page exported it with a placeholder run.
+    let json = r#"{"traceEvents":[
+        {"name":"thread_name","ph":"M","pid":1,"tid":1,"args":{"name":"Thread 1","kind":"thread"}},
+        {"name":"running","cat":"lanes","ph":"X","ts":0,"dur":5,"pid":1,"tid":1}
+    ],"metadata":{"source":"lanes","model":"sequential","workload":"primes","k":1,"size":0,
+      "tasks":0,"mode":"live","cores":0,"cross_origin_isolated":false,"environment":"imported",
+      "result":0,"makespan_ms":0.005,"origin":{"from":"imported","tool":"perf"}}}"#;
+    let t = from_chrome_json(json).unwrap().trace;
+    assert_eq!(t.meta(), None);
+    assert_eq!(t.name(), "imported from perf");
+}
+
+#[test]
+fn a_result_not_computed_is_left_out_and_reads_back_absent() {
+    let mut meta = lanes_trace::synthetic::trace(1, 1).meta().unwrap().clone();
+    meta.result = None;
+    let t = lanes_trace::Trace::new(meta.clone(), Vec::new(), Vec::new());
+    let exported: serde_json::Value = serde_json::from_str(&to_chrome_json(&t)).unwrap();
+    assert_eq!(exported["metadata"].get("result"), None);
+    assert_eq!(exported["metadata"]["model"], "sequential");
+    let back = from_chrome_json(&to_chrome_json(&t)).unwrap().trace;
+    assert_eq!(back.meta().unwrap().result, None);
+    meta.result = Some(0);
+    let zero = lanes_trace::Trace::new(meta, Vec::new(), Vec::new());
+    let back = from_chrome_json(&to_chrome_json(&zero)).unwrap().trace;
+    assert_eq!(back.meta().unwrap().result, Some(0), "a real 0 stays 0");
 }

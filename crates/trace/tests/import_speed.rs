@@ -18,7 +18,7 @@ fn imports_a_million_lanes_spans() {
     let took = started.elapsed();
     println!(
         "export of {} spans: {:.0} ms; import of {:.1} MB: {:.0} ms",
-        t.spans.len(),
+        t.spans().len(),
         exported.as_secs_f64() * 1e3,
         json.len() as f64 / 1e6,
         took.as_secs_f64() * 1e3
@@ -52,6 +52,6 @@ fn imports_a_million_foreign_slices() {
         json.len() as f64 / 1e6,
         took.as_secs_f64() * 1e3
     );
-    assert_eq!(imported.trace.spans.len(), 500_000);
+    assert_eq!(imported.trace.spans().len(), 500_000);
     assert_eq!(imported.trace.labels.texts().len(), 100);
 }

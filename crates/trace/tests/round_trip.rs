@@ -1,8 +1,8 @@
 //! Export then import gives back exactly the trace that was exported.
 
 use lanes_trace::{
-    Event, EventKind, Lane, LaneKind, Meta, Mode, Model, Origin, Scenario, Span, State, Trace,
-    Workload, from_chrome_json, to_chrome_json,
+    Event, EventKind, Foreign, Lane, LaneKind, Meta, Mode, Model, Scenario, Source, Span, State,
+    Trace, Workload, from_chrome_json, to_chrome_json,
 };
 use proptest::prelude::*;
 
@@ -21,7 +21,7 @@ fn meta() -> impl Strategy<Value = Meta> {
         any::<u32>(),
         any::<bool>(),
         ".{0,12}",
-        any::<u64>(),
+        prop::option::of(any::<u64>()),
     )
         .prop_map(
             |(
@@ -130,26 +130,38 @@ fn event_kind(lanes: u32) -> BoxedStrategy<EventKind> {
     .boxed()
 }
 
-fn origin() -> impl Strategy<Value = Origin> {
-    prop_oneof![
-        3 => Just(Origin::Lanes),
-        1 => prop::option::of(".{0,8}").prop_map(|tool| Origin::Imported { tool }),
-    ]
+/// A Lanes run, or what another tool's file said of itself.
+fn source() -> impl Strategy<Value = Source> {
+    let foreign = (
+        prop::option::of(".{0,8}"),
+        prop_oneof![Just(0.0), -1e15_f64..1e15],
+        any::<u32>(),
+        prop::collection::btree_map(".{0,6}", ".{0,8}", 0..4),
+    )
+        .prop_map(|(tool, start_us, processes, metadata)| {
+            Source::Imported(Foreign {
+                tool,
+                start_us,
+                processes,
+                metadata,
+            })
+        });
+    prop_oneof![3 => meta().prop_map(Source::Lanes), 1 => foreign]
 }
 
 /// Any sound trace: lanes of every kind, spans that do not overlap on thread
 /// and process lanes (they may on GIL and UI lanes), labels, and events.
 fn trace() -> impl Strategy<Value = Trace> {
-    (meta(), prop::collection::vec(lane(), 0..5), origin())
-        .prop_flat_map(|(meta, lanes, origin)| {
+    (meta(), prop::collection::vec(lane(), 0..5), source())
+        .prop_flat_map(|(meta, lanes, source)| {
             let n = u32::try_from(lanes.len()).unwrap_or(u32::MAX);
             let events = prop::collection::vec(
                 (prop_oneof![0.0_f64..1e9, -1e3_f64..0.0], event_kind(n)),
                 0..8,
             );
-            (Just(meta), Just(lanes), Just(origin), events)
+            (Just(meta), Just(lanes), Just(source), events)
         })
-        .prop_map(|(meta, lanes, origin, events)| {
+        .prop_map(|(meta, lanes, source, events)| {
             let mut spans = Vec::new();
             let mut rows = Vec::new();
             for (i, (kind, name, base, pieces)) in lanes.into_iter().enumerate() {
@@ -179,7 +191,7 @@ fn trace() -> impl Strategy<Value = Trace> {
                 .collect();
             Trace::new_labelled(meta, rows, spans)
                 .with_events(events)
-                .with_origin(origin)
+                .with_source(source)
         })
 }
 

@@ -126,13 +126,14 @@ pub async fn run_ui_lesson(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
         ..scenario
     };
     let (work_lanes, work_spans, result) = if scenario.model == Model::Sequential {
-        on_main_thread(&work, &clock, origin, &cancel)?
+        let (lanes, spans, result) = on_main_thread(&work, &clock, origin, &cancel)?;
+        (lanes, spans, Some(result))
     } else {
         let started = clock.now_us() - origin;
         let trace = run_live(work, Arc::clone(&cancel)).await?;
         // The workers' times count from their own start, a moment after ours.
         let spans = trace
-            .spans
+            .spans()
             .iter()
             .map(|s| Span {
                 start_us: s.start_us + started,
@@ -140,7 +141,8 @@ pub async fn run_ui_lesson(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
                 ..*s
             })
             .collect();
-        (trace.lanes, spans, trace.meta.result)
+        let result = trace.meta().and_then(|m| m.result);
+        (trace.lanes, spans, result)
     };
     pause(CALM_MS).await;
     let times = frames.stop();
@@ -221,7 +223,7 @@ fn on_main_thread(
 /// Frames longer than [`LONG_FRAME_MS`] in a lesson's trace.
 pub fn long_frames(trace: &Trace) -> usize {
     trace
-        .spans
+        .spans()
         .iter()
         .filter(|s| {
             trace

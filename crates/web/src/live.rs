@@ -44,7 +44,7 @@ pub async fn run_live(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Trace, 
         }
         remember_process_memory(None);
         let run = run_processes(scenario, cancel).await?;
-        remember_process_memory(Some(run.memory()));
+        remember_process_memory(run.memory());
         return Ok(run.trace);
     }
     if pool_threads().is_none() {

@@ -9,9 +9,12 @@
 //! alive and the next run reuses them, as a `multiprocessing.Pool` kept
 //! alive pays start-up once (see [`warm`]).
 
+// What a process is sent, what it computes and the trace of their stamps
+// are pure: lib.rs builds them natively too, where their tests run.
 mod assemble;
 mod compute;
 mod input;
+mod prepare;
 mod protocol;
 mod warm;
 mod worker;
@@ -71,13 +74,13 @@ pub struct ProcessMemory {
 }
 
 impl ProcessRun {
-    /// Its memory figures.
-    pub fn memory(&self) -> ProcessMemory {
-        ProcessMemory {
-            scenario: self.trace.meta.scenario,
+    /// Its memory figures (`None` if its trace is not a Lanes run: never).
+    pub fn memory(&self) -> Option<ProcessMemory> {
+        Some(ProcessMemory {
+            scenario: self.trace.meta()?.scenario,
             bytes_per_process: self.bytes_per_process.clone(),
             main_bytes: self.main_bytes,
-        }
+        })
     }
 }
 
@@ -135,7 +138,7 @@ async fn run_in_processes(
     check(&scenario)?;
     // The parent's data exists before the pool starts, as a data set read
     // from disk would: making it is not part of the run's time.
-    let mut parcels = input::prepare(&scenario, cancel).await?;
+    let mut parcels = prepare::prepare(&scenario, cancel).await?;
     let url = worker_url()?;
     let module = wasm_bindgen::module();
     let env = environment();
@@ -294,6 +297,3 @@ fn failed(process: usize, why: String) -> WebError {
 fn unknown(process: usize) -> WebError {
     failed(process, "no such process was started".to_owned())
 }
-
-#[cfg(test)]
-mod tests;

@@ -53,10 +53,10 @@ async fn threads_run_live_off_the_main_thread_and_agree_with_the_twin() {
         .await
         .expect("the free run finishes");
     free.validate().expect("a sound trace");
-    assert_eq!(free.meta.result, twin);
+    assert_eq!(free.meta().and_then(|m| m.result), Some(twin));
     assert_eq!(free.lanes.len(), 3);
-    assert!(free.meta.cross_origin_isolated);
-    let mut tasks: Vec<u32> = free.spans.iter().filter_map(|s| s.task).collect();
+    assert!(free.meta().is_some_and(|m| m.cross_origin_isolated));
+    let mut tasks: Vec<u32> = free.spans().iter().filter_map(|s| s.task).collect();
     tasks.sort_unstable();
     assert_eq!(tasks, (0..16).collect::<Vec<_>>());
 
@@ -66,7 +66,7 @@ async fn threads_run_live_off_the_main_thread_and_agree_with_the_twin() {
     )
     .await
     .expect("the sequential run finishes");
-    assert_eq!(seq.meta.result, twin);
+    assert_eq!(seq.meta().and_then(|m| m.result), Some(twin));
     assert_eq!(seq.concurrency().peak, 1);
 
     let cancel = Arc::new(Cancel::new());
@@ -160,7 +160,7 @@ fn draws_a_trace_on_a_canvas_and_sizes_it() {
             cores: 2,
             cross_origin_isolated: true,
             environment: "test".to_owned(),
-            result: 168,
+            result: Some(168),
             seed: None,
         },
         vec![

@@ -61,8 +61,11 @@ fn summary(m: &ProcessMemory) -> String {
 
 /// The memory of the latest processes run, if it is one of `runs`.
 fn shown(runs: &Runs) -> Option<ProcessMemory> {
-    lanes_web::last_process_memory()
-        .filter(|m| runs.0.iter().any(|(t, _)| t.meta.scenario == m.scenario))
+    lanes_web::last_process_memory().filter(|m| {
+        runs.0
+            .iter()
+            .any(|(t, _)| t.meta().is_some_and(|meta| meta.scenario == m.scenario))
+    })
 }
 
 #[derive(Properties, PartialEq)]

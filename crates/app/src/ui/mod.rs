@@ -389,11 +389,7 @@ fn status_text(state: &AppState) -> String {
         RunStatus::Failed(why) => format!("The run failed: {why}."),
         RunStatus::Cancelled => "Cancelled. Finished runs are kept below.".to_owned(),
         RunStatus::Imported { file, summary } => {
-            let origin = state
-                .batch
-                .first()
-                .map(|t| t.origin.describe())
-                .unwrap_or_default();
+            let origin = state.batch.first().map(|t| t.name()).unwrap_or_default();
             format!("Showing {file} ({origin}). {summary}")
         }
     }

@@ -5,10 +5,11 @@
 #[path = "memory.rs"]
 mod memory;
 
-use lanes_trace::{Mode, Workload};
+use lanes_trace::Mode;
 use yew::prelude::*;
 
 use super::Runs;
+use crate::agreement::{Reference, answer};
 use crate::format;
 use memory::MemoryView;
 
@@ -19,9 +20,12 @@ pub(super) struct ResultsProps {
     pub on_error: Callback<String>,
 }
 
-/// A file name that says what the run was, e.g. `lanes-free-k4-primes-5000000.json`.
+/// A file name that says what the run was, e.g. `lanes-free-k4-primes-5000000.json`,
+/// or `lanes-imported.json` for another tool's trace.
 fn file_name(t: &lanes_trace::Trace) -> String {
-    let s = &t.meta.scenario;
+    let Some(s) = t.meta().map(|m| m.scenario) else {
+        return "lanes-imported.json".to_owned();
+    };
     format!(
         "lanes-{}-k{}-{}-{}.json",
         s.model.as_str(),
@@ -36,15 +40,8 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
     if props.runs.0.is_empty() {
         return html! {};
     }
-    // Every schedule must find the same answer: the sequential twin's. A
-    // simulated run computes no answer (but the counters'), so it is no
-    // reference and shows none.
-    let first = props
-        .runs
-        .0
-        .iter()
-        .find(|(t, _)| t.meta.mode == Mode::Live)
-        .map(|(t, _)| (t.meta.result, t.meta.scenario.size));
+    // Every schedule must find the same answer: the sequential twin's.
+    let reference = Reference::of(props.runs.0.iter().map(|(t, _)| &**t));
     let rows = props.runs.0.iter().enumerate().map(|(i, (t, speedup))| {
         let download = {
             let trace = std::rc::Rc::clone(t);
@@ -57,47 +54,19 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
             })
         };
         let c = t.concurrency();
-        let efficiency = speedup.map(|x| x / f64::from(t.meta.scenario.k.max(1)));
-        let agrees = first.is_none_or(|(r, size)| size != t.meta.scenario.size || r == t.meta.result);
-        let lanes_run = t.origin.is_lanes();
-        let model = if lanes_run {
-            t.meta.scenario.model.title().to_owned()
-        } else {
-            t.origin.describe()
-        };
-        let simulated = t.meta.mode == Mode::Simulated;
-        let answer = match t.meta.scenario.workload {
-            _ if !lanes_run => "–".to_owned(),
-            Workload::Counter | Workload::CounterLocked => {
-                let lost = lanes_runtime::lost_updates(t).unwrap_or(0);
-                format!(
-                    "{} of {}: {} lost",
-                    format::count(t.meta.result),
-                    format::count(t.meta.scenario.size),
-                    format::count(lost)
-                )
-            }
-            Workload::Ui => {
-                let long = lanes_web::long_frames(t);
-                format!(
-                    "{} {} · {long} long frame{}",
-                    format::count(t.meta.result),
-                    if agrees { "✓" } else { "✗ differs" },
-                    if long == 1 { "" } else { "s" }
-                )
-            }
-            _ if simulated => "– (not computed)".to_owned(),
-            _ => format!("{} {}", format::count(t.meta.result), if agrees { "✓" } else { "✗ differs" }),
-        };
-        let source = match (lanes_run, simulated) {
-            (false, _) => "imported".to_owned(),
-            (true, true) => format!("simulated, {} cores", t.meta.cores),
-            (true, false) => "live".to_owned(),
+        let meta = t.meta();
+        let k = meta.map(|m| m.scenario.k);
+        let efficiency = speedup.zip(k).map(|(x, k)| x / f64::from(k.max(1)));
+        let answer = answer(t, reference, lanes_web::long_frames);
+        let source = match meta {
+            None => "imported".to_owned(),
+            Some(m) if m.mode == Mode::Simulated => format!("simulated, {} cores", m.cores),
+            Some(_) => "live".to_owned(),
         };
         html! {
-            <tr data-model={t.meta.scenario.model.as_str()}>
-                <th scope="row">{ model }</th>
-                <td>{ if lanes_run { t.meta.scenario.k.to_string() } else { "–".to_owned() } }</td>
+            <tr data-model={meta.map(|m| m.scenario.model.as_str())}>
+                <th scope="row">{ t.name() }</th>
+                <td>{ k.map_or_else(|| "–".to_owned(), |k| k.to_string()) }</td>
                 <td>{ t.lanes.len() }</td>
                 <td>{ format::duration_ms(t.makespan_ms()) }</td>
                 <td>{ speedup.map_or_else(|| "–".to_owned(), format::ratio) }</td>

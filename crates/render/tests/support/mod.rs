@@ -16,7 +16,7 @@ pub fn meta(model: Model, k: u32, mode: Mode) -> Meta {
         cores: 8,
         cross_origin_isolated: true,
         environment: "native".to_owned(),
-        result: 148_933,
+        result: Some(148_933),
         seed: None,
     }
 }

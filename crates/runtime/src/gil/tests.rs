@@ -227,7 +227,7 @@ fn no_two_threads_ever_run_at_once() {
             cores: 2,
             cross_origin_isolated: true,
             environment: "native".to_owned(),
-            result: rec.result,
+            result: Some(rec.result),
             seed: None,
         };
         let spans = rec.spans.iter().copied().chain(gil).collect();

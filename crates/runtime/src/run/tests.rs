@@ -66,7 +66,7 @@ fn free_threads_overlap_and_sequential_does_not() {
         &scenario(Model::Free, Workload::Primes, 2, 2_000_000, 32),
     );
     assert_eq!(free.lanes.len(), 2);
-    assert_eq!(free.meta.result, 148_933);
+    assert_eq!(free.meta().unwrap().result.unwrap(), 148_933);
     // Both lanes ran work, at the same time as each other.
     assert!(free.lane_use().iter().all(|u| u.running_us > 0.0));
     assert_eq!(free.concurrency().peak, 2);
@@ -77,7 +77,7 @@ fn free_threads_overlap_and_sequential_does_not() {
     );
     assert_eq!(lane_names(&seq), ["Main thread"]);
     assert_eq!(seq.concurrency().peak, 1);
-    assert_eq!(seq.meta.result, 17_984);
+    assert_eq!(seq.meta().unwrap().result.unwrap(), 17_984);
 }
 
 #[test]
@@ -94,8 +94,8 @@ fn under_the_gil_one_thread_runs_at_a_time_and_the_gil_lane_shows_who() {
         ["Thread 1", "Thread 2", "Thread 3", "Thread 4", "GIL"]
     );
     assert_eq!(t.lanes[4].kind, LaneKind::Gil);
-    assert_eq!(t.meta.result, 25_997);
-    assert_eq!(t.meta.scenario.interval_us, 500);
+    assert_eq!(t.meta().unwrap().result.unwrap(), 25_997);
+    assert_eq!(t.meta().unwrap().scenario.interval_us, 500);
     let running = of_state(&t, State::Running);
     assert_one_at_a_time(&running, "threads under the GIL");
     // The GIL lane holds exactly the running time, lane by lane.
@@ -125,7 +125,7 @@ fn requests_wait_together_on_threads_and_one_after_another_alone() {
     assert_eq!(twin, Some(1_007));
     for model in [Model::Free, Model::Gil] {
         let t = run_on(&pool, &Scenario { model, ..base });
-        assert_eq!(Some(t.meta.result), twin, "{model}");
+        assert_eq!(t.meta().unwrap().result, twin, "{model}");
         let waits = of_state(&t, State::IoWait);
         assert_eq!(waits.len(), 8, "{model}");
         assert!(waits.iter().all(|w| w.duration_us() >= 20_000.0), "{model}");
@@ -167,7 +167,7 @@ fn requests_wait_together_on_threads_and_one_after_another_alone() {
             ..base
         },
     );
-    assert_eq!(Some(seq.meta.result), twin);
+    assert_eq!(seq.meta().unwrap().result, twin);
     assert_eq!(peak(&of_state(&seq, State::IoWait)), 1);
     assert!(seq.makespan_us() >= 8.0 * 5_000.0);
 }
@@ -185,7 +185,7 @@ fn the_sleeper_is_injected() {
     let t = pool
         .install(|| run_with(&s, &clock, &sleeper, &native(), &Cancel::new()))
         .unwrap();
-    assert_eq!(t.meta.result, 168);
+    assert_eq!(t.meta().unwrap().result.unwrap(), 168);
     // Five waits of 3 s, slept in slices of at most 10 ms so that a Cancel
     // is seen within 10 ms.
     let asked = asked.lock().unwrap();
@@ -249,7 +249,7 @@ fn a_counter_without_a_lock_loses_updates_and_with_one_does_not() {
     for _ in 0..5 {
         let t = run_on(&pool, &racy);
         let n = lost_updates(&t).unwrap();
-        assert_eq!(n, 1_000_000 - t.meta.result);
+        assert_eq!(n, 1_000_000 - t.meta().unwrap().result.unwrap());
         lost.push(n);
         if n > 0 {
             break;
@@ -260,14 +260,14 @@ fn a_counter_without_a_lock_loses_updates_and_with_one_does_not() {
     let locked = scenario(Model::Free, Workload::CounterLocked, 4, 200_000, 8);
     for model in [Model::Free, Model::Gil, Model::Sequential] {
         let t = run_on(&pool, &Scenario { model, ..locked });
-        assert_eq!(t.meta.result, 200_000, "{model}");
+        assert_eq!(t.meta().unwrap().result.unwrap(), 200_000, "{model}");
         assert_eq!(lost_updates(&t), Some(0), "{model}");
     }
     let exact = run_on(
         &pool,
         &scenario(Model::Sequential, Workload::Counter, 4, 200_000, 8),
     );
-    assert_eq!(exact.meta.result, 200_000);
+    assert_eq!(exact.meta().unwrap().result.unwrap(), 200_000);
     let primes = run_on(&pool, &scenario(Model::Free, Workload::Primes, 2, 100, 2));
     assert_eq!(lost_updates(&primes), None);
 }
@@ -315,7 +315,7 @@ fn the_event_loop_runs_on_one_thread_and_its_awaits_overlap() {
     assert_eq!(clock.threads.lock().unwrap().len(), 1, "one thread");
     assert_eq!(t.lanes.len(), 8);
     assert_eq!(t.lanes[0].name, "Task 1");
-    assert_eq!(Some(t.meta.result), sequential_twin(&s));
+    assert_eq!(t.meta().unwrap().result, sequential_twin(&s));
     assert_one_at_a_time(&of_state(&t, State::Running), "coroutines");
     let awaits = of_state(&t, State::Awaiting);
     assert_eq!(awaits.len(), 16);
@@ -332,7 +332,7 @@ fn the_event_loop_runs_on_one_thread_and_its_awaits_overlap() {
         &pool,
         &scenario(Model::Asyncio, Workload::Primes, 3, 100_000, 9),
     );
-    assert_eq!(cpu.meta.result, 9_592);
+    assert_eq!(cpu.meta().unwrap().result.unwrap(), 9_592);
     let running = of_state(&cpu, State::Running);
     assert_one_at_a_time(&running, "coroutines");
     let mut order = running.clone();
@@ -358,7 +358,7 @@ fn computing_blocks_the_event_loop_and_its_timers_fire_late() {
     t.validate().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(lane_names(t), ["CPU task", "I/O task"]);
     assert_eq!(lane_names(&c.alone), ["I/O task"]);
-    assert_eq!(Some(t.meta.result), sequential_twin(&s));
+    assert_eq!(t.meta().unwrap().result, sequential_twin(&s));
     assert_one_at_a_time(&of_state(t, State::Running), "coroutines");
     // The I/O task's timers fell due while the CPU task computed, and it
     // resumed only when that item ended: its awaits lasted far past 1 ms,
@@ -405,7 +405,7 @@ fn the_convoy_effect_slows_io_beside_cpu_under_the_gil_only() {
             .unwrap_or_else(|e| panic!("{model}: {e}"));
         let t = &c.beside;
         t.validate().unwrap_or_else(|e| panic!("{model}: {e}"));
-        assert_eq!(Some(t.meta.result), sequential_twin(&s), "{model}");
+        assert_eq!(t.meta().unwrap().result, sequential_twin(&s), "{model}");
         assert_eq!(&lane_names(t)[..2], ["CPU thread", "I/O thread"], "{model}");
         // Twenty waits on the I/O thread, alone and beside.
         for trace in [&c.alone, t] {
@@ -465,8 +465,8 @@ fn every_model_gives_the_sequential_twins_answer() {
                 continue;
             }
             let t = run_on(&pool, &s);
-            assert_eq!(Some(t.meta.result), twin, "{model} {workload}");
-            assert_eq!(t.meta.scenario, s);
+            assert_eq!(t.meta().unwrap().result, twin, "{model} {workload}");
+            assert_eq!(t.meta().unwrap().scenario, s);
         }
         // Processes: each runs its share, and the shares add up.
         if workload != Workload::Mixed {
@@ -501,7 +501,7 @@ fn what_cannot_run_here_says_so_in_words() {
     let clock = MonotonicClock::new();
     let err = |s: Scenario| {
         pool.install(|| run(&s, &clock, &native(), &Cancel::new()))
-            .map(|t| t.meta.result)
+            .map(|t| t.meta().unwrap().result.unwrap())
     };
     let procs = scenario(Model::Processes, Workload::Primes, 4, 1000, 8);
     assert_eq!(
@@ -634,7 +634,7 @@ fn a_cancelled_run_stops() {
             )
         });
         assert_eq!(
-            out.map(|t| t.spans.len()),
+            out.map(|t| t.spans().len()),
             Err(RunError::Cancelled),
             "{model} {workload}"
         );

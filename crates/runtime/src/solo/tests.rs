@@ -40,7 +40,7 @@ fn solo(scenario: &Scenario) -> Trace {
 /// The work items a trace's thread lanes name, each once, in order.
 fn tasks(trace: &Trace) -> Vec<u32> {
     let mut tasks: Vec<u32> = trace
-        .spans
+        .spans()
         .iter()
         .filter(|s| trace.lanes[s.lane as usize].kind == LaneKind::Thread)
         .filter_map(|s| s.task)
@@ -84,21 +84,25 @@ fn every_model_and_workload_gives_the_twins_answer_and_the_live_runners_lanes() 
             let live = live.unwrap_or_else(|e| panic!("{what}: {e}"));
             let got = solo(&s);
             if (model, workload) == (Model::Gil, Workload::Counter) {
-                assert!(got.meta.result <= size, "{what}");
+                assert!(got.meta().unwrap().result.unwrap() <= size, "{what}");
             } else {
-                assert_eq!(Some(got.meta.result), sequential_twin(&s), "{what}");
+                assert_eq!(got.meta().unwrap().result, sequential_twin(&s), "{what}");
             }
             assert_eq!(got.lanes, live.lanes, "{what}");
             let unresulted = |meta: &Meta| Meta {
-                result: 0,
+                result: None,
                 ..meta.clone()
             };
-            assert_eq!(unresulted(&got.meta), unresulted(&live.meta), "{what}");
+            assert_eq!(
+                unresulted(got.meta().unwrap()),
+                unresulted(live.meta().unwrap()),
+                "{what}"
+            );
             assert_eq!(tasks(&got), tasks(&live), "{what}");
             // The same kinds of span on the same kinds of lane.
             let states = |t: &Trace| {
                 let mut states: Vec<_> = t
-                    .spans
+                    .spans()
                     .iter()
                     .filter(|s| s.state != State::GilWait)
                     .map(|s| (t.lanes[s.lane as usize].kind, s.state))
@@ -235,7 +239,7 @@ fn no_pool_is_used_and_the_sources_name_none() {
             };
             let trace = run_solo(&s, &clock, &ThreadSleeper, &native(), &Cancel::new())
                 .unwrap_or_else(|e| panic!("{s:?}: {e}"));
-            results.push((trace.meta.result, sequential_twin(&s)));
+            results.push((trace.meta().unwrap().result.unwrap(), sequential_twin(&s)));
         }
         results
     })

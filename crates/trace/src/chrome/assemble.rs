@@ -6,20 +6,22 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::import::{Collector, Id, Mark, Pending, SpanRec};
-use super::names;
+use super::names::{self, Origin};
 use super::report::{ImportError, ImportReport, Imported, SkipReason, Skipped, thousands};
 use crate::model::span_order;
-use crate::{
-    Event, EventKind, Lane, LaneKind, Meta, Mode, Model, Origin, Scenario, Span, SpanLabels, Trace,
-    Workload,
-};
+use crate::{Event, EventKind, Foreign, Lane, LaneKind, Meta, Source, Span, SpanLabels, Trace};
+
+/// The most fields of another tool's `metadata` an import keeps.
+const MAX_FILE_FIELDS: usize = 64;
+/// The most characters of one such field it keeps.
+const MAX_FIELD_CHARS: usize = 256;
 
 impl<'a> Collector<'a> {
     /// Builds the trace from what was read.
     pub(super) fn finish(mut self) -> Result<Imported, ImportError> {
         let metadata = self.metadata.take();
-        let lanes_meta = self.lanes_meta(metadata.as_ref());
-        let from_lanes = lanes_meta.is_some();
+        let lanes_source = self.lanes_source(metadata.as_ref());
+        let from_lanes = lanes_source.is_some();
         self.match_begins_and_ends();
 
         // Lanes, in a stable order.
@@ -126,22 +128,25 @@ impl<'a> Collector<'a> {
         if !from_lanes && lanes.is_empty() && events.is_empty() {
             return Err(ImportError::Empty);
         }
-        let (meta, origin) = match lanes_meta {
-            Some((meta, origin)) => (meta, origin),
-            None => (
-                placeholder_meta(&lanes),
-                Origin::Imported {
-                    tool: metadata
-                        .as_ref()
-                        .and_then(|m| m.get("source"))
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
-                },
-            ),
-        };
-        let mut trace = Trace::new(meta, lanes, spans)
-            .with_events(events)
-            .with_origin(origin);
+        let source = lanes_source.unwrap_or_else(|| {
+            let mut pids: Vec<&Id<'_>> = order
+                .iter()
+                .map(|&i| &self.threads[i as usize].pid)
+                .collect();
+            pids.sort_unstable();
+            pids.dedup();
+            Source::Imported(Foreign {
+                tool: metadata
+                    .as_ref()
+                    .and_then(|m| m.get("source"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                start_us: offset.unwrap_or(0.0),
+                processes: u32::try_from(pids.len()).unwrap_or(u32::MAX),
+                metadata: file_fields(metadata.as_ref()),
+            })
+        });
+        let mut trace = Trace::from_source(source, lanes, spans).with_events(events);
         trace.labels = labels;
         trace.validate()?;
         let report = ImportReport {
@@ -157,20 +162,19 @@ impl<'a> Collector<'a> {
         Ok(Imported { trace, report })
     }
 
-    /// The run's metadata and origin, when Lanes wrote the file.
-    fn lanes_meta(&mut self, metadata: Option<&Value>) -> Option<(Meta, Origin)> {
+    /// Where the trace came from, when Lanes wrote the file: its run's
+    /// metadata, or what the file it had imported said of itself.
+    fn lanes_source(&mut self, metadata: Option<&Value>) -> Option<Source> {
         let metadata = metadata?;
         if metadata.get("source").and_then(Value::as_str) != Some(names::SOURCE) {
             return None;
         }
+        if let Some(Ok(Origin::Imported(foreign))) = metadata.get("origin").map(Origin::deserialize)
+        {
+            return Some(Source::Imported(foreign.into_owned()));
+        }
         match Meta::deserialize(metadata) {
-            Ok(meta) => {
-                let origin = metadata
-                    .get("origin")
-                    .and_then(|o| Origin::deserialize(o).ok())
-                    .unwrap_or_default();
-                Some((meta, origin))
-            }
+            Ok(meta) => Some(Source::Lanes(meta)),
             Err(e) => {
                 self.notes.push(format!(
                     "The metadata says Lanes wrote this file, but it could not be read ({e}); \
@@ -281,29 +285,28 @@ impl<'a> Collector<'a> {
     }
 }
 
-/// The metadata of a trace another tool wrote: placeholders, since the file
-/// does not say what ran (see [`from_chrome_json`]).
-fn placeholder_meta(lanes: &[Lane]) -> Meta {
-    let k = u32::try_from(lanes.len()).unwrap_or(u32::MAX).max(1);
-    Meta {
-        scenario: Scenario {
-            model: if lanes.len() > 1 {
-                Model::Free
-            } else {
-                Model::Sequential
-            },
-            workload: Workload::Primes,
-            k,
-            size: 0,
-            tasks: 0,
-            interval_us: Scenario::DEFAULT_INTERVAL_US,
-            latency_us: Scenario::DEFAULT_LATENCY_US,
-        },
-        mode: Mode::Live,
-        cores: 0,
-        cross_origin_isolated: false,
-        environment: "imported".to_owned(),
-        result: 0,
-        seed: None,
-    }
+/// The text, number and yes/no fields of another tool's `metadata` but its
+/// `source`, as text made visible (see [`crate::words::visible`]), at most
+/// [`MAX_FILE_FIELDS`] of them, each cut to [`MAX_FIELD_CHARS`] characters.
+fn file_fields(metadata: Option<&Value>) -> BTreeMap<String, String> {
+    let Some(Value::Object(fields)) = metadata else {
+        return BTreeMap::new();
+    };
+    fields
+        .iter()
+        .filter(|(name, _)| name.as_str() != "source")
+        .filter_map(|(name, value)| {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                Value::Number(_) | Value::Bool(_) => value.to_string(),
+                _ => return None,
+            };
+            let cut = |s: &str| {
+                crate::words::visible(&s.chars().take(MAX_FIELD_CHARS).collect::<String>())
+                    .into_owned()
+            };
+            Some((cut(name), cut(&text)))
+        })
+        .take(MAX_FILE_FIELDS)
+        .collect()
 }

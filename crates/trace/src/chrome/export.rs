@@ -18,8 +18,9 @@
 //!   `lanes.message` whose id is the message id; any other instant is an
 //!   `i` event in `lanes.instant`. Every hand-off and message carries its
 //!   lanes (and bytes and id) in `args`, so each reads back on its own;
-//! - `metadata` holds `source: "lanes"`, the run's [`Meta`], `makespan_ms`,
-//!   and `origin` when the trace was imported from another tool.
+//! - `metadata` holds `source: "lanes"` and `makespan_ms`, then the run's
+//!   [`Meta`] for a Lanes run, or `origin` (`from: "imported"` and the
+//!   [`Foreign`](crate::Foreign) facts) for a trace imported from another tool.
 
 use std::borrow::Cow;
 
@@ -27,7 +28,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::names;
-use crate::{EventKind, Meta, Origin, Trace};
+use super::names::Origin;
+use crate::{EventKind, Meta, Source, Trace};
 
 #[derive(Serialize)]
 struct ChromeTrace<'a> {
@@ -129,10 +131,10 @@ impl Args<'_> {
 struct Metadata<'a> {
     source: &'static str,
     #[serde(flatten)]
-    meta: &'a Meta,
+    meta: Option<&'a Meta>,
     makespan_ms: f64,
-    #[serde(skip_serializing_if = "Origin::is_lanes")]
-    origin: &'a Origin,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    origin: Option<Origin<'a>>,
 }
 
 /// The Chrome thread id of a lane: lanes count from 1, 0 is the process.
@@ -169,12 +171,15 @@ fn duration(start: f64, end: f64) -> Option<f64> {
 fn document(trace: &Trace) -> ChromeTrace<'_> {
     let mut events =
         Vec::with_capacity(1 + 2 * trace.lanes.len() + trace.spans.len() + 2 * trace.events.len());
-    let process = format!(
-        "{} · {} · k={}",
-        trace.meta.scenario.model.title(),
-        trace.meta.scenario.workload.title(),
-        trace.meta.scenario.k
-    );
+    let process = match &trace.source {
+        Source::Lanes(meta) => format!(
+            "{} · {} · k={}",
+            meta.scenario.model.title(),
+            meta.scenario.workload.title(),
+            meta.scenario.k
+        ),
+        Source::Imported(_) => trace.name(),
+    };
     let mut named = Record::new(names::PROCESS_NAME, "M", 0);
     named.args.name = Some(Cow::Owned(process));
     events.push(named);
@@ -277,9 +282,12 @@ fn document(trace: &Trace) -> ChromeTrace<'_> {
         display_time_unit: "ms",
         metadata: Metadata {
             source: names::SOURCE,
-            meta: &trace.meta,
+            meta: trace.meta(),
             makespan_ms: trace.makespan_ms(),
-            origin: &trace.origin,
+            origin: match &trace.source {
+                Source::Lanes(_) => None,
+                Source::Imported(foreign) => Some(Origin::Imported(Cow::Borrowed(foreign))),
+            },
         },
     }
 }

@@ -41,13 +41,13 @@ use crate::{EventKind, LaneKind, State};
 /// and events as they were. A file from another tool is shifted in time so
 /// that its earliest event is at 0 µs, and since Lanes slices must not
 /// overlap on a thread, a slice inside another is skipped (the outer one is
-/// kept). Its [`Meta`](crate::Meta) holds placeholders, and its `origin` is
-/// [`Origin::Imported`](crate::Origin::Imported) (with the tool named by `metadata.source`, if any):
-/// model sequential for one lane and free threads for more, workload primes,
-/// k the number of lanes (at least 1), size, tasks, cores and result 0,
-/// mode live (another tool measured it), not cross-origin isolated,
-/// environment "imported". Its lanes are threads, except that when the file
-/// has several processes, a process with one thread is one process lane.
+/// kept). Such a file does not say what ran, so its trace has no
+/// [`Meta`](crate::Meta): its source is [`Source::Imported`](crate::Source::Imported) with what the file
+/// says of itself (see [`Foreign`](crate::Foreign)): the tool named by
+/// `metadata.source`, the time of its earliest event, how many processes it
+/// has, and its other `metadata` fields. Its lanes are threads, except that
+/// when the file has several processes, a process with one thread is one
+/// process lane.
 ///
 /// Never panics; any input that is not a readable trace gives an
 /// [`ImportError`] that says what is wrong and where.

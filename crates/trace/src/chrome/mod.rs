@@ -15,6 +15,20 @@ pub use report::{ImportError, ImportLimits, ImportReport, Imported, SkipReason, 
 
 /// Names that the export writes and the import recognises.
 mod names {
+    use std::borrow::Cow;
+
+    use serde::{Deserialize, Serialize};
+
+    use crate::Foreign;
+
+    /// `metadata.origin` of a file Lanes wrote of a trace it had imported:
+    /// `from: "imported"` and what the other tool's file said of itself.
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(tag = "from", rename_all = "snake_case")]
+    pub(crate) enum Origin<'a> {
+        Imported(Cow<'a, Foreign>),
+    }
+
     /// The process id every lane of one run shares.
     pub(crate) const PID: u32 = 1;
     /// `metadata.source` of a file Lanes wrote.

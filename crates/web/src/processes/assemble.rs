@@ -229,7 +229,7 @@ pub(crate) fn assemble(
         cores: environment.cores,
         cross_origin_isolated: environment.cross_origin_isolated,
         environment: environment.name.clone(),
-        result,
+        result: Some(result),
         seed: None,
     };
     Trace::new_labelled(meta, lanes, spans).with_events(events)

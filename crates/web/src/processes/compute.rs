@@ -35,24 +35,22 @@ pub(crate) enum JobError {
 /// Runs `job` on `payload`, stamping spans with `clock` (raw readings, lane
 /// `job.share`), and returns what the process did.
 pub(crate) fn run_job(job: &Job, payload: &[u8], clock: &dyn Clock) -> Result<Share, JobError> {
+    let expected = job.input.payload_bytes();
+    if payload.len() != expected {
+        return Err(JobError::Payload {
+            expected,
+            got: payload.len(),
+        });
+    }
     match &job.input {
-        Input::Numbers { ranges } => {
-            let expected = 4 * ranges.iter().map(|r| r.len()).sum::<usize>();
-            check_length(expected, payload)?;
-            Ok(count_primes(job.share, ranges, payload, clock))
-        }
-        Input::Samples { clip_samples, runs } => {
-            let clip_bytes = 4 * *clip_samples as usize;
-            let expected = clip_bytes * runs.iter().map(|r| r.len()).sum::<usize>();
-            check_length(expected, payload)?;
-            Ok(analyse_clips(
-                job.share,
-                *clip_samples,
-                runs,
-                payload,
-                clock,
-            ))
-        }
+        Input::Numbers { ranges } => Ok(count_primes(job.share, ranges, payload, clock)),
+        Input::Samples { clip_samples, runs } => Ok(analyse_clips(
+            job.share,
+            *clip_samples,
+            runs,
+            payload,
+            clock,
+        )),
         Input::Items { tasks } => {
             let share: Vec<u32> = share_tasks(job.scenario.tasks, job.share, job.shares).collect();
             if *tasks != share {
@@ -72,17 +70,6 @@ pub(crate) fn run_job(job: &Job, payload: &[u8], clock: &dyn Clock) -> Result<Sh
                 &never,
             )?)
         }
-    }
-}
-
-fn check_length(expected: usize, payload: &[u8]) -> Result<(), JobError> {
-    if payload.len() == expected {
-        Ok(())
-    } else {
-        Err(JobError::Payload {
-            expected,
-            got: payload.len(),
-        })
     }
 }
 

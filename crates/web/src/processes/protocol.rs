@@ -50,6 +50,19 @@ pub(crate) enum Input {
     },
 }
 
+impl Input {
+    /// How many payload bytes go with it.
+    pub(crate) fn payload_bytes(&self) -> usize {
+        match self {
+            Self::Numbers { ranges } => 4 * ranges.iter().map(|r| r.len()).sum::<usize>(),
+            Self::Samples { clip_samples, runs } => {
+                4 * *clip_samples as usize * runs.iter().map(|r| r.len()).sum::<usize>()
+            }
+            Self::Items { .. } => 0,
+        }
+    }
+}
+
 /// The numbers `start..end` of work item `task`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct NumberRange {

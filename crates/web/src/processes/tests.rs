@@ -1,25 +1,20 @@
-//! The processes model's pure parts, in the browser (the crate is wasm
-//! only): what each process is sent, what it computes from it, and the
-//! trace made of their stamps. `tests/processes.test.mjs` runs real
-//! process workers in the built page.
+//! The processes model's pure parts, natively: what each process is sent,
+//! what it computes from it, and the trace made of their stamps.
+//! `tests/processes.test.mjs` runs real process workers in the built page.
 
-use lanes_runtime::{Cancel, Environment, sequential_twin, share_tasks};
+use lanes_runtime::{Cancel, Environment, MonotonicClock, sequential_twin, share_tasks};
 use lanes_trace::{EventKind, LaneKind, Model, Scenario, Span, State, Workload};
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 use super::assemble::{Log, Start, assemble};
 use super::compute::{JobError, run_job};
-use super::input::{MAX_COPY_BYTES, plan, prepare};
+use super::input::{MAX_COPY_BYTES, payload, plan};
 use super::protocol::{Input, Report};
-use crate::PageClock;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 fn scenario(workload: Workload, k: u32, size: u64) -> Scenario {
     Scenario::new(Model::Processes, workload, k, size, 32)
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn every_item_goes_to_one_process_with_data_that_follows_the_workload() {
     let s = scenario(Workload::Primes, 3, 10_000);
     let jobs = plan(&s);
@@ -70,8 +65,8 @@ fn every_item_goes_to_one_process_with_data_that_follows_the_workload() {
     }
 }
 
-#[wasm_bindgen_test]
-async fn processes_compute_on_what_they_were_sent_and_agree_with_the_twins() {
+#[test]
+fn processes_compute_on_what_they_were_sent_and_agree_with_the_twins() {
     let cases = [
         (Workload::Primes, 30_000),
         (Workload::Audio, 5),
@@ -80,22 +75,20 @@ async fn processes_compute_on_what_they_were_sent_and_agree_with_the_twins() {
         (Workload::CounterLocked, 1_000),
     ];
     for (workload, size) in cases {
-        // No waiting: a sleep would block the page's main thread.
+        // No waiting: the test need not sleep.
         let s = Scenario {
             latency_us: 0,
             ..scenario(workload, 3, size)
         };
-        let parcels = prepare(&s, &Cancel::new()).await.expect("inputs");
         let mut total = 0_u64;
-        for parcel in &parcels {
-            let share = run_job(&parcel.job, &parcel.payload.to_vec(), &PageClock).expect("runs");
+        for (job, _) in plan(&s) {
+            let bytes: Vec<u8> = payload(&job.input).flatten().collect();
+            assert_eq!(bytes.len(), job.input.payload_bytes());
+            let share = run_job(&job, &bytes, &MonotonicClock::new()).expect("runs");
             let mut tasks: Vec<u32> = share.spans.iter().filter_map(|s| s.task).collect();
             tasks.dedup();
-            assert_eq!(
-                tasks,
-                share_tasks(32, parcel.job.share, 3).collect::<Vec<_>>()
-            );
-            assert!(share.spans.iter().all(|s| s.lane == parcel.job.share));
+            assert_eq!(tasks, share_tasks(32, job.share, 3).collect::<Vec<_>>());
+            assert!(share.spans.iter().all(|s| s.lane == job.share));
             total = total.wrapping_add(share.result);
         }
         let twin = sequential_twin(&s).unwrap_or_else(|| {
@@ -104,16 +97,17 @@ async fn processes_compute_on_what_they_were_sent_and_agree_with_the_twins() {
                 k: 1,
                 ..s
             };
-            lanes_runtime::run(&seq, &PageClock, &environment(), &Cancel::new())
+            lanes_runtime::run(&seq, &MonotonicClock::new(), &environment(), &Cancel::new())
                 .expect("the sequential run")
-                .meta
-                .result
+                .meta()
+                .and_then(|m| m.result)
+                .expect("its answer")
         });
         assert_eq!(total, twin, "{workload}");
     }
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn a_payload_that_does_not_match_its_job_is_refused() {
     let (job, _) = plan(&scenario(Workload::Primes, 2, 1_000)).remove(0);
     let Input::Numbers { ranges } = &job.input else {
@@ -121,14 +115,14 @@ fn a_payload_that_does_not_match_its_job_is_refused() {
     };
     let bytes = 4 * ranges.iter().map(|r| r.len()).sum::<usize>();
     let short = vec![0_u8; bytes - 4];
-    let refused = run_job(&job, &short, &PageClock).map(|s| s.result);
+    let refused = run_job(&job, &short, &MonotonicClock::new()).map(|s| s.result);
     assert!(
         matches!(refused, Err(JobError::Payload { expected, got }) if expected == bytes && got == bytes - 4),
         "{refused:?}"
     );
     let (mut job, _) = plan(&scenario(Workload::Counter, 2, 1_000)).remove(0);
     job.share = 1;
-    let refused = run_job(&job, &[], &PageClock).map(|s| s.result);
+    let refused = run_job(&job, &[], &MonotonicClock::new()).map(|s| s.result);
     assert!(
         matches!(refused, Err(JobError::Items { .. })),
         "{refused:?}"
@@ -175,7 +169,7 @@ fn log(offset_us: f64, task: u32) -> Log {
     }
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn the_trace_has_a_parent_lane_then_each_process_in_order() {
     let s = scenario(Workload::Primes, 2, 1_000);
     let trace = assemble(&s, &environment(), 1e12, &[log(0.0, 0), log(50.0, 1)]);
@@ -193,7 +187,7 @@ fn the_trace_has_a_parent_lane_then_each_process_in_order() {
             (LaneKind::Process, "Process 2")
         ]
     );
-    assert_eq!(trace.meta.result, 20);
+    assert_eq!(trace.meta().and_then(|m| m.result), Some(20));
     let states: Vec<State> = trace.lane_spans(1).iter().map(|s| s.state).collect();
     assert_eq!(
         states,
@@ -219,7 +213,7 @@ fn the_trace_has_a_parent_lane_then_each_process_in_order() {
         .count();
     assert_eq!((sends, trace.events.len()), (4, 8));
     let copy_in = trace
-        .spans
+        .spans()
         .iter()
         .position(|s| s.lane == 1 && s.state == State::CopyIn)
         .expect("a copy in");
@@ -229,7 +223,7 @@ fn the_trace_has_a_parent_lane_then_each_process_in_order() {
     );
 }
 
-#[wasm_bindgen_test]
+#[test]
 fn a_warm_process_has_no_start_up_and_says_so_in_its_name() {
     let s = scenario(Workload::Primes, 2, 1_000);
     let warm = Log {
@@ -247,7 +241,7 @@ fn a_warm_process_has_no_start_up_and_says_so_in_its_name() {
     let states: Vec<State> = trace.lane_spans(1).iter().map(|s| s.state).collect();
     assert_eq!(states, [State::CopyIn, State::Running, State::CopyOut]);
     let startup = trace
-        .spans
+        .spans()
         .iter()
         .position(|s| s.lane == 2 && s.state == State::Startup)
         .expect("a new worker starts up");

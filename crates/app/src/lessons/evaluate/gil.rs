@@ -33,12 +33,12 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
     };
     let speedup = times_faster(gil, seq);
     let free_speedup = times_faster(free, seq);
-    let k = gil.meta.scenario.k;
+    let k = gil.meta()?.scenario.k;
     let (gil_peak, gil_overlap) = at_once(gil, LaneKind::Thread, State::Running);
     let (free_peak, _) = at_once(free, LaneKind::Thread, State::Running);
     let gaps = handoff_gaps(gil);
     let changes = handoffs(gil).len();
-    let interval = f64::from(gil.meta.scenario.interval_us);
+    let interval = f64::from(gil.meta()?.scenario.interval_us);
     let gap = median(gaps).unwrap_or(0.0);
     let every =
         changes > 0 && gap >= GAP_LOW * interval && gap <= GAP_HIGH * interval + GAP_SLACK_US;
@@ -86,7 +86,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
             took(gil),
             took(seq),
             times(speedup),
-            free.meta.scenario.k,
+            free.meta()?.scenario.k,
             took(free)
         ),
         claims,

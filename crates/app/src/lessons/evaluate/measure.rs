@@ -45,7 +45,7 @@ pub(super) fn number(n: u64) -> String {
 
 /// The cores a run's k workers could use: min(k, cores), at least 1.
 pub(super) fn usable_cores(t: &Trace) -> u32 {
-    t.meta.scenario.k.min(t.meta.cores).max(1)
+    t.meta().map_or(1, |m| m.scenario.k.min(m.cores).max(1))
 }
 
 /// The lanes of `kind`, by index.
@@ -58,7 +58,7 @@ pub(super) fn lanes_of(t: &Trace, kind: LaneKind) -> Vec<u32> {
 
 /// The spans in `state` on lanes of `kind`.
 pub(super) fn spans_in(t: &Trace, kind: LaneKind, state: State) -> Vec<Span> {
-    t.spans
+    t.spans()
         .iter()
         .filter(|s| s.state == state)
         .filter(|s| t.lanes.get(s.lane as usize).is_some_and(|l| l.kind == kind))

@@ -35,17 +35,17 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
         starts.iter().copied().fold(f64::INFINITY, f64::min),
         starts.iter().copied().fold(0.0, f64::max),
     );
-    let data = large.meta.scenario.size as f64 / small.meta.scenario.size.max(1) as f64;
+    let data = large.meta()?.scenario.size as f64 / small.meta()?.scenario.size.max(1) as f64;
     let growth = if copies[0] > 0.0 {
         copies[2] / copies[0]
     } else {
         f64::INFINITY
     };
-    let sizes = sweep.map(|t| number(t.meta.scenario.size));
+    let sizes = sweep.map(|t| number(t.meta().map_or(0, |m| m.scenario.size)));
     let thread_start = thread_start_us(free).unwrap_or(f64::INFINITY);
-    let k = free.meta.scenario.k;
+    let k = free.meta()?.scenario.k;
     let lost = lost_updates(counter)?;
-    let size = counter.meta.scenario.size;
+    let size = counter.meta()?.scenario.size;
     let claims = vec![
         Claim::new(
             all_cold && fastest > 0.0 && slowest < STARTUP_SPREAD * fastest,
@@ -77,14 +77,14 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
                 sizes[2],
                 took(free),
                 took(large),
-                large.meta.scenario.k
+                large.meta()?.scenario.k
             ),
         ),
         Claim::new(
             lost > 0,
             format!(
                 "Sharing has its price: {} threads with no lock lost {} of {} updates.",
-                counter.meta.scenario.k,
+                counter.meta()?.scenario.k,
                 number(lost),
                 number(size)
             ),

@@ -82,7 +82,7 @@ fn hand_built(
         cores,
         cross_origin_isolated: true,
         environment: "test".to_owned(),
-        result,
+        result: Some(result),
         seed: None,
     };
     let lanes = lanes

@@ -16,10 +16,10 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
     let &[racy, locked] = runs else {
         return None;
     };
-    let (size, lost) = (racy.meta.scenario.size, lost_updates(racy)?);
-    let (locked_size, locked_lost) = (locked.meta.scenario.size, lost_updates(locked)?);
+    let (size, lost) = (racy.meta()?.scenario.size, lost_updates(racy)?);
+    let (locked_size, locked_lost) = (locked.meta()?.scenario.size, lost_updates(locked)?);
     let share = share(lost, size);
-    let k = racy.meta.scenario.k;
+    let k = racy.meta()?.scenario.k;
     let (peak, _) = at_once(racy, LaneKind::Thread, State::Running);
     let claims = vec![
         Claim::new(
@@ -29,7 +29,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
                 number(lost),
                 number(size),
                 percent(share),
-                number(racy.meta.result)
+                number(racy.meta()?.result?)
             ),
         ),
         Claim::new(
@@ -41,7 +41,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
                 } else {
                     number(locked_lost)
                 },
-                number(locked.meta.result),
+                number(locked.meta()?.result?),
                 number(locked_size)
             ),
         ),
@@ -56,11 +56,11 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
         answer: answer(lost, size),
         summary: format!(
             "Without a lock the counter read {} of {}: {} updates ({}) lost. With a lock it read {}.",
-            number(racy.meta.result),
+            number(racy.meta()?.result?),
             number(size),
             number(lost),
             percent(share),
-            number(locked.meta.result)
+            number(locked.meta()?.result?)
         ),
         claims,
     })

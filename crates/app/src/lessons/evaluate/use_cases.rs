@@ -19,7 +19,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
     let cpu = times_faster(procs, gil_audio);
     let io = times_faster(gil_io, seq_io);
     let looped = times_faster(event_loop, seq_io);
-    let k = gil_io.meta.scenario.k;
+    let k = gil_io.meta()?.scenario.k;
     let half = f64::from(k) / 2.0;
     let (waiting, _) = at_once(gil_io, LaneKind::Thread, State::IoWait);
     let claims = vec![
@@ -48,7 +48,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
             ),
         ),
         Claim::new(
-            looped >= f64::from(event_loop.meta.scenario.k) / 2.0,
+            looped >= f64::from(event_loop.meta()?.scenario.k) / 2.0,
             format!(
                 "The event loop, on one thread, finished them {} faster than one thread too ({}).",
                 times(looped),

@@ -65,9 +65,9 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
         answer: answer(ratio),
         summary: format!(
             "{} processes took {} and {} threads under the GIL {}: the processes ran at {} the threads' speed.",
-            procs.meta.scenario.k,
+            procs.meta()?.scenario.k,
             took(procs),
-            gil.meta.scenario.k,
+            gil.meta()?.scenario.k,
             took(gil),
             times(ratio)
         ),

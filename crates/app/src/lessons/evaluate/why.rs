@@ -21,7 +21,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
     };
     let speedup = times_faster(free, seq);
     let p = usable_cores(free);
-    let k = free.meta.scenario.k;
+    let k = free.meta()?.scenario.k;
     let answer = answer(speedup, p);
     let (peak, _) = at_once(free, LaneKind::Thread, State::Running);
     let claims = vec![

@@ -168,12 +168,7 @@ fn timeline_style(dark: bool) -> TimelineStyle {
 fn describe(runs: &[(Rc<Trace>, Option<f64>)], hit: Hit) -> Option<String> {
     let (trace, _) = runs.get(hit.run)?;
     let detail = lanes_render::describe_hit(&views(runs), hit)?;
-    let run = if trace.origin.is_lanes() {
-        trace.meta.scenario.model.title().to_owned()
-    } else {
-        trace.origin.describe()
-    };
-    Some(format!("{run} · {detail}"))
+    Some(format!("{} · {detail}", trace.name()))
 }
 
 /// The span after (or before) `from` in reading order: run, lane, time.
@@ -182,7 +177,7 @@ fn step_focus(runs: &[(Rc<Trace>, Option<f64>)], from: Option<Hit>, forward: boo
         .iter()
         .enumerate()
         .flat_map(|(run, (t, _))| {
-            t.spans.iter().enumerate().map(move |(span, s)| Hit {
+            t.spans().iter().enumerate().map(move |(span, s)| Hit {
                 run,
                 lane: s.lane,
                 span,
@@ -526,14 +521,9 @@ fn summary(runs: &Runs) -> String {
         .0
         .iter()
         .map(|(t, speedup)| {
-            // An opened file's model is a placeholder: name where it came from.
-            let run = if t.origin.is_lanes() {
-                t.meta.scenario.model.title().to_owned()
-            } else {
-                t.origin.describe()
-            };
             let mut s = format!(
-                "{run} with {} lane{}, {}",
+                "{} with {} lane{}, {}",
+                t.name(),
                 t.lanes.len(),
                 if t.lanes.len() == 1 { "" } else { "s" },
                 format::duration_ms(t.makespan_ms())

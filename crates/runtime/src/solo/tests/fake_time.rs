@@ -52,7 +52,7 @@ fn waits_overlap_and_the_scheduler_sleeps_to_the_earliest_wake_up() {
     };
     let t = run_solo(&s, &time, &sleeper, &native(), &Cancel::new()).unwrap();
     t.validate().unwrap();
-    assert_eq!(Some(t.meta.result), sequential_twin(&s));
+    assert_eq!(t.meta().unwrap().result, sequential_twin(&s));
     assert_eq!(*slept.lock().unwrap(), [10_000.0, 10_000.0]);
     let waits: Vec<_> = of_state(&t, State::IoWait)
         .iter()
@@ -105,7 +105,7 @@ fn with_a_ticking_clock_threads_take_turns_the_same_way_every_time() {
     let t = trace();
     t.validate().unwrap();
     assert_eq!(t, trace());
-    assert_eq!(Some(t.meta.result), sequential_twin(&s));
+    assert_eq!(t.meta().unwrap().result, sequential_twin(&s));
     // Turns in order: each forced switch goes to the thread that waited
     // longest, a switch interval after the last change of hands.
     let mut last_switch_us = 0.0;

@@ -17,7 +17,7 @@ fn cpu_bound_threads_change_hands_about_every_interval() {
         ..Scenario::new(Model::Gil, Workload::Primes, 4, 400_000, 16)
     };
     let t = solo(&s);
-    assert_eq!(Some(t.meta.result), sequential_twin(&s));
+    assert_eq!(t.meta().unwrap().result, sequential_twin(&s));
     assert_one_at_a_time(&of_state(&t, State::Running), "running spans under the GIL");
     // Every thread waited for the GIL, and got it.
     for lane in 0..4 {
@@ -60,7 +60,7 @@ fn requests_wait_together_under_the_gil() {
     let four = solo(&base);
     let one = solo(&Scenario { k: 1, ..base });
     for t in [&four, &one] {
-        assert_eq!(Some(t.meta.result), sequential_twin(&base));
+        assert_eq!(t.meta().unwrap().result, sequential_twin(&base));
         assert_one_at_a_time(&of_state(t, State::Running), "running spans under the GIL");
         let waits = of_state(t, State::IoWait);
         assert_eq!(waits.len(), 8);

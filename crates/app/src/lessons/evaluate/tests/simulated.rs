@@ -140,7 +140,7 @@ fn incomplete_or_other_batches_have_no_outcome() {
     assert!(outcome_of(&LESSONS[3], &step1).is_none());
     let imported: Vec<Trace> = step1
         .into_iter()
-        .map(|t| t.with_origin(lanes_trace::Origin::Imported { tool: None }))
+        .map(|t| t.with_source(lanes_trace::Source::Imported(Default::default())))
         .collect();
     assert!(outcome_of(&LESSONS[0], &imported).is_none());
 }
@@ -151,7 +151,7 @@ fn a_step_that_fixes_its_sizes_wants_those_sizes() {
     let mut traces = simulated(step6, 4, 1);
     let s = Scenario {
         size: 3_000_000,
-        ..traces[1].meta.scenario
+        ..traces[1].meta().unwrap().scenario
     };
     traces[1] = simulate(&s, &CostModel::reference(), &Options { cores: 4, seed: 1 }).unwrap();
     assert!(outcome_of(step6, &traces).is_none());
