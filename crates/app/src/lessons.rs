@@ -9,6 +9,8 @@ mod evaluate;
 
 use lanes_trace::{Model, Workload};
 
+use crate::url::{UrlState, size_rule};
+
 pub use content::LESSONS;
 pub use evaluate::{Claim, Outcome, evaluate};
 
@@ -58,6 +60,37 @@ pub struct Run {
     /// Its size; `None` takes the form's size when the workload is the
     /// form's, else the workload's default.
     pub size: Option<u64>,
+}
+
+impl Run {
+    /// Its size with `form`: its own, or else the form's when the workload
+    /// is the form's, or else the workload's default.
+    pub fn size_in(&self, form: &UrlState) -> u64 {
+        self.size.unwrap_or(if self.workload == form.workload {
+            form.size
+        } else {
+            size_rule(self.workload).default
+        })
+    }
+}
+
+/// The runs of a batch, in order: step `lesson`'s own list, or else
+/// `form`'s models on `form`'s workload. The one rule for a batch: the page
+/// plans with it ([`crate::state::scenarios`]) and a step's check reads its
+/// own runs with it (on the step's own query).
+pub fn batch_runs(lesson: Option<&Lesson>, form: &UrlState) -> Vec<Run> {
+    match lesson.map(|l| &l.runs) {
+        Some(Runs::List(list)) => list.to_vec(),
+        _ => form
+            .models
+            .iter()
+            .map(|&model| Run {
+                model,
+                workload: form.workload,
+                size: None,
+            })
+            .collect(),
+    }
 }
 
 /// One answer to a step's question.

@@ -3,8 +3,10 @@
 pub mod budget;
 pub mod format;
 pub mod lessons;
+pub mod process_memory;
 pub mod replay;
 pub mod state;
+pub mod timeline_view;
 pub mod url;
 
 #[cfg(target_arch = "wasm32")]

@@ -266,9 +266,61 @@ fn read_pairs(query: &str) -> (Vec<(String, String)>, Vec<Notice>) {
     (given, notices)
 }
 
-/// Applies parsed pairs to `state`: each known parameter in a fixed order
-/// (the workload first: the meaning of `size` depends on it), unknown ones
-/// reported.
+/// The parameters [`set_param`] reads, in the order a query is applied: the
+/// workload first (the meaning and range of `size` depend on it), and
+/// simulation before k (it allows more threads than a live run). `lesson`
+/// is read before them all, by [`parse_query`].
+const PARAMETERS: [&str; 15] = [
+    "workload",
+    "model",
+    "sim",
+    "k",
+    "size",
+    "interval",
+    "latency",
+    "run",
+    "warm",
+    "cores",
+    "seed",
+    "calibrated",
+    "theme",
+    "embed",
+    "scale",
+];
+
+/// Reads parameter `name`'s raw `value` into `state`, and says what was done
+/// instead when the value was not usable as given: the one rule for the
+/// address and the controls. A new workload brings its own default size.
+pub fn set_param(state: &mut UrlState, name: &str, value: &str) -> Option<Notice> {
+    match name {
+        "workload" => {
+            let before = state.workload;
+            let notice = parse_workload(value).apply(&mut state.workload);
+            if state.workload != before {
+                state.size = size_rule(state.workload).default;
+            }
+            notice
+        }
+        "model" => parse_models(value).apply(&mut state.models),
+        "sim" => parse_flag(name, value).apply(&mut state.sim),
+        "k" => parse_k_in(value, state.k_range()).apply(&mut state.k),
+        "size" => parse_size(state.workload, value).apply(&mut state.size),
+        "interval" => parse_interval(value).apply(&mut state.interval_ms),
+        "latency" => parse_latency(value).apply(&mut state.latency_ms),
+        "run" => parse_flag(name, value).apply(&mut state.run),
+        "warm" => parse_flag(name, value).apply(&mut state.warm),
+        "cores" => parse_cores(value).apply(&mut state.cores),
+        "seed" => parse_seed(value).apply(&mut state.seed),
+        "calibrated" => parse_flag(name, value).apply(&mut state.calibrated),
+        "theme" => parse_theme(value).apply(&mut state.theme),
+        "embed" => parse_flag(name, value).apply(&mut state.embed),
+        "scale" => parse_scale(value).apply(&mut state.scale),
+        _ => None,
+    }
+}
+
+/// Applies parsed pairs to `state`: each known parameter in the order of
+/// [`PARAMETERS`], unknown ones reported.
 fn apply_pairs(mut state: UrlState, given: &[(String, String)]) -> (UrlState, Vec<Notice>) {
     let mut notices = Vec::new();
     let value = |name: &str| {
@@ -277,79 +329,15 @@ fn apply_pairs(mut state: UrlState, given: &[(String, String)]) -> (UrlState, Ve
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    // The workload first: the meaning and range of `size` depend on it.
-    if let Some(v) = value("workload") {
-        let before = state.workload;
-        notices.extend(parse_workload(v).apply(&mut state.workload));
-        if state.workload != before {
-            state.size = size_rule(state.workload).default;
+    for name in PARAMETERS {
+        if let Some(v) = value(name) {
+            notices.extend(set_param(&mut state, name, v));
         }
     }
-    if let Some(v) = value("model") {
-        notices.extend(parse_models(v).apply(&mut state.models));
-    }
-    // Simulation first: it allows more threads than a live run.
-    if let Some(v) = value("sim") {
-        notices.extend(parse_flag("sim", v).apply(&mut state.sim));
-    }
-    if let Some(v) = value("k") {
-        notices.extend(parse_k_in(v, state.k_range()).apply(&mut state.k));
-    }
-    if let Some(v) = value("size") {
-        notices.extend(parse_size(state.workload, v).apply(&mut state.size));
-    }
-    if let Some(v) = value("interval") {
-        notices.extend(parse_interval(v).apply(&mut state.interval_ms));
-    }
-    if let Some(v) = value("latency") {
-        notices.extend(parse_latency(v).apply(&mut state.latency_ms));
-    }
-    if let Some(v) = value("run") {
-        notices.extend(parse_flag("run", v).apply(&mut state.run));
-    }
-    if let Some(v) = value("warm") {
-        notices.extend(parse_flag("warm", v).apply(&mut state.warm));
-    }
-    if let Some(v) = value("cores") {
-        notices.extend(parse_cores(v).apply(&mut state.cores));
-    }
-    if let Some(v) = value("seed") {
-        notices.extend(parse_seed(v).apply(&mut state.seed));
-    }
-    if let Some(v) = value("calibrated") {
-        notices.extend(parse_flag("calibrated", v).apply(&mut state.calibrated));
-    }
-    if let Some(v) = value("theme") {
-        notices.extend(parse_theme(v).apply(&mut state.theme));
-    }
-    if let Some(v) = value("embed") {
-        notices.extend(parse_flag("embed", v).apply(&mut state.embed));
-    }
-    if let Some(v) = value("scale") {
-        notices.extend(parse_scale(v).apply(&mut state.scale));
-    }
-    const KNOWN: [&str; 16] = [
-        "model",
-        "workload",
-        "k",
-        "size",
-        "interval",
-        "latency",
-        "run",
-        "warm",
-        "sim",
-        "cores",
-        "seed",
-        "calibrated",
-        "lesson",
-        "theme",
-        "embed",
-        "scale",
-    ];
     let unknown: Vec<&str> = given
         .iter()
         .map(|(k, _)| k.as_str())
-        .filter(|k| !KNOWN.contains(k))
+        .filter(|k| *k != "lesson" && !PARAMETERS.contains(k))
         .collect();
     for key in unknown.iter().take(MAX_NOTICES_OF_A_KIND) {
         notices.push(format!("Unknown URL parameter {} was ignored.", shown(key)));

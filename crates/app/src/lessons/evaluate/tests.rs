@@ -8,50 +8,19 @@ mod honest;
 mod simulated;
 
 use lanes_sim::{CostModel, Options, simulate};
-use lanes_trace::{Lane, LaneKind, Meta, Mode, Model, Scenario, Span, State, Trace, Workload};
+use lanes_trace::{Lane, LaneKind, Meta, Mode, Scenario, Span, State, Trace};
 
 use super::{Outcome, evaluate};
-use crate::lessons::{Lesson, Runs};
-use crate::url::{TASKS, parse_query, size_rule};
+use crate::lessons::Lesson;
+use crate::state::scenarios;
+use crate::url::parse_query;
 
-/// The scenarios of `step`'s batch as the page plans them: the step's runs
-/// (or its query's models) with k, the switch interval and the latency of
-/// its query.
+/// The scenarios of `step`'s batch as the page plans them on the step's
+/// own query.
 fn plan(step: &Lesson) -> Vec<Scenario> {
     let (form, notices) = parse_query(step.query);
     assert_eq!(notices, Vec::<String>::new(), "step {}", step.number);
-    let runs: Vec<(Model, Workload, u64)> = match step.runs {
-        Runs::List(list) => list
-            .iter()
-            .map(|r| {
-                let size = r.size.unwrap_or(if r.workload == form.workload {
-                    form.size
-                } else {
-                    size_rule(r.workload).default
-                });
-                (r.model, r.workload, size)
-            })
-            .collect(),
-        Runs::Models => form
-            .models
-            .iter()
-            .map(|&m| (m, form.workload, form.size))
-            .collect(),
-    };
-    runs.into_iter()
-        .map(|(model, workload, size)| {
-            let k = if model == Model::Sequential {
-                1
-            } else {
-                form.k
-            };
-            Scenario {
-                interval_us: (form.interval_ms * 1000.0).round() as u32,
-                latency_us: (form.latency_ms * 1000.0).round() as u32,
-                ..Scenario::new(model, workload, k, size, TASKS)
-            }
-        })
-        .collect()
+    scenarios(Some(step), &form)
 }
 
 /// `step`'s batch simulated with the reference laptop's costs.

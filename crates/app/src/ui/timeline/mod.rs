@@ -2,7 +2,6 @@
 //! hover/focus tooltip, replay with a playhead, and export as PNG or SVG.
 
 mod frames;
-mod state;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -20,7 +19,18 @@ use yew::prelude::*;
 use super::Runs;
 use crate::format;
 use crate::replay::{Speed, moments, next_moment, previous_moment};
-use state::{Hover, View, ViewAction};
+use crate::timeline_view::{Hover, View, ViewAction, max_us, step_focus};
+
+/// The Yew reducer: a thin adapter over [`View::apply`].
+impl Reducible for View {
+    type Action = ViewAction;
+
+    fn reduce(self: Rc<Self>, action: ViewAction) -> Rc<Self> {
+        let mut view = Rc::unwrap_or_clone(self);
+        view.apply(action);
+        Rc::new(view)
+    }
+}
 
 /// Wheel zoom per pixel of scroll.
 const WHEEL_ZOOM: f64 = 0.0015;
@@ -65,7 +75,7 @@ impl Geometry {
     }
 
     fn shown(&self) -> lanes_render::View {
-        render_view(&self.view)
+        self.view.shown()
     }
 
     /// The window after zooming by `factor` around `at_us`.
@@ -91,15 +101,6 @@ impl Geometry {
     }
 }
 
-fn max_us(runs: &[(Rc<Trace>, Option<f64>)]) -> f64 {
-    runs.iter()
-        .map(|(t, _)| {
-            let last_event = t.events.iter().map(|e| e.at_us).fold(0.0, f64::max);
-            t.makespan_us().max(last_event)
-        })
-        .fold(0.0, f64::max)
-}
-
 fn views(runs: &[(Rc<Trace>, Option<f64>)]) -> Vec<RunView<'_>> {
     runs.iter()
         .map(|(trace, speedup)| RunView {
@@ -107,14 +108,6 @@ fn views(runs: &[(Rc<Trace>, Option<f64>)]) -> Vec<RunView<'_>> {
             speedup: *speedup,
         })
         .collect()
-}
-
-fn render_view(view: &View) -> lanes_render::View {
-    lanes_render::View {
-        window: view.window,
-        playhead_us: view.playhead,
-        highlight: view.focus.or(view.hover.map(|h| h.hit)),
-    }
 }
 
 /// The canvas's CSS width.
@@ -176,29 +169,6 @@ fn describe(runs: &[(Rc<Trace>, Option<f64>)], hit: Hit) -> Option<String> {
     Some(format!("{run} · {detail}"))
 }
 
-/// The span after (or before) `from` in reading order: run, lane, time.
-fn step_focus(runs: &[(Rc<Trace>, Option<f64>)], from: Option<Hit>, forward: bool) -> Option<Hit> {
-    let all: Vec<Hit> = runs
-        .iter()
-        .enumerate()
-        .flat_map(|(run, (t, _))| {
-            t.spans.iter().enumerate().map(move |(span, s)| Hit {
-                run,
-                lane: s.lane,
-                span,
-            })
-        })
-        .collect();
-    let at = from.and_then(|f| all.iter().position(|h| *h == f));
-    let next = match (at, forward) {
-        (None, true) => Some(0),
-        (None, false) => all.len().checked_sub(1),
-        (Some(i), true) => Some((i + 1).min(all.len().saturating_sub(1))),
-        (Some(i), false) => Some(i.saturating_sub(1)),
-    };
-    next.and_then(|i| all.get(i).copied())
-}
-
 #[function_component]
 pub(super) fn Timeline(props: &TimelineProps) -> Html {
     let canvas = use_node_ref();
@@ -228,7 +198,7 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
     {
         let canvas = canvas.clone();
         let draw_error = draw_error.clone();
-        let shown = render_view(&view);
+        let shown = view.shown();
         let geometry = Rc::clone(&geometry);
         let (scale, fit) = (props.scale, props.fit);
         use_effect_with(
