@@ -102,6 +102,14 @@ pub struct Choice {
     pub label: &'static str,
 }
 
+/// The step `delta` steps on from step `from` (back when negative), if the
+/// tour has one there.
+pub fn step_on(from: Option<u32>, delta: i32) -> Option<u32> {
+    from.and_then(|n| u32::try_from(i64::from(n) + i64::from(delta)).ok())
+        .and_then(lesson)
+        .map(|l| l.number)
+}
+
 /// The step numbered `n` (1 to 7).
 pub fn lesson(n: u32) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.number == n)

@@ -38,26 +38,11 @@ pub use status::{Progress, RunStatus};
 pub enum Action {
     /// A model checkbox changed.
     ToggleModel(Model, bool),
-    /// The k field changed (raw text).
-    SetK(String),
-    /// The size field changed (raw text).
-    SetSize(String),
-    /// The workload menu changed (its name).
-    SetWorkload(String),
-    /// The switch interval field changed (raw text, ms).
-    SetInterval(String),
-    /// The latency field changed (raw text, ms).
-    SetLatency(String),
-    /// "Keep processes warm" was ticked or unticked.
-    SetWarm(bool),
-    /// "Simulate" (lecture mode) was ticked or unticked.
-    SetSim(bool),
-    /// The virtual cores field changed (raw text).
-    SetCores(String),
-    /// The seed field changed (raw text).
-    SetSeed(String),
-    /// "Costs measured here" was ticked or unticked.
-    SetCalibrated(bool),
+    /// A control changed: the address parameter it sets (`k`, `size`,
+    /// `workload`, `interval`, `latency`, `warm`, `sim`, `cores`, `seed`,
+    /// `calibrated`, `theme`, `scale`) and its raw value, read by the
+    /// address's own rules ([`crate::url::set_param`]).
+    Set(&'static str, String),
     /// A step of the tour (or, with `None`, the playground) was opened:
     /// the form takes that step's scenario.
     GoToLesson(Option<u32>),
@@ -66,14 +51,10 @@ pub enum Action {
     /// The address changed under the page (back or forward): the form
     /// takes the new query; finished runs stay.
     Navigate(String),
-    /// The theme menu changed (its value).
-    SetTheme(String),
     /// Reset (embed mode's r): the picture is cleared, the scenario kept.
     Reset,
     /// The next (1) or previous (−1) step of the tour, if there is one.
     StepLesson(i32),
-    /// The embed scale changed (raw text).
-    SetScale(String),
     /// "Sweep k" was pressed: every k from 1 to the most allowed, for each
     /// threaded model ticked, after one sequential baseline.
     Sweep,
@@ -213,19 +194,9 @@ impl AppState {
     /// Applies one action.
     pub fn apply(&mut self, action: Action) {
         match action {
-            edit @ (Action::ToggleModel(..)
-            | Action::SetK(_)
-            | Action::SetSize(_)
-            | Action::SetWorkload(_)
-            | Action::SetInterval(_)
-            | Action::SetLatency(_)
-            | Action::SetWarm(_)
-            | Action::SetSim(_)
-            | Action::SetCores(_)
-            | Action::SetSeed(_)
-            | Action::SetCalibrated(_)
-            | Action::SetTheme(_)
-            | Action::SetScale(_)) => self.notices.extend(form::edit(&mut self.form, edit)),
+            edit @ (Action::ToggleModel(..) | Action::Set(..)) => {
+                self.notices.extend(form::edit(&mut self.form, edit));
+            }
             Action::GoToLesson(step) => {
                 if self.running() {
                     self.notices.push(
@@ -279,13 +250,8 @@ impl AppState {
                 self.leave_batch();
             }
             Action::StepLesson(delta) => {
-                let to = self
-                    .form
-                    .lesson
-                    .and_then(|n| u32::try_from(i64::from(n) + i64::from(delta)).ok())
-                    .filter(|n| (1..=lessons::LESSONS.len() as u32).contains(n));
-                if to.is_some() {
-                    self.apply(Action::GoToLesson(to));
+                if let Some(to) = lessons::step_on(self.form.lesson, delta) {
+                    self.apply(Action::GoToLesson(Some(to)));
                 }
             }
             Action::PoolReady(threads) => self.pool = PoolStatus::Ready(threads),

@@ -290,7 +290,8 @@ const PARAMETERS: [&str; 15] = [
 
 /// Reads parameter `name`'s raw `value` into `state`, and says what was done
 /// instead when the value was not usable as given: the one rule for the
-/// address and the controls. A new workload brings its own default size.
+/// address and the controls. A new workload brings its own default size;
+/// leaving simulation brings k back into the live range.
 pub fn set_param(state: &mut UrlState, name: &str, value: &str) -> Option<Notice> {
     match name {
         "workload" => {
@@ -302,7 +303,19 @@ pub fn set_param(state: &mut UrlState, name: &str, value: &str) -> Option<Notice
             notice
         }
         "model" => parse_models(value).apply(&mut state.models),
-        "sim" => parse_flag(name, value).apply(&mut state.sim),
+        "sim" => {
+            let notice = parse_flag(name, value).apply(&mut state.sim);
+            let (_, most) = state.k_range();
+            notice.or_else(|| {
+                (state.k > most).then(|| {
+                    state.k = most;
+                    format!(
+                        "A live run has at most {most} threads: k is now {most} (simulated runs may have up to {}).",
+                        SIM_K_RANGE.1
+                    )
+                })
+            })
+        }
         "k" => parse_k_in(value, state.k_range()).apply(&mut state.k),
         "size" => parse_size(state.workload, value).apply(&mut state.size),
         "interval" => parse_interval(value).apply(&mut state.interval_ms),

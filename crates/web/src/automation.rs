@@ -79,10 +79,10 @@ fn bench_api() -> Result<Object, JsValue> {
     let tracing = Closure::<dyn Fn(u32, u32, u32) -> js_sys::Promise>::new(|size, k, reps| {
         wasm_bindgen_futures::future_to_promise(async move {
             let (traced, untraced) = crate::bench::tracing_ms(size, k, reps).await?;
-            let out = Object::new();
-            Reflect::set(&out, &"traced_ms".into(), &traced.into())?;
-            Reflect::set(&out, &"untraced_ms".into(), &untraced.into())?;
-            Ok(out.into())
+            Ok(object([
+                ("traced_ms", traced.into()),
+                ("untraced_ms", untraced.into()),
+            ]))
         })
     });
     Reflect::set(&bench, &"tracing".into(), &tracing.into_js_value())?;
@@ -94,26 +94,32 @@ fn bench_api() -> Result<Object, JsValue> {
 /// bytes_per_process}`, or `null` (none yet, or one is running).
 pub fn publish_process_memory(memory: Option<(&Scenario, &[u64], u64)>) {
     let value = memory.map_or(JsValue::NULL, |(scenario, per_process, main_bytes)| {
-        let out = Object::new();
-        let per_process: Array = per_process
-            .iter()
-            .map(|&b| JsValue::from_f64(b as f64))
-            .collect();
-        let fields: [(&str, JsValue); 6] = [
+        let per_process: Array = per_process.iter().map(|&b| number(b)).collect();
+        object([
             ("model", scenario.model.as_str().into()),
             ("workload", scenario.workload.as_str().into()),
             ("k", scenario.k.into()),
-            ("size", JsValue::from_f64(scenario.size as f64)),
-            ("main_bytes", JsValue::from_f64(main_bytes as f64)),
+            ("size", number(scenario.size)),
+            ("main_bytes", number(main_bytes)),
             ("bytes_per_process", per_process.into()),
-        ];
-        for (key, value) in fields {
-            // Setting a field on a fresh plain object cannot fail.
-            let _ = Reflect::set(&out, &key.into(), &value);
-        }
-        out.into()
+        ])
     });
     PROCESS_MEMORY.set(value);
+}
+
+/// A plain object with `fields`.
+fn object<const N: usize>(fields: [(&str, JsValue); N]) -> JsValue {
+    let out = Object::new();
+    for (key, value) in fields {
+        // Setting a field on a fresh plain object cannot fail.
+        let _ = Reflect::set(&out, &key.into(), &value);
+    }
+    out.into()
+}
+
+/// A count or a size as a JS number.
+fn number(n: u64) -> JsValue {
+    JsValue::from_f64(n as f64)
 }
 
 /// `window.lanes.memory()`: what the page holds now, as `{wasm_bytes,
@@ -124,38 +130,18 @@ pub fn publish_process_memory(memory: Option<(&Scenario, &[u64], u64)>) {
 /// pool's threads, the idle process workers kept warm, and the solo worker
 /// (1 when alive).
 fn memory_now() -> JsValue {
-    let out = Object::new();
-    let workers = Object::new();
-    let wasm_bytes = crate::processes::wasm_memory_bytes();
-    let worker_fields: [(&str, f64); 3] = [
-        ("pool", crate::pool_threads().unwrap_or(0) as f64),
-        ("processes", crate::idle_processes() as f64),
-        ("solo", f64::from(u8::from(crate::solo_worker_alive()))),
-    ];
-    for (key, value) in worker_fields {
-        let _ = Reflect::set(&workers, &key.into(), &value.into());
-    }
-    let fields: [(&str, JsValue); 5] = [
-        ("wasm_bytes", JsValue::from_f64(wasm_bytes as f64)),
-        (
-            "heap_bytes",
-            JsValue::from_f64(crate::heap_live_bytes() as f64),
-        ),
-        (
-            "heap_peak_bytes",
-            JsValue::from_f64(crate::heap_peak_bytes() as f64),
-        ),
-        (
-            "run_cap_bytes",
-            JsValue::from_f64(lanes_sim::RUN_MEMORY_CAP as f64),
-        ),
-        ("workers", workers.into()),
-    ];
-    for (key, value) in fields {
-        // Setting a field on a fresh plain object cannot fail.
-        let _ = Reflect::set(&out, &key.into(), &value);
-    }
-    out.into()
+    let workers = object([
+        ("pool", number(crate::pool_threads().unwrap_or(0) as u64)),
+        ("processes", number(crate::idle_processes() as u64)),
+        ("solo", number(u64::from(crate::solo_worker_alive()))),
+    ]);
+    object([
+        ("wasm_bytes", number(crate::processes::wasm_memory_bytes())),
+        ("heap_bytes", number(crate::heap_live_bytes() as u64)),
+        ("heap_peak_bytes", number(crate::heap_peak_bytes() as u64)),
+        ("run_cap_bytes", number(lanes_sim::RUN_MEMORY_CAP)),
+        ("workers", workers),
+    ])
 }
 
 /// Installs `window.lanes` with `traces()`, `runState()`,

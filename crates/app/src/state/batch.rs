@@ -297,7 +297,7 @@ mod tests {
         assert!(s.batch.is_empty() && s.prediction.is_none());
         assert_eq!(s.status.as_data(), "idle");
         assert_eq!(s.form.lesson, Some(4));
-        s.apply(Action::SetScale("2".to_owned()));
+        s.apply(Action::Set("scale", "2".to_owned()));
         assert_eq!(s.form.scale, 2.0);
     }
 

@@ -4,14 +4,15 @@
 use lanes_trace::Model;
 
 use super::{Action, AppState};
-use crate::url::{Notice, SIM_K_RANGE, UrlState, parse_query, set_param};
+use crate::url::{Notice, UrlState, parse_query, set_param};
 
-/// Applies `edit` (one of the form's `Set…` or `ToggleModel` actions) to
-/// `form` with the address's rules ([`set_param`]); says what could not be
-/// used as given.
+/// Applies `edit` (a `ToggleModel` or a `Set`) to `form`, a `Set` with
+/// the address's rules ([`set_param`]); says what could not be used as
+/// given. A changed scenario drops a pending `run=1`; the look does not.
 pub(super) fn edit(form: &mut UrlState, edit: Action) -> Option<Notice> {
-    let notice = match edit {
+    match edit {
         Action::ToggleModel(model, on) => {
+            form.run = false;
             let models: Vec<Model> = Model::ALL
                 .into_iter()
                 .filter(|m| {
@@ -23,45 +24,17 @@ pub(super) fn edit(form: &mut UrlState, edit: Action) -> Option<Notice> {
                 })
                 .collect();
             if models.is_empty() {
-                Some("Pick at least one model to run.".to_owned())
-            } else {
-                form.models = models;
-                None
+                return Some("Pick at least one model to run.".to_owned());
             }
-        }
-        Action::SetK(text) => set_param(form, "k", &text),
-        Action::SetSize(text) => set_param(form, "size", &text),
-        Action::SetWorkload(name) => set_param(form, "workload", &name),
-        Action::SetInterval(text) => set_param(form, "interval", &text),
-        Action::SetLatency(text) => set_param(form, "latency", &text),
-        Action::SetCores(text) => set_param(form, "cores", &text),
-        Action::SetSeed(text) => set_param(form, "seed", &text),
-        Action::SetWarm(on) => {
-            form.warm = on;
+            form.models = models;
             None
         }
-        Action::SetCalibrated(on) => {
-            form.calibrated = on;
-            None
+        Action::Set(name, value) => {
+            form.run &= matches!(name, "theme" | "scale");
+            set_param(form, name, &value)
         }
-        Action::SetSim(on) => {
-            form.sim = on;
-            let (_, most) = form.k_range();
-            (form.k > most).then(|| {
-                form.k = most;
-                format!(
-                    "A live run has at most {most} threads: k is now {most} (simulated runs may have up to {}).",
-                    SIM_K_RANGE.1
-                )
-            })
-        }
-        // The look of the page, not the scenario: a pending run=1 stays.
-        Action::SetTheme(name) => return set_param(form, "theme", &name),
-        Action::SetScale(text) => return set_param(form, "scale", &text),
-        _ => return None,
-    };
-    form.run = false;
-    notice
+        _ => None,
+    }
 }
 
 /// The form of step `step` (or, with `None`, of the playground): the step's
@@ -102,11 +75,11 @@ mod tests {
     #[test]
     fn bad_edits_keep_a_valid_form_and_say_why() {
         let mut s = ready("k=4");
-        s.apply(Action::SetK("abc".to_owned()));
+        s.apply(Action::Set("k", "abc".to_owned()));
         assert_eq!(s.form.k, 4);
-        s.apply(Action::SetK("40".to_owned()));
+        s.apply(Action::Set("k", "40".to_owned()));
         assert_eq!(s.form.k, 16);
-        s.apply(Action::SetSize("-1".to_owned()));
+        s.apply(Action::Set("size", "-1".to_owned()));
         assert_eq!(s.form.size, size_rule(Workload::Primes).range.0);
         assert_eq!(s.notices.len(), 3);
         s.apply(Action::DismissNotices);
@@ -116,8 +89,8 @@ mod tests {
     #[test]
     fn a_bad_edit_says_the_field_is_unchanged_not_that_it_took_the_default() {
         let mut s = ready("k=8&sim=1&seed=42");
-        s.apply(Action::SetK(String::new()));
-        s.apply(Action::SetSeed("-1".to_owned()));
+        s.apply(Action::Set("k", String::new()));
+        s.apply(Action::Set("seed", "-1".to_owned()));
         assert_eq!((s.form.k, s.form.seed), (8, 42));
         assert_eq!(
             s.notices,
@@ -139,10 +112,10 @@ mod tests {
             "the form keeps the flag for when they come back"
         );
         s.apply(Action::ToggleModel(Model::Processes, true));
-        s.apply(Action::SetWarm(false));
+        s.apply(Action::Set("warm", "0".to_owned()));
         assert!(!s.warm_processes());
         assert!(!to_query(&s.form).contains("warm"));
-        s.apply(Action::SetWarm(true));
+        s.apply(Action::Set("warm", "1".to_owned()));
         assert!(s.warm_processes());
         assert!(to_query(&s.form).contains("&warm=1"));
     }
@@ -150,9 +123,9 @@ mod tests {
     #[test]
     fn a_new_workload_brings_its_own_default_size() {
         let mut s = ready("size=1234567");
-        s.apply(Action::SetWorkload("mandelbrot".to_owned()));
+        s.apply(Action::Set("workload", "mandelbrot".to_owned()));
         assert_eq!(s.form.size, size_rule(Workload::Mandelbrot).default);
-        s.apply(Action::SetWorkload("nonsense".to_owned()));
+        s.apply(Action::Set("workload", "nonsense".to_owned()));
         assert_eq!(s.form.workload, Workload::Mandelbrot);
         assert_eq!(s.notices.len(), 1);
     }
@@ -174,13 +147,13 @@ mod tests {
     #[test]
     fn leaving_lecture_mode_brings_k_back_into_the_live_range() {
         let mut s = ready("sim=1&k=40");
-        s.apply(Action::SetK("64".to_owned()));
+        s.apply(Action::Set("k", "64".to_owned()));
         assert_eq!(s.form.k, 64);
-        s.apply(Action::SetSim(false));
+        s.apply(Action::Set("sim", "0".to_owned()));
         assert_eq!(s.form.k, 16);
         assert_eq!(s.notices.len(), 1);
-        s.apply(Action::SetCores("100".to_owned()));
-        s.apply(Action::SetSeed("x".to_owned()));
+        s.apply(Action::Set("cores", "100".to_owned()));
+        s.apply(Action::Set("seed", "x".to_owned()));
         assert_eq!((s.form.cores, s.form.seed), (64, 1));
         assert_eq!(s.notices.len(), 3);
     }
@@ -190,10 +163,10 @@ mod tests {
         let mut s = ready("theme=dark");
         assert_eq!(s.form.theme, crate::url::Theme::Dark);
         assert!(to_query(&s.form).ends_with("&theme=dark"));
-        s.apply(Action::SetTheme("neon".to_owned()));
+        s.apply(Action::Set("theme", "neon".to_owned()));
         assert_eq!(s.form.theme, crate::url::Theme::Dark);
         assert_eq!(s.notices.len(), 1);
-        s.apply(Action::SetTheme("auto".to_owned()));
+        s.apply(Action::Set("theme", "auto".to_owned()));
         assert!(!to_query(&s.form).contains("theme"));
     }
 }

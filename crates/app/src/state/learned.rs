@@ -195,13 +195,13 @@ mod tests {
             "{note}"
         );
         s.apply(Action::Cancelled);
-        s.apply(Action::SetSim(false));
+        s.apply(Action::Set("sim", "0".to_owned()));
         s.apply(Action::Start);
         assert_eq!(s.learned_note(), None, "live runs need no note");
         for t in [live(Model::Sequential, 1), live(Model::Free, 2)] {
             s.apply(Action::Finished(t, None));
         }
-        s.apply(Action::SetSim(true));
+        s.apply(Action::Set("sim", "1".to_owned()));
         s.apply(Action::Start);
         let note = s.learned_note().expect("a calibrated simulation");
         assert!(
@@ -223,7 +223,7 @@ mod tests {
             why.contains(" Estimated with costs learned from your 2 live runs"),
             "{why}"
         );
-        s.apply(Action::SetSim(true));
+        s.apply(Action::Set("sim", "1".to_owned()));
         s.apply(Action::Start);
         let why = s.notices.last().expect("refused");
         assert!(

@@ -73,13 +73,10 @@ pub(super) fn EmbedBar(props: &EmbedBarProps) -> Html {
         let next = (form.scale * factor).clamp(SCALE_RANGE.0, SCALE_RANGE.1);
         props
             .on_action
-            .reform(move |_: MouseEvent| Action::SetScale(format!("{next:.2}")))
+            .reform(move |_: MouseEvent| Action::Set("scale", format!("{next:.2}")))
     };
-    let step = |delta: i64| {
-        let to = form
-            .lesson
-            .and_then(|n| u32::try_from(i64::from(n) + delta).ok())
-            .filter(|n| (1..=LESSONS.len() as u32).contains(n));
+    let step = |delta: i32| {
+        let to = crate::lessons::step_on(form.lesson, delta);
         (
             to.is_none() || props.running,
             props

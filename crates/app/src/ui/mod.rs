@@ -226,7 +226,7 @@ fn App() -> Html {
     {
         let history = state.history.clone();
         use_effect_with((history.len(), latest), move |_| {
-            lanes_web::publish_traces(&history)
+            lanes_web::publish_traces(&history);
         });
     }
     let memory = ShownMemory(state.process_memory.clone());
@@ -293,7 +293,8 @@ fn App() -> Html {
         };
     }
     let on_theme = on_action.reform(|e: Event| {
-        Action::SetTheme(
+        Action::Set(
+            "theme",
             e.target_dyn_into::<web_sys::HtmlSelectElement>()
                 .map(|s| s.value())
                 .unwrap_or_default(),

@@ -10,13 +10,11 @@ use std::rc::Rc;
 use lanes_render::{Hit, RunView, TimelineStyle};
 use lanes_trace::Trace;
 use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
-use web_sys::{
-    AddEventListenerOptions, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, WheelEvent,
-};
+use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, WheelEvent};
 use yew::prelude::*;
 
 use super::Runs;
+use super::listener::listen_on;
 use crate::format;
 use crate::replay::{Speed, moments, next_moment, previous_moment};
 use crate::timeline_view::{Hover, View, ViewAction, max_us, step_focus};
@@ -249,52 +247,37 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
         use_effect_with((), move |()| {
             let element = canvas.cast::<HtmlCanvasElement>();
             let target = element.clone();
-            let listener = Closure::<dyn Fn(WheelEvent)>::new(move |e: WheelEvent| {
-                let Some(canvas) = target.as_ref() else {
-                    return;
-                };
-                let g = geometry.borrow();
-                if g.runs.is_empty() {
-                    return;
-                }
-                let horizontal = e.shift_key() || e.delta_x().abs() > e.delta_y().abs();
-                if horizontal {
-                    let delta = if e.shift_key() {
-                        e.delta_y()
-                    } else {
-                        e.delta_x()
+            let listener = element.map(|el| {
+                listen_on(el.into(), "wheel", move |e| {
+                    let (Some(canvas), Some(e)) = (target.as_ref(), e.dyn_ref::<WheelEvent>())
+                    else {
+                        return;
                     };
-                    if g.view.window.is_some() {
-                        e.prevent_default();
-                        dispatch.dispatch(g.panned(delta * us_per_px(canvas, &g)));
+                    let g = geometry.borrow();
+                    if g.runs.is_empty() {
+                        return;
                     }
-                    return;
-                }
-                let Some(anchor_us) = time_at(canvas, &g, f64::from(e.offset_x())) else {
-                    return;
-                };
-                e.prevent_default();
-                dispatch.dispatch(g.zoomed((-e.delta_y() * WHEEL_ZOOM).exp(), anchor_us));
+                    let horizontal = e.shift_key() || e.delta_x().abs() > e.delta_y().abs();
+                    if horizontal {
+                        let delta = if e.shift_key() {
+                            e.delta_y()
+                        } else {
+                            e.delta_x()
+                        };
+                        if g.view.window.is_some() {
+                            e.prevent_default();
+                            dispatch.dispatch(g.panned(delta * us_per_px(canvas, &g)));
+                        }
+                        return;
+                    }
+                    let Some(anchor_us) = time_at(canvas, &g, f64::from(e.offset_x())) else {
+                        return;
+                    };
+                    e.prevent_default();
+                    dispatch.dispatch(g.zoomed((-e.delta_y() * WHEEL_ZOOM).exp(), anchor_us));
+                })
             });
-            let options = AddEventListenerOptions::new();
-            options.set_passive(false);
-            if let Some(el) = &element {
-                // Without the listener the wheel just scrolls the page.
-                let _ = el.add_event_listener_with_callback_and_add_event_listener_options(
-                    "wheel",
-                    listener.as_ref().unchecked_ref(),
-                    &options,
-                );
-            }
-            move || {
-                if let Some(el) = &element {
-                    let _ = el.remove_event_listener_with_callback(
-                        "wheel",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-                drop(listener);
-            }
+            move || drop(listener)
         });
     }
 
