@@ -6,6 +6,8 @@ pub mod lessons;
 pub mod process_memory;
 pub mod replay;
 pub mod state;
+#[cfg(test)]
+mod testing;
 pub mod timeline_view;
 pub mod url;
 

@@ -15,8 +15,6 @@ mod learned;
 mod plan;
 mod pool;
 mod status;
-#[cfg(test)]
-mod testing;
 mod views;
 
 use std::rc::Rc;
@@ -198,18 +196,12 @@ impl AppState {
                 self.notices.extend(form::edit(&mut self.form, edit));
             }
             Action::GoToLesson(step) => {
-                if self.running() {
-                    self.notices.push(
-                        "A run is in progress: wait for it or cancel it before changing step."
-                            .to_owned(),
-                    );
-                    return;
+                if !self.busy("wait for it or cancel it before changing step.") {
+                    let (form, notices) = form::for_step(step, &self.form);
+                    self.notices.extend(notices);
+                    self.form = form;
+                    self.leave_batch();
                 }
-                let (form, notices) = form::for_step(step, &self.form);
-                self.notices.extend(notices);
-                self.form = form;
-                self.prediction = None;
-                self.leave_batch();
             }
             Action::Predict(choice) => {
                 let known = self
@@ -219,35 +211,27 @@ impl AppState {
                     self.prediction = Some(choice);
                 }
             }
+            // During a run the form stays with the batch that runs; the page
+            // puts the address back to it (its URL effect follows the notices
+            // too), so the two never disagree.
             Action::Navigate(query) => {
-                if self.running() {
-                    // The form stays with the batch that runs; the page puts
-                    // the address back to it (its URL effect follows the
-                    // notices too), so the two never disagree.
-                    self.notices.push(
-                        "A run is in progress: the address was put back. Wait for the run or \
-                         cancel it before going back or forward."
-                            .to_owned(),
-                    );
-                    return;
+                if !self.busy(
+                    "the address was put back. Wait for the run or cancel it before going \
+                     back or forward.",
+                ) {
+                    let (form, notices) = parse_query(&query);
+                    if form.lesson != self.form.lesson {
+                        self.leave_batch();
+                    }
+                    self.form = UrlState { run: false, ..form };
+                    self.notices.extend(notices);
                 }
-                let (form, notices) = parse_query(&query);
-                if form.lesson != self.form.lesson {
-                    self.prediction = None;
-                    self.leave_batch();
-                }
-                self.form = UrlState { run: false, ..form };
-                self.notices.extend(notices);
             }
             Action::Sweep => self.start_with(true),
             Action::Reset => {
-                if self.running() {
-                    self.notices
-                        .push("A run is in progress: cancel it before resetting.".to_owned());
-                    return;
+                if !self.busy("cancel it before resetting.") {
+                    self.leave_batch();
                 }
-                self.prediction = None;
-                self.leave_batch();
             }
             Action::StepLesson(delta) => {
                 if let Some(to) = lessons::step_on(self.form.lesson, delta) {
@@ -291,5 +275,15 @@ impl AppState {
             Action::Notice(text) => self.notices.push(text),
             Action::DismissNotices => self.notices.clear(),
         }
+    }
+
+    /// Whether a batch runs; if so, says that `what` must wait (a notice
+    /// that opens "A run is in progress: ").
+    fn busy(&mut self, what: &str) -> bool {
+        let busy = self.running();
+        if busy {
+            self.notices.push(format!("A run is in progress: {what}"));
+        }
+        busy
     }
 }

@@ -111,8 +111,10 @@ impl AppState {
         }
     }
 
-    /// Clears the picture of a finished batch (a new step has its own).
+    /// Clears the picture of a finished batch and the answer to its step's
+    /// question (a new step has its own).
     pub(super) fn leave_batch(&mut self) {
+        self.prediction = None;
         self.batch.clear();
         self.previous = None;
         self.plan.clear();
@@ -125,9 +127,9 @@ impl AppState {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{ready, trace};
     use super::*;
     use crate::state::{Action, Progress};
+    use crate::testing::{ready, trace};
 
     #[test]
     fn a_batch_runs_each_model_in_order_then_is_done() {

@@ -67,8 +67,8 @@ impl AppState {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::ready;
     use super::*;
+    use crate::testing::ready;
     use crate::url::{size_rule, to_query};
     use lanes_trace::Workload;
 

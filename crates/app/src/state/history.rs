@@ -25,9 +25,9 @@ pub(super) fn remember(history: &mut Vec<Rc<Trace>>, trace: Rc<Trace>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{ready, trace};
     use super::*;
     use crate::state::Action;
+    use crate::testing::{ready, trace};
     use lanes_trace::{Scenario, Span};
 
     #[test]

@@ -4,9 +4,12 @@
 //! simulated for want of a pool) use it, and so does the memory cap when it
 //! judges a live run; the page says so wherever it did.
 
+use std::collections::BTreeSet;
+
 use lanes_sim::CostModel;
 use lanes_trace::{Model, Trace};
 
+use super::plan::uses_learned;
 use super::{AppState, How};
 
 /// The cost model this page learned, with what it learned and from which
@@ -16,11 +19,10 @@ pub struct LearnedCosts {
     costs: CostModel,
     /// How many live runs changed a figure.
     runs: usize,
-    /// The models of those runs, in course order.
-    models: Vec<Model>,
-    /// The figures they changed ([`CostModel`] field names), in the cost
-    /// model's order.
-    figures: Vec<&'static str>,
+    /// The models of those runs.
+    models: BTreeSet<Model>,
+    /// The figures they changed, as places in [`FIGURES`].
+    figures: BTreeSet<usize>,
 }
 
 impl Default for LearnedCosts {
@@ -29,8 +31,8 @@ impl Default for LearnedCosts {
         Self {
             costs: CostModel::reference(),
             runs: 0,
-            models: Vec::new(),
-            figures: Vec::new(),
+            models: BTreeSet::new(),
+            figures: BTreeSet::new(),
         }
     }
 }
@@ -48,43 +50,28 @@ impl LearnedCosts {
         let Ok(calibration) = self.costs.calibrate(live) else {
             return;
         };
-        if calibration.learned.is_empty() {
-            return;
+        if !calibration.learned.is_empty() {
+            self.runs += 1;
+            self.models.insert(live.meta.scenario.model);
+            let at = |field| FIGURES.iter().position(|(f, _)| *f == field);
+            self.figures
+                .extend(calibration.learned.iter().filter_map(|l| at(l.field)));
         }
-        self.runs += 1;
-        let model = live.meta.scenario.model;
-        if !self.models.contains(&model) {
-            self.models.push(model);
-            self.models.sort();
-        }
-        for learned in calibration.learned {
-            if !self.figures.contains(&learned.field) {
-                self.figures.push(learned.field);
-            }
-        }
-        let order = |field: &&str| FIGURES.iter().position(|(f, _)| f == field);
-        self.figures.sort_by_key(order);
     }
 
     /// What was learned, from which runs, in words (to follow "Simulated
     /// with" or "Estimated with"); `None` while nothing was.
     pub fn describe(&self) -> Option<String> {
-        if self.runs == 0 {
-            return None;
-        }
         let models: Vec<&str> = self.models.iter().map(|m| m.title()).collect();
-        let figures: Vec<&str> = self
-            .figures
-            .iter()
-            .filter_map(|f| FIGURES.iter().find(|(field, _)| field == f))
-            .map(|(_, words)| *words)
-            .collect();
+        let figures: Vec<&str> = self.figures.iter().map(|&i| FIGURES[i].1).collect();
         let (n, s) = (self.runs, if self.runs == 1 { "" } else { "s" });
-        Some(format!(
-            "costs learned from your {n} live run{s} ({}): {}",
-            models.join(", "),
-            figures.join(", ")
-        ))
+        (n > 0).then(|| {
+            format!(
+                "costs learned from your {n} live run{s} ({}): {}",
+                models.join(", "),
+                figures.join(", ")
+            )
+        })
     }
 }
 
@@ -92,19 +79,11 @@ impl AppState {
     /// The line under the status that says which costs the batch's
     /// simulated runs use, when one of them uses the learned ones.
     pub fn learned_note(&self) -> Option<String> {
-        let calibrated = self.plan.iter().any(|p| {
-            matches!(
-                p.how,
-                How::Simulated {
-                    calibrated: true,
-                    ..
-                }
-            )
-        });
-        if !calibrated {
-            return None;
-        }
-        Some(match self.learned.describe() {
+        let calibrated = self
+            .plan
+            .iter()
+            .any(|p| p.how != How::Live && uses_learned(p.how));
+        calibrated.then(|| match self.learned.describe() {
             Some(learned) => format!("Simulated with {learned}."),
             None => "Simulated with the reference laptop's costs: no live run here has taught \
                      it this machine's yet."
@@ -113,7 +92,7 @@ impl AppState {
     }
 }
 
-/// Each [`CostModel`] figure in the order it declares them, in words.
+/// Each [`CostModel`] figure, in the order it declares them, in words.
 const FIGURES: [(&str, &str); 14] = [
     ("primes_us_per_unit", "prime counting speed"),
     ("mandelbrot_us_per_unit", "Mandelbrot speed"),
@@ -133,9 +112,9 @@ const FIGURES: [(&str, &str); 14] = [
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::ready;
     use super::*;
     use crate::state::Action;
+    use crate::testing::ready;
     use lanes_sim::{Options, simulate};
     use lanes_trace::{Mode, Scenario, Workload};
 
@@ -153,27 +132,17 @@ mod tests {
     }
 
     #[test]
-    fn nothing_is_learned_until_a_live_run_teaches_something() {
+    fn it_says_what_it_learned_and_from_which_runs() {
         let mut learned = LearnedCosts::default();
         assert_eq!(learned.describe(), None);
-        assert_eq!(learned.costs(), &CostModel::reference());
-        let simulated = simulate(
-            &Scenario::new(Model::Free, Workload::Primes, 2, 200_000, 32),
-            &CostModel::reference(),
-            &Options { cores: 2, seed: 1 },
-        )
-        .unwrap();
+        let mut simulated = live(Model::Free, 2);
+        simulated.meta.mode = Mode::Simulated;
         learned.learn(&simulated);
         assert_eq!(
             learned,
             LearnedCosts::default(),
             "a simulated run teaches nothing"
         );
-    }
-
-    #[test]
-    fn it_says_what_it_learned_and_from_which_runs() {
-        let mut learned = LearnedCosts::default();
         learned.learn(&live(Model::Free, 2));
         learned.learn(&live(Model::Sequential, 1));
         assert!(learned.costs().primes_us_per_unit > CostModel::reference().primes_us_per_unit);

@@ -146,9 +146,9 @@ pub(super) fn uses_learned(how: How) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::ready;
     use super::*;
     use crate::state::Action;
+    use crate::testing::ready;
 
     #[test]
     fn the_scenario_carries_every_knob() {

@@ -32,9 +32,9 @@ impl PoolStatus {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::ready;
     use super::*;
     use crate::state::{Action, AppState, How};
+    use crate::testing::ready;
     use lanes_trace::Model;
 
     #[test]

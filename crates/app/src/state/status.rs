@@ -115,9 +115,9 @@ impl AppState {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{ready, trace};
     use super::*;
     use crate::state::Action;
+    use crate::testing::{ready, trace};
 
     #[test]
     fn the_status_line_says_what_runs_and_how_far_the_batch_is() {

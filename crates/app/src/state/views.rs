@@ -102,9 +102,9 @@ impl AppState {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{ready, trace};
     use super::*;
     use crate::state::Action;
+    use crate::testing::{ready, trace};
     use crate::url::parse_query;
     use lanes_trace::Scenario;
 

@@ -8,11 +8,12 @@ mod honest;
 mod simulated;
 
 use lanes_sim::{CostModel, Options, simulate};
-use lanes_trace::{Lane, LaneKind, Meta, Mode, Scenario, Span, State, Trace};
+use lanes_trace::{Scenario, Trace};
 
 use super::{Outcome, evaluate};
 use crate::lessons::Lesson;
 use crate::state::scenarios;
+use crate::testing::hand_built;
 use crate::url::parse_query;
 
 /// The scenarios of `step`'s batch as the page plans them on the step's
@@ -34,43 +35,4 @@ fn simulated(step: &Lesson, cores: u32, seed: u64) -> Vec<Trace> {
 fn outcome_of(step: &Lesson, traces: &[Trace]) -> Option<Outcome> {
     let runs: Vec<&Trace> = traces.iter().collect();
     evaluate(step, &runs)
-}
-
-/// A live-looking trace of `lanes` lanes of `kind` with spans
-/// `(lane, state, start µs, end µs)`.
-fn hand_built(
-    scenario: Scenario,
-    cores: u32,
-    result: u64,
-    lanes: &[LaneKind],
-    spans: &[(u32, State, f64, f64)],
-) -> Trace {
-    let meta = Meta {
-        scenario,
-        mode: Mode::Live,
-        cores,
-        cross_origin_isolated: true,
-        environment: "test".to_owned(),
-        result,
-        seed: None,
-    };
-    let lanes = lanes
-        .iter()
-        .enumerate()
-        .map(|(i, &kind)| Lane {
-            kind,
-            name: format!("Lane {i}"),
-        })
-        .collect();
-    let spans = spans
-        .iter()
-        .map(|&(lane, state, start_us, end_us)| Span {
-            lane,
-            state,
-            start_us,
-            end_us,
-            task: None,
-        })
-        .collect();
-    Trace::new(meta, lanes, spans)
 }
