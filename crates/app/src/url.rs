@@ -159,6 +159,28 @@ impl UrlState {
     pub fn k_range(&self) -> (u32, u32) {
         if self.sim { SIM_K_RANGE } else { K_RANGE }
     }
+
+    /// The query of the full page showing the same scenario (embed mode's
+    /// link out).
+    pub fn full_page_query(&self) -> String {
+        to_query(&Self {
+            embed: false,
+            run: false,
+            scale: 1.0,
+            ..self.clone()
+        })
+    }
+
+    /// A short title: the step of the tour, or the models and workload.
+    pub fn title(&self) -> String {
+        match self.lesson.and_then(crate::lessons::lesson) {
+            Some(l) => format!("Step {} · {}", l.number, l.title),
+            None => {
+                let models: Vec<&str> = self.models.iter().map(|m| m.title()).collect();
+                format!("{} · {}", models.join(" vs "), self.workload.title())
+            }
+        }
+    }
 }
 
 impl Default for UrlState {
@@ -1009,5 +1031,18 @@ mod tests {
             let s = UrlState { sim: true, k, cores, seed, calibrated, ..UrlState::default() };
             prop_assert_eq!(parse_query(&to_query(&s)), (s, vec![]));
         }
+    }
+
+    #[test]
+    fn an_embedded_scenario_has_a_title_and_a_link_to_the_full_page() {
+        let (step, _) = parse_query("lesson=4&embed=1&scale=2&run=1");
+        assert_eq!(step.title(), "Step 4 · The GIL");
+        assert!(!step.full_page_query().contains("embed"));
+        assert_eq!(parse_query(&step.full_page_query()).0.scale, 1.0);
+        let (play, _) = parse_query("model=gil,free&workload=mandelbrot&embed=1");
+        assert_eq!(
+            play.title(),
+            "Threads + GIL vs Free threads · Mandelbrot rows"
+        );
     }
 }
