@@ -5,10 +5,10 @@
 
 use std::rc::Rc;
 
-use lanes_render::Hit;
+use lanes_render::{Hit, RunView};
 use lanes_trace::Trace;
 
-use crate::replay::{Speed, advance};
+use crate::replay::{Speed, advance, moments, next_moment, previous_moment};
 
 /// A span under the pointer, and where the pointer is (CSS px in the canvas).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -115,6 +115,94 @@ impl View {
     }
 }
 
+/// Keyboard and button zoom step (above 1 zooms in).
+const KEY_ZOOM: f64 = 1.25;
+/// Keyboard pan step, as a share of the window.
+const KEY_PAN: f64 = 0.1;
+
+/// What the event handlers need to map pixels and keys to the view;
+/// refreshed each render.
+#[derive(Clone, Debug, Default)]
+pub struct Geometry {
+    /// The runs drawn, with their speedups.
+    pub runs: Vec<(Rc<Trace>, Option<f64>)>,
+    /// The view they are drawn with.
+    pub view: View,
+    /// Light on dark.
+    pub dark: bool,
+    /// The scale the canvas was last drawn at (CSS pixels).
+    pub scale: f64,
+}
+
+impl Geometry {
+    /// The runs as the renderer takes them.
+    pub fn views(&self) -> Vec<RunView<'_>> {
+        views(&self.runs)
+    }
+
+    /// What the renderer draws of the view.
+    pub fn shown(&self) -> lanes_render::View {
+        self.view.shown()
+    }
+
+    /// The window after zooming by `factor` around `at_us`.
+    pub fn zoomed(&self, factor: f64, at_us: f64) -> ViewAction {
+        ViewAction::Window(self.shown().zoomed(&self.views(), factor, at_us).window)
+    }
+
+    /// The window after panning by `delta_us`.
+    pub fn panned(&self, delta_us: f64) -> ViewAction {
+        ViewAction::Window(self.shown().panned(&self.views(), delta_us).window)
+    }
+
+    /// The middle and the width of what is shown, µs.
+    pub fn centre_and_width(&self) -> (f64, f64) {
+        let (a, b) = self.shown().range(&self.views());
+        ((a + b) / 2.0, b - a)
+    }
+
+    /// What a key asks of the focused timeline: + and − zoom, 0 (or Home)
+    /// shows whole runs, ← and → pan, ] and [ step through the spans, space
+    /// (or k) plays and pauses the replay, . and , step it from moment to
+    /// moment, Escape ends it.
+    pub fn key_action(&self, key: &str) -> Option<ViewAction> {
+        if self.runs.is_empty() {
+            return None;
+        }
+        let (centre, width) = self.centre_and_width();
+        let max_us = max_us(&self.runs);
+        let moments = || moments(self.runs.iter().map(|(t, _)| t.as_ref()));
+        let at = self.view.playhead;
+        Some(match key {
+            "+" | "=" => self.zoomed(KEY_ZOOM, centre),
+            "-" | "_" => self.zoomed(1.0 / KEY_ZOOM, centre),
+            "0" | "Home" => ViewAction::Window(None),
+            "ArrowLeft" => self.panned(-KEY_PAN * width),
+            "ArrowRight" => self.panned(KEY_PAN * width),
+            "]" => ViewAction::Focus(step_focus(&self.runs, self.view.focus, true)),
+            "[" => ViewAction::Focus(step_focus(&self.runs, self.view.focus, false)),
+            " " | "k" if self.view.playing => ViewAction::Pause,
+            " " | "k" => ViewAction::Play { max_us },
+            "." => ViewAction::Seek(next_moment(&moments(), at.unwrap_or(-1.0)).unwrap_or(max_us)),
+            "," => {
+                ViewAction::Seek(previous_moment(&moments(), at.unwrap_or(max_us)).unwrap_or(0.0))
+            }
+            "Escape" => ViewAction::StopReplay,
+            _ => return None,
+        })
+    }
+}
+
+/// `runs` as the renderer takes them.
+pub fn views(runs: &[(Rc<Trace>, Option<f64>)]) -> Vec<RunView<'_>> {
+    runs.iter()
+        .map(|(trace, speedup)| RunView {
+            trace,
+            speedup: *speedup,
+        })
+        .collect()
+}
+
 /// Where the runs end, µs: their longest makespan or latest event.
 pub fn max_us(runs: &[(Rc<Trace>, Option<f64>)]) -> f64 {
     runs.iter()
@@ -126,11 +214,7 @@ pub fn max_us(runs: &[(Rc<Trace>, Option<f64>)]) -> f64 {
 }
 
 /// The span after (or before) `from` in reading order: run, lane, time.
-pub fn step_focus(
-    runs: &[(Rc<Trace>, Option<f64>)],
-    from: Option<Hit>,
-    forward: bool,
-) -> Option<Hit> {
+fn step_focus(runs: &[(Rc<Trace>, Option<f64>)], from: Option<Hit>, forward: bool) -> Option<Hit> {
     let all: Vec<Hit> = runs
         .iter()
         .enumerate()
@@ -237,5 +321,28 @@ mod tests {
         assert_eq!(step_focus(&[], None, true), None);
         assert!(max_us(&runs) >= runs[0].0.makespan_us());
         assert_eq!(max_us(&[]), 0.0);
+    }
+
+    #[test]
+    fn keys_zoom_pan_step_and_replay() {
+        let g = Geometry {
+            runs: runs(),
+            ..Geometry::default()
+        };
+        let Some(ViewAction::Window(Some((a, b)))) = g.key_action("+") else {
+            panic!("+ zooms in");
+        };
+        let whole = max_us(&g.runs);
+        assert!(b - a < whole, "{a}..{b} of {whole}");
+        assert_eq!(g.key_action("0"), Some(ViewAction::Window(None)));
+        assert_eq!(g.key_action("k"), Some(ViewAction::Play { max_us: whole }));
+        assert!(matches!(g.key_action(","), Some(ViewAction::Seek(t)) if t < whole));
+        assert!(matches!(g.key_action("."), Some(ViewAction::Seek(t)) if t > 0.0));
+        assert!(matches!(
+            g.key_action("]"),
+            Some(ViewAction::Focus(Some(_)))
+        ));
+        assert_eq!(g.key_action("x"), None);
+        assert_eq!(Geometry::default().key_action("+"), None, "nothing to zoom");
     }
 }

@@ -24,7 +24,7 @@ use super::Store;
 use super::listener::{Listener, listen};
 use crate::lessons::LESSONS;
 use crate::state::Action;
-use crate::url::SCALE_RANGE;
+use crate::url::{SCALE_RANGE, UrlState};
 
 #[derive(Properties, PartialEq)]
 pub(super) struct EmbedBarProps {
