@@ -338,13 +338,13 @@ pub fn set_param(state: &mut UrlState, name: &str, value: &str) -> Option<Notice
                 })
             })
         }
-        "k" => parse_k_in(value, state.k_range()).apply(&mut state.k),
-        "size" => parse_size(state.workload, value).apply(&mut state.size),
-        "interval" => parse_interval(value).apply(&mut state.interval_ms),
-        "latency" => parse_latency(value).apply(&mut state.latency_ms),
+        "k" => parse_ranged(name, value, state.k_range()).apply(&mut state.k),
+        "size" => parse_ranged(name, value, size_rule(state.workload).range).apply(&mut state.size),
+        "interval" => parse_ms(name, value, INTERVAL_RANGE).apply(&mut state.interval_ms),
+        "latency" => parse_ms(name, value, LATENCY_RANGE).apply(&mut state.latency_ms),
         "run" => parse_flag(name, value).apply(&mut state.run),
         "warm" => parse_flag(name, value).apply(&mut state.warm),
-        "cores" => parse_cores(value).apply(&mut state.cores),
+        "cores" => parse_ranged(name, value, CORES_RANGE).apply(&mut state.cores),
         "seed" => parse_seed(value).apply(&mut state.seed),
         "calibrated" => parse_flag(name, value).apply(&mut state.calibrated),
         "theme" => parse_theme(value).apply(&mut state.theme),
@@ -519,21 +519,6 @@ pub fn parse_workload(value: &str) -> Parsed<Workload> {
     }
 }
 
-/// Parses k, clamping it to 1–16.
-pub fn parse_k(value: &str) -> Parsed<u32> {
-    parse_ranged("k", value, K_RANGE)
-}
-
-/// Parses k, clamping it to `range` ([`UrlState::k_range`]).
-pub fn parse_k_in(value: &str, range: (u32, u32)) -> Parsed<u32> {
-    parse_ranged("k", value, range)
-}
-
-/// Parses the number of virtual cores, clamping it to 1–64.
-pub fn parse_cores(value: &str) -> Parsed<u32> {
-    parse_ranged("cores", value, CORES_RANGE)
-}
-
 /// Parses a step of the tour: 1 to 7, or 0 (or nothing) for the playground.
 pub fn parse_lesson(value: &str) -> Parsed<Option<u32>> {
     let steps = crate::lessons::LESSONS.len();
@@ -596,21 +581,6 @@ pub fn parse_seed(value: &str) -> Parsed<u64> {
             u64::MAX
         )),
     }
-}
-
-/// Parses the workload size, clamping it to the workload's range.
-pub fn parse_size(workload: Workload, value: &str) -> Parsed<u64> {
-    parse_ranged("size", value, size_rule(workload).range)
-}
-
-/// Parses the switch interval in ms, clamping it to 0.1–100.
-pub fn parse_interval(value: &str) -> Parsed<f64> {
-    parse_ms("interval", value, INTERVAL_RANGE)
-}
-
-/// Parses the I/O latency in ms, clamping it to its range.
-pub fn parse_latency(value: &str) -> Parsed<f64> {
-    parse_ms("latency", value, LATENCY_RANGE)
 }
 
 /// Parses milliseconds, clamped into `lo..=hi`, rounded to whole µs.
