@@ -26,17 +26,18 @@ pub struct LiveRun {
 }
 
 /// Runs `scenario` live and resolves with its trace (and a processes run's
-/// memory figures). The main thread only
-/// awaits, so the page stays responsive; raising `cancel` stops the run
-/// after the work items in progress (threads) or at once (processes).
+/// memory figures). The main thread only awaits, so the page stays
+/// responsive; raising `cancel` stops the run after the work items in
+/// progress (threads) or at once (processes).
 ///
 /// The first live run of each model and workload on a page is preceded by
 /// a short, unrecorded warm-up of its kernel where it will run
 /// ([`crate::warm_up`]), so no figure depends on which run went first.
 ///
 /// [`Model::Processes`] goes to [`run_processes`], which needs no pool and
-/// keeps its workers for the next run with `warm_processes`. Every other model runs on the pool's threads; where there is no pool (the page
-/// is not cross-origin isolated, or the engine cannot share memory with its
+/// keeps its workers for the next run with `warm_processes`. Every other
+/// model runs on the pool's threads; where there is no pool (the page is
+/// not cross-origin isolated, or the engine cannot share memory with its
 /// workers: [`crate::without_pool`]) or the pool lost a thread
 /// ([`crate::pool_died`]), sequential, GIL threads and the event loop run in
 /// one worker instead ([`run_in_worker`]), and free threads, which need real
