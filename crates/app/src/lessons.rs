@@ -62,6 +62,25 @@ pub struct Run {
     pub size: Option<u64>,
 }
 
+impl Lesson {
+    /// What the page says of the learner's `prediction` (a choice id)
+    /// against `answer`, the choice the runs bore out, and whether it held
+    /// (`None` without a prediction).
+    pub fn verdict(&self, prediction: Option<&str>, answer: &str) -> (String, Option<bool>) {
+        let choice = |id: &str| self.choices.iter().find(|c| c.id == id);
+        let (chosen, shown) = (prediction.and_then(choice), choice(answer));
+        let verdict = match (chosen, shown) {
+            (Some(c), Some(s)) if c.id == s.id => format!("Your prediction held: {}.", c.label),
+            (Some(c), Some(s)) => {
+                format!("You predicted “{}”; the run showed “{}”.", c.label, s.label)
+            }
+            (None, Some(s)) => format!("The run showed: {}.", s.label),
+            _ => String::new(),
+        };
+        (verdict, chosen.zip(shown).map(|(c, s)| c.id == s.id))
+    }
+}
+
 impl Run {
     /// Its size with `form`: its own, or else the form's when the workload
     /// is the form's, or else the workload's default.

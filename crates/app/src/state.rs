@@ -30,6 +30,7 @@ pub use learned::LearnedCosts;
 pub use plan::{How, Planned, scenarios};
 pub use pool::PoolStatus;
 pub use status::{Progress, RunStatus};
+pub use views::describe_series;
 
 /// Something that happened: a user's edit or a run's progress.
 #[derive(Clone, Debug, PartialEq)]

@@ -3,9 +3,11 @@
 
 use std::rc::Rc;
 
+use lanes_render::amdahl_fit;
 use lanes_trace::{Model, Trace, Workload};
 
 use super::AppState;
+use crate::format;
 
 impl AppState {
     /// How much faster `trace` ran than the latest sequential run of the same
@@ -100,6 +102,25 @@ impl AppState {
     }
 }
 
+/// The speedup chart in words, its text alternative: each model's measured
+/// speedups by k and, when it fits, Amdahl's serial share.
+pub fn describe_series(series: &[(Model, Vec<(u32, f64)>)]) -> String {
+    let text: Vec<String> = series
+        .iter()
+        .map(|(m, points)| {
+            let measured: Vec<String> = points
+                .iter()
+                .map(|(k, x)| format!("k={k}: {}", format::ratio(*x)))
+                .collect();
+            let fit = amdahl_fit(points)
+                .map(|s| format!("; Amdahl fit: {:.0} % serial", s * 100.0))
+                .unwrap_or_default();
+            format!("{}: {}{fit}", m.title(), measured.join(", "))
+        })
+        .collect();
+    text.join(". ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +176,11 @@ mod tests {
             .map(|(k, x)| (*k, format!("{x:.2}")))
             .collect();
         assert_eq!(points, [(2, "1.82".to_owned()), (4, "2.50".to_owned())]);
+        let words = describe_series(&series);
+        assert!(
+            words.starts_with("Free threads: k=2: 1.82×, k=4: 2.50×"),
+            "{words}"
+        );
         // Another size has its own baseline, so nothing yet.
         run(&mut s, "model=free&k=2&size=1000", 1.0);
         assert!(s.speedup_series().is_empty());
