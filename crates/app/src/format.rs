@@ -49,6 +49,14 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// `text` with its first letter capitalised, to open a sentence.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +85,12 @@ mod tests {
         assert_eq!(percent(0.374), "37 %");
         assert_eq!(percent(1.0), "100 %");
         assert_eq!(percent(f64::INFINITY), "–");
+    }
+
+    #[test]
+    fn a_sentence_opens_with_a_capital() {
+        assert_eq!(sentence("not isolated"), "Not isolated");
+        assert_eq!(sentence("élan"), "Élan");
+        assert_eq!(sentence(""), "");
     }
 }

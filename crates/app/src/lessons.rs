@@ -9,6 +9,8 @@ mod evaluate;
 
 use lanes_trace::{Model, Workload};
 
+use crate::url::{UrlState, size_rule};
+
 pub use content::LESSONS;
 pub use evaluate::{Claim, Outcome, evaluate};
 
@@ -60,6 +62,56 @@ pub struct Run {
     pub size: Option<u64>,
 }
 
+impl Lesson {
+    /// What the page says of the learner's `prediction` (a choice id)
+    /// against `answer`, the choice the runs bore out, and whether it held
+    /// (`None` without a prediction).
+    pub fn verdict(&self, prediction: Option<&str>, answer: &str) -> (String, Option<bool>) {
+        let choice = |id: &str| self.choices.iter().find(|c| c.id == id);
+        let (chosen, shown) = (prediction.and_then(choice), choice(answer));
+        let verdict = match (chosen, shown) {
+            (Some(c), Some(s)) if c.id == s.id => format!("Your prediction held: {}.", c.label),
+            (Some(c), Some(s)) => {
+                format!("You predicted “{}”; the run showed “{}”.", c.label, s.label)
+            }
+            (None, Some(s)) => format!("The run showed: {}.", s.label),
+            _ => String::new(),
+        };
+        (verdict, chosen.zip(shown).map(|(c, s)| c.id == s.id))
+    }
+}
+
+impl Run {
+    /// Its size with `form`: its own, or else the form's when the workload
+    /// is the form's, or else the workload's default.
+    pub fn size_in(&self, form: &UrlState) -> u64 {
+        self.size.unwrap_or(if self.workload == form.workload {
+            form.size
+        } else {
+            size_rule(self.workload).default
+        })
+    }
+}
+
+/// The runs of a batch, in order: step `lesson`'s own list, or else
+/// `form`'s models on `form`'s workload. The one rule for a batch: the page
+/// plans with it ([`crate::state::scenarios`]) and a step's check reads its
+/// own runs with it (on the step's own query).
+pub fn batch_runs(lesson: Option<&Lesson>, form: &UrlState) -> Vec<Run> {
+    match lesson.map(|l| &l.runs) {
+        Some(Runs::List(list)) => list.to_vec(),
+        _ => form
+            .models
+            .iter()
+            .map(|&model| Run {
+                model,
+                workload: form.workload,
+                size: None,
+            })
+            .collect(),
+    }
+}
+
 /// One answer to a step's question.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Choice {
@@ -67,6 +119,14 @@ pub struct Choice {
     pub id: &'static str,
     /// What the button says.
     pub label: &'static str,
+}
+
+/// The step `delta` steps on from step `from` (back when negative), if the
+/// tour has one there.
+pub fn step_on(from: Option<u32>, delta: i32) -> Option<u32> {
+    from.and_then(|n| u32::try_from(i64::from(n) + i64::from(delta)).ok())
+        .and_then(lesson)
+        .map(|l| l.number)
 }
 
 /// The step numbered `n` (1 to 7).

@@ -4,8 +4,12 @@ pub mod agreement;
 pub mod budget;
 pub mod format;
 pub mod lessons;
+pub mod process_memory;
 pub mod replay;
 pub mod state;
+#[cfg(test)]
+mod testing;
+pub mod timeline_view;
 pub mod url;
 
 #[cfg(target_arch = "wasm32")]

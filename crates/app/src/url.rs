@@ -159,6 +159,28 @@ impl UrlState {
     pub fn k_range(&self) -> (u32, u32) {
         if self.sim { SIM_K_RANGE } else { K_RANGE }
     }
+
+    /// The query of the full page showing the same scenario (embed mode's
+    /// link out).
+    pub fn full_page_query(&self) -> String {
+        to_query(&Self {
+            embed: false,
+            run: false,
+            scale: 1.0,
+            ..self.clone()
+        })
+    }
+
+    /// A short title: the step of the tour, or the models and workload.
+    pub fn title(&self) -> String {
+        match self.lesson.and_then(crate::lessons::lesson) {
+            Some(l) => format!("Step {} · {}", l.number, l.title),
+            None => {
+                let models: Vec<&str> = self.models.iter().map(|m| m.title()).collect();
+                format!("{} · {}", models.join(" vs "), self.workload.title())
+            }
+        }
+    }
 }
 
 impl Default for UrlState {
@@ -266,9 +288,74 @@ fn read_pairs(query: &str) -> (Vec<(String, String)>, Vec<Notice>) {
     (given, notices)
 }
 
-/// Applies parsed pairs to `state`: each known parameter in a fixed order
-/// (the workload first: the meaning of `size` depends on it), unknown ones
-/// reported.
+/// The parameters [`set_param`] reads, in the order a query is applied: the
+/// workload first (the meaning and range of `size` depend on it), and
+/// simulation before k (it allows more threads than a live run). `lesson`
+/// is read before them all, by [`parse_query`].
+const PARAMETERS: [&str; 15] = [
+    "workload",
+    "model",
+    "sim",
+    "k",
+    "size",
+    "interval",
+    "latency",
+    "run",
+    "warm",
+    "cores",
+    "seed",
+    "calibrated",
+    "theme",
+    "embed",
+    "scale",
+];
+
+/// Reads parameter `name`'s raw `value` into `state`, and says what was done
+/// instead when the value was not usable as given: the one rule for the
+/// address and the controls. A new workload brings its own default size;
+/// leaving simulation brings k back into the live range.
+pub fn set_param(state: &mut UrlState, name: &str, value: &str) -> Option<Notice> {
+    match name {
+        "workload" => {
+            let before = state.workload;
+            let notice = parse_workload(value).apply(&mut state.workload);
+            if state.workload != before {
+                state.size = size_rule(state.workload).default;
+            }
+            notice
+        }
+        "model" => parse_models(value).apply(&mut state.models),
+        "sim" => {
+            let notice = parse_flag(name, value).apply(&mut state.sim);
+            let (_, most) = state.k_range();
+            notice.or_else(|| {
+                (state.k > most).then(|| {
+                    state.k = most;
+                    format!(
+                        "A live run has at most {most} threads: k is now {most} (simulated runs may have up to {}).",
+                        SIM_K_RANGE.1
+                    )
+                })
+            })
+        }
+        "k" => parse_ranged(name, value, state.k_range()).apply(&mut state.k),
+        "size" => parse_ranged(name, value, size_rule(state.workload).range).apply(&mut state.size),
+        "interval" => parse_ms(name, value, INTERVAL_RANGE).apply(&mut state.interval_ms),
+        "latency" => parse_ms(name, value, LATENCY_RANGE).apply(&mut state.latency_ms),
+        "run" => parse_flag(name, value).apply(&mut state.run),
+        "warm" => parse_flag(name, value).apply(&mut state.warm),
+        "cores" => parse_ranged(name, value, CORES_RANGE).apply(&mut state.cores),
+        "seed" => parse_seed(value).apply(&mut state.seed),
+        "calibrated" => parse_flag(name, value).apply(&mut state.calibrated),
+        "theme" => parse_theme(value).apply(&mut state.theme),
+        "embed" => parse_flag(name, value).apply(&mut state.embed),
+        "scale" => parse_scale(value).apply(&mut state.scale),
+        _ => None,
+    }
+}
+
+/// Applies parsed pairs to `state`: each known parameter in the order of
+/// [`PARAMETERS`], unknown ones reported.
 fn apply_pairs(mut state: UrlState, given: &[(String, String)]) -> (UrlState, Vec<Notice>) {
     let mut notices = Vec::new();
     let value = |name: &str| {
@@ -277,79 +364,15 @@ fn apply_pairs(mut state: UrlState, given: &[(String, String)]) -> (UrlState, Ve
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    // The workload first: the meaning and range of `size` depend on it.
-    if let Some(v) = value("workload") {
-        let before = state.workload;
-        notices.extend(parse_workload(v).apply(&mut state.workload));
-        if state.workload != before {
-            state.size = size_rule(state.workload).default;
+    for name in PARAMETERS {
+        if let Some(v) = value(name) {
+            notices.extend(set_param(&mut state, name, v));
         }
     }
-    if let Some(v) = value("model") {
-        notices.extend(parse_models(v).apply(&mut state.models));
-    }
-    // Simulation first: it allows more threads than a live run.
-    if let Some(v) = value("sim") {
-        notices.extend(parse_flag("sim", v).apply(&mut state.sim));
-    }
-    if let Some(v) = value("k") {
-        notices.extend(parse_k_in(v, state.k_range()).apply(&mut state.k));
-    }
-    if let Some(v) = value("size") {
-        notices.extend(parse_size(state.workload, v).apply(&mut state.size));
-    }
-    if let Some(v) = value("interval") {
-        notices.extend(parse_interval(v).apply(&mut state.interval_ms));
-    }
-    if let Some(v) = value("latency") {
-        notices.extend(parse_latency(v).apply(&mut state.latency_ms));
-    }
-    if let Some(v) = value("run") {
-        notices.extend(parse_flag("run", v).apply(&mut state.run));
-    }
-    if let Some(v) = value("warm") {
-        notices.extend(parse_flag("warm", v).apply(&mut state.warm));
-    }
-    if let Some(v) = value("cores") {
-        notices.extend(parse_cores(v).apply(&mut state.cores));
-    }
-    if let Some(v) = value("seed") {
-        notices.extend(parse_seed(v).apply(&mut state.seed));
-    }
-    if let Some(v) = value("calibrated") {
-        notices.extend(parse_flag("calibrated", v).apply(&mut state.calibrated));
-    }
-    if let Some(v) = value("theme") {
-        notices.extend(parse_theme(v).apply(&mut state.theme));
-    }
-    if let Some(v) = value("embed") {
-        notices.extend(parse_flag("embed", v).apply(&mut state.embed));
-    }
-    if let Some(v) = value("scale") {
-        notices.extend(parse_scale(v).apply(&mut state.scale));
-    }
-    const KNOWN: [&str; 16] = [
-        "model",
-        "workload",
-        "k",
-        "size",
-        "interval",
-        "latency",
-        "run",
-        "warm",
-        "sim",
-        "cores",
-        "seed",
-        "calibrated",
-        "lesson",
-        "theme",
-        "embed",
-        "scale",
-    ];
     let unknown: Vec<&str> = given
         .iter()
         .map(|(k, _)| k.as_str())
-        .filter(|k| !KNOWN.contains(k))
+        .filter(|k| *k != "lesson" && !PARAMETERS.contains(k))
         .collect();
     for key in unknown.iter().take(MAX_NOTICES_OF_A_KIND) {
         notices.push(format!("Unknown URL parameter {} was ignored.", shown(key)));
@@ -496,21 +519,6 @@ pub fn parse_workload(value: &str) -> Parsed<Workload> {
     }
 }
 
-/// Parses k, clamping it to 1–16.
-pub fn parse_k(value: &str) -> Parsed<u32> {
-    parse_ranged("k", value, K_RANGE)
-}
-
-/// Parses k, clamping it to `range` ([`UrlState::k_range`]).
-pub fn parse_k_in(value: &str, range: (u32, u32)) -> Parsed<u32> {
-    parse_ranged("k", value, range)
-}
-
-/// Parses the number of virtual cores, clamping it to 1–64.
-pub fn parse_cores(value: &str) -> Parsed<u32> {
-    parse_ranged("cores", value, CORES_RANGE)
-}
-
 /// Parses a step of the tour: 1 to 7, or 0 (or nothing) for the playground.
 pub fn parse_lesson(value: &str) -> Parsed<Option<u32>> {
     let steps = crate::lessons::LESSONS.len();
@@ -573,21 +581,6 @@ pub fn parse_seed(value: &str) -> Parsed<u64> {
             u64::MAX
         )),
     }
-}
-
-/// Parses the workload size, clamping it to the workload's range.
-pub fn parse_size(workload: Workload, value: &str) -> Parsed<u64> {
-    parse_ranged("size", value, size_rule(workload).range)
-}
-
-/// Parses the switch interval in ms, clamping it to 0.1–100.
-pub fn parse_interval(value: &str) -> Parsed<f64> {
-    parse_ms("interval", value, INTERVAL_RANGE)
-}
-
-/// Parses the I/O latency in ms, clamping it to its range.
-pub fn parse_latency(value: &str) -> Parsed<f64> {
-    parse_ms("latency", value, LATENCY_RANGE)
 }
 
 /// Parses milliseconds, clamped into `lo..=hi`, rounded to whole µs.
@@ -1008,5 +1001,18 @@ mod tests {
             let s = UrlState { sim: true, k, cores, seed, calibrated, ..UrlState::default() };
             prop_assert_eq!(parse_query(&to_query(&s)), (s, vec![]));
         }
+    }
+
+    #[test]
+    fn an_embedded_scenario_has_a_title_and_a_link_to_the_full_page() {
+        let (step, _) = parse_query("lesson=4&embed=1&scale=2&run=1");
+        assert_eq!(step.title(), "Step 4 · The GIL");
+        assert!(!step.full_page_query().contains("embed"));
+        assert_eq!(parse_query(&step.full_page_query()).0.scale, 1.0);
+        let (play, _) = parse_query("model=gil,free&workload=mandelbrot&embed=1");
+        assert_eq!(
+            play.title(),
+            "Threads + GIL vs Free threads · Mandelbrot rows"
+        );
     }
 }

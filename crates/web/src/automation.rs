@@ -1,19 +1,22 @@
 //! `window.lanes`: the page's automation surface for tests, benchmarks and
 //! slide tools. It only grows: nothing it has promised is removed or renamed.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
+use std::rc::Rc;
 
 use js_sys::{Array, JSON, Object, Reflect};
+use lanes_trace::{Scenario, Trace};
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
-/// The most finished runs `window.lanes.traces()` keeps, oldest dropped first.
-const KEEP: usize = 64;
-/// The most bytes of JSON it keeps (the latest run is kept whatever its size).
-const KEEP_BYTES: usize = 64_000_000;
+/// A run the page keeps, with its Chrome JSON once `traces()` asked for it.
+type Kept = (Rc<Trace>, OnceCell<String>);
 
 thread_local! {
-    static TRACES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// The page's finished runs, as the page last told them.
+    static TRACES: RefCell<Vec<Kept>> = const { RefCell::new(Vec::new()) };
+    /// What `processMemory()` answers.
+    static PROCESS_MEMORY: RefCell<JsValue> = const { RefCell::new(JsValue::NULL) };
     static RUN_STATE: Cell<&'static str> = const { Cell::new("idle") };
     /// When Cancel was pressed (ms on the main thread's clock), until the
     /// cancelled run has really stopped.
@@ -42,15 +45,18 @@ pub fn publish_cancel_done() {
     }
 }
 
-/// Adds a finished run, as Chrome Trace Event JSON, to `window.lanes.traces()`
-/// (which keeps the latest [`KEEP`] runs within [`KEEP_BYTES`]).
-pub fn publish_trace(chrome_json: String) {
-    TRACES.with(|t| {
-        let mut t = t.borrow_mut();
-        t.push(chrome_json);
-        let mut bytes: usize = t.iter().map(String::len).sum();
-        while t.len() > KEEP || (t.len() > 1 && bytes > KEEP_BYTES) {
-            bytes -= t.remove(0).len();
+/// Sets the runs `window.lanes.traces()` answers: the page's kept runs,
+/// oldest first (the page bounds them). Each is written as Chrome Trace
+/// Event JSON the first time `traces()` is called after it came, once.
+pub fn publish_traces(kept: &[Rc<Trace>]) {
+    TRACES.with_borrow_mut(|traces| {
+        let mut before = std::mem::take(traces);
+        for trace in kept {
+            let json = before
+                .iter()
+                .position(|(t, _)| Rc::ptr_eq(t, trace))
+                .map_or_else(OnceCell::new, |i| before.swap_remove(i).1);
+            traces.push((Rc::clone(trace), json));
         }
     });
 }
@@ -73,41 +79,47 @@ fn bench_api() -> Result<Object, JsValue> {
     let tracing = Closure::<dyn Fn(u32, u32, u32) -> js_sys::Promise>::new(|size, k, reps| {
         wasm_bindgen_futures::future_to_promise(async move {
             let (traced, untraced) = crate::bench::tracing_ms(size, k, reps).await?;
-            let out = Object::new();
-            Reflect::set(&out, &"traced_ms".into(), &traced.into())?;
-            Reflect::set(&out, &"untraced_ms".into(), &untraced.into())?;
-            Ok(out.into())
+            Ok(object([
+                ("traced_ms", traced.into()),
+                ("untraced_ms", untraced.into()),
+            ]))
         })
     });
     Reflect::set(&bench, &"tracing".into(), &tracing.into_js_value())?;
     Ok(bench)
 }
 
-/// `window.lanes.processMemory()`: the latest processes run's memory, as
-/// `{model, workload, k, size, main_bytes, bytes_per_process}`, or `null`.
-fn process_memory() -> JsValue {
-    let Some(m) = crate::last_process_memory() else {
-        return JsValue::NULL;
-    };
+/// Sets what `window.lanes.processMemory()` answers: the latest processes
+/// run's memory, as `{model, workload, k, size, main_bytes,
+/// bytes_per_process}`, or `null` (none yet, or one is running).
+pub fn publish_process_memory(memory: Option<(&Scenario, &[u64], u64)>) {
+    let value = memory.map_or(JsValue::NULL, |(scenario, per_process, main_bytes)| {
+        let per_process: Array = per_process.iter().map(|&b| number(b)).collect();
+        object([
+            ("model", scenario.model.as_str().into()),
+            ("workload", scenario.workload.as_str().into()),
+            ("k", scenario.k.into()),
+            ("size", number(scenario.size)),
+            ("main_bytes", number(main_bytes)),
+            ("bytes_per_process", per_process.into()),
+        ])
+    });
+    PROCESS_MEMORY.set(value);
+}
+
+/// A plain object with `fields`.
+fn object<const N: usize>(fields: [(&str, JsValue); N]) -> JsValue {
     let out = Object::new();
-    let per_process: Array = m
-        .bytes_per_process
-        .iter()
-        .map(|&b| JsValue::from_f64(b as f64))
-        .collect();
-    let fields: [(&str, JsValue); 6] = [
-        ("model", m.scenario.model.as_str().into()),
-        ("workload", m.scenario.workload.as_str().into()),
-        ("k", m.scenario.k.into()),
-        ("size", JsValue::from_f64(m.scenario.size as f64)),
-        ("main_bytes", JsValue::from_f64(m.main_bytes as f64)),
-        ("bytes_per_process", per_process.into()),
-    ];
     for (key, value) in fields {
         // Setting a field on a fresh plain object cannot fail.
         let _ = Reflect::set(&out, &key.into(), &value);
     }
     out.into()
+}
+
+/// A count or a size as a JS number.
+fn number(n: u64) -> JsValue {
+    JsValue::from_f64(n as f64)
 }
 
 /// `window.lanes.memory()`: what the page holds now, as `{wasm_bytes,
@@ -118,38 +130,18 @@ fn process_memory() -> JsValue {
 /// pool's threads, the idle process workers kept warm, and the solo worker
 /// (1 when alive).
 fn memory_now() -> JsValue {
-    let out = Object::new();
-    let workers = Object::new();
-    let wasm_bytes = crate::processes::wasm_memory_bytes();
-    let worker_fields: [(&str, f64); 3] = [
-        ("pool", crate::pool_threads().unwrap_or(0) as f64),
-        ("processes", crate::idle_processes() as f64),
-        ("solo", f64::from(u8::from(crate::solo_worker_alive()))),
-    ];
-    for (key, value) in worker_fields {
-        let _ = Reflect::set(&workers, &key.into(), &value.into());
-    }
-    let fields: [(&str, JsValue); 5] = [
-        ("wasm_bytes", JsValue::from_f64(wasm_bytes as f64)),
-        (
-            "heap_bytes",
-            JsValue::from_f64(crate::heap_live_bytes() as f64),
-        ),
-        (
-            "heap_peak_bytes",
-            JsValue::from_f64(crate::heap_peak_bytes() as f64),
-        ),
-        (
-            "run_cap_bytes",
-            JsValue::from_f64(lanes_sim::RUN_MEMORY_CAP as f64),
-        ),
-        ("workers", workers.into()),
-    ];
-    for (key, value) in fields {
-        // Setting a field on a fresh plain object cannot fail.
-        let _ = Reflect::set(&out, &key.into(), &value);
-    }
-    out.into()
+    let workers = object([
+        ("pool", number(crate::pool_threads().unwrap_or(0) as u64)),
+        ("processes", number(crate::idle_processes() as u64)),
+        ("solo", number(u64::from(crate::solo_worker_alive()))),
+    ]);
+    object([
+        ("wasm_bytes", number(crate::processes::wasm_memory_bytes())),
+        ("heap_bytes", number(crate::heap_live_bytes() as u64)),
+        ("heap_peak_bytes", number(crate::heap_peak_bytes() as u64)),
+        ("run_cap_bytes", number(lanes_sim::RUN_MEMORY_CAP)),
+        ("workers", workers),
+    ])
 }
 
 /// Installs `window.lanes` with `traces()`, `runState()`,
@@ -163,9 +155,10 @@ pub fn install_automation() -> Result<(), JsValue> {
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let api = Object::new();
     let traces = Closure::<dyn Fn() -> Array>::new(|| {
-        TRACES.with(|t| {
-            t.borrow()
+        TRACES.with_borrow(|traces| {
+            traces
                 .iter()
+                .map(|(trace, json)| json.get_or_init(|| lanes_trace::to_chrome_json(trace)))
                 .filter_map(|json| JSON::parse(json).ok())
                 .collect::<Array>()
         })
@@ -176,7 +169,7 @@ pub fn install_automation() -> Result<(), JsValue> {
     // into_js_value hands them to JS for good.
     Reflect::set(&api, &"traces".into(), &traces.into_js_value())?;
     Reflect::set(&api, &"runState".into(), &run_state.into_js_value())?;
-    let memory = Closure::<dyn Fn() -> JsValue>::new(process_memory);
+    let memory = Closure::<dyn Fn() -> JsValue>::new(|| PROCESS_MEMORY.with_borrow(Clone::clone));
     Reflect::set(&api, &"processMemory".into(), &memory.into_js_value())?;
     let memory_now = Closure::<dyn Fn() -> JsValue>::new(memory_now);
     Reflect::set(&api, &"memory".into(), &memory_now.into_js_value())?;

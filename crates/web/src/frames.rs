@@ -130,7 +130,7 @@ pub async fn run_ui_lesson(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
         (lanes, spans, Some(result))
     } else {
         let started = clock.now_us() - origin;
-        let trace = run_live(work, Arc::clone(&cancel)).await?;
+        let trace = run_live(work, Arc::clone(&cancel), false).await?.trace;
         // The workers' times count from their own start, a moment after ours.
         let spans = trace
             .spans()

@@ -57,8 +57,8 @@ mod warm_up;
 #[cfg(target_arch = "wasm32")]
 pub use {
     automation::{
-        install_automation, publish_cancel_done, publish_cancel_requested, publish_run_state,
-        publish_trace,
+        install_automation, publish_cancel_done, publish_cancel_requested, publish_process_memory,
+        publish_run_state, publish_traces,
     },
     canvas::{draw_speedup_chart, draw_timeline, draw_timeline_fit, pixel_ratio, timeline_svg},
     clock::PageClock,
@@ -67,16 +67,12 @@ pub use {
     files::{MAX_FILE_BYTES, download_canvas_png, download_text, read_file_text},
     frames::{FrameLoop, LONG_FRAME_MS, long_frames, run_ui_lesson},
     heap::{CountingAlloc, heap_live_bytes, heap_peak_bytes, reset_heap_peak},
-    live::run_live,
+    live::{LiveRun, run_live},
     page::{NoThreads, cross_origin_isolated, environment, threads_possible},
-    pool::{
-        POOL_THREAD_DIED, POOL_THREADS, mark_pool_dead, pool_died, pool_threads, start_pool,
-        without_pool,
-    },
+    pool::{POOL_THREAD_DIED, POOL_THREADS, pool_died, pool_threads, start_pool, without_pool},
     processes::{
-        MAX_COPY_BYTES, MAX_IDLE_PROCESSES, ProcessMemory, ProcessRun, end_idle_processes,
-        idle_processes, lanes_process_run, last_process_memory, run_processes, set_warm_processes,
-        warm_processes,
+        MAX_COPY_BYTES, MAX_IDLE_PROCESSES, ProcessMemory, end_idle_processes, idle_processes,
+        lanes_process_run, run_processes,
     },
     solo::{lanes_solo_run, prewarm_solo_worker, run_in_worker, solo_worker_alive},
 };

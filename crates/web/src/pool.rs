@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::WebError;
@@ -48,6 +49,7 @@ pub async fn start_pool() -> Result<usize, WebError> {
     match started {
         Ok(_) => {
             STATE.store(READY, Ordering::Release);
+            watch_for_death();
             Ok(POOL_THREADS)
         }
         Err(e) => {
@@ -72,13 +74,19 @@ pub fn pool_threads() -> Option<usize> {
 /// (see tools/patch-worker-helpers.sh).
 pub const POOL_THREAD_DIED: &str = "lanes-pool-thread-died";
 
-/// Marks the pool as dead: one of its threads died. Its threads share the
-/// page's memory, which the dead one may have left half-written (a lock
-/// held, an allocation half made), and rayon cannot replace a thread, so
-/// the page stops using the pool: runs go where they go without one (see
-/// [`crate::run_live`]) until the page is reloaded.
-pub fn mark_pool_dead() {
-    STATE.store(DIED, Ordering::Release);
+/// Marks the pool as dead when one of its threads dies ([`POOL_THREAD_DIED`],
+/// heard before any listener of the page's, which registers later). Its
+/// threads share the page's memory, which the dead one may have left
+/// half-written (a lock held, an allocation half made), and rayon cannot
+/// replace a thread, so lanes-web stops using the pool: runs go where they
+/// go without one (see [`crate::run_live`]) until the page is reloaded.
+fn watch_for_death() {
+    // The listener lives as long as the page: into_js_value hands it to JS.
+    let died = Closure::<dyn Fn()>::new(|| STATE.store(DIED, Ordering::Release)).into_js_value();
+    if let Some(window) = web_sys::window() {
+        // A window takes any listener: this cannot fail.
+        let _ = window.add_event_listener_with_callback(POOL_THREAD_DIED, died.unchecked_ref());
+    }
 }
 
 /// Whether runs must go without the pool: it could not start here (or
@@ -92,7 +100,7 @@ pub fn without_pool() -> bool {
     }
 }
 
-/// Whether a thread of the pool died ([`mark_pool_dead`]).
+/// Whether a thread of the pool died.
 pub fn pool_died() -> bool {
     STATE.load(Ordering::Acquire) == DIED
 }

@@ -4,8 +4,8 @@
 //! are timed and drawn.
 //!
 //! By default workers are not reused: every run starts its processes cold,
-//! which is what makes start-up visible. With warm on
-//! ([`set_warm_processes`], the page's `warm=1`) a run keeps its workers
+//! which is what makes start-up visible. Warm (the page's `warm=1`, passed
+//! with each run) a run keeps its workers
 //! alive and the next run reuses them, as a `multiprocessing.Pool` kept
 //! alive pays start-up once (see [`warm`]).
 
@@ -20,24 +20,21 @@ mod warm;
 mod worker;
 pub(crate) mod workers;
 
-use std::cell::RefCell;
 use std::sync::Arc;
 
 use js_sys::Uint8Array;
 use lanes_runtime::{Cancel, Clock, MAX_LATENCY_US, MAX_THREADS, RunError};
-use lanes_trace::{Model, Scenario, Trace, Workload};
+use lanes_trace::{Model, Scenario, Workload};
 use wasm_bindgen::JsValue;
 
 use crate::faults::{self, Fault};
-use crate::{PageClock, WebError, environment};
+use crate::{LiveRun, PageClock, WebError, environment};
 use assemble::{Log, Start, assemble};
 use protocol::Report;
 use workers::{Note, ProcessWorkers, message, set, words};
 
 pub use input::MAX_COPY_BYTES;
-pub use warm::{
-    MAX_IDLE_PROCESSES, end_idle_processes, idle_processes, set_warm_processes, warm_processes,
-};
+pub use warm::{MAX_IDLE_PROCESSES, end_idle_processes, idle_processes};
 pub use worker::lanes_process_run;
 
 /// The size of this instance's wasm memory, in bytes.
@@ -48,11 +45,10 @@ pub(crate) fn wasm_memory_bytes() -> u64 {
 /// The worker script, beside the page's `index.html`.
 const WORKER_SCRIPT: &str = "process-worker.js";
 
-/// A finished processes run.
+/// The memory figures of a processes run: k separate memories against the
+/// page's one. They travel with the run's trace ([`crate::LiveRun`]).
 #[derive(Clone, Debug, PartialEq)]
-pub struct ProcessRun {
-    /// What happened, one lane per process after the parent's.
-    pub trace: Trace,
+pub struct ProcessMemory {
     /// Each process's wasm memory (`memory.buffer.byteLength`) after its
     /// run, by process. A warm process's memory is not reset: it is its
     /// high-water mark over every run it did.
@@ -61,54 +57,15 @@ pub struct ProcessRun {
     pub main_bytes: u64,
 }
 
-/// The memory figures of a processes run: k separate memories against the
-/// page's one.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ProcessMemory {
-    /// The run they belong to.
-    pub scenario: Scenario,
-    /// Each process's wasm memory after its run, by process.
-    pub bytes_per_process: Vec<u64>,
-    /// The page's own wasm memory.
-    pub main_bytes: u64,
-}
-
-impl ProcessRun {
-    /// Its memory figures (`None` if its trace is not a Lanes run: never).
-    pub fn memory(&self) -> Option<ProcessMemory> {
-        Some(ProcessMemory {
-            scenario: self.trace.meta()?.scenario,
-            bytes_per_process: self.bytes_per_process.clone(),
-            main_bytes: self.main_bytes,
-        })
-    }
-}
-
-thread_local! {
-    static LAST_MEMORY: RefCell<Option<ProcessMemory>> = const { RefCell::new(None) };
-}
-
-/// The memory figures of the latest processes run that
-/// [`crate::run_live`] finished, if any (`None` while one runs, or after one
-/// failed). Also what `window.lanes.processMemory()` answers.
-pub fn last_process_memory() -> Option<ProcessMemory> {
-    LAST_MEMORY.with(|m| m.borrow().clone())
-}
-
-/// Sets what [`last_process_memory`] answers.
-pub(crate) fn remember_process_memory(memory: Option<ProcessMemory>) {
-    LAST_MEMORY.with(|m| *m.borrow_mut() = memory);
-}
-
 /// Runs `scenario` as `scenario.k` processes: starts k module workers from
 /// `process-worker.js`, each instantiating the page's compiled module with a
 /// fresh memory of its own; sends each its share's input (copied, see the
 /// crate README); and resolves with the trace and each process's memory.
 ///
-/// Warm ([`warm_processes`]), it first takes up to k idle workers kept from
-/// earlier runs and starts only the missing ones, and keeps all k alive
-/// after the run; cold, it terminates any idle worker first and each
-/// process when its report is in.
+/// With `warm` (the page's "Keep processes warm"), it first takes up to k
+/// idle workers kept from earlier runs and starts only the missing ones,
+/// and keeps all k alive after the run; cold, it terminates any idle worker
+/// first and each process when its report is in.
 ///
 /// Raising `cancel` terminates every worker within a few tens of ms and
 /// gives [`RunError::Cancelled`]; a worker that fails (its script does not
@@ -118,8 +75,8 @@ pub(crate) fn remember_process_memory(memory: Option<ProcessMemory>) {
 pub async fn run_processes(
     scenario: Scenario,
     cancel: Arc<Cancel>,
-) -> Result<ProcessRun, WebError> {
-    let warm = warm_processes();
+    warm: bool,
+) -> Result<LiveRun, WebError> {
     if !warm {
         end_idle_processes();
     }
@@ -134,7 +91,7 @@ async fn run_in_processes(
     scenario: Scenario,
     cancel: &Cancel,
     warm: bool,
-) -> Result<ProcessRun, WebError> {
+) -> Result<LiveRun, WebError> {
     check(&scenario)?;
     // The parent's data exists before the pool starts, as a data set read
     // from disk would: making it is not part of the run's time.
@@ -243,10 +200,12 @@ async fn run_in_processes(
     let logs: Vec<Log> = logs.into_iter().flatten().collect();
     let bytes_per_process = logs.iter().map(|l| l.report.memory_bytes).collect();
     let trace = assemble(&scenario, &env, origin_us, &logs);
-    Ok(ProcessRun {
+    Ok(LiveRun {
         trace,
-        bytes_per_process,
-        main_bytes: worker::memory_bytes(&wasm_bindgen::memory()),
+        memory: Some(ProcessMemory {
+            bytes_per_process,
+            main_bytes: worker::memory_bytes(&wasm_bindgen::memory()),
+        }),
     })
 }
 

@@ -14,7 +14,7 @@ use lanes_runtime::{Cancel, RunError};
 use lanes_trace::{Model, Scenario, Workload};
 use lanes_web::{
     PageClock, WebError, cross_origin_isolated, draw_timeline, install_automation,
-    last_process_memory, publish_run_state, publish_trace, run_live, run_processes, start_pool,
+    publish_run_state, publish_traces, run_live, run_processes, start_pool,
 };
 use lanes_workloads::{Job, PrimeCount};
 use wasm_bindgen::{JsCast, JsValue};
@@ -49,9 +49,14 @@ async fn threads_run_live_off_the_main_thread_and_agree_with_the_twin() {
 
     let size = 30_000;
     let twin = PrimeCount::new(size, 16).sequential_twin();
-    let free = run_live(scenario(Model::Free, 3, size), Arc::new(Cancel::new()))
-        .await
-        .expect("the free run finishes");
+    let free = run_live(
+        scenario(Model::Free, 3, size),
+        Arc::new(Cancel::new()),
+        false,
+    )
+    .await
+    .expect("the free run finishes")
+    .trace;
     free.validate().expect("a sound trace");
     assert_eq!(free.meta().and_then(|m| m.result), Some(twin));
     assert_eq!(free.lanes.len(), 3);
@@ -63,15 +68,17 @@ async fn threads_run_live_off_the_main_thread_and_agree_with_the_twin() {
     let seq = run_live(
         scenario(Model::Sequential, 1, size),
         Arc::new(Cancel::new()),
+        false,
     )
     .await
-    .expect("the sequential run finishes");
+    .expect("the sequential run finishes")
+    .trace;
     assert_eq!(seq.meta().and_then(|m| m.result), Some(twin));
     assert_eq!(seq.concurrency().peak, 1);
 
     let cancel = Arc::new(Cancel::new());
     cancel.cancel();
-    let cancelled = run_live(scenario(Model::Free, 2, size), cancel).await;
+    let cancelled = run_live(scenario(Model::Free, 2, size), cancel, false).await;
     assert!(cancelled.is_err(), "a cancelled run reports it");
 }
 
@@ -83,7 +90,7 @@ async fn threads_run_live_off_the_main_thread_and_agree_with_the_twin() {
 async fn processes_refuse_what_they_cannot_run_and_name_a_process_that_fails() {
     let go = || Arc::new(Cancel::new());
     let mixed = Scenario::new(Model::Processes, Workload::Mixed, 2, 1_000, 16);
-    let refused = run_processes(mixed, go()).await.map(|r| r.trace);
+    let refused = run_processes(mixed, go(), false).await.map(|r| r.trace);
     assert!(
         matches!(
             refused,
@@ -95,19 +102,19 @@ async fn processes_refuse_what_they_cannot_run_and_name_a_process_that_fails() {
         "{refused:?}"
     );
     let ui = Scenario::new(Model::Processes, Workload::Ui, 2, 1_000, 16);
-    let refused = run_processes(ui, go()).await.map(|r| r.trace);
+    let refused = run_processes(ui, go(), false).await.map(|r| r.trace);
     assert!(
         matches!(refused, Err(WebError::Run(RunError::Unsupported { .. }))),
         "{refused:?}"
     );
-    let many = run_processes(scenario(Model::Processes, 17, 1_000), go()).await;
+    let many = run_processes(scenario(Model::Processes, 17, 1_000), go(), false).await;
     assert!(
         matches!(many, Err(WebError::Run(RunError::ThreadCount(17)))),
         "{:?}",
         many.map(|r| r.trace)
     );
 
-    let missing = run_processes(scenario(Model::Processes, 2, 1_000), go()).await;
+    let missing = run_processes(scenario(Model::Processes, 2, 1_000), go(), false).await;
     let why = missing.map(|r| r.trace).expect_err("no worker script here");
     assert!(
         matches!(&why, WebError::Process { process: 1 | 2, why } if !why.is_empty()),
@@ -117,21 +124,20 @@ async fn processes_refuse_what_they_cannot_run_and_name_a_process_that_fails() {
 
     let cancel = go();
     cancel.cancel();
-    let cancelled = run_processes(scenario(Model::Processes, 4, 100_000), cancel).await;
+    let cancelled = run_processes(scenario(Model::Processes, 4, 100_000), cancel, false).await;
     assert!(
         matches!(cancelled, Err(WebError::Run(RunError::Cancelled))),
         "{:?}",
         cancelled.map(|r| r.trace)
     );
 
-    // run_live sends processes here, pool or not, and keeps no figures of a
-    // run that failed.
+    // run_live sends processes here, pool or not; the memory figures come
+    // only with a run that finished.
     assert!(
-        run_live(scenario(Model::Processes, 1, 1_000), go())
+        run_live(scenario(Model::Processes, 1, 1_000), go(), false)
             .await
             .is_err()
     );
-    assert_eq!(last_process_memory(), None);
 }
 
 #[wasm_bindgen_test]
@@ -196,7 +202,13 @@ fn window_lanes_reports_published_traces_and_state() {
     };
     publish_run_state("running");
     assert_eq!(call("runState").as_string().as_deref(), Some("running"));
-    publish_trace(r#"{"traceEvents":[],"metadata":{"model":"free"}}"#.to_owned());
+    let free = lanes_sim::simulate(
+        &scenario(Model::Free, 2, 1_000),
+        &lanes_sim::CostModel::reference(),
+        &lanes_sim::Options { cores: 2, seed: 1 },
+    )
+    .expect("simulated");
+    publish_traces(&[std::rc::Rc::new(free)]);
     let traces: Array = call("traces").unchecked_into();
     assert!(traces.length() >= 1);
     let last = traces.get(traces.length() - 1);

@@ -19,9 +19,9 @@ mod why;
 #[cfg(test)]
 mod tests;
 
-use lanes_trace::{Model, Trace, Workload};
+use lanes_trace::Trace;
 
-use super::{Lesson, Runs};
+use super::{Lesson, Run, batch_runs};
 use crate::url::parse_query;
 
 /// What a step's runs showed.
@@ -54,42 +54,45 @@ impl Claim {
 
 /// Checks `lesson` against `runs`, the finished traces of its batch in plan
 /// order; `None` while they are not all there (or are not the step's runs).
+/// Runs of models the step does not use (ticked besides its own) are passed
+/// over.
 pub fn evaluate(lesson: &Lesson, runs: &[&Trace]) -> Option<Outcome> {
-    let plan = planned(lesson);
-    let matches = runs.len() == plan.len()
-        && runs.iter().zip(&plan).all(|(t, &(model, workload, size))| {
-            t.meta().is_some_and(|m| {
-                let s = &m.scenario;
-                s.model == model && s.workload == workload && size.is_none_or(|size| size == s.size)
-            }) && t.makespan_us() > 0.0
-        });
-    if !matches {
-        return None;
-    }
+    let runs = own_runs(lesson, runs)?;
     match lesson.number {
-        1 => why::outcome(runs),
-        2 => process::outcome(runs),
-        3 => thread::outcome(runs),
-        4 => gil::outcome(runs),
-        5 => versus::outcome(runs),
-        6 => pros_cons::outcome(runs),
-        7 => use_cases::outcome(runs),
+        1 => why::outcome(&runs),
+        2 => process::outcome(&runs),
+        3 => thread::outcome(&runs),
+        4 => gil::outcome(&runs),
+        5 => versus::outcome(&runs),
+        6 => pros_cons::outcome(&runs),
+        7 => use_cases::outcome(&runs),
         _ => None,
     }
 }
 
-/// The runs a step's batch holds: model, workload and, when the step fixes
-/// it, size. A step that runs the form's models takes them, and the
-/// workload, from its own query.
-fn planned(lesson: &Lesson) -> Vec<(Model, Workload, Option<u64>)> {
-    match lesson.runs {
-        Runs::List(list) => list.iter().map(|r| (r.model, r.workload, r.size)).collect(),
-        Runs::Models => {
-            let (form, _) = parse_query(lesson.query);
-            form.models
-                .iter()
-                .map(|&m| (m, form.workload, None))
-                .collect()
+/// The step's own runs among `runs`, in the order [`batch_runs`] gives
+/// them on the step's own query: each model, workload and (when the step
+/// fixes it) size, measured by Lanes. `None` when one is missing or out of
+/// order, or another run of one of the step's models is there.
+fn own_runs<'a>(lesson: &Lesson, runs: &[&'a Trace]) -> Option<Vec<&'a Trace>> {
+    let own = batch_runs(Some(lesson), &parse_query(lesson.query).0);
+    let mut wanted = own.iter().peekable();
+    let mut found = Vec::with_capacity(own.len());
+    for &t in runs {
+        // An imported trace (no metadata) is none of the step's runs.
+        let s = t.meta().map(|m| &m.scenario);
+        let is = |r: &Run| {
+            s.is_some_and(|s| {
+                s.model == r.model
+                    && s.workload == r.workload
+                    && r.size.is_none_or(|size| size == s.size)
+            }) && t.makespan_us() > 0.0
+        };
+        if wanted.next_if(|r| is(r)).is_some() {
+            found.push(t);
+        } else if s.is_some_and(|s| own.iter().any(|r| r.model == s.model)) {
+            return None;
         }
     }
+    wanted.peek().is_none().then_some(found)
 }

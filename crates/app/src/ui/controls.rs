@@ -49,44 +49,32 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
             </label>
         }
     });
-    let on_k = props
-        .on_action
-        .reform(|e: Event| Action::SetK(input_value(&e)));
-    let on_size = props
-        .on_action
-        .reform(|e: Event| Action::SetSize(input_value(&e)));
+    let set = |name: &'static str| {
+        props
+            .on_action
+            .reform(move |e: Event| Action::Set(name, input_value(&e)))
+    };
+    let tick = |name: &'static str| {
+        props.on_action.reform(move |e: Event| {
+            Action::Set(name, if input_checked(&e) { "1" } else { "0" }.to_owned())
+        })
+    };
+    let (on_k, on_size, on_interval, on_latency) =
+        (set("k"), set("size"), set("interval"), set("latency"));
+    let (on_cores, on_seed) = (set("cores"), set("seed"));
+    let (on_warm, on_sim, on_calibrated) = (tick("warm"), tick("sim"), tick("calibrated"));
     let on_workload = props.on_action.reform(|e: Event| {
-        Action::SetWorkload(
+        Action::Set(
+            "workload",
             e.target_dyn_into::<HtmlSelectElement>()
                 .map(|s| s.value())
                 .unwrap_or_default(),
         )
     });
-    let on_interval = props
-        .on_action
-        .reform(|e: Event| Action::SetInterval(input_value(&e)));
-    let on_latency = props
-        .on_action
-        .reform(|e: Event| Action::SetLatency(input_value(&e)));
     let rule = size_rule(form.workload);
     let uses_latency = matches!(form.workload, Workload::Io | Workload::Mixed);
     let uses_interval = form.models.contains(&Model::Gil);
     let uses_processes = form.models.contains(&Model::Processes);
-    let on_warm = props
-        .on_action
-        .reform(|e: Event| Action::SetWarm(input_checked(&e)));
-    let on_sim = props
-        .on_action
-        .reform(|e: Event| Action::SetSim(input_checked(&e)));
-    let on_cores = props
-        .on_action
-        .reform(|e: Event| Action::SetCores(input_value(&e)));
-    let on_seed = props
-        .on_action
-        .reform(|e: Event| Action::SetSeed(input_value(&e)));
-    let on_calibrated = props
-        .on_action
-        .reform(|e: Event| Action::SetCalibrated(input_checked(&e)));
     let k_range = form.k_range();
     let on_submit = props.on_action.reform(|e: SubmitEvent| {
         e.prevent_default();

@@ -24,7 +24,7 @@ use super::Store;
 use super::listener::{Listener, listen};
 use crate::lessons::LESSONS;
 use crate::state::Action;
-use crate::url::{SCALE_RANGE, UrlState, to_query};
+use crate::url::{SCALE_RANGE, UrlState};
 
 #[derive(Properties, PartialEq)]
 pub(super) struct EmbedBarProps {
@@ -37,32 +37,6 @@ pub(super) struct EmbedBarProps {
     pub on_cancel: Callback<()>,
 }
 
-/// The query of the full page showing the same scenario.
-pub(super) fn full_page_query(form: &UrlState) -> String {
-    to_query(&UrlState {
-        embed: false,
-        run: false,
-        scale: 1.0,
-        ..form.clone()
-    })
-}
-
-/// A short title: the step of the tour, or the models and workload.
-fn title(form: &UrlState) -> String {
-    match form.lesson.and_then(crate::lessons::lesson) {
-        Some(l) => format!("Step {} · {}", l.number, l.title),
-        None => format!(
-            "{} · {}",
-            form.models
-                .iter()
-                .map(|m| m.title())
-                .collect::<Vec<_>>()
-                .join(" vs "),
-            form.workload.title()
-        ),
-    }
-}
-
 #[function_component]
 pub(super) fn EmbedBar(props: &EmbedBarProps) -> Html {
     let form = &props.form;
@@ -73,13 +47,10 @@ pub(super) fn EmbedBar(props: &EmbedBarProps) -> Html {
         let next = (form.scale * factor).clamp(SCALE_RANGE.0, SCALE_RANGE.1);
         props
             .on_action
-            .reform(move |_: MouseEvent| Action::SetScale(format!("{next:.2}")))
+            .reform(move |_: MouseEvent| Action::Set("scale", format!("{next:.2}")))
     };
-    let step = |delta: i64| {
-        let to = form
-            .lesson
-            .and_then(|n| u32::try_from(i64::from(n) + delta).ok())
-            .filter(|n| (1..=LESSONS.len() as u32).contains(n));
+    let step = |delta: i32| {
+        let to = crate::lessons::step_on(form.lesson, delta);
         (
             to.is_none() || props.running,
             props
@@ -89,7 +60,7 @@ pub(super) fn EmbedBar(props: &EmbedBarProps) -> Html {
     };
     let (prev_off, prev) = step(-1);
     let (next_off, next) = step(1);
-    let href = format!("?{}", full_page_query(form));
+    let href = format!("?{}", form.full_page_query());
     html! {
         <header class="embed-bar">
             if props.running {
@@ -107,7 +78,7 @@ pub(super) fn EmbedBar(props: &EmbedBarProps) -> Html {
                     aria-label="Next step (→)">{ "▶" }</button>
             }
             // The frame's one heading: the step or the scenario.
-            <div class="embed-title"><h1>{ title(form) }</h1>{ " " }
+            <div class="embed-title"><h1>{ form.title() }</h1>{ " " }
                 <span class="embed-status">{ &props.status }</span></div>
             // A spoken name begins with the text on show (WCAG 2.5.3), so
             // "A−" can be said to a voice control.

@@ -1,10 +1,10 @@
-//! Window event listeners that are removed when dropped.
+//! Event listeners that are removed when dropped.
 
 use wasm_bindgen::prelude::*;
 
-/// An event listener on the window, removed when dropped.
+/// An event listener, removed when dropped.
 pub(super) struct Listener {
-    target: web_sys::Window,
+    target: web_sys::EventTarget,
     event: &'static str,
     closure: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -15,15 +15,31 @@ pub(super) fn listen(
     event: &'static str,
     f: impl FnMut(web_sys::Event) + 'static,
 ) -> Option<Listener> {
-    let target = web_sys::window()?;
+    Some(listen_on(web_sys::window()?.into(), event, f))
+}
+
+/// Calls `f` on each `event` at `target` until the returned listener is
+/// dropped. The listener is not passive: `f` may prevent the default (a
+/// wheel that zooms instead of scrolling the page).
+pub(super) fn listen_on(
+    target: web_sys::EventTarget,
+    event: &'static str,
+    f: impl FnMut(web_sys::Event) + 'static,
+) -> Listener {
     let closure = Closure::<dyn FnMut(web_sys::Event)>::new(f);
+    let options = web_sys::AddEventListenerOptions::new();
+    options.set_passive(false);
     // A page that cannot listen keeps working without this control.
-    let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
-    Some(Listener {
+    let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
+        event,
+        closure.as_ref().unchecked_ref(),
+        &options,
+    );
+    Listener {
         target,
         event,
         closure,
-    })
+    }
 }
 
 impl Drop for Listener {

@@ -16,7 +16,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use crate::state::{Action, AppState, How, PoolStatus, RunStatus};
+use crate::process_memory::ProcessMemory;
+use crate::state::{Action, AppState, PoolStatus, Progress};
 use crate::url::{Theme, to_query};
 use controls::Controls;
 use results::Results;
@@ -34,6 +35,21 @@ impl PartialEq for Runs {
                 .iter()
                 .zip(&other.0)
                 .all(|(a, b)| Rc::ptr_eq(&a.0, &b.0) && a.1 == b.1)
+    }
+}
+
+/// The latest processes run with its memory, for the results' memory
+/// picture (a context) and `window.lanes.processMemory()`; equal when it is
+/// the same run.
+#[derive(Clone, Debug)]
+struct ShownMemory(Option<(Rc<lanes_trace::Trace>, ProcessMemory)>);
+
+impl PartialEq for ShownMemory {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some((a, _)), Some((b, _))) => Rc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        }
     }
 }
 
@@ -104,7 +120,6 @@ fn App() -> Html {
                                     .dyn_ref::<web_sys::CustomEvent>()
                                     .and_then(|e| e.detail().as_string())
                                     .unwrap_or_else(|| "it gave no reason".to_owned());
-                                lanes_web::mark_pool_dead();
                                 died.dispatch(Action::PoolDied(why));
                             });
                         std::mem::forget(listener);
@@ -205,16 +220,24 @@ fn App() -> Html {
         lanes_web::publish_run_state(data);
     });
 
-    // An opened trace file joins window.lanes.traces() once it is shown,
-    // not when it is read: the state refuses one that comes during a run.
-    let shown_import = match state.status {
-        RunStatus::Imported { .. } => state.batch.first().map(|t| (Rc::clone(t), None)),
-        _ => None,
-    };
-    use_effect_with(Runs(shown_import.into_iter().collect()), |shown| {
-        for (trace, _) in &shown.0 {
-            lanes_web::publish_trace(lanes_trace::to_chrome_json(trace));
-        }
+    // window.lanes answers the page's kept runs and its latest processes
+    // run's memory: told after each change.
+    let latest = state.history.last().map(|t| Rc::as_ptr(t) as usize);
+    {
+        let history = state.history.clone();
+        use_effect_with((history.len(), latest), move |_| {
+            lanes_web::publish_traces(&history);
+        });
+    }
+    let memory = ShownMemory(state.process_memory.clone());
+    use_effect_with(memory.clone(), |memory| {
+        lanes_web::publish_process_memory(memory.0.as_ref().and_then(|(run, m)| {
+            Some((
+                &run.meta()?.scenario,
+                m.bytes_per_process.as_slice(),
+                m.main_bytes,
+            ))
+        }));
     });
 
     let on_action = {
@@ -252,7 +275,7 @@ fn App() -> Html {
     if state.form.embed {
         let status = match state.outcome() {
             Some(o) => o.summary,
-            None => status_text(state),
+            None => state.status_text(),
         };
         return html! {
             <main class="lanes embed">
@@ -270,25 +293,22 @@ fn App() -> Html {
         };
     }
     let on_theme = on_action.reform(|e: Event| {
-        Action::SetTheme(
+        Action::Set(
+            "theme",
             e.target_dyn_into::<web_sys::HtmlSelectElement>()
                 .map(|s| s.value())
                 .unwrap_or_default(),
         )
     });
     let tour = state.lesson().map(|lesson| {
-        let outcome = state.outcome();
-        let unchecked = outcome.is_none()
-            && !state.sweep
-            && state.status == RunStatus::Done
-            && !state.batch.is_empty();
         html! {
-            <tour::Tour {lesson} prediction={state.prediction} {outcome} {unchecked}
+            <tour::Tour {lesson} prediction={state.prediction} outcome={state.outcome()}
+                unchecked={state.unchecked()}
                 running={state.running()} on_go={on_go.clone()} on_action={on_action.clone()} />
         }
     });
-    let progress = match state.status {
-        RunStatus::Running { index, total, .. } if state.sweep => html! {
+    let progress = match state.progress() {
+        Some(Progress { index, total, .. }) if state.sweep => html! {
             <p class="sweep">
                 <label for="sweep-progress">{ format!("Sweep: run {} of {total}", index + 1) }</label>
                 <progress id="sweep-progress" max={total.to_string()} value={index.to_string()}></progress>
@@ -329,10 +349,15 @@ fn App() -> Html {
                 {on_cancel}
             />
             <section id="run" class="run" data-run-state={state.status.as_data()} aria-busy={state.running().to_string()}>
-                <p class="status" role="status" aria-live="polite">{ status_text(state) }</p>
+                <p class="status" role="status" aria-live="polite">{ state.status_text() }</p>
+                if let Some(note) = state.learned_note() {
+                    <p class="learned" id="learned">{ note }</p>
+                }
                 { progress }
                 <Timeline runs={Runs(state.views())} {dark} on_error={on_action.reform(Action::Notice)} />
-                <Results runs={Runs(state.views())} on_error={on_action.reform(Action::Notice)} />
+                <ContextProvider<ShownMemory> context={memory}>
+                    <Results runs={Runs(state.views())} on_error={on_action.reform(Action::Notice)} />
+                </ContextProvider<ShownMemory>>
                 <speedup::SpeedupChart series={state.speedup_series()} {dark} />
             </section>
         </main>
@@ -359,40 +384,6 @@ thread_local! {
 /// Whether the reader's system asks for a dark theme.
 pub(crate) fn prefers_dark() -> bool {
     DARK_QUERY.with(|q| q.as_ref().is_some_and(web_sys::MediaQueryList::matches))
-}
-
-fn status_text(state: &AppState) -> String {
-    match &state.status {
-        RunStatus::Idle => match state.pool {
-            PoolStatus::Starting => "Starting the worker threads…".to_owned(),
-            _ => "Pick the models, k and the size, then press Run.".to_owned(),
-        },
-        RunStatus::Running {
-            index,
-            total,
-            model,
-        } => {
-            let verb = match state.plan.get(*index).map(|p| p.how) {
-                Some(How::Simulated { .. }) => "Simulating",
-                _ => "Running",
-            };
-            format!(
-                "{verb} {} ({} of {total})…",
-                model.title().to_lowercase(),
-                index + 1
-            )
-        }
-        RunStatus::Done => {
-            let n = state.batch.len();
-            format!("Done: {n} run{}.", if n == 1 { "" } else { "s" })
-        }
-        RunStatus::Failed(why) => format!("The run failed: {why}."),
-        RunStatus::Cancelled => "Cancelled. Finished runs are kept below.".to_owned(),
-        RunStatus::Imported { file, summary } => {
-            let origin = state.batch.first().map(|t| t.name()).unwrap_or_default();
-            format!("Showing {file} ({origin}). {summary}")
-        }
-    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -458,7 +449,7 @@ fn PoolBanner(props: &PoolBannerProps) -> Html {
         }
         PoolStatus::Unavailable { why, .. } => html! {
             <div class="banner warn" id="pool" data-pool="unavailable" role="alert">
-                <p><strong>{ "No worker threads here. " }</strong>{ format!("{}.", sentence(why)) }</p>
+                <p><strong>{ "No worker threads here. " }</strong>{ format!("{}.", crate::format::sentence(why)) }</p>
                 <p>
                     { "What still works: sequential runs, threads + GIL (interleaved for real on one worker: \
                        under a GIL only one thread runs at a time anyway), processes and the event loop run live. \
@@ -469,14 +460,6 @@ fn PoolBanner(props: &PoolBannerProps) -> Html {
             </div>
         },
     }
-}
-
-/// `text` with its first letter capitalised, to open a sentence.
-fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
 }
 
 #[derive(Properties, PartialEq)]

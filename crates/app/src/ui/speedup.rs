@@ -1,12 +1,10 @@
 //! The speedup chart: measured speedup against k, the ideal line, and an
 //! Amdahl fit, from the runs so far of the current workload and size.
 
-use lanes_render::{SpeedupSeries, TimelineStyle, amdahl_fit};
+use lanes_render::{SpeedupSeries, TimelineStyle};
 use lanes_trace::Model;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
-
-use crate::format;
 
 #[derive(Properties, PartialEq)]
 pub(super) struct SpeedupProps {
@@ -46,24 +44,10 @@ pub(super) fn SpeedupChart(props: &SpeedupProps) -> Html {
     if props.series.is_empty() {
         return html! {};
     }
-    let text: Vec<String> = props
-        .series
-        .iter()
-        .map(|(m, points)| {
-            let measured: Vec<String> = points
-                .iter()
-                .map(|(k, x)| format!("k={k}: {}", format::ratio(*x)))
-                .collect();
-            let fit = amdahl_fit(points)
-                .map(|s| format!("; Amdahl fit: {:.0} % serial", s * 100.0))
-                .unwrap_or_default();
-            format!("{}: {}{fit}", m.title(), measured.join(", "))
-        })
-        .collect();
     html! {
         <figure class="speedup" id="speedup">
             <figcaption>{ "Speedup against the sequential run, by number of threads" }</figcaption>
-            <canvas id="speedup-chart" ref={canvas} role="img" aria-label={text.join(". ")}></canvas>
+            <canvas id="speedup-chart" ref={canvas} role="img" aria-label={crate::state::describe_series(&props.series)}></canvas>
             if let Some(message) = &*error {
                 <p class="error" role="alert">{ message }</p>
             }

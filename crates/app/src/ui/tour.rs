@@ -60,19 +60,7 @@ pub(super) fn Tour(props: &TourProps) -> Html {
         }
     });
     let outcome = props.outcome.as_ref().map(|o| {
-        let chosen = props
-            .prediction
-            .and_then(|id| lesson.choices.iter().find(|c| c.id == id));
-        let shown = lesson.choices.iter().find(|c| c.id == o.answer);
-        let verdict = match (chosen, shown) {
-            (Some(c), Some(s)) if c.id == s.id => format!("Your prediction held: {}.", c.label),
-            (Some(c), Some(s)) => {
-                format!("You predicted “{}”; the run showed “{}”.", c.label, s.label)
-            }
-            (None, Some(s)) => format!("The run showed: {}.", s.label),
-            _ => String::new(),
-        };
-        let held = chosen.zip(shown).map(|(c, s)| c.id == s.id);
+        let (verdict, held) = lesson.verdict(props.prediction, o.answer);
         let class = match held {
             Some(true) => "outcome held",
             Some(false) => "outcome missed",

@@ -4,13 +4,14 @@
 //! new ones. Off (the default), every run starts its processes cold and
 //! none is kept.
 //!
-//! The page's main thread owns the idle workers (they are `Worker`
-//! handles, so they live in a thread-local of that thread). At most
-//! [`MAX_IDLE_PROCESSES`] are kept; they are terminated when warm is turned
-//! off, when a cold run starts, and when a processes run fails or is
-//! cancelled.
+//! Whether runs are warm is the page's setting, passed with each run; the
+//! page's main thread owns the idle workers (they are `Worker` handles, so
+//! they live in a thread-local of that thread). At most
+//! [`MAX_IDLE_PROCESSES`] are kept; they are terminated when the page turns
+//! warm off ([`end_idle_processes`]), when a cold run starts, and when a
+//! processes run fails or is cancelled.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 use web_sys::Worker;
 
@@ -18,24 +19,7 @@ use web_sys::Worker;
 pub const MAX_IDLE_PROCESSES: usize = lanes_runtime::MAX_THREADS as usize;
 
 thread_local! {
-    static WARM: Cell<bool> = const { Cell::new(false) };
     static IDLE: RefCell<Vec<Worker>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Sets whether processes runs keep their workers for the next run (`warm=1`
-/// on the page). Turning it off terminates the idle workers at once. The
-/// app calls it whenever the form's flag changes and before each run; a
-/// run reads it when it starts.
-pub fn set_warm_processes(on: bool) {
-    WARM.set(on);
-    if !on {
-        end_idle_processes();
-    }
-}
-
-/// Whether processes runs are warm (see [`set_warm_processes`]).
-pub fn warm_processes() -> bool {
-    WARM.get()
 }
 
 /// How many process workers are alive and idle, waiting for a warm run.

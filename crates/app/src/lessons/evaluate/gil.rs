@@ -3,10 +3,9 @@
 
 use lanes_trace::{LaneKind, State, Trace};
 
-use super::measure::{
-    at_once, handoff_gaps, handoffs, median, percent, times, times_faster, took, us,
-};
+use super::measure::{at_once, handoff_gaps, handoffs, median, percent, times_faster, took, us};
 use super::{Claim, Outcome};
+use crate::format::ratio;
 use crate::lessons::content::ids::gil as id;
 
 /// Below this speedup the GIL made threads slower than one thread.
@@ -75,7 +74,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
             free_peak >= 2 && free_speedup > 1.0,
             format!(
                 "Free threads ran at the same time, up to {free_peak} at once, and finished {} faster than one thread.",
-                times(free_speedup)
+                ratio(free_speedup)
             ),
         ),
     ];
@@ -85,7 +84,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
             "Under the GIL {k} threads took {} against {} for one thread ({} the speed); {} free threads took {}.",
             took(gil),
             took(seq),
-            times(speedup),
+            ratio(speedup),
             free.meta()?.scenario.k,
             took(free)
         ),

@@ -3,7 +3,7 @@
 
 use lanes_trace::{EventKind, LaneKind, Span, State, Trace, merge_lane_intervals};
 
-use crate::format::{count, duration_ms, ratio};
+use crate::format::duration_ms;
 
 /// A run's makespan in words, e.g. "338 ms".
 pub(super) fn took(t: &Trace) -> String {
@@ -14,11 +14,6 @@ pub(super) fn took(t: &Trace) -> String {
 /// some time: `evaluate` checks it first).
 pub(super) fn times_faster(fast: &Trace, slow: &Trace) -> f64 {
     slow.makespan_us() / fast.makespan_us()
-}
-
-/// A speedup in words, e.g. "1.91×".
-pub(super) fn times(x: f64) -> String {
-    ratio(x)
 }
 
 /// µs in words, e.g. "35.7 ms".
@@ -36,11 +31,6 @@ pub(super) fn percent(share: f64) -> String {
     } else {
         format!("{p:.2} %")
     }
-}
-
-/// A whole number in words, e.g. "1 000 000".
-pub(super) fn number(n: u64) -> String {
-    count(n)
 }
 
 /// The cores a run's k workers could use: min(k, cores), at least 1.

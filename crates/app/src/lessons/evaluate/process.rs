@@ -4,10 +4,11 @@
 use lanes_trace::{LaneKind, State, Trace};
 
 use super::measure::{
-    at_once, bytes, bytes_to_processes, every_process_has, percent, startups, times, times_faster,
-    took, us, usable_cores,
+    at_once, bytes, bytes_to_processes, every_process_has, percent, startups, times_faster, took,
+    us, usable_cores,
 };
 use super::{Claim, Outcome};
+use crate::format::ratio;
 use crate::lessons::content::ids::process as id;
 
 /// From this share of the usable cores on, the processes got one × per core.
@@ -65,7 +66,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
             "{lanes} processes took {} against {} for one thread ({} the speed); start-up and copying were {} of their busy time.",
             took(procs),
             took(seq),
-            times(speedup),
+            ratio(speedup),
             percent(procs.overhead_share())
         ),
         claims,

@@ -4,8 +4,9 @@
 use lanes_runtime::lost_updates;
 use lanes_trace::Trace;
 
-use super::measure::{copy_in_us, number, startups, thread_start_us, times, took, us};
+use super::measure::{copy_in_us, startups, thread_start_us, took, us};
 use super::{Claim, Outcome};
+use crate::format::{count, ratio};
 use crate::lessons::content::ids::pros_cons as id;
 
 /// Start-up "did not grow with the data" while the slowest mean start-up
@@ -41,7 +42,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
     } else {
         f64::INFINITY
     };
-    let sizes = sweep.map(|t| number(t.meta().map_or(0, |m| m.scenario.size)));
+    let sizes = sweep.map(|t| count(t.meta().map_or(0, |m| m.scenario.size)));
     let thread_start = thread_start_us(free).unwrap_or(f64::INFINITY);
     let k = free.meta()?.scenario.k;
     let lost = lost_updates(counter)?;
@@ -85,8 +86,8 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
             format!(
                 "Sharing has its price: {} threads with no lock lost {} of {} updates.",
                 counter.meta()?.scenario.k,
-                number(lost),
-                number(size)
+                count(lost),
+                count(size)
             ),
         ),
     ];
@@ -98,8 +99,8 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
             sizes[0],
             us(copies[2]),
             sizes[2],
-            times(growth),
-            times(data)
+            ratio(growth),
+            ratio(data)
         ),
         claims,
     })

@@ -4,8 +4,9 @@
 use lanes_runtime::lost_updates;
 use lanes_trace::{LaneKind, State, Trace};
 
-use super::measure::{at_once, number, percent};
+use super::measure::{at_once, percent};
 use super::{Claim, Outcome};
+use crate::format::count;
 use crate::lessons::content::ids::thread as id;
 
 /// From this share of lost updates on, "many" were lost.
@@ -26,10 +27,10 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
             lost > 0,
             format!(
                 "Without a lock, {} of {} updates were lost ({}): the counter read {}.",
-                number(lost),
-                number(size),
+                count(lost),
+                count(size),
                 percent(share),
-                number(racy.meta()?.result?)
+                count(racy.meta()?.result?)
             ),
         ),
         Claim::new(
@@ -39,10 +40,10 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
                 if locked_lost == 0 {
                     "none".to_owned()
                 } else {
-                    number(locked_lost)
+                    count(locked_lost)
                 },
-                number(locked.meta()?.result?),
-                number(locked_size)
+                count(locked.meta()?.result?),
+                count(locked_size)
             ),
         ),
         Claim::new(
@@ -56,11 +57,11 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
         answer: answer(lost, size),
         summary: format!(
             "Without a lock the counter read {} of {}: {} updates ({}) lost. With a lock it read {}.",
-            number(racy.meta()?.result?),
-            number(size),
-            number(lost),
+            count(racy.meta()?.result?),
+            count(size),
+            count(lost),
             percent(share),
-            number(locked.meta()?.result?)
+            count(locked.meta()?.result?)
         ),
         claims,
     })

@@ -4,8 +4,9 @@
 
 use lanes_trace::{LaneKind, State, Trace};
 
-use super::measure::{at_once, times, times_faster, took};
+use super::measure::{at_once, times_faster, took};
 use super::{Claim, Outcome};
+use crate::format::ratio;
 use crate::lessons::content::ids::use_cases as id;
 
 /// Threads "speed up" the requests from this speedup on.
@@ -27,7 +28,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
             cpu > 1.0,
             format!(
                 "Processes computed the audio features {} faster than threads under the GIL ({} against {}).",
-                times(cpu),
+                ratio(cpu),
                 took(procs),
                 took(gil_audio)
             ),
@@ -36,7 +37,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
             io >= half,
             format!(
                 "{k} threads under the GIL finished the requests {} faster than one thread ({} against {}): at least k/2 = {half}.",
-                times(io),
+                ratio(io),
                 took(gil_io),
                 took(seq_io)
             ),
@@ -51,7 +52,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
             looped >= f64::from(event_loop.meta()?.scenario.k) / 2.0,
             format!(
                 "The event loop, on one thread, finished them {} faster than one thread too ({}).",
-                times(looped),
+                ratio(looped),
                 took(event_loop)
             ),
         ),

@@ -3,8 +3,9 @@
 
 use lanes_trace::{LaneKind, State, Trace};
 
-use super::measure::{at_once, times, times_faster, took, us};
+use super::measure::{at_once, times_faster, took, us};
 use super::{Claim, Outcome};
+use crate::format;
 use crate::lessons::content::ids::versus as id;
 
 /// One is "faster by a quarter or more" from this ratio on.
@@ -23,14 +24,14 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
     let faster = if ratio > 1.0 {
         format!(
             "The processes finished {} faster than the threads under the GIL ({} against {}).",
-            times(ratio),
+            format::ratio(ratio),
             took(procs),
             took(gil)
         )
     } else {
         format!(
             "The threads under the GIL finished {} faster than the processes ({} against {}).",
-            times(1.0 / ratio),
+            format::ratio(1.0 / ratio),
             took(gil),
             took(procs)
         )
@@ -69,7 +70,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
             took(procs),
             gil.meta()?.scenario.k,
             took(gil),
-            times(ratio)
+            format::ratio(ratio)
         ),
         claims,
     })

@@ -2,8 +2,9 @@
 
 use lanes_trace::{LaneKind, State, Trace};
 
-use super::measure::{at_once, times, times_faster, took, usable_cores};
+use super::measure::{at_once, times_faster, took, usable_cores};
 use super::{Claim, Outcome};
+use crate::format::ratio;
 use crate::lessons::content::ids::why as id;
 
 /// Below this speedup the threads were no faster.
@@ -29,7 +30,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
             speedup > 1.0,
             format!(
                 "{k} threads finished {} faster than one thread ({} against {}).",
-                times(speedup),
+                ratio(speedup),
                 took(free),
                 took(seq)
             ),
@@ -42,7 +43,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
             speedup <= f64::from(p) * NOISE,
             format!(
                 "The speedup, {}, is no more than the {p} cores the {k} threads could share.",
-                times(speedup)
+                ratio(speedup)
             ),
         ),
     ];
@@ -50,7 +51,7 @@ pub(super) fn outcome(runs: &[&Trace]) -> Option<Outcome> {
         answer,
         summary: format!(
             "{k} free threads finished {} faster than one thread ({} against {}), with {p} cores to use.",
-            times(speedup),
+            ratio(speedup),
             took(free),
             took(seq)
         ),

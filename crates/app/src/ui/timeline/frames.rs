@@ -1,8 +1,8 @@
 //! Browser timing hooks for the timeline: window resizes and animation frames.
 
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
+
+use crate::ui::listener::listen;
 
 /// Bumps a counter whenever the window is resized, so the canvas redraws.
 #[hook]
@@ -11,22 +11,9 @@ pub(super) fn use_resize_tick() -> u32 {
     {
         let tick = tick.clone();
         use_effect_with((), move |()| {
-            let window = web_sys::window();
-            let listener = Closure::<dyn Fn()>::new(move || tick.set(tick.wrapping_add(1)));
-            if let Some(w) = &window {
-                // Without the listener the canvas just keeps its size: no harm.
-                let _ =
-                    w.add_event_listener_with_callback("resize", listener.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(w) = &window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "resize",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-                drop(listener);
-            }
+            // Without the listener the canvas just keeps its size: no harm.
+            let listener = listen("resize", move |_| tick.set(tick.wrapping_add(1)));
+            move || drop(listener)
         });
     }
     *tick

@@ -2,32 +2,36 @@
 //! hover/focus tooltip, replay with a playhead, and export as PNG or SVG.
 
 mod frames;
-mod state;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use lanes_render::{Hit, RunView, TimelineStyle};
+use lanes_render::{Hit, TimelineStyle};
 use lanes_trace::Trace;
 use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
-use web_sys::{
-    AddEventListenerOptions, HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, WheelEvent,
-};
+use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, WheelEvent};
 use yew::prelude::*;
 
 use super::Runs;
+use super::listener::listen_on;
 use crate::format;
-use crate::replay::{Speed, moments, next_moment, previous_moment};
-use state::{Hover, View, ViewAction};
+use crate::replay::Speed;
+use crate::timeline_view::{Geometry, Hover, View, ViewAction, max_us, views};
+
+/// The Yew reducer: a thin adapter over [`View::apply`].
+impl Reducible for View {
+    type Action = ViewAction;
+
+    fn reduce(self: Rc<Self>, action: ViewAction) -> Rc<Self> {
+        let mut view = Rc::unwrap_or_clone(self);
+        view.apply(action);
+        Rc::new(view)
+    }
+}
 
 /// Wheel zoom per pixel of scroll.
 const WHEEL_ZOOM: f64 = 0.0015;
-/// Keyboard and button zoom step (above 1 zooms in).
-const KEY_ZOOM: f64 = 1.25;
-/// Keyboard pan step, as a share of the window.
-const KEY_PAN: f64 = 0.1;
 
 #[derive(Properties, PartialEq)]
 pub(super) struct TimelineProps {
@@ -43,78 +47,6 @@ pub(super) struct TimelineProps {
     pub fit: bool,
     /// Reports a problem worth a notice (e.g. an export that failed).
     pub on_error: Callback<String>,
-}
-
-/// What the event handlers need to map pixels to time; refreshed each render.
-#[derive(Clone, Default)]
-struct Geometry {
-    runs: Vec<(Rc<Trace>, Option<f64>)>,
-    view: View,
-    dark: bool,
-    /// The scale the canvas was last drawn at (CSS pixels).
-    scale: f64,
-}
-
-impl Geometry {
-    fn max_us(&self) -> f64 {
-        max_us(&self.runs)
-    }
-
-    fn views(&self) -> Vec<RunView<'_>> {
-        views(&self.runs)
-    }
-
-    fn shown(&self) -> lanes_render::View {
-        render_view(&self.view)
-    }
-
-    /// The window after zooming by `factor` around `at_us`.
-    fn zoomed(&self, factor: f64, at_us: f64) -> ViewAction {
-        ViewAction::Window(self.shown().zoomed(&self.views(), factor, at_us).window)
-    }
-
-    /// The window after panning by `delta_us`.
-    fn panned(&self, delta_us: f64) -> ViewAction {
-        ViewAction::Window(self.shown().panned(&self.views(), delta_us).window)
-    }
-
-    /// The middle of what is shown, µs.
-    fn centre(&self) -> f64 {
-        let (a, b) = self.shown().range(&self.views());
-        (a + b) / 2.0
-    }
-
-    /// The width of what is shown, µs.
-    fn width(&self) -> f64 {
-        let (a, b) = self.shown().range(&self.views());
-        b - a
-    }
-}
-
-fn max_us(runs: &[(Rc<Trace>, Option<f64>)]) -> f64 {
-    runs.iter()
-        .map(|(t, _)| {
-            let last_event = t.events.iter().map(|e| e.at_us).fold(0.0, f64::max);
-            t.makespan_us().max(last_event)
-        })
-        .fold(0.0, f64::max)
-}
-
-fn views(runs: &[(Rc<Trace>, Option<f64>)]) -> Vec<RunView<'_>> {
-    runs.iter()
-        .map(|(trace, speedup)| RunView {
-            trace,
-            speedup: *speedup,
-        })
-        .collect()
-}
-
-fn render_view(view: &View) -> lanes_render::View {
-    lanes_render::View {
-        window: view.window,
-        playhead_us: view.playhead,
-        highlight: view.focus.or(view.hover.map(|h| h.hit)),
-    }
 }
 
 /// The canvas's CSS width.
@@ -149,7 +81,7 @@ fn us_per_px(canvas: &HtmlCanvasElement, g: &Geometry) -> f64 {
     let (w, h, style, ratio) = drawn(canvas, g);
     let (x0, x1) = lanes_render::plot_x_range(&g.views(), w, h, &style);
     if x1 > x0 {
-        g.width() * ratio / (x1 - x0)
+        g.centre_and_width().1 * ratio / (x1 - x0)
     } else {
         0.0
     }
@@ -169,29 +101,6 @@ fn describe(runs: &[(Rc<Trace>, Option<f64>)], hit: Hit) -> Option<String> {
     let (trace, _) = runs.get(hit.run)?;
     let detail = lanes_render::describe_hit(&views(runs), hit)?;
     Some(format!("{} · {detail}", trace.name()))
-}
-
-/// The span after (or before) `from` in reading order: run, lane, time.
-fn step_focus(runs: &[(Rc<Trace>, Option<f64>)], from: Option<Hit>, forward: bool) -> Option<Hit> {
-    let all: Vec<Hit> = runs
-        .iter()
-        .enumerate()
-        .flat_map(|(run, (t, _))| {
-            t.spans().iter().enumerate().map(move |(span, s)| Hit {
-                run,
-                lane: s.lane,
-                span,
-            })
-        })
-        .collect();
-    let at = from.and_then(|f| all.iter().position(|h| *h == f));
-    let next = match (at, forward) {
-        (None, true) => Some(0),
-        (None, false) => all.len().checked_sub(1),
-        (Some(i), true) => Some((i + 1).min(all.len().saturating_sub(1))),
-        (Some(i), false) => Some(i.saturating_sub(1)),
-    };
-    next.and_then(|i| all.get(i).copied())
 }
 
 #[function_component]
@@ -223,7 +132,7 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
     {
         let canvas = canvas.clone();
         let draw_error = draw_error.clone();
-        let shown = render_view(&view);
+        let shown = view.shown();
         let geometry = Rc::clone(&geometry);
         let (scale, fit) = (props.scale, props.fit);
         use_effect_with(
@@ -274,52 +183,37 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
         use_effect_with((), move |()| {
             let element = canvas.cast::<HtmlCanvasElement>();
             let target = element.clone();
-            let listener = Closure::<dyn Fn(WheelEvent)>::new(move |e: WheelEvent| {
-                let Some(canvas) = target.as_ref() else {
-                    return;
-                };
-                let g = geometry.borrow();
-                if g.runs.is_empty() {
-                    return;
-                }
-                let horizontal = e.shift_key() || e.delta_x().abs() > e.delta_y().abs();
-                if horizontal {
-                    let delta = if e.shift_key() {
-                        e.delta_y()
-                    } else {
-                        e.delta_x()
+            let listener = element.map(|el| {
+                listen_on(el.into(), "wheel", move |e| {
+                    let (Some(canvas), Some(e)) = (target.as_ref(), e.dyn_ref::<WheelEvent>())
+                    else {
+                        return;
                     };
-                    if g.view.window.is_some() {
-                        e.prevent_default();
-                        dispatch.dispatch(g.panned(delta * us_per_px(canvas, &g)));
+                    let g = geometry.borrow();
+                    if g.runs.is_empty() {
+                        return;
                     }
-                    return;
-                }
-                let Some(anchor_us) = time_at(canvas, &g, f64::from(e.offset_x())) else {
-                    return;
-                };
-                e.prevent_default();
-                dispatch.dispatch(g.zoomed((-e.delta_y() * WHEEL_ZOOM).exp(), anchor_us));
+                    let horizontal = e.shift_key() || e.delta_x().abs() > e.delta_y().abs();
+                    if horizontal {
+                        let delta = if e.shift_key() {
+                            e.delta_y()
+                        } else {
+                            e.delta_x()
+                        };
+                        if g.view.window.is_some() {
+                            e.prevent_default();
+                            dispatch.dispatch(g.panned(delta * us_per_px(canvas, &g)));
+                        }
+                        return;
+                    }
+                    let Some(anchor_us) = time_at(canvas, &g, f64::from(e.offset_x())) else {
+                        return;
+                    };
+                    e.prevent_default();
+                    dispatch.dispatch(g.zoomed((-e.delta_y() * WHEEL_ZOOM).exp(), anchor_us));
+                })
             });
-            let options = AddEventListenerOptions::new();
-            options.set_passive(false);
-            if let Some(el) = &element {
-                // Without the listener the wheel just scrolls the page.
-                let _ = el.add_event_listener_with_callback_and_add_event_listener_options(
-                    "wheel",
-                    listener.as_ref().unchecked_ref(),
-                    &options,
-                );
-            }
-            move || {
-                if let Some(el) = &element {
-                    let _ = el.remove_event_listener_with_callback(
-                        "wheel",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-                drop(listener);
-            }
+            move || drop(listener)
         });
     }
 
@@ -415,40 +309,7 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
         let dispatch = view.dispatcher();
         let geometry = Rc::clone(&geometry);
         Callback::from(move |e: KeyboardEvent| {
-            let g = geometry.borrow();
-            if g.runs.is_empty() {
-                return;
-            }
-            let max_us = g.max_us();
-            let action = match e.key().as_str() {
-                "+" | "=" => Some(g.zoomed(KEY_ZOOM, g.centre())),
-                "-" | "_" => Some(g.zoomed(1.0 / KEY_ZOOM, g.centre())),
-                "0" | "Home" => Some(ViewAction::Window(None)),
-                "ArrowLeft" => Some(g.panned(-KEY_PAN * g.width())),
-                "ArrowRight" => Some(g.panned(KEY_PAN * g.width())),
-                "]" => Some(ViewAction::Focus(step_focus(&g.runs, g.view.focus, true))),
-                "[" => Some(ViewAction::Focus(step_focus(&g.runs, g.view.focus, false))),
-                " " | "k" => Some(if g.view.playing {
-                    ViewAction::Pause
-                } else {
-                    ViewAction::Play { max_us }
-                }),
-                "." => {
-                    let m = moments(g.runs.iter().map(|(t, _)| t.as_ref()));
-                    Some(ViewAction::Seek(
-                        next_moment(&m, g.view.playhead.unwrap_or(-1.0)).unwrap_or(max_us),
-                    ))
-                }
-                "," => {
-                    let m = moments(g.runs.iter().map(|(t, _)| t.as_ref()));
-                    Some(ViewAction::Seek(
-                        previous_moment(&m, g.view.playhead.unwrap_or(max_us)).unwrap_or(0.0),
-                    ))
-                }
-                "Escape" => Some(ViewAction::StopReplay),
-                _ => None,
-            };
-            if let Some(a) = action {
+            if let Some(a) = geometry.borrow().key_action(&e.key()) {
                 e.prevent_default();
                 dispatch.dispatch(a);
             }
@@ -549,32 +410,18 @@ fn toolbar(
 ) -> Html {
     let empty = props.runs.0.is_empty();
     let d = view.dispatcher();
-    let play = {
-        let d = d.clone();
-        let playing = view.playing;
-        Callback::from(move |_: MouseEvent| {
-            d.dispatch(if playing {
-                ViewAction::Pause
-            } else {
-                ViewAction::Play { max_us: max }
-            });
-        })
-    };
-    let step = |forward: bool| {
+    // The replay's buttons do what their keys do.
+    let key = |key: &'static str| {
         let d = d.clone();
         let geometry = Rc::clone(geometry);
         Callback::from(move |_: MouseEvent| {
-            let g = geometry.borrow();
-            let m = moments(g.runs.iter().map(|(t, _)| t.as_ref()));
-            let at = g.view.playhead;
-            let to = if forward {
-                next_moment(&m, at.unwrap_or(-1.0)).unwrap_or(max)
-            } else {
-                previous_moment(&m, at.unwrap_or(max)).unwrap_or(0.0)
-            };
-            d.dispatch(ViewAction::Seek(to));
+            if let Some(action) = geometry.borrow().key_action(key) {
+                d.dispatch(action);
+            }
         })
     };
+    let play = key(" ");
+    let step = |forward: bool| key(if forward { "." } else { "," });
     let on_speed = {
         let d = d.clone();
         Callback::from(move |e: Event| {
@@ -599,22 +446,7 @@ fn toolbar(
             }
         })
     };
-    let show_all = {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(ViewAction::StopReplay))
-    };
-    let zoom = |factor: f64| {
-        let d = d.clone();
-        let geometry = Rc::clone(geometry);
-        Callback::from(move |_: MouseEvent| {
-            let g = geometry.borrow();
-            d.dispatch(g.zoomed(factor, g.centre()));
-        })
-    };
-    let fit = {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.dispatch(ViewAction::Window(None)))
-    };
+    let (show_all, fit) = (key("Escape"), key("0"));
     let export_png = {
         let canvas = canvas.clone();
         let on_error = props.on_error.clone();
@@ -676,9 +508,9 @@ fn toolbar(
                 }
             </div>
             <div class="group" role="group" aria-label="Zoom">
-                <button type="button" id="zoom-out" onclick={zoom(1.0 / KEY_ZOOM)} disabled={empty}
+                <button type="button" id="zoom-out" onclick={key("-")} disabled={empty}
                     aria-label="Zoom out">{ "−" }</button>
-                <button type="button" id="zoom-in" onclick={zoom(KEY_ZOOM)} disabled={empty}
+                <button type="button" id="zoom-in" onclick={key("+")} disabled={empty}
                     aria-label="Zoom in">{ "+" }</button>
                 <button type="button" id="zoom-fit" onclick={fit}
                     disabled={empty || view.window.is_none()}>{ "Fit" }</button>

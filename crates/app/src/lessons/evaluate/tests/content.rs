@@ -91,3 +91,20 @@ fn every_batch_takes_a_second_or_two_on_a_two_core_laptop() {
         assert!(total_ms < 2_000.0, "step {}: {total_ms:.0} ms", l.number);
     }
 }
+
+#[test]
+fn the_verdict_says_whether_the_prediction_held() {
+    let step = &LESSONS[0];
+    let (a, b) = (step.choices[0], step.choices[1]);
+    assert_eq!(
+        step.verdict(Some(a.id), a.id),
+        (format!("Your prediction held: {}.", a.label), Some(true))
+    );
+    let (missed, held) = step.verdict(Some(b.id), a.id);
+    assert_eq!(held, Some(false));
+    assert_eq!(
+        missed,
+        format!("You predicted “{}”; the run showed “{}”.", b.label, a.label)
+    );
+    assert_eq!(step.verdict(None, a.id).1, None);
+}

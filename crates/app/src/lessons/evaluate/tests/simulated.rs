@@ -181,3 +181,20 @@ fn io_bound_threads_beat_one_thread_by_at_least_half_of_k_whatever_k() {
         assert!(o.claims.iter().all(|c| c.holds), "k={k}: {:?}", o.claims);
     }
 }
+
+#[test]
+fn a_model_ticked_besides_the_steps_own_keeps_the_step_checked() {
+    // The page plans with the one rule for a batch; the check reads the
+    // step's own runs from it and passes over the extra one.
+    let step1 = &LESSONS[0];
+    let (mut form, _) = crate::url::parse_query(step1.query);
+    form.models = vec![Model::Sequential, Model::Gil, Model::Free];
+    let traces: Vec<Trace> = crate::state::scenarios(Some(step1), &form)
+        .iter()
+        .map(|s| simulate(s, &CostModel::reference(), &Options { cores: 4, seed: 1 }).unwrap())
+        .collect();
+    assert_eq!(traces.len(), 3);
+    let own = [traces[0].clone(), traces[2].clone()];
+    assert_eq!(outcome_of(step1, &traces), outcome_of(step1, &own));
+    assert!(outcome_of(step1, &traces).is_some());
+}
