@@ -84,19 +84,34 @@ mod tests {
     #[test]
     fn runs_name_their_lanes_as_the_page_shows_them() {
         let s = |model, workload, k| Scenario::new(model, workload, k, 1000, 4);
-        assert_eq!(names(s(Model::Sequential, Workload::Mixed, 4)), ["Main thread"]);
-        assert_eq!(names(s(Model::Free, Workload::Primes, 2)), ["Thread 1", "Thread 2"]);
+        assert_eq!(
+            names(s(Model::Sequential, Workload::Mixed, 4)),
+            ["Main thread"]
+        );
+        assert_eq!(
+            names(s(Model::Free, Workload::Primes, 2)),
+            ["Thread 1", "Thread 2"]
+        );
         assert_eq!(names(s(Model::Gil, Workload::Io, 1)), ["Thread 1", "GIL"]);
         assert_eq!(
             names(s(Model::Gil, Workload::Mixed, 5)),
             ["CPU thread", "I/O thread", "GIL"]
         );
-        assert_eq!(names(s(Model::Asyncio, Workload::Io, 2)), ["Task 1", "Task 2"]);
-        assert_eq!(names(s(Model::Asyncio, Workload::Mixed, 2)), ["CPU task", "I/O task"]);
+        assert_eq!(
+            names(s(Model::Asyncio, Workload::Io, 2)),
+            ["Task 1", "Task 2"]
+        );
+        assert_eq!(
+            names(s(Model::Asyncio, Workload::Mixed, 2)),
+            ["CPU task", "I/O task"]
+        );
         assert_eq!(
             names(s(Model::Processes, Workload::Audio, 2)),
             ["Main process", "Process 1", "Process 2"]
         );
-        assert_eq!(of_run(&s(Model::Gil, Workload::Primes, 1))[1].kind, LaneKind::Gil);
+        assert_eq!(
+            of_run(&s(Model::Gil, Workload::Primes, 1))[1].kind,
+            LaneKind::Gil
+        );
     }
 }

@@ -84,12 +84,19 @@ mod tests {
         // Solo is the pool without free threads.
         assert_eq!(
             solo,
-            pool.iter().copied().filter(|&(m, _)| m != Model::Free).collect::<Vec<_>>()
+            pool.iter()
+                .copied()
+                .filter(|&(m, _)| m != Model::Free)
+                .collect::<Vec<_>>()
         );
         // The simulator also runs processes, but not their convoy.
         assert_eq!(sim.len(), pool.len() + 6);
         assert!(sim.contains(&(Model::Processes, Workload::Counter)));
         assert!(!sim.contains(&(Model::Processes, Workload::Mixed)));
-        assert!(Workload::ALL.iter().all(|&w| w == Workload::Ui || sim.contains(&(Model::Gil, w))));
+        assert!(
+            Workload::ALL
+                .iter()
+                .all(|&w| w == Workload::Ui || sim.contains(&(Model::Gil, w)))
+        );
     }
 }

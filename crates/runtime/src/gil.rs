@@ -7,12 +7,11 @@
 //! [`SwitchInterval`]; if the lock has not changed hands by then, it asks the
 //! holder to drop it, and the holder does at its next [`GilThread::check`].
 //! [`run_gil`] runs a [`GilJob`] that way on k threads of the current rayon
-//! pool, and [`gil_lane_spans`] turns the thread lanes into the GIL lane.
+//! pool; the GIL lane comes from the lock's holdings.
 
 mod interval;
 mod job;
 mod kernels;
-mod lane;
 mod lock;
 mod run;
 #[cfg(test)]
@@ -23,6 +22,5 @@ pub use job::{GilJob, PrimesUnderGil, count_primes_checked};
 pub use kernels::{
     AudioUnderGil, MandelbrotUnderGil, audio_clips_checked, mandelbrot_rows_checked,
 };
-pub use lane::gil_lane_spans;
 pub use lock::{Gil, GilThread};
 pub use run::{GilRecorded, run_gil};

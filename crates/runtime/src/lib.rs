@@ -33,11 +33,12 @@ pub use clock::MonotonicClock;
 pub use counter::lost_updates;
 pub use gil::{
     AudioUnderGil, Gil, GilError, GilJob, GilRecorded, GilThread, MandelbrotUnderGil,
-    PrimesUnderGil, SwitchInterval, audio_clips_checked, count_primes_checked, gil_lane_spans,
+    PrimesUnderGil, SwitchInterval, audio_clips_checked, count_primes_checked,
     mandelbrot_rows_checked, run_gil,
 };
-pub use mixed::{Convoy, PARSE_NUMBERS, io_time_us};
-pub use processes::{Share, run_share, share_tasks};
+pub use lanes_model::share_tasks;
+pub use mixed::{Convoy, io_time_us};
+pub use processes::{Share, run_share};
 pub use run::{Cancel, Environment, MAX_LATENCY_US, MAX_THREADS, RunError, convoy, run, run_with};
 pub use sleeper::{Sleeper, ThreadSleeper};
 pub use solo::run_solo;

@@ -1,19 +1,11 @@
-//! Runs a scenario live: picks what runs for each model and workload, and
-//! turns what the threads recorded into a [`Trace`].
-//!
-//! | model \ workload | primes, mandelbrot, audio | io | mixed | counter, counter-locked |
-//! |---|---|---|---|---|
-//! | sequential | items one after another | each waits, then parses | CPU items, then I/O rounds, on one thread | exact |
-//! | gil | k threads under the GIL ([`PrimesUnderGil`], ...) | waits drop the GIL, parses need it | 2 threads under the GIL | updates may be lost / none lost |
-//! | free | k threads pull items | waits overlap | 2 threads | updates lost / none lost |
-//! | asyncio | k coroutines take turns | awaits overlap | 2 coroutines | unsupported |
-//! | processes | unsupported here: the page runs [`crate::run_share`] in k workers | | | |
-//!
-//! UI is unsupported for every model: the page runs it.
+//! Runs a scenario live: picks what runs for each model and workload (what
+//! runs where is `lanes_model::table`, [`Runner::Pool`] here), and turns
+//! what the threads recorded into a [`Trace`].
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use lanes_trace::{Event, Lane, LaneKind, Meta, Mode, Model, Scenario, Span, Trace, Workload};
+use lanes_model::{Runner, lanes, unsupported as refused};
+use lanes_trace::{Event, Lane, Meta, Mode, Model, Scenario, Span, Trace, Workload};
 use lanes_workloads::PrimeCount;
 
 use crate::counter::{CounterUnderGil, SharedCounter};
@@ -83,7 +75,7 @@ pub enum RunError {
     #[error("the run was cancelled")]
     Cancelled,
     /// This runner cannot run the workload under the model.
-    #[error("{}", unsupported_words(*model, *workload))]
+    #[error("{} cannot run “{}” here: {}", model.title(), workload.title(), unsupported_words(*model, *workload))]
     Unsupported {
         /// The model asked for.
         model: Model,
@@ -116,22 +108,13 @@ pub enum RunError {
     },
 }
 
-/// Why a model and workload do not run here, in words for the page.
-fn unsupported_words(model: Model, workload: Workload) -> String {
-    let why = match (model, workload) {
-        (_, Workload::Ui) => "the page runs that one on its own main thread",
-        (Model::Processes, _) => "each process runs in a worker of its own, which the page starts",
-        // Only a run without a thread pool (`run_solo`) refuses free threads.
-        (Model::Free, _) => {
-            "free threads need a pool of threads sharing memory, which a page has only when it is cross-origin isolated"
-        }
-        _ => "the two do not go together",
-    };
-    format!(
-        "{} cannot run “{}” here: {why}",
-        model.title(),
-        workload.title()
-    )
+/// Why a model and workload do not run live, in words for the page: the
+/// table's, for a run with a pool or (free threads) without one.
+fn unsupported_words(model: Model, workload: Workload) -> &'static str {
+    [Runner::Pool, Runner::Solo]
+        .into_iter()
+        .find_map(|runner| refused(runner, model, workload))
+        .unwrap_or("the two do not go together")
 }
 
 /// Runs `scenario` live on the current rayon pool and returns its trace,
@@ -239,29 +222,6 @@ pub(crate) fn switch_interval(scenario: &Scenario) -> Result<SwitchInterval, Run
     })
 }
 
-/// Lanes named "Thread 1" to "Thread n", or "Main thread" for one
-/// sequential lane.
-pub(crate) fn thread_lanes(model: Model, n: u32) -> Vec<Lane> {
-    if model == Model::Sequential {
-        return vec![Lane::thread("Main thread")];
-    }
-    (1..=n)
-        .map(|i| Lane::thread(format!("Thread {i}")))
-        .collect()
-}
-
-/// An event-loop task's lane: "Task 1" for lane 0.
-pub(crate) fn task_lane(lane: u32) -> Lane {
-    Lane::thread(format!("Task {}", lane + 1))
-}
-
-pub(crate) fn gil_lane() -> Lane {
-    Lane {
-        kind: LaneKind::Gil,
-        name: "GIL".to_owned(),
-    }
-}
-
 /// Workloads cut into items that k threads (or coroutines) take from one
 /// queue: the CPU-bound ones, requests, counters.
 fn run_items(
@@ -286,7 +246,7 @@ fn run_items(
             Model::Gil => run_under_gil(scenario, kernel.under_gil(), clock, cancel, None),
             Model::Asyncio => {
                 let mut tasks = Pulling::new(job, scenario.k, 0.0);
-                run_event_loop(&mut tasks, &task_lane, clock, sleeper, cancel)
+                run_event_loop(&mut tasks, &lanes::task, clock, sleeper, cancel)
             }
             Model::Processes => Err(unsupported(scenario)),
         };
@@ -312,7 +272,7 @@ fn run_items(
         }
         (Model::Asyncio, Workload::Io) => {
             let mut tasks = Pulling::new(&primes, scenario.k, check_latency(scenario)?);
-            run_event_loop(&mut tasks, &task_lane, clock, sleeper, cancel)
+            run_event_loop(&mut tasks, &lanes::task, clock, sleeper, cancel)
         }
         (Model::Sequential | Model::Free, Workload::Counter | Workload::CounterLocked) => {
             run_plain(scenario, &counter, clock, cancel, Some(&counter))
@@ -343,7 +303,7 @@ fn run_plain(
     };
     let recorded = run_queue(work, threads, clock, cancel)?;
     Ok(Ran {
-        lanes: thread_lanes(scenario.model, threads),
+        lanes: lanes::threads(scenario.model, threads),
         spans: recorded.spans,
         events: Vec::new(),
         result: counter.map_or(recorded.result, SharedCounter::value),
@@ -360,8 +320,7 @@ fn run_under_gil(
 ) -> Result<Ran, RunError> {
     let interval = switch_interval(scenario)?;
     let recorded = run_gil(job, scenario.k, interval, clock, cancel)?;
-    let mut lanes = thread_lanes(Model::Gil, scenario.k);
-    lanes.push(gil_lane());
+    let lanes = lanes::of_run(scenario);
     let mut spans = recorded.gil_spans(scenario.k);
     spans.extend(recorded.spans);
     Ok(Ran {
@@ -405,37 +364,34 @@ fn run_mixed(
 ) -> Result<Ran, RunError> {
     check_latency(scenario)?;
     let work = Mixed::new(scenario, sleeper);
-    let name = |thread: &str, lane: u32| match roles.get(lane as usize) {
-        Some(Role::Cpu) => Lane::thread(format!("CPU {thread}")),
-        _ => Lane::thread(format!("I/O {thread}")),
-    };
-    let names = |thread: &str| -> Vec<Lane> {
-        (0..u32::try_from(roles.len()).unwrap_or(0))
-            .map(|lane| name(thread, lane))
-            .collect()
-    };
     let (lanes, recorded) = match scenario.model {
         Model::Sequential => (
-            vec![Lane::thread("Main thread")],
+            lanes::threads(Model::Sequential, 1),
             mixed::run_plain(&work, &[roles], clock, cancel)?,
         ),
         Model::Free => {
             let lanes: Vec<&[Role]> = roles.iter().map(std::slice::from_ref).collect();
             (
-                names("thread"),
+                lanes::roles("thread", roles),
                 mixed::run_plain(&work, &lanes, clock, cancel)?,
             )
         }
         Model::Gil => {
             let interval = switch_interval(scenario)?;
-            let mut lanes = names("thread");
-            lanes.push(gil_lane());
+            let mut lanes = lanes::roles("thread", roles);
+            lanes.push(lanes::gil());
             let recorded = mixed::run_under_gil(&work, roles, interval, clock, cancel)?;
             (lanes, recorded)
         }
         Model::Asyncio => {
             let mut tasks = MixedCoroutines::new(&work, roles);
-            let name = |lane: u32| name("task", lane);
+            let names = lanes::roles("task", roles);
+            let name = |lane: u32| {
+                names
+                    .get(lane as usize)
+                    .cloned()
+                    .unwrap_or_else(|| lanes::task(lane))
+            };
             return run_event_loop(&mut tasks, &name, clock, sleeper, cancel);
         }
         Model::Processes => return Err(unsupported(scenario)),

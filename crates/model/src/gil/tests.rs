@@ -12,7 +12,10 @@ fn kinds(events: &[Option<Event>]) -> Vec<EventKind> {
 fn a_waiter_asks_after_a_slice_without_a_switch_and_the_holder_hands_over() {
     let mut gil = GilState::new(Handoff::LongestWaiter);
     let first = gil.take(0, 0.0);
-    assert_eq!(first.handoff.map(|e| e.kind.clone()), Some(EventKind::Handoff { from: None, to: 0 }));
+    assert_eq!(
+        first.handoff.map(|e| e.kind.clone()),
+        Some(EventKind::Handoff { from: None, to: 0 })
+    );
     assert_eq!(first.waited_since_us, None);
     // Thread 1 queues at 1 and waits one interval: no switch, so it asks.
     gil.want(1, 1.0, 1.0);
@@ -23,7 +26,14 @@ fn a_waiter_asks_after_a_slice_without_a_switch_and_the_holder_hands_over() {
     // The holder sees the request at its next check and must await a switch.
     let dropped = gil.drop(0, 7.0, Release::Forced);
     assert!(dropped.await_switch && !gil.drop_requested());
-    assert_eq!(dropped.holding, Holding { holder: 0, start_us: 0.0, end_us: 7.0 });
+    assert_eq!(
+        dropped.holding,
+        Holding {
+            holder: 0,
+            start_us: 0.0,
+            end_us: 7.0
+        }
+    );
     assert!(!gil.switched_from(0));
     assert_eq!(gil.next_taker(), Some(1));
     let took = gil.take(1, 7.0);
@@ -31,7 +41,13 @@ fn a_waiter_asks_after_a_slice_without_a_switch_and_the_holder_hands_over() {
     assert!(gil.switched_from(0));
     assert_eq!(
         kinds(&[dropped.forced.clone(), took.handoff.clone()]),
-        [EventKind::ForcedSwitch { lane: 0 }, EventKind::Handoff { from: Some(0), to: 1 }]
+        [
+            EventKind::ForcedSwitch { lane: 0 },
+            EventKind::Handoff {
+                from: Some(0),
+                to: 1
+            }
+        ]
     );
     assert_eq!(gil.switch_number(), 2);
 }
@@ -69,7 +85,17 @@ fn voluntary_and_final_releases_record_no_forced_switch() {
     alone.take(3, 0.0);
     alone.drop(3, 1.0, Release::Voluntary);
     assert_eq!(alone.take(3, 2.0).handoff, None);
-    assert_eq!(gil_lane_span(9, &Holding { holder: 3, start_us: 1.0, end_us: 1.0 }), None);
+    assert_eq!(
+        gil_lane_span(
+            9,
+            &Holding {
+                holder: 3,
+                start_us: 1.0,
+                end_us: 1.0
+            }
+        ),
+        None
+    );
 }
 
 #[test]

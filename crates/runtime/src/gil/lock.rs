@@ -1,11 +1,15 @@
-//! The lock itself and each thread's handle on it, after CPython's
-//! `Python/ceval_gil.h` (`take_gil`, `drop_gil`, `FORCE_SWITCHING`).
+//! The lock itself and each thread's handle on it: the live driver of
+//! [`lanes_model::gil`], CPython's policy (`take_gil`, `drop_gil`,
+//! `FORCE_SWITCHING`) under a real mutex, its waits on real condition
+//! variables, and the OS deciding which waiter takes a dropped lock
+//! ([`Handoff::FirstAwake`]).
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
-use lanes_trace::{Event, EventKind, Span, State};
+use lanes_model::{GilState, Handoff, Holding, Release};
+use lanes_trace::{Event, Span, State};
 
 use super::SwitchInterval;
 use crate::Cancel;
@@ -27,30 +31,18 @@ pub struct Gil<'c> {
     interval: SwitchInterval,
     clock: &'c dyn Clock,
     origin_us: f64,
-    shared: Mutex<Shared>,
+    /// The policy's state, and the holdings so far (in time order: drops
+    /// happen under the mutex).
+    shared: Mutex<(GilState, Vec<Holding>)>,
     /// Signalled when the lock is dropped (CPython's `gil->cond`).
     released: Condvar,
     /// Signalled when the lock changes hands (CPython's `switch_cond`).
     switched: Condvar,
-    /// Raised by a waiter whose interval passed without a switch; read by
-    /// the holder at every check with one relaxed load.
+    /// The policy's drop request, mirrored for the holder's check: one
+    /// relaxed load.
     drop_request: AtomicBool,
-    next_id: AtomicU64,
     /// The run's Cancel flag, which every check reports.
     cancel: Option<&'c Cancel>,
-}
-
-/// The lock's state, guarded by [`Gil::shared`].
-#[derive(Debug)]
-struct Shared {
-    locked: bool,
-    /// The handle that took the lock last (CPython's `last_holder`) and its lane.
-    last_holder: Option<(u64, u32)>,
-    /// How many times the lock changed hands.
-    switch_number: u64,
-    /// When the lock was last dropped: a taker never starts before it, so
-    /// holding intervals stay apart even if threads' clocks disagree slightly.
-    released_us: f64,
 }
 
 impl fmt::Debug for Gil<'_> {
@@ -70,16 +62,10 @@ impl<'c> Gil<'c> {
             interval,
             clock,
             origin_us: clock.now_us(),
-            shared: Mutex::new(Shared {
-                locked: false,
-                last_holder: None,
-                switch_number: 0,
-                released_us: f64::NEG_INFINITY,
-            }),
+            shared: Mutex::new((GilState::new(Handoff::FirstAwake), Vec::new())),
             released: Condvar::new(),
             switched: Condvar::new(),
             drop_request: AtomicBool::new(false),
-            next_id: AtomicU64::new(0),
             cancel: None,
         }
     }
@@ -97,12 +83,12 @@ impl<'c> Gil<'c> {
         self.interval
     }
 
-    /// A handle for one thread, recording onto lane `lane`. It does not hold
-    /// the lock yet: call [`GilThread::acquire`].
+    /// A handle for one thread, recording onto lane `lane` (distinct for
+    /// each thread). It does not hold the lock yet: call
+    /// [`GilThread::acquire`].
     pub fn thread(&self, lane: u32) -> GilThread<'_> {
         GilThread {
             gil: self,
-            id: self.next_id.fetch_add(1, Ordering::Relaxed),
             lane,
             held: false,
             task: None,
@@ -114,21 +100,14 @@ impl<'c> Gil<'c> {
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Shared> {
+    /// Who held the lock when, in time order.
+    pub fn holdings(&self) -> Vec<Holding> {
+        self.lock().1.clone()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, (GilState, Vec<Holding>)> {
         self.shared.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
-
-/// How a holder lets go of the lock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Release {
-    /// Asked to, at a check: recorded as a forced switch.
-    Forced,
-    /// Of its own accord, e.g. before an I/O wait. As in CPython, a pending
-    /// drop request still makes it wait for another thread to take over.
-    Voluntary,
-    /// For the last time: the thread is done and waits for nobody.
-    Final,
 }
 
 /// One thread's handle on a [`Gil`]: it takes, checks and drops the lock, and
@@ -143,8 +122,6 @@ enum Release {
 /// Dropping a handle that holds the lock releases it.
 pub struct GilThread<'g> {
     gil: &'g Gil<'g>,
-    /// Tells this handle from any other, even one on the same lane.
-    id: u64,
     lane: u32,
     held: bool,
     task: Option<u32>,
@@ -275,42 +252,35 @@ impl GilThread<'_> {
     fn take(&mut self, asked_us: f64) {
         let gil = self.gil;
         let mut shared = gil.lock();
-        let waited = shared.locked;
-        while shared.locked {
-            let seen = shared.switch_number;
+        if !shared.0.may_take(self.lane) {
+            shared.0.want(self.lane, asked_us, asked_us);
+        }
+        while !shared.0.may_take(self.lane) {
+            let seen = shared.0.switch_number();
             let (guard, timeout) = gil
                 .released
                 .wait_timeout(shared, gil.interval.duration())
                 .unwrap_or_else(PoisonError::into_inner);
             shared = guard;
-            if timeout.timed_out() && shared.locked && shared.switch_number == seen {
+            if timeout.timed_out() && shared.0.slice_ended(seen) {
                 gil.drop_request.store(true, Ordering::Relaxed);
             }
         }
-        shared.locked = true;
         // Stamped under the lock, after the previous holder's last stamp.
-        let now = self.stamp().max(shared.released_us);
-        self.last_us = now;
-        if shared.last_holder.map(|(id, _)| id) != Some(self.id) {
-            self.events.push(Event {
-                at_us: now,
-                kind: EventKind::Handoff {
-                    from: shared.last_holder.map(|(_, lane)| lane),
-                    to: self.lane,
-                },
-            });
-            shared.last_holder = Some((self.id, self.lane));
-            shared.switch_number = shared.switch_number.wrapping_add(1);
+        let now = self.stamp();
+        let took = shared.0.take(self.lane, now);
+        self.last_us = took.at_us;
+        if let Some(handoff) = took.handoff {
+            self.events.push(handoff);
             gil.switched.notify_all();
         }
-        // Whoever asked for the lock has it now, or must ask again.
         gil.drop_request.store(false, Ordering::Relaxed);
         drop(shared);
-        if waited {
-            self.push(State::GilWait, asked_us, now);
+        if let Some(since_us) = took.waited_since_us {
+            self.push(State::GilWait, since_us, took.at_us);
         }
         self.held = true;
-        self.since_us = now;
+        self.since_us = took.at_us;
     }
 
     /// CPython's `drop_gil` with `FORCE_SWITCHING`. Returns when the lock was
@@ -320,29 +290,21 @@ impl GilThread<'_> {
         let mut shared = gil.lock();
         // Stamped under the lock, before any taker's first stamp.
         let now = self.stamp();
-        shared.released_us = shared.released_us.max(now);
-        shared.locked = false;
+        let dropped = shared.0.drop(self.lane, now, how);
+        shared.1.push(dropped.holding);
+        gil.drop_request
+            .store(shared.0.drop_requested(), Ordering::Relaxed);
         self.held = false;
         gil.released.notify_one();
         self.close_running(now);
-        // Only takes reset the request, and nobody took the lock while this
-        // thread held it: a request seen here is one a waiter still waits on.
-        if how != Release::Final && gil.drop_request.load(Ordering::Relaxed) {
-            if how == Release::Forced {
-                self.events.push(Event {
-                    at_us: now,
-                    kind: EventKind::ForcedSwitch { lane: self.lane },
-                });
-            }
-            gil.drop_request.store(false, Ordering::Relaxed);
-            // That waiter will take the lock; wait until somebody has, so
-            // that this thread cannot take it straight back.
-            while shared.last_holder.map(|(id, _)| id) == Some(self.id) {
-                shared = gil
-                    .switched
-                    .wait(shared)
-                    .unwrap_or_else(PoisonError::into_inner);
-            }
+        self.events.extend(dropped.forced);
+        // A waiter still waits on the request and will take the lock: wait
+        // until somebody has, so that this thread cannot take it straight back.
+        while dropped.await_switch && !shared.0.switched_from(self.lane) {
+            shared = gil
+                .switched
+                .wait(shared)
+                .unwrap_or_else(PoisonError::into_inner);
         }
         now
     }
@@ -384,6 +346,8 @@ impl Drop for GilThread<'_> {
 
 #[cfg(test)]
 mod tests {
+    use lanes_trace::EventKind;
+
     use super::*;
     use crate::MonotonicClock;
 

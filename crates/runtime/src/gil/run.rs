@@ -2,9 +2,10 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use lanes_model::{Holding, gil_lane_span};
 use lanes_trace::{Event, EventKind, Span};
 
-use super::{Gil, GilJob, SwitchInterval, gil_lane_spans};
+use super::{Gil, GilJob, SwitchInterval};
 use crate::threads::on_threads;
 use crate::{Cancel, Clock, RunError};
 
@@ -16,6 +17,8 @@ pub struct GilRecorded {
     pub spans: Vec<Span>,
     /// Hand-offs and forced switches, sorted by time.
     pub events: Vec<Event>,
+    /// Who held the GIL when, in time order.
+    pub holdings: Vec<Holding>,
     /// The sum of the items' results.
     pub result: u64,
     /// The pool thread each lane ran on, by lane.
@@ -27,9 +30,10 @@ pub struct GilRecorded {
 }
 
 impl GilRecorded {
-    /// The GIL lane, numbered `gil_lane`: see [`gil_lane_spans`].
+    /// The GIL lane, numbered `gil_lane`: one span per holding.
     pub fn gil_spans(&self, gil_lane: u32) -> Vec<Span> {
-        gil_lane_spans(&self.spans, gil_lane)
+        let span = |h: &Holding| gil_lane_span(gil_lane, h);
+        self.holdings.iter().filter_map(span).collect()
     }
 }
 
@@ -90,6 +94,7 @@ pub fn run_gil(
     Ok(GilRecorded {
         spans,
         events,
+        holdings: gil.holdings(),
         result,
         threads,
     })

@@ -14,8 +14,9 @@ use super::step::{Item, Queue, Threads};
 use crate::counter::SharedCounter;
 use crate::cpu::Kernel;
 use crate::mixed::{Mixed, Role};
-use crate::run::{Ran, check_latency, gil_lane, switch_interval, thread_lanes, unsupported};
-use crate::{Cancel, Clock, RunError, Sleeper, gil_lane_spans};
+use crate::run::{Ran, check_latency, switch_interval, unsupported};
+use crate::{Cancel, Clock, RunError, Sleeper};
+use lanes_model::{gil_lane_span, lanes};
 
 /// Runs a GIL scenario: k threads taking items from one queue, or the CPU
 /// and I/O threads of a mixed run.
@@ -26,7 +27,7 @@ pub(super) fn run_gil_threads(
     cancel: &Cancel,
 ) -> Result<Ran, RunError> {
     let k = scenario.k;
-    let lanes = || thread_lanes(Model::Gil, k);
+    let lanes = || lanes::threads(Model::Gil, k);
     if let Some(kernel) = Kernel::of(scenario) {
         let start = |task| kernels::start(&kernel, task);
         let mut queue = Queue::new(k, kernel.job().tasks(), &start);
@@ -68,13 +69,7 @@ pub(super) fn run_mixed(
     cancel: &Cancel,
 ) -> Result<Ran, RunError> {
     check_latency(scenario)?;
-    let lanes = roles
-        .iter()
-        .map(|role| match role {
-            Role::Cpu => Lane::thread("CPU thread"),
-            Role::Io => Lane::thread("I/O thread"),
-        })
-        .collect();
+    let lanes = lanes::roles("thread", roles);
     let mut threads = Roles::new(Mixed::new(scenario, sleeper), roles);
     interleave(scenario, lanes, &mut threads, clock, sleeper, cancel)
 }
@@ -91,9 +86,14 @@ fn interleave<'a>(
 ) -> Result<Ran, RunError> {
     let interval = switch_interval(scenario)?;
     let ran = run_interleaved(threads, interval, clock, sleeper, cancel)?;
-    let mut spans = gil_lane_spans(&ran.spans, threads.count());
+    let gil_lane = threads.count();
+    let mut spans: Vec<_> = ran
+        .holdings
+        .iter()
+        .filter_map(|h| gil_lane_span(gil_lane, h))
+        .collect();
     spans.extend(ran.spans);
-    lanes.push(gil_lane());
+    lanes.push(lanes::gil());
     Ok(Ran {
         lanes,
         spans,

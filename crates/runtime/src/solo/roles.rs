@@ -41,7 +41,10 @@ impl<'a> Threads<'a> for Roles<'a> {
             Role::Cpu => (i, Box::new(Primes::new(self.mixed.cpu.task_range(i)))),
             Role::Io => (
                 self.mixed.round_task(i),
-                Box::new(Round::new(self.mixed.latency_us, Mixed::round_range(i))),
+                Box::new(Round::new(
+                    self.mixed.latency_us,
+                    crate::mixed::round_range(i),
+                )),
             ),
         })
     }

@@ -9,7 +9,7 @@ use crate::cpu::{Cancellable, Kernel};
 use crate::io::Requests;
 use crate::mixed::{Mixed, Role};
 use crate::record::Recorder;
-use crate::run::{Ran, check_latency, thread_lanes, unsupported};
+use crate::run::{Ran, check_latency, unsupported};
 use crate::threads::Work;
 use crate::{Cancel, Clock, RunError, Sleeper};
 
@@ -76,7 +76,7 @@ fn finished(lane: Recorder<'_>, result: u64, cancel: &Cancel) -> Result<Ran, Run
     if cancel.is_cancelled() {
         return Err(RunError::Cancelled);
     }
-    let lanes: Vec<Lane> = thread_lanes(Model::Sequential, 1);
+    let lanes: Vec<Lane> = lanes_model::lanes::threads(Model::Sequential, 1);
     Ok(Ran {
         lanes,
         spans: lane.finish(),

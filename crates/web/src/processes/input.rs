@@ -18,8 +18,8 @@
 //! grow with them; they are copied, not transferred, when posted.
 
 use js_sys::Uint8Array;
-use lanes_runtime::{Cancel, RunError, share_tasks};
-use lanes_sim::Sends;
+use lanes_model::{Sends, sends, share_tasks};
+use lanes_runtime::{Cancel, RunError};
 use lanes_trace::Scenario;
 use lanes_trace::words::byte_size;
 use lanes_workloads::{AudioFeatures, Clip, PrimeCount};
@@ -30,8 +30,8 @@ use super::protocol::{ClipRun, Input, Job, NumberRange};
 use crate::{PageClock, WebError};
 
 /// The most payload bytes a run copies into its processes, all of them
-/// together (the simulator's figure: both send the same).
-pub use lanes_sim::MAX_COPY_BYTES;
+/// together (the simulator costs the same).
+pub use lanes_model::MAX_COPY_BYTES;
 
 /// How long the page's main thread makes payloads before it lets the page
 /// breathe (draw, handle input), in µs.
@@ -71,7 +71,7 @@ pub(crate) fn plan(scenario: &Scenario) -> Vec<(Job, String)> {
 }
 
 fn input_of(scenario: &Scenario, tasks: Vec<u32>) -> (Input, String) {
-    let (sends, label) = lanes_sim::sends(scenario, &tasks);
+    let (sends, label) = sends(scenario, &tasks);
     let input = match sends {
         Sends::Numbers { .. } => {
             let job = PrimeCount::new(scenario.size, scenario.tasks);
