@@ -58,7 +58,8 @@ pub enum SimError {
 
 /// Why a model and workload do not simulate, in words for the page.
 fn unsupported_words(model: Model, workload: Workload) -> String {
-    let why = unsupported(Runner::Simulator, model, workload).unwrap_or("the two do not go together");
+    let why =
+        unsupported(Runner::Simulator, model, workload).unwrap_or("the two do not go together");
     format!(
         "{} cannot simulate “{}”: {why}",
         model.title(),

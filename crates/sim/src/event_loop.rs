@@ -7,11 +7,11 @@ use std::collections::VecDeque;
 
 use lanes_trace::{Lane, Scenario, State};
 
+use crate::SimError;
 use crate::items::Item;
 use crate::plain::Source;
 use crate::queue::Queue;
 use crate::record::Recorder;
-use crate::SimError;
 use lanes_model::lanes;
 
 /// The loop's state while it runs.

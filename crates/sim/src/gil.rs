@@ -372,7 +372,8 @@ impl Sim<'_> {
         self.close_running(lane, now)?;
         let dropped = self.gil.drop(lane, now, how);
         if let Some(span) = gil_lane_span(self.gil_lane, &dropped.holding) {
-            self.rec.span(span.lane, span.state, span.task, span.start_us, span.end_us)?;
+            self.rec
+                .span(span.lane, span.state, span.task, span.start_us, span.end_us)?;
         }
         let reserved = self.gil.reserve();
         if let Some(waiter) = reserved {

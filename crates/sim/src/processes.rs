@@ -189,7 +189,11 @@ pub(crate) fn simulate(
         .iter()
         .skip(1)
         .map(|share| {
-            let tasks: Vec<u32> = share.iter().filter_map(|&i| items.get(i)).map(|i| i.task).collect();
+            let tasks: Vec<u32> = share
+                .iter()
+                .filter_map(|&i| items.get(i))
+                .map(|i| i.task)
+                .collect();
             let (in_bytes, label) = input(scenario, &tasks);
             Process {
                 stage: Stage::Starting,
