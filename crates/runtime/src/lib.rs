@@ -20,6 +20,7 @@ mod record;
 mod run;
 mod sleeper;
 mod solo;
+mod steps;
 #[cfg(test)]
 mod testing;
 mod threads;
@@ -31,11 +32,7 @@ pub use clock::Clock;
 #[cfg(not(target_arch = "wasm32"))]
 pub use clock::MonotonicClock;
 pub use counter::lost_updates;
-pub use gil::{
-    AudioUnderGil, Gil, GilError, GilJob, GilRecorded, GilThread, MandelbrotUnderGil,
-    PrimesUnderGil, SwitchInterval, audio_clips_checked, count_primes_checked,
-    mandelbrot_rows_checked, run_gil,
-};
+pub use gil::{Gil, GilError, GilThread, SwitchInterval};
 pub use lanes_model::share_tasks;
 pub use mixed::{Convoy, io_time_us};
 pub use processes::{Share, run_share};

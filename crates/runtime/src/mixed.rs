@@ -8,16 +8,15 @@
 //! it, that takes up to a switch interval each time: the I/O thread is far
 //! slower beside the CPU thread than alone. With free threads it is not.
 
-use lanes_model::{PARSE_NUMBERS, gil_lane_span};
+use lanes_model::PARSE_NUMBERS;
 pub(crate) use lanes_model::{Role, round_range};
 use lanes_trace::{Event, Scenario, Span, State, Trace};
 use lanes_workloads::{Job, PrimeCount, count_primes_in};
 
-use crate::count_primes_checked;
 use crate::event_loop::Coroutines;
 use crate::record::Recorder;
 use crate::threads::on_threads;
-use crate::{Cancel, Clock, Gil, GilThread, PrimesUnderGil, RunError, Sleeper, SwitchInterval};
+use crate::{Cancel, Clock, RunError, Sleeper};
 
 /// A mixed scenario's two halves.
 #[derive(Clone, Copy)]
@@ -83,32 +82,6 @@ impl<'a> Mixed<'a> {
         }
         sum
     }
-
-    /// Runs `role` on a thread that holds the GIL on entry.
-    fn run_under_gil(&self, role: Role, py: &mut GilThread<'_>, cancel: &Cancel) -> u64 {
-        let mut sum = 0;
-        for i in 0..self.items() {
-            if cancel.is_cancelled() {
-                break;
-            }
-            sum += match role {
-                Role::Cpu => {
-                    py.set_task(Some(i));
-                    count_primes_checked(
-                        self.cpu.task_range(i),
-                        PrimesUnderGil::CHECK_EVERY,
-                        &mut || py.check(),
-                    )
-                }
-                Role::Io => {
-                    py.set_task(Some(self.round_task(i)));
-                    py.io_wait(|| self.sleeper.sleep_us(self.latency_us));
-                    count_primes_in(round_range(i))
-                }
-            };
-        }
-        sum
-    }
 }
 
 /// What a mixed run recorded, on lanes numbered by position in its roles.
@@ -143,42 +116,6 @@ pub(crate) fn run_plain(
         out.spans.extend(spans);
         out.result += sum;
     }
-    Ok(out)
-}
-
-/// Runs one role per thread under one GIL; the GIL lane comes after the
-/// thread lanes.
-pub(crate) fn run_under_gil(
-    mixed: &Mixed<'_>,
-    roles: &[Role],
-    interval: SwitchInterval,
-    clock: &dyn Clock,
-    cancel: &Cancel,
-) -> Result<MixedRecorded, RunError> {
-    let gil = Gil::new(interval, clock).with_cancel(cancel);
-    let threads = u32::try_from(roles.len()).unwrap_or(u32::MAX);
-    let outs = on_threads(threads, |lane| {
-        let mut py = gil.thread(lane);
-        py.acquire();
-        let sum = match roles.get(lane as usize) {
-            Some(&role) => mixed.run_under_gil(role, &mut py, cancel),
-            None => 0,
-        };
-        let (spans, events) = py.finish();
-        (spans, events, sum)
-    })?;
-    if cancel.is_cancelled() {
-        return Err(RunError::Cancelled);
-    }
-    let mut out = MixedRecorded::default();
-    for ((spans, events, sum), _) in outs {
-        out.spans.extend(spans);
-        out.events.extend(events);
-        out.result += sum;
-    }
-    let held = gil.holdings();
-    out.spans
-        .extend(held.iter().filter_map(|h| gil_lane_span(threads, h)));
     Ok(out)
 }
 

@@ -8,16 +8,15 @@ use lanes_model::{Runner, lanes, unsupported as refused};
 use lanes_trace::{Event, Lane, Meta, Mode, Model, Scenario, Span, Trace, Workload};
 use lanes_workloads::PrimeCount;
 
-use crate::counter::{CounterUnderGil, SharedCounter};
+use crate::counter::SharedCounter;
 use crate::cpu::{Cancellable, Kernel};
 use crate::event_loop::{Coroutines, Pulling, run_loop};
-use crate::io::{Requests, RequestsUnderGil};
+use crate::gil::{run_gil, run_python_threads};
+use crate::io::Requests;
 use crate::mixed::{self, Convoy, Mixed, MixedCoroutines, MixedRecorded, Role};
 use crate::sleeper::Interruptible;
 use crate::threads::{Work, run_queue};
-use crate::{
-    Clock, GilError, GilJob, PrimesUnderGil, Sleeper, SwitchInterval, ThreadSleeper, run_gil,
-};
+use crate::{Clock, GilError, Sleeper, SwitchInterval, ThreadSleeper};
 
 /// The most threads a run may ask for.
 pub const MAX_THREADS: u32 = 16;
@@ -133,8 +132,9 @@ pub fn run(
 ///
 /// Call it from inside the pool (`ThreadPool::install`, or a task spawned on
 /// the global pool), never on a browser's main thread: it blocks its thread
-/// until every lane has finished. The module docs list what runs for each
-/// model and workload; the rest is [`RunError::Unsupported`].
+/// until every lane has finished. What runs is the table's
+/// ([`lanes_model::table`], [`Runner::Pool`]); the rest is
+/// [`RunError::Unsupported`].
 pub fn run_with(
     scenario: &Scenario,
     clock: &dyn Clock,
@@ -142,10 +142,14 @@ pub fn run_with(
     environment: &Environment,
     cancel: &Cancel,
 ) -> Result<Trace, RunError> {
+    if refused(Runner::Pool, scenario.model, scenario.workload).is_some() {
+        return Err(unsupported(scenario));
+    }
     // Waits end early when the run is cancelled.
     let sleeper = &Interruptible::new(sleeper, cancel);
     let ran = match scenario.workload {
         Workload::Mixed => run_mixed(scenario, &[Role::Cpu, Role::Io], clock, sleeper, cancel)?,
+        _ if scenario.model == Model::Gil => run_under_gil(scenario, &[], clock, sleeper, cancel)?,
         _ => run_items(scenario, clock, sleeper, cancel)?,
     };
     Ok(ran.into_trace(scenario, environment))
@@ -222,8 +226,8 @@ pub(crate) fn switch_interval(scenario: &Scenario) -> Result<SwitchInterval, Run
     })
 }
 
-/// Workloads cut into items that k threads (or coroutines) take from one
-/// queue: the CPU-bound ones, requests, counters.
+/// Workloads cut into items that k plain threads (or coroutines) take from
+/// one queue: the CPU-bound ones, requests, counters.
 fn run_items(
     scenario: &Scenario,
     clock: &dyn Clock,
@@ -243,12 +247,11 @@ fn run_items(
                 cancel,
                 None,
             ),
-            Model::Gil => run_under_gil(scenario, kernel.under_gil(), clock, cancel, None),
             Model::Asyncio => {
                 let mut tasks = Pulling::new(job, scenario.k, 0.0);
                 run_event_loop(&mut tasks, &lanes::task, clock, sleeper, cancel)
             }
-            Model::Processes => Err(unsupported(scenario)),
+            Model::Gil | Model::Processes => Err(unsupported(scenario)),
         };
     }
     let primes = PrimeCount::new(scenario.size, scenario.tasks);
@@ -262,14 +265,6 @@ fn run_items(
             };
             run_plain(scenario, &requests, clock, cancel, None)
         }
-        (Model::Gil, Workload::Io) => {
-            let requests = RequestsUnderGil {
-                parse: &PrimesUnderGil::new(primes),
-                latency_us: check_latency(scenario)?,
-                sleeper,
-            };
-            run_under_gil(scenario, &requests, clock, cancel, None)
-        }
         (Model::Asyncio, Workload::Io) => {
             let mut tasks = Pulling::new(&primes, scenario.k, check_latency(scenario)?);
             run_event_loop(&mut tasks, &lanes::task, clock, sleeper, cancel)
@@ -277,13 +272,6 @@ fn run_items(
         (Model::Sequential | Model::Free, Workload::Counter | Workload::CounterLocked) => {
             run_plain(scenario, &counter, clock, cancel, Some(&counter))
         }
-        (Model::Gil, Workload::Counter | Workload::CounterLocked) => run_under_gil(
-            scenario,
-            &CounterUnderGil(&counter),
-            clock,
-            cancel,
-            Some(&counter),
-        ),
         _ => Err(unsupported(scenario)),
     }
 }
@@ -310,24 +298,17 @@ fn run_plain(
     })
 }
 
-/// k threads under one GIL, and the GIL lane after them.
+/// k threads, or a mixed run's `roles`, under one GIL on threads of the
+/// pool, and the GIL lane after them.
 fn run_under_gil(
     scenario: &Scenario,
-    job: &dyn GilJob,
+    roles: &[Role],
     clock: &dyn Clock,
+    sleeper: &dyn Sleeper,
     cancel: &Cancel,
-    counter: Option<&SharedCounter>,
 ) -> Result<Ran, RunError> {
-    let interval = switch_interval(scenario)?;
-    let recorded = run_gil(job, scenario.k, interval, clock, cancel)?;
-    let lanes = lanes::of_run(scenario);
-    let mut spans = recorded.gil_spans(scenario.k);
-    spans.extend(recorded.spans);
-    Ok(Ran {
-        lanes,
-        spans,
-        events: recorded.events,
-        result: counter.map_or(recorded.result, SharedCounter::value),
+    run_python_threads(scenario, roles, sleeper, &|threads, interval| {
+        run_gil(threads, interval, clock, sleeper, cancel)
     })
 }
 
@@ -376,13 +357,7 @@ fn run_mixed(
                 mixed::run_plain(&work, &lanes, clock, cancel)?,
             )
         }
-        Model::Gil => {
-            let interval = switch_interval(scenario)?;
-            let mut lanes = lanes::roles("thread", roles);
-            lanes.push(lanes::gil());
-            let recorded = mixed::run_under_gil(&work, roles, interval, clock, cancel)?;
-            (lanes, recorded)
-        }
+        Model::Gil => return run_under_gil(scenario, roles, clock, sleeper, cancel),
         Model::Asyncio => {
             let mut tasks = MixedCoroutines::new(&work, roles);
             let names = lanes::roles("task", roles);

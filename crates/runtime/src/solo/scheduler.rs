@@ -14,21 +14,9 @@
 use lanes_model::{GilState, Handoff, Holding, Release};
 use lanes_trace::{Event, Span, State};
 
-use super::step::{Item, Step, Threads};
+use crate::gil::GilRecorded;
+use crate::steps::{Item, Step, Threads};
 use crate::{Cancel, Clock, MAX_THREADS, RunError, Sleeper, SwitchInterval};
-
-/// What the threads of an interleaved run did.
-#[derive(Debug)]
-pub(super) struct Interleaved {
-    /// Spans on lanes `0..count`, each lane's in time order.
-    pub(super) spans: Vec<Span>,
-    /// Hand-offs and forced switches, in time order.
-    pub(super) events: Vec<Event>,
-    /// Who held the GIL when, in time order.
-    pub(super) holdings: Vec<Holding>,
-    /// The sum of the items' results.
-    pub(super) result: u64,
-}
 
 /// What a thread is doing.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -72,12 +60,12 @@ struct Scheduler<'a, 'c> {
 /// early on a Cancel: see [`crate::sleeper`]'s `Interruptible`). Cancelling
 /// stops the run at the next step.
 pub(super) fn run_interleaved<'a>(
-    work: &mut dyn Threads<'a>,
+    work: &dyn Threads<'a>,
     interval: SwitchInterval,
     clock: &dyn Clock,
     sleeper: &dyn Sleeper,
     cancel: &Cancel,
-) -> Result<Interleaved, RunError> {
+) -> Result<GilRecorded, RunError> {
     let count = work.count();
     if !(1..=MAX_THREADS).contains(&count) {
         return Err(RunError::ThreadCount(count));
@@ -130,11 +118,12 @@ pub(super) fn run_interleaved<'a>(
         .threads
         .iter()
         .fold(0_u64, |sum, t| sum.wrapping_add(t.sum));
-    Ok(Interleaved {
+    Ok(GilRecorded {
         spans: s.spans,
         events: s.events,
         holdings: s.holdings,
         result,
+        threads: Vec::new(),
     })
 }
 
@@ -210,7 +199,7 @@ impl<'a> Scheduler<'a, '_> {
 
     /// The holder `lane` does one step: of its item, or takes its next item,
     /// or finishes when none is left.
-    fn step(&mut self, work: &mut dyn Threads<'a>, lane: usize) {
+    fn step(&mut self, work: &dyn Threads<'a>, lane: usize) {
         if self.threads[lane].item.is_none() {
             let next = work.next_item(lane_of(lane));
             let now_us = self.now_us();
