@@ -24,8 +24,16 @@
 //! request stands waits until another thread has taken it
 //! ([`Dropped::await_switch`], CPython's `FORCE_SWITCHING`), so it cannot
 //! take it straight back.
+//!
+//! The drivers make every thread span with [`ThreadSpans`] and the GIL
+//! lane's with [`gil_lane_span`]; live and solo read their clock through
+//! [`Stamps`], so that their times never go back.
 
 use lanes_trace::{Event, EventKind, Span, State};
+
+mod record;
+
+pub use record::{Stamps, ThreadSpans};
 
 /// Who takes the GIL when it is dropped and several threads wait for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@ pub mod table;
 
 use std::ops::Range;
 
-pub use gil::{Dropped, GilState, Handoff, Holding, Release, gil_lane_span};
+pub use gil::{Dropped, GilState, Handoff, Holding, Release, Stamps, ThreadSpans, gil_lane_span};
 pub use payload::{MAX_COPY_BYTES, Sends, sends};
 pub use table::{Role, Runner, unsupported};
 

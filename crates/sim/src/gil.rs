@@ -10,7 +10,7 @@
 //! the lock (split at each work item), GIL-wait spans, I/O-wait spans; the
 //! policy's hand-offs, forced switches and GIL lane.
 
-use lanes_model::{GilState, Handoff, Release, gil_lane_span, lanes};
+use lanes_model::{GilState, Handoff, Release, ThreadSpans, gil_lane_span, lanes};
 use lanes_trace::{Event, Lane, Scenario, State, Workload};
 
 use crate::items::Item;
@@ -57,13 +57,12 @@ enum Due {
 #[derive(Clone, Copy, Debug)]
 struct Thread {
     phase: Phase,
-    task: Option<u32>,
+    /// Its lane, item and open running span.
+    record: ThreadSpans,
     /// µs of computing left in the current item.
     remaining: f64,
     /// µs the current item waits for I/O.
     wait: f64,
-    /// Start of the open running span, while holding.
-    since: f64,
     /// Start of the current GIL wait.
     asked: f64,
     /// Start of the current I/O wait.
@@ -84,14 +83,13 @@ struct Thread {
 }
 
 impl Thread {
-    /// A thread in `phase` with nothing begun: no item, no waits.
-    fn at(phase: Phase) -> Self {
+    /// A thread on `lane` in `phase` with nothing begun: no item, no waits.
+    fn at(lane: u32, phase: Phase) -> Self {
         Self {
             phase,
-            task: None,
+            record: ThreadSpans::new(lane),
             remaining: 0.0,
             wait: 0.0,
-            since: 0.0,
             asked: 0.0,
             io_from: 0.0,
             compute_end: 0.0,
@@ -147,11 +145,12 @@ pub(crate) fn simulate(
     let source = Source::of(scenario, items.len());
     // The thread lanes, then the GIL's.
     let count = u32::try_from(lanes.len() - 1).unwrap_or(u32::MAX);
-    let thread = Thread::at(Phase::New);
     let mut sim = Sim {
         items,
         source,
-        threads: vec![thread; count as usize],
+        threads: (0..count)
+            .map(|lane| Thread::at(lane, Phase::New))
+            .collect(),
         queue: Queue::with_capacity(2 * count as usize + 4),
         rec: Recorder::new(lanes.len()),
         gil_lane: count,
@@ -191,7 +190,7 @@ pub(crate) fn simulate(
             (Due::SliceEnd, Phase::Waiting) => sim.slice_end(lane, now),
             (Due::Take, Phase::Woken) => sim.take(lane, now)?,
             (Due::IoDone, Phase::Io) => {
-                sim.rec.span(lane, State::IoWait, t.task, t.io_from, now)?;
+                sim.rec.add(t.record.span(State::IoWait, t.io_from, now))?;
                 sim.want(lane, now, now)?;
             }
             _ => {}
@@ -215,7 +214,7 @@ impl Sim<'_> {
         self.threads
             .get(lane as usize)
             .copied()
-            .unwrap_or(Thread::at(Phase::Done))
+            .unwrap_or(Thread::at(lane, Phase::Done))
     }
 
     /// Schedules `due` for `lane` at `at`, under a fresh generation.
@@ -277,13 +276,13 @@ impl Sim<'_> {
             }
         }
         let t = self.thread(lane);
-        self.rec.span(lane, State::GilWait, t.task, t.asked, now)?;
+        self.rec.add(t.record.span(State::GilWait, t.asked, now))?;
         if let Some(at) = t.stale_at {
             self.lost_us += self.cpu_done - at;
         }
         self.set(lane, |t| {
             t.phase = Phase::Holding;
-            t.since = now;
+            t.record.run_from(now);
             t.stale_at = None;
         });
         self.proceed(lane, now)
@@ -332,8 +331,7 @@ impl Sim<'_> {
             // A new item: the open running span ends here.
             self.close_running(lane, now)?;
             self.set(lane, |t| {
-                t.since = now;
-                t.task = Some(item.task);
+                t.record.set_task(Some(item.task));
                 t.remaining = item.cpu_us;
                 t.wait = item.wait_us;
             });
@@ -349,7 +347,7 @@ impl Sim<'_> {
         // Three updates in four check the GIL between the load and the
         // store (as the runtime's counter does): that store will be stale.
         let stale = (self.unlocked_counter && self.checks.unit() < 0.75)
-            .then_some(self.cpu_done + (now - t.since));
+            .then_some(self.cpu_done + (now - t.record.running_since_us()));
         self.set(lane, |t| {
             t.remaining = (t.compute_end - now).max(0.0);
             t.computing = false;
@@ -359,22 +357,18 @@ impl Sim<'_> {
     }
 
     fn close_running(&mut self, lane: u32, now: f64) -> Result<(), SimError> {
-        let t = self.thread(lane);
-        if now > t.since {
-            self.cpu_done += now - t.since;
-        }
-        self.rec.span(lane, State::Running, t.task, t.since, now)?;
-        self.set(lane, |t| t.since = now);
-        Ok(())
+        let mut record = self.thread(lane).record;
+        let span = record.close_running(now);
+        self.cpu_done += span.map_or(0.0, |s| s.end_us - s.start_us);
+        self.set(lane, |t| t.record = record);
+        self.rec.add(span)
     }
 
     fn release(&mut self, lane: u32, now: f64, how: Release) -> Result<(), SimError> {
         self.close_running(lane, now)?;
         let dropped = self.gil.drop(lane, now, how);
-        if let Some(span) = gil_lane_span(self.gil_lane, &dropped.holding) {
-            self.rec
-                .span(span.lane, span.state, span.task, span.start_us, span.end_us)?;
-        }
+        self.rec
+            .add(gil_lane_span(self.gil_lane, &dropped.holding))?;
         let reserved = self.gil.reserve();
         if let Some(waiter) = reserved {
             self.set(waiter, |t| t.phase = Phase::Woken);

@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
-use lanes_model::{GilState, Handoff, Holding, Release};
+use lanes_model::{GilState, Handoff, Holding, Release, Stamps, ThreadSpans};
 use lanes_trace::{Event, Span, State};
 
 use super::SwitchInterval;
@@ -89,11 +89,9 @@ impl<'c> Gil<'c> {
     pub fn thread(&self, lane: u32) -> GilThread<'_> {
         GilThread {
             gil: self,
-            lane,
             held: false,
-            task: None,
-            since_us: 0.0,
-            last_us: f64::NEG_INFINITY,
+            record: ThreadSpans::new(lane),
+            time: Stamps::new(self.origin_us),
             ran_us: 0.0,
             spans: Vec::new(),
             events: Vec::new(),
@@ -122,13 +120,11 @@ impl<'c> Gil<'c> {
 /// Dropping a handle that holds the lock releases it.
 pub struct GilThread<'g> {
     gil: &'g Gil<'g>,
-    lane: u32,
     held: bool,
-    task: Option<u32>,
-    /// Start of the open running span, while `held`.
-    since_us: f64,
-    /// The latest time this thread stamped: its stamps never go back.
-    last_us: f64,
+    /// Its lane, item and open running span.
+    record: ThreadSpans,
+    /// Its stamps, which never go back.
+    time: Stamps,
     /// Running time of the closed spans.
     ran_us: f64,
     spans: Vec<Span>,
@@ -138,9 +134,8 @@ pub struct GilThread<'g> {
 impl fmt::Debug for GilThread<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GilThread")
-            .field("lane", &self.lane)
+            .field("record", &self.record)
             .field("held", &self.held)
-            .field("task", &self.task)
             .field("spans", &self.spans.len())
             .field("events", &self.events.len())
             .finish_non_exhaustive()
@@ -150,7 +145,7 @@ impl fmt::Debug for GilThread<'_> {
 impl GilThread<'_> {
     /// The lane this thread records onto.
     pub fn lane(&self) -> u32 {
-        self.lane
+        self.record.lane()
     }
 
     /// Whether this thread holds the lock.
@@ -214,9 +209,8 @@ impl GilThread<'_> {
         if self.held {
             let now = self.stamp();
             self.close_running(now);
-            self.since_us = now;
         }
-        self.task = task;
+        self.record.set_task(task);
     }
 
     /// Now, on the run's time axis: µs since the lock was made.
@@ -228,7 +222,7 @@ impl GilThread<'_> {
     pub fn running_us(&mut self) -> f64 {
         if self.held {
             let now = self.stamp();
-            self.ran_us + (now - self.since_us)
+            self.ran_us + (now - self.record.running_since_us())
         } else {
             self.ran_us
         }
@@ -250,12 +244,12 @@ impl GilThread<'_> {
     /// drop request after a slice in which the lock did not change hands.
     /// `asked_us` is when the thread started wanting the lock.
     fn take(&mut self, asked_us: f64) {
-        let gil = self.gil;
+        let (gil, lane) = (self.gil, self.record.lane());
         let mut shared = gil.lock();
-        if !shared.0.may_take(self.lane) {
-            shared.0.want(self.lane, asked_us, asked_us);
+        if !shared.0.may_take(lane) {
+            shared.0.want(lane, asked_us, asked_us);
         }
-        while !shared.0.may_take(self.lane) {
+        while !shared.0.may_take(lane) {
             let seen = shared.0.switch_number();
             let (guard, timeout) = gil
                 .released
@@ -268,8 +262,8 @@ impl GilThread<'_> {
         }
         // Stamped under the lock, after the previous holder's last stamp.
         let now = self.stamp();
-        let took = shared.0.take(self.lane, now);
-        self.last_us = took.at_us;
+        let took = shared.0.take(lane, now);
+        self.time.reach(took.at_us);
         if let Some(handoff) = took.handoff {
             self.events.push(handoff);
             gil.switched.notify_all();
@@ -280,7 +274,7 @@ impl GilThread<'_> {
             self.push(State::GilWait, since_us, took.at_us);
         }
         self.held = true;
-        self.since_us = took.at_us;
+        self.record.run_from(took.at_us);
     }
 
     /// CPython's `drop_gil` with `FORCE_SWITCHING`. Returns when the lock was
@@ -290,7 +284,8 @@ impl GilThread<'_> {
         let mut shared = gil.lock();
         // Stamped under the lock, before any taker's first stamp.
         let now = self.stamp();
-        let dropped = shared.0.drop(self.lane, now, how);
+        let lane = self.record.lane();
+        let dropped = shared.0.drop(lane, now, how);
         shared.1.push(dropped.holding);
         gil.drop_request
             .store(shared.0.drop_requested(), Ordering::Relaxed);
@@ -300,7 +295,7 @@ impl GilThread<'_> {
         self.events.extend(dropped.forced);
         // A waiter still waits on the request and will take the lock: wait
         // until somebody has, so that this thread cannot take it straight back.
-        while dropped.await_switch && !shared.0.switched_from(self.lane) {
+        while dropped.await_switch && !shared.0.switched_from(lane) {
             shared = gil
                 .switched
                 .wait(shared)
@@ -312,27 +307,17 @@ impl GilThread<'_> {
     /// Now, in µs since the lock's origin, never before this thread's last
     /// stamp.
     fn stamp(&mut self) -> f64 {
-        let now = (self.gil.clock.now_us() - self.gil.origin_us).max(self.last_us);
-        self.last_us = now;
-        now
+        self.time.stamp(self.gil.clock.now_us())
     }
 
     fn close_running(&mut self, end_us: f64) {
-        self.ran_us += end_us - self.since_us;
-        self.push(State::Running, self.since_us, end_us);
+        self.ran_us += end_us - self.record.running_since_us();
+        self.spans.extend(self.record.close_running(end_us));
     }
 
     /// Records a span, unless it is empty.
     fn push(&mut self, state: State, start_us: f64, end_us: f64) {
-        if end_us > start_us {
-            self.spans.push(Span {
-                lane: self.lane,
-                state,
-                start_us,
-                end_us,
-                task: self.task,
-            });
-        }
+        self.spans.extend(self.record.span(state, start_us, end_us));
     }
 }
 

@@ -11,7 +11,7 @@
 //! whatever else happens, then wants the GIL back. When nobody can run, the
 //! scheduler sleeps until the earliest wake-up.
 
-use lanes_model::{GilState, Handoff, Holding, Release};
+use lanes_model::{GilState, Handoff, Holding, Release, Stamps, ThreadSpans};
 use lanes_trace::{Event, Span, State};
 
 use crate::gil::GilRecorded;
@@ -34,18 +34,16 @@ enum Doing {
 /// One Python thread.
 struct Thread<'a> {
     doing: Doing,
-    task: Option<u32>,
+    /// Its lane, item and open running span.
+    record: ThreadSpans,
     item: Option<Box<dyn Item + 'a>>,
-    /// Start of the open running span, while holding.
-    since_us: f64,
     sum: u64,
 }
 
 /// The scheduler's state while it runs.
 struct Scheduler<'a, 'c> {
     clock: &'c dyn Clock,
-    origin_us: f64,
-    last_us: f64,
+    time: Stamps,
     interval_us: f64,
     threads: Vec<Thread<'a>>,
     gil: GilState,
@@ -70,11 +68,9 @@ pub(super) fn run_interleaved<'a>(
     if !(1..=MAX_THREADS).contains(&count) {
         return Err(RunError::ThreadCount(count));
     }
-    let origin_us = clock.now_us();
     let mut s = Scheduler {
         clock,
-        origin_us,
-        last_us: 0.0,
+        time: Stamps::new(clock.now_us()),
         interval_us: interval.as_us(),
         threads: Vec::new(),
         gil: GilState::new(Handoff::LongestWaiter),
@@ -89,9 +85,8 @@ pub(super) fn run_interleaved<'a>(
             s.gil.want(lane, start_us, start_us);
             Thread {
                 doing: Doing::Wanting,
-                task: None,
+                record: ThreadSpans::new(lane),
                 item: None,
-                since_us: start_us,
                 sum: 0,
             }
         })
@@ -130,9 +125,7 @@ pub(super) fn run_interleaved<'a>(
 impl<'a> Scheduler<'a, '_> {
     /// Now on the run's axis, never before the last stamp.
     fn now_us(&mut self) -> f64 {
-        let now = (self.clock.now_us() - self.origin_us).max(self.last_us);
-        self.last_us = now;
-        now
+        self.time.stamp(self.clock.now_us())
     }
 
     /// Threads whose I/O is over by `now_us` want the GIL again: since
@@ -184,13 +177,12 @@ impl<'a> Scheduler<'a, '_> {
         self.events.extend(took.handoff);
         let t = &mut self.threads[lane];
         t.doing = Doing::Holding;
-        t.since_us = took.at_us;
+        t.record.run_from(took.at_us);
     }
 
     /// The holder lets go of the GIL at `now_us` and goes on to `next`.
     fn drop_gil(&mut self, lane: usize, now_us: f64, how: Release, next: Doing) {
-        let since_us = self.threads[lane].since_us;
-        self.push(lane, State::Running, since_us, now_us);
+        self.close_running(lane, now_us);
         let dropped = self.gil.drop(lane_of(lane), now_us, how);
         self.holdings.push(dropped.holding);
         self.events.extend(dropped.forced);
@@ -208,11 +200,9 @@ impl<'a> Scheduler<'a, '_> {
                 return;
             };
             // A running span per item.
-            let since_us = self.threads[lane].since_us;
-            self.push(lane, State::Running, since_us, now_us);
+            self.close_running(lane, now_us);
             let t = &mut self.threads[lane];
-            t.since_us = now_us;
-            t.task = Some(task);
+            t.record.set_task(Some(task));
             t.item = Some(item);
         }
         let t = &mut self.threads[lane];
@@ -243,15 +233,14 @@ impl<'a> Scheduler<'a, '_> {
 
     /// Records a span of `lane`'s current task, unless it is empty.
     fn push(&mut self, lane: usize, state: State, start_us: f64, end_us: f64) {
-        if end_us > start_us {
-            self.spans.push(Span {
-                lane: lane_of(lane),
-                state,
-                start_us,
-                end_us,
-                task: self.threads[lane].task,
-            });
-        }
+        let span = self.threads[lane].record.span(state, start_us, end_us);
+        self.spans.extend(span);
+    }
+
+    /// Ends `lane`'s open running span at `now_us`.
+    fn close_running(&mut self, lane: usize, now_us: f64) {
+        let span = self.threads[lane].record.close_running(now_us);
+        self.spans.extend(span);
     }
 }
 
