@@ -8,6 +8,7 @@ compile_error!(
      and the linker flags in .cargo/config.toml (`make build` does)."
 );
 
+mod asyncio;
 mod clock;
 mod counter;
 mod cpu;

@@ -10,7 +10,7 @@
 
 use lanes_model::PARSE_NUMBERS;
 pub(crate) use lanes_model::{Role, round_range};
-use lanes_trace::{Event, Scenario, Span, State, Trace};
+use lanes_trace::{Scenario, Span, State, Trace};
 use lanes_workloads::{Job, PrimeCount, count_primes_in};
 
 use crate::event_loop::Coroutines;
@@ -88,7 +88,6 @@ impl<'a> Mixed<'a> {
 #[derive(Debug, Default)]
 pub(crate) struct MixedRecorded {
     pub(crate) spans: Vec<Span>,
-    pub(crate) events: Vec<Event>,
     pub(crate) result: u64,
 }
 

@@ -8,12 +8,12 @@ use lanes_model::{Runner, lanes, unsupported as refused};
 use lanes_trace::{Event, Lane, Meta, Mode, Model, Scenario, Span, Trace, Workload};
 use lanes_workloads::PrimeCount;
 
+use crate::asyncio::run_asyncio;
 use crate::counter::SharedCounter;
 use crate::cpu::{Cancellable, Kernel};
-use crate::event_loop::{Coroutines, Pulling, run_loop};
 use crate::gil::{run_gil, run_python_threads};
 use crate::io::Requests;
-use crate::mixed::{self, Convoy, Mixed, MixedCoroutines, MixedRecorded, Role};
+use crate::mixed::{self, Convoy, Mixed, Role};
 use crate::sleeper::Interruptible;
 use crate::threads::{Work, run_queue};
 use crate::{Clock, GilError, Sleeper, SwitchInterval, ThreadSleeper};
@@ -147,12 +147,27 @@ pub fn run_with(
     }
     // Waits end early when the run is cancelled.
     let sleeper = &Interruptible::new(sleeper, cancel);
-    let ran = match scenario.workload {
-        Workload::Mixed => run_mixed(scenario, &[Role::Cpu, Role::Io], clock, sleeper, cancel)?,
-        _ if scenario.model == Model::Gil => run_under_gil(scenario, &[], clock, sleeper, cancel)?,
-        _ => run_items(scenario, clock, sleeper, cancel)?,
-    };
+    let ran = run_roles(scenario, &[Role::Cpu, Role::Io], clock, sleeper, cancel)?;
     Ok(ran.into_trace(scenario, environment))
+}
+
+/// Runs `scenario` under its model; `roles` are a mixed run's threads or
+/// coroutines (both, or the I/O one alone).
+fn run_roles(
+    scenario: &Scenario,
+    roles: &[Role],
+    clock: &dyn Clock,
+    sleeper: &dyn Sleeper,
+    cancel: &Cancel,
+) -> Result<Ran, RunError> {
+    match (scenario.model, scenario.workload) {
+        (Model::Gil, _) => run_python_threads(scenario, roles, sleeper, &|threads, interval| {
+            run_gil(threads, interval, clock, sleeper, cancel)
+        }),
+        (Model::Asyncio, _) => run_asyncio(scenario, roles, clock, sleeper, cancel),
+        (_, Workload::Mixed) => run_mixed(scenario, roles, clock, sleeper, cancel),
+        _ => run_items(scenario, clock, sleeper, cancel),
+    }
 }
 
 /// Runs a mixed scenario twice under its model: the I/O thread alone, then
@@ -171,7 +186,7 @@ pub fn convoy(
             workload: scenario.workload,
         });
     }
-    let alone = run_mixed(scenario, &[Role::Io], clock, sleeper, cancel)?;
+    let alone = run_roles(scenario, &[Role::Io], clock, sleeper, cancel)?;
     let beside = run_with(scenario, clock, sleeper, environment, cancel)?;
     Ok(Convoy {
         alone: alone.into_trace(scenario, environment),
@@ -226,8 +241,8 @@ pub(crate) fn switch_interval(scenario: &Scenario) -> Result<SwitchInterval, Run
     })
 }
 
-/// Workloads cut into items that k plain threads (or coroutines) take from
-/// one queue: the CPU-bound ones, requests, counters.
+/// Workloads cut into items that k plain threads take from one queue: the
+/// CPU-bound ones, requests, counters.
 fn run_items(
     scenario: &Scenario,
     clock: &dyn Clock,
@@ -235,24 +250,11 @@ fn run_items(
     cancel: &Cancel,
 ) -> Result<Ran, RunError> {
     if let Some(kernel) = Kernel::of(scenario) {
-        let job = kernel.job();
-        return match scenario.model {
-            Model::Sequential | Model::Free => run_plain(
-                scenario,
-                &Cancellable {
-                    kernel: &kernel,
-                    cancel,
-                },
-                clock,
-                cancel,
-                None,
-            ),
-            Model::Asyncio => {
-                let mut tasks = Pulling::new(job, scenario.k, 0.0);
-                run_event_loop(&mut tasks, &lanes::task, clock, sleeper, cancel)
-            }
-            Model::Gil | Model::Processes => Err(unsupported(scenario)),
+        let work = Cancellable {
+            kernel: &kernel,
+            cancel,
         };
+        return run_plain(scenario, &work, clock, cancel, None);
     }
     let primes = PrimeCount::new(scenario.size, scenario.tasks);
     let counter = SharedCounter::new(scenario);
@@ -264,10 +266,6 @@ fn run_items(
                 sleeper,
             };
             run_plain(scenario, &requests, clock, cancel, None)
-        }
-        (Model::Asyncio, Workload::Io) => {
-            let mut tasks = Pulling::new(&primes, scenario.k, check_latency(scenario)?);
-            run_event_loop(&mut tasks, &lanes::task, clock, sleeper, cancel)
         }
         (Model::Sequential | Model::Free, Workload::Counter | Workload::CounterLocked) => {
             run_plain(scenario, &counter, clock, cancel, Some(&counter))
@@ -298,42 +296,6 @@ fn run_plain(
     })
 }
 
-/// k threads, or a mixed run's `roles`, under one GIL on threads of the
-/// pool, and the GIL lane after them.
-fn run_under_gil(
-    scenario: &Scenario,
-    roles: &[Role],
-    clock: &dyn Clock,
-    sleeper: &dyn Sleeper,
-    cancel: &Cancel,
-) -> Result<Ran, RunError> {
-    run_python_threads(scenario, roles, sleeper, &|threads, interval| {
-        run_gil(threads, interval, clock, sleeper, cancel)
-    })
-}
-
-/// One thread, an event loop over the coroutines, a lane for each named by
-/// `name` (from 0).
-pub(crate) fn run_event_loop(
-    tasks: &mut dyn Coroutines,
-    name: &dyn Fn(u32) -> Lane,
-    clock: &dyn Clock,
-    sleeper: &dyn Sleeper,
-    cancel: &Cancel,
-) -> Result<Ran, RunError> {
-    let count = tasks.count();
-    if !(1..=MAX_THREADS).contains(&count) {
-        return Err(RunError::ThreadCount(count));
-    }
-    let recorded = run_loop(tasks, clock, sleeper, cancel)?;
-    Ok(Ran {
-        lanes: (0..count).map(name).collect(),
-        spans: recorded.spans,
-        events: Vec::new(),
-        result: recorded.result,
-    })
-}
-
 /// A mixed scenario with the given roles: the CPU thread and the I/O thread,
 /// or the I/O thread alone.
 fn run_mixed(
@@ -357,30 +319,13 @@ fn run_mixed(
                 mixed::run_plain(&work, &lanes, clock, cancel)?,
             )
         }
-        Model::Gil => return run_under_gil(scenario, roles, clock, sleeper, cancel),
-        Model::Asyncio => {
-            let mut tasks = MixedCoroutines::new(&work, roles);
-            let names = lanes::roles("task", roles);
-            let name = |lane: u32| {
-                names
-                    .get(lane as usize)
-                    .cloned()
-                    .unwrap_or_else(|| lanes::task(lane))
-            };
-            return run_event_loop(&mut tasks, &name, clock, sleeper, cancel);
-        }
-        Model::Processes => return Err(unsupported(scenario)),
+        _ => return Err(unsupported(scenario)),
     };
-    let MixedRecorded {
-        spans,
-        events,
-        result,
-    } = recorded;
     Ok(Ran {
         lanes,
-        spans,
-        events,
-        result,
+        spans: recorded.spans,
+        events: Vec::new(),
+        result: recorded.result,
     })
 }
 

@@ -18,7 +18,6 @@
 //! paths): in a worker without shared memory, a rayon call would try to
 //! start threads and fail.
 
-mod event_loop;
 mod scheduler;
 mod sequential;
 #[cfg(test)]
@@ -27,6 +26,7 @@ mod tests;
 use lanes_model::{Runner, unsupported as refused};
 use lanes_trace::{Model, Scenario, Trace};
 
+use crate::asyncio::run_asyncio;
 use crate::gil::run_python_threads;
 use crate::mixed::Role;
 use crate::run::unsupported;
@@ -66,7 +66,7 @@ pub fn run_solo(
                 scheduler::run_interleaved(threads, interval, clock, sleeper, cancel)
             },
         )?,
-        Model::Asyncio => event_loop::run_asyncio(scenario, clock, sleeper, cancel)?,
+        Model::Asyncio => run_asyncio(scenario, &[Role::Cpu, Role::Io], clock, sleeper, cancel)?,
         Model::Free | Model::Processes => return Err(unsupported(scenario)),
     };
     Ok(ran.into_trace(scenario, environment))

@@ -207,7 +207,7 @@ impl Clock for OutsidePools {
 fn no_pool_is_used_and_the_sources_name_none() {
     let sources = [
         include_str!("../solo.rs"),
-        include_str!("event_loop.rs"),
+        include_str!("../asyncio.rs"),
         include_str!("scheduler.rs"),
         include_str!("sequential.rs"),
         include_str!("../gil/threads.rs"),
