@@ -15,7 +15,7 @@ use crate::gil::{run_gil, run_python_threads};
 use crate::io::Requests;
 use crate::mixed::{self, Convoy, Mixed, Role};
 use crate::sleeper::Interruptible;
-use crate::threads::{Work, run_queue};
+use crate::threads::{Recorded, Work, run_queue};
 use crate::{Clock, GilError, Sleeper, SwitchInterval, ThreadSleeper};
 
 /// The most threads a run may ask for.
@@ -249,50 +249,51 @@ fn run_items(
     sleeper: &dyn Sleeper,
     cancel: &Cancel,
 ) -> Result<Ran, RunError> {
-    if let Some(kernel) = Kernel::of(scenario) {
-        let work = Cancellable {
-            kernel: &kernel,
-            cancel,
-        };
-        return run_plain(scenario, &work, clock, cancel, None);
-    }
-    let primes = PrimeCount::new(scenario.size, scenario.tasks);
-    let counter = SharedCounter::new(scenario);
-    match (scenario.model, scenario.workload) {
-        (Model::Sequential | Model::Free, Workload::Io) => {
-            let requests = Requests {
-                parse: &primes,
-                latency_us: check_latency(scenario)?,
-                sleeper,
-            };
-            run_plain(scenario, &requests, clock, cancel, None)
-        }
-        (Model::Sequential | Model::Free, Workload::Counter | Workload::CounterLocked) => {
-            run_plain(scenario, &counter, clock, cancel, Some(&counter))
-        }
-        _ => Err(unsupported(scenario)),
-    }
-}
-
-/// Plain threads: one for sequential, k for free threads. A counter's
-/// result is its final value, not the sum of the items.
-fn run_plain(
-    scenario: &Scenario,
-    work: &dyn Work,
-    clock: &dyn Clock,
-    cancel: &Cancel,
-    counter: Option<&SharedCounter>,
-) -> Result<Ran, RunError> {
     let threads = match scenario.model {
         Model::Sequential => 1,
         _ => scenario.k,
     };
-    let recorded = run_queue(work, threads, clock, cancel)?;
+    run_plain_items(scenario, threads, sleeper, cancel, &|work| {
+        run_queue(work, threads, clock, cancel)
+    })
+}
+
+/// The items of a scenario without a GIL or a mixed run, run by `run` on
+/// `threads` plain threads (of the pool, or one on the calling thread), on
+/// lanes named for the model. A counter's result is its final value, not
+/// the sum of the items.
+pub(crate) fn run_plain_items(
+    scenario: &Scenario,
+    threads: u32,
+    sleeper: &dyn Sleeper,
+    cancel: &Cancel,
+    run: &dyn Fn(&dyn Work) -> Result<Recorded, RunError>,
+) -> Result<Ran, RunError> {
+    let recorded = match (Kernel::of(scenario), scenario.workload) {
+        (Some(kernel), _) => run(&Cancellable {
+            kernel: &kernel,
+            cancel,
+        })?,
+        (None, Workload::Io) => run(&Requests {
+            parse: &PrimeCount::new(scenario.size, scenario.tasks),
+            latency_us: check_latency(scenario)?,
+            sleeper,
+        })?,
+        (None, Workload::Counter | Workload::CounterLocked) => {
+            let counter = SharedCounter::new(scenario);
+            let recorded = run(&counter)?;
+            Recorded {
+                result: counter.value(),
+                ..recorded
+            }
+        }
+        _ => return Err(unsupported(scenario)),
+    };
     Ok(Ran {
         lanes: lanes::threads(scenario.model, threads),
         spans: recorded.spans,
         events: Vec::new(),
-        result: counter.map_or(recorded.result, SharedCounter::value),
+        result: recorded.result,
     })
 }
 
