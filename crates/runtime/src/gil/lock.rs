@@ -78,11 +78,6 @@ impl<'c> Gil<'c> {
         self
     }
 
-    /// The switch interval.
-    pub fn interval(&self) -> SwitchInterval {
-        self.interval
-    }
-
     /// A handle for one thread, recording onto lane `lane` (distinct for
     /// each thread). It does not hold the lock yet: call
     /// [`GilThread::acquire`].
@@ -92,7 +87,6 @@ impl<'c> Gil<'c> {
             held: false,
             record: ThreadSpans::new(lane),
             time: Stamps::new(self.origin_us),
-            ran_us: 0.0,
             spans: Vec::new(),
             events: Vec::new(),
         }
@@ -125,8 +119,6 @@ pub struct GilThread<'g> {
     record: ThreadSpans,
     /// Its stamps, which never go back.
     time: Stamps,
-    /// Running time of the closed spans.
-    ran_us: f64,
     spans: Vec<Span>,
     events: Vec<Event>,
 }
@@ -177,13 +169,6 @@ impl GilThread<'_> {
         !self.gil.cancel.is_some_and(Cancel::is_cancelled)
     }
 
-    /// Drops the lock (if held), as a thread does around a blocking call.
-    pub fn release(&mut self) {
-        if self.held {
-            self.drop_gil(Release::Voluntary);
-        }
-    }
-
     /// Runs `wait`, a blocking wait such as a sleep or a request, as I/O: the
     /// lock is dropped first, the wait recorded as an I/O-wait span, and the
     /// lock taken back after it if it was held before.
@@ -211,21 +196,6 @@ impl GilThread<'_> {
             self.close_running(now);
         }
         self.record.set_task(task);
-    }
-
-    /// Now, on the run's time axis: µs since the lock was made.
-    pub fn now_us(&mut self) -> f64 {
-        self.stamp()
-    }
-
-    /// How long this thread has held the lock so far, in µs.
-    pub fn running_us(&mut self) -> f64 {
-        if self.held {
-            let now = self.stamp();
-            self.ran_us + (now - self.record.running_since_us())
-        } else {
-            self.ran_us
-        }
     }
 
     /// Drops the lock for the last time and returns the thread's spans and
@@ -311,7 +281,6 @@ impl GilThread<'_> {
     }
 
     fn close_running(&mut self, end_us: f64) {
-        self.ran_us += end_us - self.record.running_since_us();
         self.spans.extend(self.record.close_running(end_us));
     }
 
@@ -353,8 +322,9 @@ mod tests {
         });
         assert_eq!(slept, 7);
         assert!(t.holds());
-        assert!(t.running_us() >= 1000.0);
         let (spans, events) = t.finish();
+        let running = spans.iter().filter(|s| s.state == State::Running);
+        assert!(running.map(Span::duration_us).sum::<f64>() >= 1000.0);
         assert!(
             spans
                 .iter()

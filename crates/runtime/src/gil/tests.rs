@@ -14,7 +14,7 @@ use lanes_workloads::{AudioFeatures, Job, Mandelbrot, PrimeCount, count_primes_i
 
 use super::*;
 use crate::cpu::Kernel;
-use crate::steps::{Item, Step, Threads, start};
+use crate::steps::{Item, Queue, Step, Threads, start};
 use crate::testing::{alone, peak, pool};
 use crate::{Cancel, Clock, MonotonicClock, RunError, ThreadSleeper};
 
@@ -35,38 +35,6 @@ impl Clock for FromFirstReading {
     fn now_us(&self) -> f64 {
         let now = self.clock.now_us();
         now - *self.first.get_or_init(|| now)
-    }
-}
-
-/// Starts item `task` on lane `lane`.
-type StartOn<'a> = dyn Fn(u32, u32) -> Box<dyn Item + 'a> + Sync + 'a;
-
-/// `threads` threads taking the items `0..tasks` from one queue; each item
-/// knows the lane that runs it.
-struct Items<'a> {
-    threads: u32,
-    tasks: u32,
-    next: AtomicU32,
-    start: &'a StartOn<'a>,
-}
-
-fn items<'a>(threads: u32, tasks: u32, start: &'a StartOn<'a>) -> Items<'a> {
-    Items {
-        threads,
-        tasks,
-        next: AtomicU32::new(0),
-        start,
-    }
-}
-
-impl<'a> Threads<'a> for Items<'a> {
-    fn count(&self) -> u32 {
-        self.threads
-    }
-
-    fn next_item(&self, thread: u32) -> Option<(u32, Box<dyn Item + 'a>)> {
-        let task = self.next.fetch_add(1, Ordering::Relaxed);
-        (task < self.tasks).then(|| (task, (self.start)(thread, task)))
     }
 }
 
@@ -149,12 +117,11 @@ impl Item for Guarded<'_> {
 /// `running_us` during the item, in blocks of 100 numbers (well under a
 /// millisecond, even unoptimised), a step each; whatever the machine's
 /// speed, it needs that much time. Notes when each block ended, on the
-/// run's axis, by lane.
+/// run's axis, by pool thread.
 struct Busy<'b> {
-    lane: u32,
     running_us: f64,
     clock: &'b dyn Clock,
-    blocks: &'b Mutex<Vec<(u32, f64)>>,
+    blocks: &'b Mutex<Vec<(Option<usize>, f64)>>,
     /// Time spent in steps so far: the thread holds the lock during each.
     ran_us: f64,
     from: u64,
@@ -163,13 +130,11 @@ struct Busy<'b> {
 
 impl<'b> Busy<'b> {
     fn new(
-        lane: u32,
         running_us: f64,
         clock: &'b dyn Clock,
-        blocks: &'b Mutex<Vec<(u32, f64)>>,
+        blocks: &'b Mutex<Vec<(Option<usize>, f64)>>,
     ) -> Self {
         Self {
-            lane,
             running_us,
             clock,
             blocks,
@@ -193,7 +158,7 @@ impl Item for Busy<'_> {
         self.blocks
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push((self.lane, done_us));
+            .push((rayon::current_thread_index(), done_us));
         Step::Ran
     }
 }
@@ -216,7 +181,7 @@ fn no_two_threads_ever_run_at_once() {
     let job = PrimeCount::new(1_000_000, 24);
     let twin = job.sequential_twin();
     let guard = Guard::default();
-    let start = |_, task| -> Box<dyn Item + '_> {
+    let start = |task| -> Box<dyn Item + '_> {
         Box::new(Guarded {
             guard: &guard,
             left: job.task_range(task),
@@ -227,7 +192,7 @@ fn no_two_threads_ever_run_at_once() {
         let clock = MonotonicClock::new();
         let rec = run_on(
             &pool,
-            &items(k, job.tasks(), &start),
+            &Queue::new(k, job.tasks(), &start),
             interval_ms(0.2),
             &clock,
         );
@@ -376,11 +341,15 @@ fn a_cpu_bound_holder_is_made_to_hand_over() {
     for _ in 0..3 {
         let clock = FromFirstReading::default();
         let blocks = Mutex::new(Vec::new());
-        let start = |lane, _| -> Box<dyn Item + '_> {
-            Box::new(Busy::new(lane, 60_000.0, &clock, &blocks))
-        };
-        let rec = run_on(&pool, &items(2, 2, &start), interval, &clock);
-        let blocks = blocks.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let start = |_| -> Box<dyn Item + '_> { Box::new(Busy::new(60_000.0, &clock, &blocks)) };
+        let rec = run_on(&pool, &Queue::new(2, 2, &start), interval, &clock);
+        // By lane: the lane that ran on each block's pool thread.
+        let lane = |thread| rec.threads.iter().position(|&t| t == thread);
+        let blocks: Vec<(u32, f64)> = (blocks.into_inner())
+            .unwrap_or_else(PoisonError::into_inner)
+            .into_iter()
+            .filter_map(|(thread, at)| Some((u32::try_from(lane(thread)?).ok()?, at)))
+            .collect();
         let run = Switching::of(&rec, interval, &blocks);
         let longest = run.worked_us.last().copied().unwrap_or(f64::INFINITY);
         let good = run.worked_us.len() >= 3 && longest <= 4.0 * interval.as_us();
@@ -425,7 +394,7 @@ fn an_io_wait_releases_the_gil() {
                 let mut t = gil.thread(1);
                 t.acquire();
                 let blocks = Mutex::new(Vec::new());
-                t.run(&mut Busy::new(1, 30_000.0, &clock, &blocks), &ThreadSleeper);
+                t.run(&mut Busy::new(30_000.0, &clock, &blocks), &ThreadSleeper);
                 cpu_thread = Some(t.finish());
             },
         )
@@ -465,7 +434,7 @@ fn io_bound_threads_wait_at_the_same_time() {
     let pool = pool();
     // Eight threads each wait 50 ms: the waits overlap, so the run takes
     // far less than 8 × 50 ms.
-    let start = |_, _| -> Box<dyn Item> {
+    let start = |_| -> Box<dyn Item> {
         Box::new(Request {
             io_us: Some(50_000.0),
         })
@@ -473,7 +442,7 @@ fn io_bound_threads_wait_at_the_same_time() {
     let clock = MonotonicClock::new();
     let rec = run_on(
         &pool,
-        &items(8, 8, &start),
+        &Queue::new(8, 8, &start),
         SwitchInterval::default(),
         &clock,
     );
@@ -499,10 +468,10 @@ fn every_k_gets_k_threads_and_the_twins_answer() {
     let kernel = Kernel::Primes(PrimeCount::new(100_000, 32));
     let twin = kernel.job().sequential_twin();
     assert_eq!(twin, 9_592);
-    let start = |_, task| start(&kernel, task);
+    let start = |task| start(&kernel, task);
     for k in [1, 2, 3, 8, 16] {
         let clock = MonotonicClock::new();
-        let rec = run_on(&pool, &items(k, 32, &start), interval_ms(1.0), &clock);
+        let rec = run_on(&pool, &Queue::new(k, 32, &start), interval_ms(1.0), &clock);
         assert_eq!(rec.result, twin, "k={k}");
         let mut threads: Vec<_> = rec
             .threads
@@ -527,11 +496,11 @@ fn every_k_gets_k_threads_and_the_twins_answer() {
 fn refuses_bad_thread_counts_and_small_pools() {
     let clock = MonotonicClock::new();
     let kernel = Kernel::Primes(PrimeCount::new(1000, 16));
-    let start = |_, task| start(&kernel, task);
+    let start = |task| start(&kernel, task);
     let interval = SwitchInterval::default();
     let run = |k| {
         run_gil(
-            &items(k, 16, &start),
+            &Queue::new(k, 16, &start),
             interval,
             &clock,
             &ThreadSleeper,
@@ -557,8 +526,8 @@ fn a_cancelled_run_stops() {
     let kernel = Kernel::Primes(PrimeCount::new(10_000_000, 1000));
     let cancel = Cancel::new();
     cancel.cancel();
-    let start_item = |_, task| start(&kernel, task);
-    let work = items(4, 1000, &start_item);
+    let start_item = |task| start(&kernel, task);
+    let work = Queue::new(4, 1000, &start_item);
     let interval = SwitchInterval::default();
     let out = pool.install(|| run_gil(&work, interval, &clock, &ThreadSleeper, &cancel));
     assert_eq!(out.map(|r| r.result), Err(RunError::Cancelled));
@@ -566,13 +535,13 @@ fn a_cancelled_run_stops() {
     // Cancelled while threads hold and wait for the lock (item 5 raises it):
     // all of them stop.
     let cancel = Cancel::new();
-    let cancel_at = |_, task| {
+    let cancel_at = |task| {
         if task == 5 {
             cancel.cancel();
         }
         start(&kernel, task)
     };
-    let work = items(4, 1000, &cancel_at);
+    let work = Queue::new(4, 1000, &cancel_at);
     let out = pool.install(|| run_gil(&work, interval_ms(0.1), &clock, &ThreadSleeper, &cancel));
     assert_eq!(out.map(|r| r.result), Err(RunError::Cancelled));
 }
@@ -587,10 +556,10 @@ fn threads_under_the_gil_give_the_float_kernels_twins_answers() {
     ];
     for kernel in kernels {
         let twin = kernel.job().sequential_twin();
-        let start = |_, task| start(&kernel, task);
+        let start = |task| start(&kernel, task);
         for k in [1, 2] {
             let clock = MonotonicClock::new();
-            let work = items(k, kernel.job().tasks(), &start);
+            let work = Queue::new(k, kernel.job().tasks(), &start);
             let rec = run_on(&pool, &work, interval_ms(0.2), &clock);
             assert_eq!(rec.result, twin, "{kernel:?} k={k}");
         }
