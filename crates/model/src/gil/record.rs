@@ -31,11 +31,6 @@ impl ThreadSpans {
         self.lane
     }
 
-    /// The thread's current work item.
-    pub fn task(&self) -> Option<u32> {
-        self.task
-    }
-
     /// The following spans belong to work item `task`.
     pub fn set_task(&mut self, task: Option<u32>) {
         self.task = task;
