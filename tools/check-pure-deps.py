@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fails when a pure crate depends on browser crates (STYLE.md rule 1).
 
-The model crates (trace, workloads, runtime, render) must build and test
+The model crates (trace, model, workloads, sim, runtime, render) must build and test
 natively, so they may not depend on web-sys, js-sys, wasm-bindgen, gloo or
 yew: not directly on any target, and not even transitively on the host.
 
@@ -13,7 +13,7 @@ is plotters' code, not ours; the direct-dependency check still holds for it.
 import subprocess
 import sys
 
-PURE = ["lanes-trace", "lanes-sim", "lanes-workloads", "lanes-runtime", "lanes-render"]
+PURE = ["lanes-trace", "lanes-model", "lanes-sim", "lanes-workloads", "lanes-runtime", "lanes-render"]
 FORBIDDEN = ("web-sys", "js-sys", "wasm-bindgen", "gloo", "yew")
 
 

@@ -15,7 +15,6 @@ use lanes_trace::{Scenario, State, Trace, Workload};
 
 use crate::record::Recorder;
 use crate::threads::Work;
-use crate::{GilJob, GilThread};
 
 /// How many updates a run of a counter scenario lost: the expected count
 /// ([`Scenario::size`], whatever the model and k) minus the final count
@@ -104,48 +103,6 @@ impl Work for SharedCounter {
             }
             updates.end - updates.start
         })
-    }
-}
-
-/// The counter updated by Python threads. The interpreter may switch
-/// threads between the load and the store of `counter += 1`, so three
-/// updates in four check the GIL inside that window (the rest check after
-/// it): a thread made to drop the lock there stores a stale value when it
-/// resumes, and the other threads' updates meanwhile are lost. Under the
-/// lock an update checks only after it has let go of the lock, so a holder
-/// of the lock never waits for the GIL and nobody ever waits for the lock.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct CounterUnderGil<'a>(pub(crate) &'a SharedCounter);
-
-impl GilJob for CounterUnderGil<'_> {
-    fn tasks(&self) -> u32 {
-        self.0.tasks
-    }
-
-    fn run_task(&self, task: u32, gil: &mut GilThread<'_>) -> u64 {
-        let counter = self.0;
-        let updates = counter.updates(task);
-        for update in updates.clone() {
-            if counter.lock.is_some() {
-                counter.add_one();
-                gil.check();
-            } else {
-                let seen = counter.load();
-                let inside = update % 4 != 0;
-                if inside {
-                    gil.check();
-                }
-                counter.store_next(seen);
-                if !inside {
-                    gil.check();
-                }
-            }
-        }
-        updates.end - updates.start
-    }
-
-    fn sequential_twin(&self) -> u64 {
-        self.0.size
     }
 }
 

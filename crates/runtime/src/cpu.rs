@@ -1,24 +1,20 @@
-//! The CPU-bound workloads, each as plain work items and as items that run
-//! under the GIL.
+//! The CPU-bound workloads sized from a scenario; their items run in the
+//! steps of [`crate::steps`].
 
-use lanes_trace::{Scenario, Workload};
+use lanes_trace::{Scenario, State, Workload};
 use lanes_workloads::{AudioFeatures, Job, Mandelbrot, PrimeCount};
 
-use lanes_trace::State;
-
+use crate::Cancel;
 use crate::record::Recorder;
+use crate::steps::{finish, start};
 use crate::threads::Work;
-use crate::{
-    AudioUnderGil, Cancel, GilJob, MandelbrotUnderGil, PrimesUnderGil, audio_clips_checked,
-    count_primes_checked, mandelbrot_rows_checked,
-};
 
 /// A CPU-bound workload sized from a scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kernel {
-    Primes(PrimeCount, PrimesUnderGil),
-    Mandelbrot(Mandelbrot, MandelbrotUnderGil),
-    Audio(AudioFeatures, AudioUnderGil),
+    Primes(PrimeCount),
+    Mandelbrot(Mandelbrot),
+    Audio(AudioFeatures),
 }
 
 impl Kernel {
@@ -26,18 +22,9 @@ impl Kernel {
     pub(crate) fn of(scenario: &Scenario) -> Option<Self> {
         let (size, tasks) = (scenario.size, scenario.tasks);
         match scenario.workload {
-            Workload::Primes => {
-                let job = PrimeCount::new(size, tasks);
-                Some(Self::Primes(job, PrimesUnderGil::new(job)))
-            }
-            Workload::Mandelbrot => {
-                let job = Mandelbrot::from_size(size, tasks);
-                Some(Self::Mandelbrot(job, MandelbrotUnderGil::new(job)))
-            }
-            Workload::Audio => {
-                let job = AudioFeatures::from_size(size, tasks);
-                Some(Self::Audio(job, AudioUnderGil::new(job)))
-            }
+            Workload::Primes => Some(Self::Primes(PrimeCount::new(size, tasks))),
+            Workload::Mandelbrot => Some(Self::Mandelbrot(Mandelbrot::from_size(size, tasks))),
+            Workload::Audio => Some(Self::Audio(AudioFeatures::from_size(size, tasks))),
             Workload::Io
             | Workload::Mixed
             | Workload::Counter
@@ -49,37 +36,17 @@ impl Kernel {
     /// Its plain items.
     pub(crate) fn job(&self) -> &dyn Job {
         match self {
-            Self::Primes(job, _) => job,
-            Self::Mandelbrot(job, _) => job,
-            Self::Audio(job, _) => job,
+            Self::Primes(job) => job,
+            Self::Mandelbrot(job) => job,
+            Self::Audio(job) => job,
         }
     }
 
-    /// Runs item `task` checking `go_on` as often as the GIL version checks
-    /// the GIL, and stops early when it says no: how a Cancel stops an item
-    /// in progress within about a tenth of a millisecond.
+    /// Runs item `task` in the steps a thread under the GIL runs, asking
+    /// `go_on` between two, and stops early when it says no: how a Cancel
+    /// stops an item in progress within about a tenth of a millisecond.
     pub(crate) fn run_checked(&self, task: u32, go_on: &mut dyn FnMut() -> bool) -> u64 {
-        match self {
-            Self::Primes(job, _) => {
-                count_primes_checked(job.task_range(task), PrimesUnderGil::CHECK_EVERY, go_on)
-            }
-            Self::Mandelbrot(job, _) => mandelbrot_rows_checked(
-                job,
-                job.task_rows(task),
-                MandelbrotUnderGil::SEGMENT,
-                go_on,
-            ),
-            Self::Audio(job, _) => audio_clips_checked(job, job.task_clips(task), go_on),
-        }
-    }
-
-    /// Its items as Python threads run them, checking the GIL.
-    pub(crate) fn under_gil(&self) -> &dyn GilJob {
-        match self {
-            Self::Primes(_, gil) => gil,
-            Self::Mandelbrot(_, gil) => gil,
-            Self::Audio(_, gil) => gil,
-        }
+        finish(start(self, task).as_mut(), go_on).unwrap_or(0)
     }
 }
 

@@ -14,6 +14,7 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
+use lanes_model::Stamps;
 use lanes_trace::{Span, State};
 use lanes_workloads::Job;
 
@@ -120,8 +121,8 @@ pub(crate) struct LoopRecorded {
 /// The loop's state while it runs.
 struct EventLoop<'c> {
     clock: &'c dyn Clock,
-    origin_us: f64,
-    last_us: f64,
+    /// Its stamps, which never go back.
+    time: Stamps,
     ready: VecDeque<u32>,
     timers: BinaryHeap<Timer>,
     seq: u64,
@@ -132,9 +133,7 @@ struct EventLoop<'c> {
 
 impl EventLoop<'_> {
     fn now_us(&mut self) -> f64 {
-        let now = (self.clock.now_us() - self.origin_us).max(self.last_us);
-        self.last_us = now;
-        now
+        self.time.stamp(self.clock.now_us())
     }
 
     /// Coroutine `c` takes its next item, if any, and awaits from `at_us`.
@@ -213,8 +212,7 @@ pub(crate) fn run_loop(
     let count = work.count();
     let mut ev = EventLoop {
         clock,
-        origin_us: clock.now_us(),
-        last_us: 0.0,
+        time: Stamps::new(clock.now_us()),
         ready: VecDeque::new(),
         timers: BinaryHeap::new(),
         seq: 0,

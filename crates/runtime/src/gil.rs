@@ -6,23 +6,18 @@
 //! I/O wait. A thread that wants the lock waits for at most one
 //! [`SwitchInterval`]; if the lock has not changed hands by then, it asks the
 //! holder to drop it, and the holder does at its next [`GilThread::check`].
-//! [`run_gil`] runs a [`GilJob`] that way on k threads of the current rayon
-//! pool, and [`gil_lane_spans`] turns the thread lanes into the GIL lane.
+//! [`run_gil`] runs the items of [`crate::steps`] that way on k threads of
+//! the current rayon pool, a check between two steps; the GIL lane comes
+//! from the lock's holdings.
 
 mod interval;
-mod job;
-mod kernels;
-mod lane;
 mod lock;
 mod run;
 #[cfg(test)]
 mod tests;
+mod threads;
 
 pub use interval::{GilError, SwitchInterval};
-pub use job::{GilJob, PrimesUnderGil, count_primes_checked};
-pub use kernels::{
-    AudioUnderGil, MandelbrotUnderGil, audio_clips_checked, mandelbrot_rows_checked,
-};
-pub use lane::gil_lane_spans;
 pub use lock::{Gil, GilThread};
-pub use run::{GilRecorded, run_gil};
+pub(crate) use run::{GilRecorded, run_gil};
+pub(crate) use threads::run_python_threads;

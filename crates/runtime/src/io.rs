@@ -1,11 +1,12 @@
-//! Simulated network requests: wait for the "response", then parse it.
+//! Simulated network requests on plain threads: wait for the "response",
+//! then parse it (under the GIL: [`crate::steps`]'s `Request`).
 
 use lanes_trace::State;
 use lanes_workloads::Job;
 
+use crate::Sleeper;
 use crate::record::Recorder;
 use crate::threads::Work;
-use crate::{GilJob, GilThread, Sleeper};
 
 /// Item `task` waits `latency_us` (an I/O-wait span), then parses its
 /// response by computing item `task` of `parse` (a running span).
@@ -26,29 +27,5 @@ impl Work for Requests<'_> {
             self.sleeper.sleep_us(self.latency_us);
         });
         lane.record(State::Running, Some(task), || self.parse.run_task(task))
-    }
-}
-
-/// The same requests made by Python threads: the wait drops the GIL, and
-/// the parse needs it back, checking it as it goes.
-#[derive(Clone, Copy)]
-pub(crate) struct RequestsUnderGil<'a> {
-    pub(crate) parse: &'a dyn GilJob,
-    pub(crate) latency_us: f64,
-    pub(crate) sleeper: &'a dyn Sleeper,
-}
-
-impl GilJob for RequestsUnderGil<'_> {
-    fn tasks(&self) -> u32 {
-        self.parse.tasks()
-    }
-
-    fn run_task(&self, task: u32, gil: &mut GilThread<'_>) -> u64 {
-        gil.io_wait(|| self.sleeper.sleep_us(self.latency_us));
-        self.parse.run_task(task, gil)
-    }
-
-    fn sequential_twin(&self) -> u64 {
-        self.parse.sequential_twin()
     }
 }

@@ -8,6 +8,7 @@ compile_error!(
      and the linker flags in .cargo/config.toml (`make build` does)."
 );
 
+mod asyncio;
 mod clock;
 mod counter;
 mod cpu;
@@ -20,6 +21,7 @@ mod record;
 mod run;
 mod sleeper;
 mod solo;
+mod steps;
 #[cfg(test)]
 mod testing;
 mod threads;
@@ -31,13 +33,10 @@ pub use clock::Clock;
 #[cfg(not(target_arch = "wasm32"))]
 pub use clock::MonotonicClock;
 pub use counter::lost_updates;
-pub use gil::{
-    AudioUnderGil, Gil, GilError, GilJob, GilRecorded, GilThread, MandelbrotUnderGil,
-    PrimesUnderGil, SwitchInterval, audio_clips_checked, count_primes_checked, gil_lane_spans,
-    mandelbrot_rows_checked, run_gil,
-};
-pub use mixed::{Convoy, PARSE_NUMBERS, io_time_us};
-pub use processes::{Share, run_share, share_tasks};
+pub use gil::{Gil, GilError, GilThread, SwitchInterval};
+pub use lanes_model::share_tasks;
+pub use mixed::{Convoy, io_time_us};
+pub use processes::{Share, run_share};
 pub use run::{Cancel, Environment, MAX_LATENCY_US, MAX_THREADS, RunError, convoy, run, run_with};
 pub use sleeper::{Sleeper, ThreadSleeper};
 pub use solo::run_solo;

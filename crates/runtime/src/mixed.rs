@@ -3,33 +3,20 @@
 //! The CPU thread counts the primes below `size` in `tasks` items (tasks
 //! `0..tasks`). The I/O thread makes `tasks` rounds (tasks `tasks..2·tasks`),
 //! each a wait of `latency_us` followed by a little computing: counting the
-//! primes among [`PARSE_NUMBERS`] small numbers. Under the GIL the I/O thread
+//! primes among `lanes_model::PARSE_NUMBERS` small numbers. Under the GIL the I/O thread
 //! must take the lock back after every wait, and with the CPU thread holding
 //! it, that takes up to a switch interval each time: the I/O thread is far
 //! slower beside the CPU thread than alone. With free threads it is not.
 
-use std::ops::Range;
-
-use lanes_trace::{Event, Scenario, Span, State, Trace};
+use lanes_model::PARSE_NUMBERS;
+pub(crate) use lanes_model::{Role, round_range};
+use lanes_trace::{Scenario, Span, State, Trace};
 use lanes_workloads::{Job, PrimeCount, count_primes_in};
 
 use crate::event_loop::Coroutines;
 use crate::record::Recorder;
 use crate::threads::on_threads;
-use crate::{Cancel, Clock, Gil, GilThread, PrimesUnderGil, RunError, Sleeper, SwitchInterval};
-use crate::{count_primes_checked, gil_lane_spans};
-
-/// Numbers the I/O thread parses after each wait.
-pub const PARSE_NUMBERS: u64 = 500;
-
-/// What one thread (or coroutine) of a mixed run does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Role {
-    /// Counts the primes below `size`, item by item.
-    Cpu,
-    /// Waits and parses, round by round.
-    Io,
-}
+use crate::{Cancel, Clock, RunError, Sleeper};
 
 /// A mixed scenario's two halves.
 #[derive(Clone, Copy)]
@@ -56,12 +43,6 @@ impl<'a> Mixed<'a> {
     /// The task number of round `round`.
     pub(crate) fn round_task(&self, round: u32) -> u32 {
         self.items().saturating_add(round)
-    }
-
-    /// The numbers round `round` parses.
-    pub(crate) fn round_range(round: u32) -> Range<u64> {
-        let from = u64::from(round) * PARSE_NUMBERS;
-        from..from + PARSE_NUMBERS
     }
 
     /// The answer of both threads together, computed in one plain pass.
@@ -94,38 +75,10 @@ impl<'a> Mixed<'a> {
                         lane.record(State::IoWait, task, || {
                             self.sleeper.sleep_us(self.latency_us);
                         });
-                        lane.record(State::Running, task, || {
-                            count_primes_in(Self::round_range(i))
-                        })
+                        lane.record(State::Running, task, || count_primes_in(round_range(i)))
                     }
                 };
             }
-        }
-        sum
-    }
-
-    /// Runs `role` on a thread that holds the GIL on entry.
-    fn run_under_gil(&self, role: Role, py: &mut GilThread<'_>, cancel: &Cancel) -> u64 {
-        let mut sum = 0;
-        for i in 0..self.items() {
-            if cancel.is_cancelled() {
-                break;
-            }
-            sum += match role {
-                Role::Cpu => {
-                    py.set_task(Some(i));
-                    count_primes_checked(
-                        self.cpu.task_range(i),
-                        PrimesUnderGil::CHECK_EVERY,
-                        &mut || py.check(),
-                    )
-                }
-                Role::Io => {
-                    py.set_task(Some(self.round_task(i)));
-                    py.io_wait(|| self.sleeper.sleep_us(self.latency_us));
-                    count_primes_in(Self::round_range(i))
-                }
-            };
         }
         sum
     }
@@ -135,7 +88,6 @@ impl<'a> Mixed<'a> {
 #[derive(Debug, Default)]
 pub(crate) struct MixedRecorded {
     pub(crate) spans: Vec<Span>,
-    pub(crate) events: Vec<Event>,
     pub(crate) result: u64,
 }
 
@@ -163,41 +115,6 @@ pub(crate) fn run_plain(
         out.spans.extend(spans);
         out.result += sum;
     }
-    Ok(out)
-}
-
-/// Runs one role per thread under one GIL; the GIL lane comes after the
-/// thread lanes.
-pub(crate) fn run_under_gil(
-    mixed: &Mixed<'_>,
-    roles: &[Role],
-    interval: SwitchInterval,
-    clock: &dyn Clock,
-    cancel: &Cancel,
-) -> Result<MixedRecorded, RunError> {
-    let gil = Gil::new(interval, clock).with_cancel(cancel);
-    let threads = u32::try_from(roles.len()).unwrap_or(u32::MAX);
-    let outs = on_threads(threads, |lane| {
-        let mut py = gil.thread(lane);
-        py.acquire();
-        let sum = match roles.get(lane as usize) {
-            Some(&role) => mixed.run_under_gil(role, &mut py, cancel),
-            None => 0,
-        };
-        let (spans, events) = py.finish();
-        (spans, events, sum)
-    })?;
-    if cancel.is_cancelled() {
-        return Err(RunError::Cancelled);
-    }
-    let mut out = MixedRecorded::default();
-    for ((spans, events, sum), _) in outs {
-        out.spans.extend(spans);
-        out.events.extend(events);
-        out.result += sum;
-    }
-    let held = gil_lane_spans(&out.spans, threads);
-    out.spans.extend(held);
     Ok(out)
 }
 
@@ -249,7 +166,7 @@ impl Coroutines for MixedCoroutines<'_, '_> {
     fn compute(&self, task: u32) -> u64 {
         match task.checked_sub(self.mixed.items()) {
             None => self.mixed.cpu.run_task(task),
-            Some(round) => count_primes_in(Mixed::round_range(round)),
+            Some(round) => count_primes_in(round_range(round)),
         }
     }
 }

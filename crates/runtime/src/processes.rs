@@ -10,7 +10,7 @@ use crate::io::Requests;
 use crate::record::Recorder;
 use crate::run::check_latency;
 use crate::threads::Work;
-use crate::{Cancel, Clock, MAX_THREADS, RunError, Sleeper};
+use crate::{Cancel, Clock, MAX_THREADS, RunError, Sleeper, share_tasks};
 
 /// What one process did.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,13 +23,6 @@ pub struct Share {
     /// The sum of its items' results; for a counter, the final value of the
     /// process's own counter (processes share no memory, so none is lost).
     pub result: u64,
-}
-
-/// The items process `share` of `shares` runs: `share`, `share + shares`,
-/// `share + 2·shares`, ... below `tasks`. Dealt round-robin, so that cheap
-/// and dear items (later prime ranges cost more) spread evenly.
-pub fn share_tasks(tasks: u32, share: u32, shares: u32) -> impl Iterator<Item = u32> {
-    (share..tasks).step_by(shares.max(1) as usize)
 }
 
 /// Runs process `share`'s items of `scenario` (see [`share_tasks`]) on the

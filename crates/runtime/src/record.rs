@@ -1,5 +1,6 @@
 //! One lane's spans, stamped with the run's clock as the work happens.
 
+use lanes_model::Stamps;
 use lanes_trace::{Span, State};
 
 use crate::Clock;
@@ -8,9 +9,8 @@ use crate::Clock;
 /// never going back in time, one after another.
 pub(crate) struct Recorder<'c> {
     clock: &'c dyn Clock,
-    origin_us: f64,
+    time: Stamps,
     lane: u32,
-    last_us: f64,
     spans: Vec<Span>,
 }
 
@@ -19,18 +19,15 @@ impl<'c> Recorder<'c> {
     pub(crate) fn new(clock: &'c dyn Clock, origin_us: f64, lane: u32) -> Self {
         Self {
             clock,
-            origin_us,
+            time: Stamps::new(origin_us),
             lane,
-            last_us: f64::NEG_INFINITY,
             spans: Vec::new(),
         }
     }
 
     /// Now on the run's axis, never before the last stamp.
     pub(crate) fn now_us(&mut self) -> f64 {
-        let now = (self.clock.now_us() - self.origin_us).max(self.last_us);
-        self.last_us = now;
-        now
+        self.time.stamp(self.clock.now_us())
     }
 
     /// Runs `f`, recorded as one span in `state` for item `task`.

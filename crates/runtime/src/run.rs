@@ -1,31 +1,22 @@
-//! Runs a scenario live: picks what runs for each model and workload, and
-//! turns what the threads recorded into a [`Trace`].
-//!
-//! | model \ workload | primes, mandelbrot, audio | io | mixed | counter, counter-locked |
-//! |---|---|---|---|---|
-//! | sequential | items one after another | each waits, then parses | CPU items, then I/O rounds, on one thread | exact |
-//! | gil | k threads under the GIL ([`PrimesUnderGil`], ...) | waits drop the GIL, parses need it | 2 threads under the GIL | updates may be lost / none lost |
-//! | free | k threads pull items | waits overlap | 2 threads | updates lost / none lost |
-//! | asyncio | k coroutines take turns | awaits overlap | 2 coroutines | unsupported |
-//! | processes | unsupported here: the page runs [`crate::run_share`] in k workers | | | |
-//!
-//! UI is unsupported for every model: the page runs it.
+//! Runs a scenario live: picks what runs for each model and workload (what
+//! runs where is `lanes_model::table`, [`Runner::Pool`] here), and turns
+//! what the threads recorded into a [`Trace`].
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use lanes_trace::{Event, Lane, LaneKind, Meta, Mode, Model, Scenario, Span, Trace, Workload};
+use lanes_model::{Runner, lanes, unsupported as refused};
+use lanes_trace::{Event, Lane, Meta, Mode, Model, Scenario, Span, Trace, Workload};
 use lanes_workloads::PrimeCount;
 
-use crate::counter::{CounterUnderGil, SharedCounter};
+use crate::asyncio::run_asyncio;
+use crate::counter::SharedCounter;
 use crate::cpu::{Cancellable, Kernel};
-use crate::event_loop::{Coroutines, Pulling, run_loop};
-use crate::io::{Requests, RequestsUnderGil};
-use crate::mixed::{self, Convoy, Mixed, MixedCoroutines, MixedRecorded, Role};
+use crate::gil::{run_gil, run_python_threads};
+use crate::io::Requests;
+use crate::mixed::{self, Convoy, Mixed, Role};
 use crate::sleeper::Interruptible;
-use crate::threads::{Work, run_queue};
-use crate::{
-    Clock, GilError, GilJob, PrimesUnderGil, Sleeper, SwitchInterval, ThreadSleeper, run_gil,
-};
+use crate::threads::{Recorded, Work, run_queue};
+use crate::{Clock, GilError, Sleeper, SwitchInterval, ThreadSleeper};
 
 /// The most threads a run may ask for.
 pub const MAX_THREADS: u32 = 16;
@@ -83,7 +74,7 @@ pub enum RunError {
     #[error("the run was cancelled")]
     Cancelled,
     /// This runner cannot run the workload under the model.
-    #[error("{}", unsupported_words(*model, *workload))]
+    #[error("{} cannot run “{}” here: {}", model.title(), workload.title(), unsupported_words(*model, *workload))]
     Unsupported {
         /// The model asked for.
         model: Model,
@@ -116,22 +107,13 @@ pub enum RunError {
     },
 }
 
-/// Why a model and workload do not run here, in words for the page.
-fn unsupported_words(model: Model, workload: Workload) -> String {
-    let why = match (model, workload) {
-        (_, Workload::Ui) => "the page runs that one on its own main thread",
-        (Model::Processes, _) => "each process runs in a worker of its own, which the page starts",
-        // Only a run without a thread pool (`run_solo`) refuses free threads.
-        (Model::Free, _) => {
-            "free threads need a pool of threads sharing memory, which a page has only when it is cross-origin isolated"
-        }
-        _ => "the two do not go together",
-    };
-    format!(
-        "{} cannot run “{}” here: {why}",
-        model.title(),
-        workload.title()
-    )
+/// Why a model and workload do not run live, in words for the page: the
+/// table's, for a run with a pool or (free threads) without one.
+fn unsupported_words(model: Model, workload: Workload) -> &'static str {
+    [Runner::Pool, Runner::Solo]
+        .into_iter()
+        .find_map(|runner| refused(runner, model, workload))
+        .unwrap_or("the two do not go together")
 }
 
 /// Runs `scenario` live on the current rayon pool and returns its trace,
@@ -150,8 +132,9 @@ pub fn run(
 ///
 /// Call it from inside the pool (`ThreadPool::install`, or a task spawned on
 /// the global pool), never on a browser's main thread: it blocks its thread
-/// until every lane has finished. The module docs list what runs for each
-/// model and workload; the rest is [`RunError::Unsupported`].
+/// until every lane has finished. What runs is the table's
+/// ([`lanes_model::table`], [`Runner::Pool`]); the rest is
+/// [`RunError::Unsupported`].
 pub fn run_with(
     scenario: &Scenario,
     clock: &dyn Clock,
@@ -159,13 +142,32 @@ pub fn run_with(
     environment: &Environment,
     cancel: &Cancel,
 ) -> Result<Trace, RunError> {
+    if refused(Runner::Pool, scenario.model, scenario.workload).is_some() {
+        return Err(unsupported(scenario));
+    }
     // Waits end early when the run is cancelled.
     let sleeper = &Interruptible::new(sleeper, cancel);
-    let ran = match scenario.workload {
-        Workload::Mixed => run_mixed(scenario, &[Role::Cpu, Role::Io], clock, sleeper, cancel)?,
-        _ => run_items(scenario, clock, sleeper, cancel)?,
-    };
+    let ran = run_roles(scenario, &[Role::Cpu, Role::Io], clock, sleeper, cancel)?;
     Ok(ran.into_trace(scenario, environment))
+}
+
+/// Runs `scenario` under its model; `roles` are a mixed run's threads or
+/// coroutines (both, or the I/O one alone).
+fn run_roles(
+    scenario: &Scenario,
+    roles: &[Role],
+    clock: &dyn Clock,
+    sleeper: &dyn Sleeper,
+    cancel: &Cancel,
+) -> Result<Ran, RunError> {
+    match (scenario.model, scenario.workload) {
+        (Model::Gil, _) => run_python_threads(scenario, roles, sleeper, &|threads, interval| {
+            run_gil(threads, interval, clock, sleeper, cancel)
+        }),
+        (Model::Asyncio, _) => run_asyncio(scenario, roles, clock, sleeper, cancel),
+        (_, Workload::Mixed) => run_mixed(scenario, roles, clock, sleeper, cancel),
+        _ => run_items(scenario, clock, sleeper, cancel),
+    }
 }
 
 /// Runs a mixed scenario twice under its model: the I/O thread alone, then
@@ -184,7 +186,7 @@ pub fn convoy(
             workload: scenario.workload,
         });
     }
-    let alone = run_mixed(scenario, &[Role::Io], clock, sleeper, cancel)?;
+    let alone = run_roles(scenario, &[Role::Io], clock, sleeper, cancel)?;
     let beside = run_with(scenario, clock, sleeper, environment, cancel)?;
     Ok(Convoy {
         alone: alone.into_trace(scenario, environment),
@@ -239,155 +241,56 @@ pub(crate) fn switch_interval(scenario: &Scenario) -> Result<SwitchInterval, Run
     })
 }
 
-/// Lanes named "Thread 1" to "Thread n", or "Main thread" for one
-/// sequential lane.
-pub(crate) fn thread_lanes(model: Model, n: u32) -> Vec<Lane> {
-    if model == Model::Sequential {
-        return vec![Lane::thread("Main thread")];
-    }
-    (1..=n)
-        .map(|i| Lane::thread(format!("Thread {i}")))
-        .collect()
-}
-
-/// An event-loop task's lane: "Task 1" for lane 0.
-pub(crate) fn task_lane(lane: u32) -> Lane {
-    Lane::thread(format!("Task {}", lane + 1))
-}
-
-pub(crate) fn gil_lane() -> Lane {
-    Lane {
-        kind: LaneKind::Gil,
-        name: "GIL".to_owned(),
-    }
-}
-
-/// Workloads cut into items that k threads (or coroutines) take from one
-/// queue: the CPU-bound ones, requests, counters.
+/// Workloads cut into items that k plain threads take from one queue: the
+/// CPU-bound ones, requests, counters.
 fn run_items(
     scenario: &Scenario,
     clock: &dyn Clock,
     sleeper: &dyn Sleeper,
     cancel: &Cancel,
 ) -> Result<Ran, RunError> {
-    if let Some(kernel) = Kernel::of(scenario) {
-        let job = kernel.job();
-        return match scenario.model {
-            Model::Sequential | Model::Free => run_plain(
-                scenario,
-                &Cancellable {
-                    kernel: &kernel,
-                    cancel,
-                },
-                clock,
-                cancel,
-                None,
-            ),
-            Model::Gil => run_under_gil(scenario, kernel.under_gil(), clock, cancel, None),
-            Model::Asyncio => {
-                let mut tasks = Pulling::new(job, scenario.k, 0.0);
-                run_event_loop(&mut tasks, &task_lane, clock, sleeper, cancel)
-            }
-            Model::Processes => Err(unsupported(scenario)),
-        };
-    }
-    let primes = PrimeCount::new(scenario.size, scenario.tasks);
-    let counter = SharedCounter::new(scenario);
-    match (scenario.model, scenario.workload) {
-        (Model::Sequential | Model::Free, Workload::Io) => {
-            let requests = Requests {
-                parse: &primes,
-                latency_us: check_latency(scenario)?,
-                sleeper,
-            };
-            run_plain(scenario, &requests, clock, cancel, None)
-        }
-        (Model::Gil, Workload::Io) => {
-            let requests = RequestsUnderGil {
-                parse: &PrimesUnderGil::new(primes),
-                latency_us: check_latency(scenario)?,
-                sleeper,
-            };
-            run_under_gil(scenario, &requests, clock, cancel, None)
-        }
-        (Model::Asyncio, Workload::Io) => {
-            let mut tasks = Pulling::new(&primes, scenario.k, check_latency(scenario)?);
-            run_event_loop(&mut tasks, &task_lane, clock, sleeper, cancel)
-        }
-        (Model::Sequential | Model::Free, Workload::Counter | Workload::CounterLocked) => {
-            run_plain(scenario, &counter, clock, cancel, Some(&counter))
-        }
-        (Model::Gil, Workload::Counter | Workload::CounterLocked) => run_under_gil(
-            scenario,
-            &CounterUnderGil(&counter),
-            clock,
-            cancel,
-            Some(&counter),
-        ),
-        _ => Err(unsupported(scenario)),
-    }
-}
-
-/// Plain threads: one for sequential, k for free threads. A counter's
-/// result is its final value, not the sum of the items.
-fn run_plain(
-    scenario: &Scenario,
-    work: &dyn Work,
-    clock: &dyn Clock,
-    cancel: &Cancel,
-    counter: Option<&SharedCounter>,
-) -> Result<Ran, RunError> {
     let threads = match scenario.model {
         Model::Sequential => 1,
         _ => scenario.k,
     };
-    let recorded = run_queue(work, threads, clock, cancel)?;
-    Ok(Ran {
-        lanes: thread_lanes(scenario.model, threads),
-        spans: recorded.spans,
-        events: Vec::new(),
-        result: counter.map_or(recorded.result, SharedCounter::value),
+    run_plain_items(scenario, threads, sleeper, cancel, &|work| {
+        run_queue(work, threads, clock, cancel)
     })
 }
 
-/// k threads under one GIL, and the GIL lane after them.
-fn run_under_gil(
+/// The items of a scenario without a GIL or a mixed run, run by `run` on
+/// `threads` plain threads (of the pool, or one on the calling thread), on
+/// lanes named for the model. A counter's result is its final value, not
+/// the sum of the items.
+pub(crate) fn run_plain_items(
     scenario: &Scenario,
-    job: &dyn GilJob,
-    clock: &dyn Clock,
-    cancel: &Cancel,
-    counter: Option<&SharedCounter>,
-) -> Result<Ran, RunError> {
-    let interval = switch_interval(scenario)?;
-    let recorded = run_gil(job, scenario.k, interval, clock, cancel)?;
-    let mut lanes = thread_lanes(Model::Gil, scenario.k);
-    lanes.push(gil_lane());
-    let mut spans = recorded.gil_spans(scenario.k);
-    spans.extend(recorded.spans);
-    Ok(Ran {
-        lanes,
-        spans,
-        events: recorded.events,
-        result: counter.map_or(recorded.result, SharedCounter::value),
-    })
-}
-
-/// One thread, an event loop over the coroutines, a lane for each named by
-/// `name` (from 0).
-pub(crate) fn run_event_loop(
-    tasks: &mut dyn Coroutines,
-    name: &dyn Fn(u32) -> Lane,
-    clock: &dyn Clock,
+    threads: u32,
     sleeper: &dyn Sleeper,
     cancel: &Cancel,
+    run: &dyn Fn(&dyn Work) -> Result<Recorded, RunError>,
 ) -> Result<Ran, RunError> {
-    let count = tasks.count();
-    if !(1..=MAX_THREADS).contains(&count) {
-        return Err(RunError::ThreadCount(count));
-    }
-    let recorded = run_loop(tasks, clock, sleeper, cancel)?;
+    let recorded = match (Kernel::of(scenario), scenario.workload) {
+        (Some(kernel), _) => run(&Cancellable {
+            kernel: &kernel,
+            cancel,
+        })?,
+        (None, Workload::Io) => run(&Requests {
+            parse: &PrimeCount::new(scenario.size, scenario.tasks),
+            latency_us: check_latency(scenario)?,
+            sleeper,
+        })?,
+        (None, Workload::Counter | Workload::CounterLocked) => {
+            let counter = SharedCounter::new(scenario);
+            let recorded = run(&counter)?;
+            Recorded {
+                result: counter.value(),
+                ..recorded
+            }
+        }
+        _ => return Err(unsupported(scenario)),
+    };
     Ok(Ran {
-        lanes: (0..count).map(name).collect(),
+        lanes: lanes::threads(scenario.model, threads),
         spans: recorded.spans,
         events: Vec::new(),
         result: recorded.result,
@@ -405,51 +308,25 @@ fn run_mixed(
 ) -> Result<Ran, RunError> {
     check_latency(scenario)?;
     let work = Mixed::new(scenario, sleeper);
-    let name = |thread: &str, lane: u32| match roles.get(lane as usize) {
-        Some(Role::Cpu) => Lane::thread(format!("CPU {thread}")),
-        _ => Lane::thread(format!("I/O {thread}")),
-    };
-    let names = |thread: &str| -> Vec<Lane> {
-        (0..u32::try_from(roles.len()).unwrap_or(0))
-            .map(|lane| name(thread, lane))
-            .collect()
-    };
     let (lanes, recorded) = match scenario.model {
         Model::Sequential => (
-            vec![Lane::thread("Main thread")],
+            lanes::threads(Model::Sequential, 1),
             mixed::run_plain(&work, &[roles], clock, cancel)?,
         ),
         Model::Free => {
             let lanes: Vec<&[Role]> = roles.iter().map(std::slice::from_ref).collect();
             (
-                names("thread"),
+                lanes::roles("thread", roles),
                 mixed::run_plain(&work, &lanes, clock, cancel)?,
             )
         }
-        Model::Gil => {
-            let interval = switch_interval(scenario)?;
-            let mut lanes = names("thread");
-            lanes.push(gil_lane());
-            let recorded = mixed::run_under_gil(&work, roles, interval, clock, cancel)?;
-            (lanes, recorded)
-        }
-        Model::Asyncio => {
-            let mut tasks = MixedCoroutines::new(&work, roles);
-            let name = |lane: u32| name("task", lane);
-            return run_event_loop(&mut tasks, &name, clock, sleeper, cancel);
-        }
-        Model::Processes => return Err(unsupported(scenario)),
+        _ => return Err(unsupported(scenario)),
     };
-    let MixedRecorded {
-        spans,
-        events,
-        result,
-    } = recorded;
     Ok(Ran {
         lanes,
-        spans,
-        events,
-        result,
+        spans: recorded.spans,
+        events: Vec::new(),
+        result: recorded.result,
     })
 }
 

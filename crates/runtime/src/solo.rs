@@ -4,38 +4,31 @@
 //!
 //! Under a GIL only one thread runs at a time anyway, so the GIL's threads
 //! are interleaved for real on that one thread by a cooperative scheduler
-//! that behaves like CPython's GIL ([`scheduler`]): work items run in small
-//! resumable steps ([`step`]), as fine as the live threads' checks of the
-//! GIL, and the scheduler makes the holder drop the GIL between two steps
+//! that behaves like CPython's GIL ([`scheduler`]): work items run in the
+//! small resumable steps of [`crate::steps`], between which the live
+//! threads check the GIL, and the scheduler makes the holder drop the GIL between two steps
 //! once another thread has waited a switch interval. I/O waits drop the GIL
 //! and overlap for real; when nobody can run, the scheduler sleeps until
 //! the earliest wake-up.
 //!
-//! | model \ workload | primes, mandelbrot, audio | io | mixed | counter, counter-locked |
-//! |---|---|---|---|---|
-//! | sequential | items one after another | each waits, then parses | CPU items, then I/O rounds | exact |
-//! | gil | k threads interleaved | waits overlap, parses need the GIL | 2 threads interleaved | updates may be lost / none lost |
-//! | asyncio | k coroutines take turns | awaits overlap | 2 coroutines | unsupported |
-//! | free, processes | unsupported: they need threads or workers of their own | | | |
+//! What it runs, and refuses, is the table's ([`lanes_model::table`],
+//! [`Runner::Solo`]).
 //!
 //! Nothing here uses rayon (a test searches the module's sources for rayon
 //! paths): in a worker without shared memory, a rayon call would try to
 //! start threads and fail.
 
-mod counter;
-mod event_loop;
-mod gil_threads;
-mod io;
-mod kernels;
-mod roles;
 mod scheduler;
 mod sequential;
-mod step;
 #[cfg(test)]
 mod tests;
 
-use lanes_trace::{Model, Scenario, Trace, Workload};
+use lanes_model::{Runner, unsupported as refused};
+use lanes_trace::{Model, Scenario, Trace};
 
+use crate::asyncio::run_asyncio;
+use crate::gil::run_python_threads;
+use crate::mixed::Role;
 use crate::run::unsupported;
 use crate::sleeper::Interruptible;
 use crate::{Cancel, Clock, Environment, RunError, Sleeper};
@@ -48,9 +41,8 @@ use crate::{Cancel, Clock, Environment, RunError, Sleeper};
 /// thread or coroutine waits) block with `sleeper`, which must let `clock`
 /// move on; they end early on a Cancel.
 ///
-/// Free threads need a thread pool and processes need workers of their
-/// own, so both are [`RunError::Unsupported`], as UI is for every model.
-/// It blocks its thread: on the web, call it on a worker, never on the
+/// What the table refuses ([`Runner::Solo`]: free threads, processes, UI)
+/// is [`RunError::Unsupported`]. It blocks its thread: on the web, call it on a worker, never on the
 /// page's main thread.
 pub fn run_solo(
     scenario: &Scenario,
@@ -59,15 +51,22 @@ pub fn run_solo(
     environment: &Environment,
     cancel: &Cancel,
 ) -> Result<Trace, RunError> {
-    if scenario.workload == Workload::Ui {
+    if refused(Runner::Solo, scenario.model, scenario.workload).is_some() {
         return Err(unsupported(scenario));
     }
     // Waits end early when the run is cancelled.
     let sleeper = &Interruptible::new(sleeper, cancel);
     let ran = match scenario.model {
         Model::Sequential => sequential::run_sequential(scenario, clock, sleeper, cancel)?,
-        Model::Gil => gil_threads::run_gil_threads(scenario, clock, sleeper, cancel)?,
-        Model::Asyncio => event_loop::run_asyncio(scenario, clock, sleeper, cancel)?,
+        Model::Gil => run_python_threads(
+            scenario,
+            &[Role::Cpu, Role::Io],
+            sleeper,
+            &|threads, interval| {
+                scheduler::run_interleaved(threads, interval, clock, sleeper, cancel)
+            },
+        )?,
+        Model::Asyncio => run_asyncio(scenario, &[Role::Cpu, Role::Io], clock, sleeper, cancel)?,
         Model::Free | Model::Processes => return Err(unsupported(scenario)),
     };
     Ok(ran.into_trace(scenario, environment))

@@ -46,7 +46,8 @@ pub(crate) struct Recorded {
     pub(crate) spans: Vec<Span>,
     /// The sum of the items' results.
     pub(crate) result: u64,
-    /// The pool thread each lane ran on, by lane.
+    /// The pool thread each lane ran on, by lane (none when they ran on
+    /// the calling thread).
     #[cfg_attr(
         not(test),
         expect(dead_code, reason = "tests check that lanes are distinct threads")

@@ -1,6 +1,7 @@
 //! What a scenario must be for the simulator to run it, checked before any
 //! work is done.
 
+use lanes_model::{Runner, unsupported};
 use lanes_trace::{Model, Scenario, Workload};
 
 use crate::work::item_count;
@@ -19,12 +20,8 @@ pub(crate) fn check(scenario: &Scenario, options: &Options) -> Result<(), SimErr
         return Err(SimError::Cores(options.cores));
     }
     let (model, workload) = (scenario.model, scenario.workload);
-    let unsupported = SimError::Unsupported { model, workload };
-    match (model, workload) {
-        (_, Workload::Ui)
-        | (Model::Processes, Workload::Mixed)
-        | (Model::Asyncio, Workload::Counter | Workload::CounterLocked) => return Err(unsupported),
-        _ => {}
+    if unsupported(Runner::Simulator, model, workload).is_some() {
+        return Err(SimError::Unsupported { model, workload });
     }
     if model != Model::Sequential && !(1..=MAX_WORKERS).contains(&scenario.k) {
         return Err(SimError::Workers(scenario.k));

@@ -1,5 +1,6 @@
 //! Why a scenario cannot be simulated, in words a learner understands.
 
+use lanes_model::{Runner, unsupported};
 use lanes_trace::{Model, Workload};
 
 use crate::{MAX_CORES, MAX_SPANS, MAX_WORKERS};
@@ -57,16 +58,8 @@ pub enum SimError {
 
 /// Why a model and workload do not simulate, in words for the page.
 fn unsupported_words(model: Model, workload: Workload) -> String {
-    let why = match (model, workload) {
-        (_, Workload::Ui) => "the page runs that one live on its own main thread",
-        (Model::Processes, Workload::Mixed) => {
-            "the convoy effect is about threads sharing one GIL, and processes share nothing"
-        }
-        (Model::Asyncio, Workload::Counter | Workload::CounterLocked) => {
-            "coroutines on one thread never interleave inside an update, so there is nothing to show"
-        }
-        _ => "the two do not go together",
-    };
+    let why =
+        unsupported(Runner::Simulator, model, workload).unwrap_or("the two do not go together");
     format!(
         "{} cannot simulate “{}”: {why}",
         model.title(),

@@ -5,13 +5,14 @@
 
 use std::collections::VecDeque;
 
-use lanes_trace::{Lane, Scenario, State, Workload};
+use lanes_trace::{Lane, Scenario, State};
 
+use crate::SimError;
 use crate::items::Item;
 use crate::plain::Source;
 use crate::queue::Queue;
 use crate::record::Recorder;
-use crate::{SimError, lanes};
+use lanes_model::lanes;
 
 /// The loop's state while it runs.
 struct Loop<'a> {
@@ -63,15 +64,8 @@ pub(crate) fn simulate(
     scenario: &Scenario,
     items: &[Item],
 ) -> Result<(Vec<Lane>, Recorder), SimError> {
-    let (lanes, source) = if scenario.workload == Workload::Mixed {
-        let half = items.len() / 2;
-        (
-            lanes::mixed("task"),
-            Source::PerLane(vec![0..half, half..items.len()]),
-        )
-    } else {
-        (lanes::tasks(scenario.k), Source::Shared(0..items.len()))
-    };
+    let lanes = lanes::of_run(scenario);
+    let source = Source::of(scenario, items.len());
     let count = u32::try_from(lanes.len()).unwrap_or(u32::MAX);
     let mut rec = Recorder::new(lanes.len());
     let mut ev = Loop {

@@ -1,28 +1,24 @@
-//! Threads under a global interpreter lock, as CPython 3.2+ and the
-//! runtime's `Gil` run them: one holder computes; a thread that wants the
-//! lock waits in slices of one switch interval, and after a slice in which
-//! the lock did not change hands it asks the holder to drop it (a forced
-//! switch, noticed at the holder's next check). The dropper waits until
-//! another thread has taken the lock before it queues up again, so the
-//! lock really changes hands. I/O waits drop the lock; coming back from
-//! one, a thread must take it again.
+//! Threads under a global interpreter lock: the simulator's driver of
+//! [`lanes_model::gil`], the policy the live lock and the solo scheduler
+//! drive too. Waiters wait in timed slices of one switch interval on the
+//! event queue; a dropped lock goes to the longest waiter
+//! ([`Handoff::LongestWaiter`]), which takes it after the hand-off latency.
+//! I/O waits drop the lock; coming back from one, a thread must take it
+//! again.
 //!
 //! Recorded as the runtime records it: running spans while a thread holds
-//! the lock (split at each work item), GIL-wait spans, I/O-wait spans; a
-//! hand-off event each time the lock goes to another thread, a
-//! forced-switch event on the holder each time it is made to drop it; and a
-//! GIL lane with one span per holding, its task the holder's lane.
+//! the lock (split at each work item), GIL-wait spans, I/O-wait spans; the
+//! policy's hand-offs, forced switches and GIL lane.
 
-use std::collections::VecDeque;
-
-use lanes_trace::{EventKind, Lane, Scenario, State, Workload};
+use lanes_model::{GilState, Handoff, Release, ThreadSpans, gil_lane_span, lanes};
+use lanes_trace::{Event, Lane, Scenario, State, Workload};
 
 use crate::items::Item;
 use crate::jitter::{Rng, stream};
 use crate::plain::Source;
 use crate::queue::Queue;
 use crate::record::Recorder;
-use crate::{CostModel, Options, SimError, lanes};
+use crate::{CostModel, Options, SimError};
 
 /// What a thread is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,17 +39,6 @@ enum Phase {
     Done,
 }
 
-/// How a holder lets go of the lock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Release {
-    /// Asked to, at a check.
-    Forced,
-    /// Of its own accord, before an I/O wait.
-    Voluntary,
-    /// For the last time.
-    Final,
-}
-
 /// What happens next to a thread.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Due {
@@ -72,13 +57,12 @@ enum Due {
 #[derive(Clone, Copy, Debug)]
 struct Thread {
     phase: Phase,
-    task: Option<u32>,
+    /// Its lane, item and open running span.
+    record: ThreadSpans,
     /// µs of computing left in the current item.
     remaining: f64,
     /// µs the current item waits for I/O.
     wait: f64,
-    /// Start of the open running span, while holding.
-    since: f64,
     /// Start of the current GIL wait.
     asked: f64,
     /// Start of the current I/O wait.
@@ -99,14 +83,13 @@ struct Thread {
 }
 
 impl Thread {
-    /// A thread in `phase` with nothing begun: no item, no waits.
-    fn at(phase: Phase) -> Self {
+    /// A thread on `lane` in `phase` with nothing begun: no item, no waits.
+    fn at(lane: u32, phase: Phase) -> Self {
         Self {
             phase,
-            task: None,
+            record: ThreadSpans::new(lane),
             remaining: 0.0,
             wait: 0.0,
-            since: 0.0,
             asked: 0.0,
             io_from: 0.0,
             compute_end: 0.0,
@@ -133,15 +116,7 @@ struct Sim<'a> {
     checks: Rng,
     overheads: Rng,
     unlocked_counter: bool,
-    holder: Option<u32>,
-    /// A woken waiter is on its way to take the lock.
-    reserved: bool,
-    last_holder: Option<u32>,
-    switch_number: u64,
-    drop_request: bool,
-    waiters: VecDeque<u32>,
-    /// Start of the open GIL-lane span.
-    held_since: f64,
+    gil: GilState,
     /// The thread waiting for the lock to change hands.
     switch_waiter: Option<u32>,
     /// Computing done by all threads in closed spans, µs.
@@ -166,25 +141,16 @@ pub(crate) fn simulate(
     costs: &CostModel,
     options: &Options,
 ) -> Result<GilRun, SimError> {
-    let (mut lanes, source) = if scenario.workload == Workload::Mixed {
-        let half = items.len() / 2;
-        (
-            lanes::mixed("thread"),
-            Source::PerLane(vec![0..half, half..items.len()]),
-        )
-    } else {
-        (
-            lanes::threads(scenario.model, scenario.k),
-            Source::Shared(0..items.len()),
-        )
-    };
-    let count = u32::try_from(lanes.len()).unwrap_or(u32::MAX);
-    lanes.push(lanes::gil());
-    let thread = Thread::at(Phase::New);
+    let lanes = lanes::of_run(scenario);
+    let source = Source::of(scenario, items.len());
+    // The thread lanes, then the GIL's.
+    let count = u32::try_from(lanes.len() - 1).unwrap_or(u32::MAX);
     let mut sim = Sim {
         items,
         source,
-        threads: vec![thread; count as usize],
+        threads: (0..count)
+            .map(|lane| Thread::at(lane, Phase::New))
+            .collect(),
         queue: Queue::with_capacity(2 * count as usize + 4),
         rec: Recorder::new(lanes.len()),
         gil_lane: count,
@@ -194,13 +160,7 @@ pub(crate) fn simulate(
         checks: Rng::new(options.seed, stream::CHECK),
         overheads: Rng::new(options.seed, stream::OVERHEAD),
         unlocked_counter: scenario.workload == Workload::Counter,
-        holder: None,
-        reserved: false,
-        last_holder: None,
-        switch_number: 0,
-        drop_request: false,
-        waiters: VecDeque::with_capacity(count as usize),
-        held_since: 0.0,
+        gil: GilState::new(Handoff::LongestWaiter),
         switch_waiter: None,
         cpu_done: 0.0,
         lost_us: 0.0,
@@ -224,13 +184,13 @@ pub(crate) fn simulate(
                 });
                 sim.proceed(lane, now)?;
             }
-            (Due::Check, Phase::Holding) if t.computing && sim.drop_request => {
+            (Due::Check, Phase::Holding) if t.computing && sim.gil.drop_requested() => {
                 sim.forced(lane, now)?;
             }
             (Due::SliceEnd, Phase::Waiting) => sim.slice_end(lane, now),
             (Due::Take, Phase::Woken) => sim.take(lane, now)?,
             (Due::IoDone, Phase::Io) => {
-                sim.rec.span(lane, State::IoWait, t.task, t.io_from, now)?;
+                sim.rec.add(t.record.span(State::IoWait, t.io_from, now))?;
                 sim.want(lane, now, now)?;
             }
             _ => {}
@@ -254,7 +214,7 @@ impl Sim<'_> {
         self.threads
             .get(lane as usize)
             .copied()
-            .unwrap_or(Thread::at(Phase::Done))
+            .unwrap_or(Thread::at(lane, Phase::Done))
     }
 
     /// Schedules `due` for `lane` at `at`, under a fresh generation.
@@ -270,15 +230,15 @@ impl Sim<'_> {
     /// `lane` wants the lock from `now`, having asked at `asked`.
     fn want(&mut self, lane: u32, now: f64, asked: f64) -> Result<(), SimError> {
         self.set(lane, |t| t.asked = asked);
-        if self.holder.is_none() && !self.reserved {
+        if self.gil.may_take(lane) && !self.gil.has_waiters() {
             return self.take(lane, now);
         }
-        let seen = self.switch_number;
+        let seen = self.gil.switch_number();
         self.set(lane, |t| {
             t.phase = Phase::Waiting;
             t.seen = seen;
         });
-        self.waiters.push_back(lane);
+        self.gil.want(lane, asked, now);
         self.schedule(lane, now + self.interval, Due::SliceEnd);
         Ok(())
     }
@@ -287,16 +247,13 @@ impl Sim<'_> {
     /// it asks the holder to drop it.
     fn slice_end(&mut self, lane: u32, now: f64) {
         let t = self.thread(lane);
-        if self.switch_number == t.seen
-            && !self.drop_request
-            && let Some(holder) = self.holder
+        if self.gil.slice_ended(t.seen)
+            && let Some(holder) = self.gil.holder()
+            && self.thread(holder).computing
         {
-            self.drop_request = true;
-            if self.thread(holder).computing {
-                self.schedule_check(holder, now);
-            }
+            self.schedule_check(holder, now);
         }
-        let seen = self.switch_number;
+        let seen = self.gil.switch_number();
         let generation = t.generation;
         self.set(lane, |t| t.seen = seen);
         self.queue
@@ -311,34 +268,23 @@ impl Sim<'_> {
     }
 
     fn take(&mut self, lane: u32, now: f64) -> Result<(), SimError> {
-        self.holder = Some(lane);
-        self.reserved = false;
-        if self.last_holder != Some(lane) {
-            self.rec.event(
-                now,
-                EventKind::Handoff {
-                    from: self.last_holder,
-                    to: lane,
-                },
-            );
-            self.last_holder = Some(lane);
-            self.switch_number += 1;
+        let took = self.gil.take(lane, now);
+        if let Some(Event { at_us, kind }) = took.handoff {
+            self.rec.event(at_us, kind);
             if let Some(dropper) = self.switch_waiter.take() {
                 self.switched(dropper, now)?;
             }
         }
-        self.drop_request = false;
         let t = self.thread(lane);
-        self.rec.span(lane, State::GilWait, t.task, t.asked, now)?;
+        self.rec.add(t.record.span(State::GilWait, t.asked, now))?;
         if let Some(at) = t.stale_at {
             self.lost_us += self.cpu_done - at;
         }
         self.set(lane, |t| {
             t.phase = Phase::Holding;
-            t.since = now;
+            t.record.run_from(now);
             t.stale_at = None;
         });
-        self.held_since = now;
         self.proceed(lane, now)
     }
 
@@ -371,7 +317,7 @@ impl Sim<'_> {
                     t.compute_end = now + t.remaining;
                 });
                 self.schedule(lane, now + t.remaining, Due::ComputeDone);
-                if self.drop_request {
+                if self.gil.drop_requested() {
                     self.schedule_check(lane, now);
                 }
                 return Ok(());
@@ -385,8 +331,7 @@ impl Sim<'_> {
             // A new item: the open running span ends here.
             self.close_running(lane, now)?;
             self.set(lane, |t| {
-                t.since = now;
-                t.task = Some(item.task);
+                t.record.set_task(Some(item.task));
                 t.remaining = item.cpu_us;
                 t.wait = item.wait_us;
             });
@@ -402,7 +347,7 @@ impl Sim<'_> {
         // Three updates in four check the GIL between the load and the
         // store (as the runtime's counter does): that store will be stale.
         let stale = (self.unlocked_counter && self.checks.unit() < 0.75)
-            .then_some(self.cpu_done + (now - t.since));
+            .then_some(self.cpu_done + (now - t.record.running_since_us()));
         self.set(lane, |t| {
             t.remaining = (t.compute_end - now).max(0.0);
             t.computing = false;
@@ -412,39 +357,28 @@ impl Sim<'_> {
     }
 
     fn close_running(&mut self, lane: u32, now: f64) -> Result<(), SimError> {
-        let t = self.thread(lane);
-        if now > t.since {
-            self.cpu_done += now - t.since;
-        }
-        self.rec.span(lane, State::Running, t.task, t.since, now)?;
-        self.set(lane, |t| t.since = now);
-        Ok(())
+        let mut record = self.thread(lane).record;
+        let span = record.close_running(now);
+        self.cpu_done += span.map_or(0.0, |s| s.end_us - s.start_us);
+        self.set(lane, |t| t.record = record);
+        self.rec.add(span)
     }
 
     fn release(&mut self, lane: u32, now: f64, how: Release) -> Result<(), SimError> {
         self.close_running(lane, now)?;
-        self.rec.span(
-            self.gil_lane,
-            State::Running,
-            Some(lane),
-            self.held_since,
-            now,
-        )?;
-        self.holder = None;
-        if let Some(waiter) = self.waiters.pop_front() {
-            self.reserved = true;
+        let dropped = self.gil.drop(lane, now, how);
+        self.rec
+            .add(gil_lane_span(self.gil_lane, &dropped.holding))?;
+        let reserved = self.gil.reserve();
+        if let Some(waiter) = reserved {
             self.set(waiter, |t| t.phase = Phase::Woken);
             let latency = self.handoff * (0.5 + self.overheads.unit());
             self.schedule(waiter, now + latency, Due::Take);
         }
-        let must_wait = how != Release::Final && self.drop_request;
-        if must_wait {
-            if how == Release::Forced {
-                self.rec.event(now, EventKind::ForcedSwitch { lane });
-            }
-            self.drop_request = false;
+        if let Some(Event { at_us, kind }) = dropped.forced {
+            self.rec.event(at_us, kind);
         }
-        let await_switch = must_wait && self.reserved;
+        let await_switch = dropped.await_switch && reserved.is_some();
         match how {
             Release::Final => self.set(lane, |t| t.phase = Phase::Done),
             Release::Forced if await_switch => {

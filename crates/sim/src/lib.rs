@@ -10,7 +10,6 @@ mod footprint;
 mod gil;
 mod items;
 mod jitter;
-mod lanes;
 mod parcel;
 mod plain;
 mod processes;
@@ -25,8 +24,7 @@ pub use calibrate::{Calibration, Learned};
 pub use costs::CostModel;
 pub use error::SimError;
 pub use footprint::{Footprint, RUN_MEMORY_CAP, SPAN_BYTES, footprint, largest_fitting_size};
-pub use parcel::{MAX_COPY_BYTES, Sends, sends};
-pub use work::{PARSE_NUMBERS, prime_step_density, task_costs};
+pub use work::{prime_step_density, task_costs};
 
 /// The most virtual cores a simulated machine may have.
 pub const MAX_CORES: u32 = 64;

@@ -8,7 +8,8 @@ use lanes_trace::{Lane, Model, Scenario, State, Workload};
 use crate::items::Item;
 use crate::record::Recorder;
 use crate::shared::{Feed, Step, Work, run_shared};
-use crate::{CostModel, Options, SimError, lanes};
+use crate::{CostModel, Options, SimError};
+use lanes_model::lanes;
 
 /// Where each lane takes its items from.
 #[derive(Debug)]
@@ -17,30 +18,30 @@ pub(crate) enum Source {
     Shared(Range<usize>),
     /// A queue of its own per lane.
     PerLane(Vec<Range<usize>>),
-    /// Dealt round-robin to lanes `1..=k`, as processes' shares are: lane
-    /// `1 + i` takes items `i`, `i + k`, `i + 2k`, ...
-    Dealt {
-        /// How many lanes share the items.
-        k: u32,
-        /// Items each lane has taken so far.
-        taken: Vec<usize>,
-    },
+    /// A list of its own per lane (processes' dealt shares).
+    Dealt(Vec<std::vec::IntoIter<usize>>),
 }
 
 impl Source {
+    /// Where the worker lanes of `scenario` take its `items` from: a mixed
+    /// run's CPU lane the first half, its I/O lane the second; one shared
+    /// queue otherwise.
+    pub(crate) fn of(scenario: &Scenario, items: usize) -> Self {
+        if scenario.workload == Workload::Mixed && scenario.model != Model::Sequential {
+            let half = items / 2;
+            Self::PerLane(vec![0..half, half..items])
+        } else {
+            Self::Shared(0..items)
+        }
+    }
+
     /// The index of the next item `lane` runs, if any is left for it (an
     /// index past the items means none).
     pub(crate) fn take(&mut self, lane: u32) -> Option<usize> {
         let range = match self {
             Self::Shared(range) => range,
             Self::PerLane(ranges) => ranges.get_mut(lane as usize)?,
-            Self::Dealt { k, taken } => {
-                let first = (lane as usize).checked_sub(1)?;
-                let taken = taken.get_mut(lane as usize)?;
-                let index = first + *taken * (*k as usize);
-                *taken += 1;
-                return Some(index);
-            }
+            Self::Dealt(lists) => return lists.get_mut(lane as usize)?.next(),
         };
         range.next()
     }
@@ -107,21 +108,8 @@ pub(crate) fn simulate(
     costs: &CostModel,
     options: &Options,
 ) -> Result<(Vec<Lane>, Recorder), SimError> {
-    let all = 0..items.len();
-    let (lanes, source) = match (scenario.model, scenario.workload) {
-        (Model::Sequential, _) => (lanes::threads(Model::Sequential, 1), Source::Shared(all)),
-        (_, Workload::Mixed) => {
-            let half = items.len() / 2;
-            (
-                lanes::mixed("thread"),
-                Source::PerLane(vec![0..half, half..items.len()]),
-            )
-        }
-        _ => (
-            lanes::threads(scenario.model, scenario.k),
-            Source::Shared(all),
-        ),
-    };
+    let lanes = lanes::of_run(scenario);
+    let source = Source::of(scenario, items.len());
     let count = u32::try_from(lanes.len()).unwrap_or(u32::MAX);
     let ids: Vec<u32> = (0..count).collect();
     // Updates under one lock take turns, whatever the cores.

@@ -1,6 +1,6 @@
 //! Processes, as the page runs them: each starts (a worker with its own
 //! instance), is sent its share of the items (round-robin, as
-//! `lanes_runtime::share_tasks` deals them) with its input copied in, runs
+//! `lanes_model::share_tasks` deals them) with its input copied in, runs
 //! them, and copies its report out. The parent ("Main process") posts the
 //! inputs and reads the reports one at a time; each message is a
 //! send/receive pair with its bytes.
@@ -13,7 +13,8 @@ use crate::parcel::{input, report_bytes};
 use crate::plain::{ItemFeed, Source};
 use crate::record::Recorder;
 use crate::shared::{Feed, Step, Work, run_shared};
-use crate::{CostModel, Options, SimError, lanes};
+use crate::{CostModel, Options, SimError};
+use lanes_model::{lanes, share_tasks};
 use lanes_trace::words::byte_size;
 
 /// The parent's lane.
@@ -179,19 +180,21 @@ pub(crate) fn simulate(
 ) -> Result<(Vec<Lane>, Recorder), SimError> {
     let k = scenario.k;
     let lanes = lanes::processes(k);
-    // Lane 1 + i runs items i, i + k, i + 2k, ...; the item feed numbers
+    // Lane 1 + s runs process s's share of the items; the item feed numbers
     // lanes from 0, so lane 0 (the parent) gets none.
-    let mut shares: Vec<Vec<u32>> = vec![Vec::new(); k as usize + 1];
-    for (i, item) in items.iter().enumerate() {
-        if let Some(share) = shares.get_mut(1 + i % k.max(1) as usize) {
-            share.push(item.task);
-        }
-    }
+    let n = u32::try_from(items.len()).unwrap_or(u32::MAX);
+    let mut shares: Vec<Vec<usize>> = vec![Vec::new()];
+    shares.extend((0..k).map(|s| share_tasks(n, s, k).map(|t| t as usize).collect()));
     let procs = shares
         .iter()
         .skip(1)
-        .map(|tasks| {
-            let (in_bytes, label) = input(scenario, tasks);
+        .map(|share| {
+            let tasks: Vec<u32> = share
+                .iter()
+                .filter_map(|&i| items.get(i))
+                .map(|i| i.task)
+                .collect();
+            let (in_bytes, label) = input(scenario, &tasks);
             Process {
                 stage: Stage::Starting,
                 in_bytes,
@@ -203,10 +206,7 @@ pub(crate) fn simulate(
         .collect();
     let feed = ItemFeed::new(
         items,
-        Source::Dealt {
-            k,
-            taken: vec![0; lanes.len()],
-        },
+        Source::Dealt(shares.into_iter().map(Vec::into_iter).collect()),
         lanes.len(),
     );
     let mut sim = Processes {

@@ -55,6 +55,15 @@ impl Recorder {
         Ok(())
     }
 
+    /// Adds `span`, if there is one; fails once the run holds more than
+    /// [`MAX_SPANS`].
+    pub(crate) fn add(&mut self, span: Option<Span>) -> Result<(), SimError> {
+        match span {
+            Some(s) => self.span(s.lane, s.state, s.task, s.start_us, s.end_us),
+            None => Ok(()),
+        }
+    }
+
     /// Adds a span with a text label; an empty one is kept too, so that a
     /// lane's story (e.g. a copy of nothing) stays whole.
     pub(crate) fn labelled(

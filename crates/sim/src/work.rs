@@ -10,17 +10,14 @@
 //! | ui | — | nothing (the page runs it) |
 //!
 //! Mixed has `2 × tasks` items: the CPU thread's prime ranges, then the I/O
-//! thread's rounds, each parsing [`PARSE_NUMBERS`] numbers, as the runtime
+//! thread's rounds, each parsing `lanes_model::PARSE_NUMBERS` numbers, as the runtime
 //! numbers them.
 
 use std::ops::Range;
 
+use lanes_model::round_range;
 use lanes_trace::{Scenario, Workload};
 use lanes_workloads::{AudioFeatures, Mandelbrot, PrimeCount, escape_time};
-
-/// Numbers the I/O thread of a mixed run parses after each wait (the
-/// runtime's `PARSE_NUMBERS`).
-pub const PARSE_NUMBERS: u64 = 500;
 
 /// Sampled rows and columns of a Mandelbrot image, at most.
 const SAMPLE_ROWS: u32 = 192;
@@ -51,10 +48,7 @@ pub fn task_costs(scenario: &Scenario) -> Vec<f64> {
         Workload::Mixed => {
             let mut costs = prime_costs(PrimeCount::new(size, tasks));
             let rounds = tasks.max(1);
-            costs.extend((0..u64::from(rounds)).map(|round| {
-                let from = round * PARSE_NUMBERS;
-                prime_units(from..from + PARSE_NUMBERS)
-            }));
+            costs.extend((0..rounds).map(|round| prime_units(round_range(round))));
             costs
         }
         Workload::Mandelbrot => mandelbrot_costs(&Mandelbrot::from_size(size, tasks)),

@@ -15,6 +15,7 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
+use lanes_model::{Runner, unsupported};
 use lanes_runtime::{Cancel, Environment, RunError, ThreadSleeper, run_solo};
 use lanes_trace::{Model, Scenario, Trace, Workload};
 use serde::{Deserialize, Serialize};
@@ -47,9 +48,15 @@ thread_local! {
 /// once (within a few tens of ms: the page looks at the flag that often),
 /// which gives [`RunError::Cancelled`]; so does any failure.
 ///
-/// Call it on the page's main thread. Free threads and processes are not
-/// for it: see [`run_solo`].
+/// Call it on the page's main thread. What the table refuses to run here
+/// ([`lanes_model::table`], [`Runner::Solo`]: free threads, processes)
+/// fails at once, as the worker's [`run_solo`] would fail.
 pub async fn run_in_worker(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Trace, WebError> {
+    let (model, workload) = (scenario.model, scenario.workload);
+    if unsupported(Runner::Solo, model, workload).is_some() {
+        let refused = RunError::Unsupported { model, workload };
+        return Err(WebError::Solo(refused.to_string()));
+    }
     let env = environment();
     let job = SoloJob {
         scenario,

@@ -1,11 +1,15 @@
-//! The lock itself and each thread's handle on it, after CPython's
-//! `Python/ceval_gil.h` (`take_gil`, `drop_gil`, `FORCE_SWITCHING`).
+//! The lock itself and each thread's handle on it: the live driver of
+//! [`lanes_model::gil`], CPython's policy (`take_gil`, `drop_gil`,
+//! `FORCE_SWITCHING`) under a real mutex, its waits on real condition
+//! variables, and the OS deciding which waiter takes a dropped lock
+//! ([`Handoff::FirstAwake`]).
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
-use lanes_trace::{Event, EventKind, Span, State};
+use lanes_model::{GilState, Handoff, Holding, Release, Stamps, ThreadSpans};
+use lanes_trace::{Event, Span, State};
 
 use super::SwitchInterval;
 use crate::Cancel;
@@ -27,30 +31,18 @@ pub struct Gil<'c> {
     interval: SwitchInterval,
     clock: &'c dyn Clock,
     origin_us: f64,
-    shared: Mutex<Shared>,
+    /// The policy's state, and the holdings so far (in time order: drops
+    /// happen under the mutex).
+    shared: Mutex<(GilState, Vec<Holding>)>,
     /// Signalled when the lock is dropped (CPython's `gil->cond`).
     released: Condvar,
     /// Signalled when the lock changes hands (CPython's `switch_cond`).
     switched: Condvar,
-    /// Raised by a waiter whose interval passed without a switch; read by
-    /// the holder at every check with one relaxed load.
+    /// The policy's drop request, mirrored for the holder's check: one
+    /// relaxed load.
     drop_request: AtomicBool,
-    next_id: AtomicU64,
     /// The run's Cancel flag, which every check reports.
     cancel: Option<&'c Cancel>,
-}
-
-/// The lock's state, guarded by [`Gil::shared`].
-#[derive(Debug)]
-struct Shared {
-    locked: bool,
-    /// The handle that took the lock last (CPython's `last_holder`) and its lane.
-    last_holder: Option<(u64, u32)>,
-    /// How many times the lock changed hands.
-    switch_number: u64,
-    /// When the lock was last dropped: a taker never starts before it, so
-    /// holding intervals stay apart even if threads' clocks disagree slightly.
-    released_us: f64,
 }
 
 impl fmt::Debug for Gil<'_> {
@@ -70,16 +62,10 @@ impl<'c> Gil<'c> {
             interval,
             clock,
             origin_us: clock.now_us(),
-            shared: Mutex::new(Shared {
-                locked: false,
-                last_holder: None,
-                switch_number: 0,
-                released_us: f64::NEG_INFINITY,
-            }),
+            shared: Mutex::new((GilState::new(Handoff::FirstAwake), Vec::new())),
             released: Condvar::new(),
             switched: Condvar::new(),
             drop_request: AtomicBool::new(false),
-            next_id: AtomicU64::new(0),
             cancel: None,
         }
     }
@@ -92,43 +78,28 @@ impl<'c> Gil<'c> {
         self
     }
 
-    /// The switch interval.
-    pub fn interval(&self) -> SwitchInterval {
-        self.interval
-    }
-
-    /// A handle for one thread, recording onto lane `lane`. It does not hold
-    /// the lock yet: call [`GilThread::acquire`].
+    /// A handle for one thread, recording onto lane `lane` (distinct for
+    /// each thread). It does not hold the lock yet: call
+    /// [`GilThread::acquire`].
     pub fn thread(&self, lane: u32) -> GilThread<'_> {
         GilThread {
             gil: self,
-            id: self.next_id.fetch_add(1, Ordering::Relaxed),
-            lane,
             held: false,
-            task: None,
-            since_us: 0.0,
-            last_us: f64::NEG_INFINITY,
-            ran_us: 0.0,
+            record: ThreadSpans::new(lane),
+            time: Stamps::new(self.origin_us),
             spans: Vec::new(),
             events: Vec::new(),
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, Shared> {
+    /// Who held the lock when, in time order.
+    pub fn holdings(&self) -> Vec<Holding> {
+        self.lock().1.clone()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, (GilState, Vec<Holding>)> {
         self.shared.lock().unwrap_or_else(PoisonError::into_inner)
     }
-}
-
-/// How a holder lets go of the lock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Release {
-    /// Asked to, at a check: recorded as a forced switch.
-    Forced,
-    /// Of its own accord, e.g. before an I/O wait. As in CPython, a pending
-    /// drop request still makes it wait for another thread to take over.
-    Voluntary,
-    /// For the last time: the thread is done and waits for nobody.
-    Final,
 }
 
 /// One thread's handle on a [`Gil`]: it takes, checks and drops the lock, and
@@ -143,17 +114,11 @@ enum Release {
 /// Dropping a handle that holds the lock releases it.
 pub struct GilThread<'g> {
     gil: &'g Gil<'g>,
-    /// Tells this handle from any other, even one on the same lane.
-    id: u64,
-    lane: u32,
     held: bool,
-    task: Option<u32>,
-    /// Start of the open running span, while `held`.
-    since_us: f64,
-    /// The latest time this thread stamped: its stamps never go back.
-    last_us: f64,
-    /// Running time of the closed spans.
-    ran_us: f64,
+    /// Its lane, item and open running span.
+    record: ThreadSpans,
+    /// Its stamps, which never go back.
+    time: Stamps,
     spans: Vec<Span>,
     events: Vec<Event>,
 }
@@ -161,9 +126,8 @@ pub struct GilThread<'g> {
 impl fmt::Debug for GilThread<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GilThread")
-            .field("lane", &self.lane)
+            .field("record", &self.record)
             .field("held", &self.held)
-            .field("task", &self.task)
             .field("spans", &self.spans.len())
             .field("events", &self.events.len())
             .finish_non_exhaustive()
@@ -173,7 +137,7 @@ impl fmt::Debug for GilThread<'_> {
 impl GilThread<'_> {
     /// The lane this thread records onto.
     pub fn lane(&self) -> u32 {
-        self.lane
+        self.record.lane()
     }
 
     /// Whether this thread holds the lock.
@@ -205,13 +169,6 @@ impl GilThread<'_> {
         !self.gil.cancel.is_some_and(Cancel::is_cancelled)
     }
 
-    /// Drops the lock (if held), as a thread does around a blocking call.
-    pub fn release(&mut self) {
-        if self.held {
-            self.drop_gil(Release::Voluntary);
-        }
-    }
-
     /// Runs `wait`, a blocking wait such as a sleep or a request, as I/O: the
     /// lock is dropped first, the wait recorded as an I/O-wait span, and the
     /// lock taken back after it if it was held before.
@@ -237,24 +194,8 @@ impl GilThread<'_> {
         if self.held {
             let now = self.stamp();
             self.close_running(now);
-            self.since_us = now;
         }
-        self.task = task;
-    }
-
-    /// Now, on the run's time axis: µs since the lock was made.
-    pub fn now_us(&mut self) -> f64 {
-        self.stamp()
-    }
-
-    /// How long this thread has held the lock so far, in µs.
-    pub fn running_us(&mut self) -> f64 {
-        if self.held {
-            let now = self.stamp();
-            self.ran_us + (now - self.since_us)
-        } else {
-            self.ran_us
-        }
+        self.record.set_task(task);
     }
 
     /// Drops the lock for the last time and returns the thread's spans and
@@ -273,44 +214,37 @@ impl GilThread<'_> {
     /// drop request after a slice in which the lock did not change hands.
     /// `asked_us` is when the thread started wanting the lock.
     fn take(&mut self, asked_us: f64) {
-        let gil = self.gil;
+        let (gil, lane) = (self.gil, self.record.lane());
         let mut shared = gil.lock();
-        let waited = shared.locked;
-        while shared.locked {
-            let seen = shared.switch_number;
+        if !shared.0.may_take(lane) {
+            shared.0.want(lane, asked_us, asked_us);
+        }
+        while !shared.0.may_take(lane) {
+            let seen = shared.0.switch_number();
             let (guard, timeout) = gil
                 .released
                 .wait_timeout(shared, gil.interval.duration())
                 .unwrap_or_else(PoisonError::into_inner);
             shared = guard;
-            if timeout.timed_out() && shared.locked && shared.switch_number == seen {
+            if timeout.timed_out() && shared.0.slice_ended(seen) {
                 gil.drop_request.store(true, Ordering::Relaxed);
             }
         }
-        shared.locked = true;
         // Stamped under the lock, after the previous holder's last stamp.
-        let now = self.stamp().max(shared.released_us);
-        self.last_us = now;
-        if shared.last_holder.map(|(id, _)| id) != Some(self.id) {
-            self.events.push(Event {
-                at_us: now,
-                kind: EventKind::Handoff {
-                    from: shared.last_holder.map(|(_, lane)| lane),
-                    to: self.lane,
-                },
-            });
-            shared.last_holder = Some((self.id, self.lane));
-            shared.switch_number = shared.switch_number.wrapping_add(1);
+        let now = self.stamp();
+        let took = shared.0.take(lane, now);
+        self.time.reach(took.at_us);
+        if let Some(handoff) = took.handoff {
+            self.events.push(handoff);
             gil.switched.notify_all();
         }
-        // Whoever asked for the lock has it now, or must ask again.
         gil.drop_request.store(false, Ordering::Relaxed);
         drop(shared);
-        if waited {
-            self.push(State::GilWait, asked_us, now);
+        if let Some(since_us) = took.waited_since_us {
+            self.push(State::GilWait, since_us, took.at_us);
         }
         self.held = true;
-        self.since_us = now;
+        self.record.run_from(took.at_us);
     }
 
     /// CPython's `drop_gil` with `FORCE_SWITCHING`. Returns when the lock was
@@ -320,29 +254,22 @@ impl GilThread<'_> {
         let mut shared = gil.lock();
         // Stamped under the lock, before any taker's first stamp.
         let now = self.stamp();
-        shared.released_us = shared.released_us.max(now);
-        shared.locked = false;
+        let lane = self.record.lane();
+        let dropped = shared.0.drop(lane, now, how);
+        shared.1.push(dropped.holding);
+        gil.drop_request
+            .store(shared.0.drop_requested(), Ordering::Relaxed);
         self.held = false;
         gil.released.notify_one();
         self.close_running(now);
-        // Only takes reset the request, and nobody took the lock while this
-        // thread held it: a request seen here is one a waiter still waits on.
-        if how != Release::Final && gil.drop_request.load(Ordering::Relaxed) {
-            if how == Release::Forced {
-                self.events.push(Event {
-                    at_us: now,
-                    kind: EventKind::ForcedSwitch { lane: self.lane },
-                });
-            }
-            gil.drop_request.store(false, Ordering::Relaxed);
-            // That waiter will take the lock; wait until somebody has, so
-            // that this thread cannot take it straight back.
-            while shared.last_holder.map(|(id, _)| id) == Some(self.id) {
-                shared = gil
-                    .switched
-                    .wait(shared)
-                    .unwrap_or_else(PoisonError::into_inner);
-            }
+        self.events.extend(dropped.forced);
+        // A waiter still waits on the request and will take the lock: wait
+        // until somebody has, so that this thread cannot take it straight back.
+        while dropped.await_switch && !shared.0.switched_from(lane) {
+            shared = gil
+                .switched
+                .wait(shared)
+                .unwrap_or_else(PoisonError::into_inner);
         }
         now
     }
@@ -350,27 +277,16 @@ impl GilThread<'_> {
     /// Now, in µs since the lock's origin, never before this thread's last
     /// stamp.
     fn stamp(&mut self) -> f64 {
-        let now = (self.gil.clock.now_us() - self.gil.origin_us).max(self.last_us);
-        self.last_us = now;
-        now
+        self.time.stamp(self.gil.clock.now_us())
     }
 
     fn close_running(&mut self, end_us: f64) {
-        self.ran_us += end_us - self.since_us;
-        self.push(State::Running, self.since_us, end_us);
+        self.spans.extend(self.record.close_running(end_us));
     }
 
     /// Records a span, unless it is empty.
     fn push(&mut self, state: State, start_us: f64, end_us: f64) {
-        if end_us > start_us {
-            self.spans.push(Span {
-                lane: self.lane,
-                state,
-                start_us,
-                end_us,
-                task: self.task,
-            });
-        }
+        self.spans.extend(self.record.span(state, start_us, end_us));
     }
 }
 
@@ -384,6 +300,8 @@ impl Drop for GilThread<'_> {
 
 #[cfg(test)]
 mod tests {
+    use lanes_trace::EventKind;
+
     use super::*;
     use crate::MonotonicClock;
 
@@ -404,8 +322,9 @@ mod tests {
         });
         assert_eq!(slept, 7);
         assert!(t.holds());
-        assert!(t.running_us() >= 1000.0);
         let (spans, events) = t.finish();
+        let running = spans.iter().filter(|s| s.state == State::Running);
+        assert!(running.map(Span::duration_us).sum::<f64>() >= 1000.0);
         assert!(
             spans
                 .iter()

@@ -2,31 +2,50 @@
 //! hand-over within about one switch interval, I/O releases the lock, and the
 //! twins' answer.
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Barrier, Mutex, PoisonError};
+use std::sync::{Barrier, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use lanes_trace::{
     Event, EventKind, Lane, LaneKind, Meta, Mode, Model, Scenario, Span, State, Trace, Workload,
 };
-use lanes_workloads::{Job, PrimeCount, count_primes_in};
+use lanes_workloads::{AudioFeatures, Job, Mandelbrot, PrimeCount, count_primes_in};
 
 use super::*;
+use crate::cpu::Kernel;
+use crate::steps::{Item, Queue, Step, Threads, start};
 use crate::testing::{alone, peak, pool};
-use crate::{Cancel, MonotonicClock, RunError};
+use crate::{Cancel, Clock, MonotonicClock, RunError, ThreadSleeper};
 
 fn interval_ms(ms: f64) -> SwitchInterval {
     SwitchInterval::from_ms(ms).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The monotonic clock, reading 0 the first time it is read. The [`Gil`]
+/// that [`run_gil`] makes reads it first, so that later readings are on
+/// the run's time axis.
+#[derive(Default)]
+struct FromFirstReading {
+    clock: MonotonicClock,
+    first: OnceLock<f64>,
+}
+
+impl Clock for FromFirstReading {
+    fn now_us(&self) -> f64 {
+        let now = self.clock.now_us();
+        now - *self.first.get_or_init(|| now)
+    }
+}
+
 fn run_on(
     pool: &rayon::ThreadPool,
-    job: &dyn GilJob,
-    k: u32,
+    work: &dyn Threads<'_>,
     interval: SwitchInterval,
+    clock: &dyn Clock,
 ) -> GilRecorded {
-    let clock = MonotonicClock::new();
-    pool.install(|| run_gil(job, k, interval, &clock, &Cancel::new()))
+    let k = work.count();
+    pool.install(|| run_gil(work, interval, clock, &ThreadSleeper, &Cancel::new()))
         .unwrap_or_else(|e| panic!("k={k}: {e}"))
 }
 
@@ -53,23 +72,15 @@ fn count(events: &[Event], pick: impl Fn(&EventKind) -> bool) -> usize {
     events.iter().filter(|e| pick(&e.kind)).count()
 }
 
-/// Counts primes and notes whenever two threads compute at once, which the
-/// GIL must never let happen.
-struct Guarded {
-    job: PrimeCount,
+/// Notes whenever two threads compute at once, which the GIL must never
+/// let happen.
+#[derive(Default)]
+struct Guard {
     inside: AtomicU32,
     clashes: AtomicU32,
 }
 
-impl Guarded {
-    fn new(job: PrimeCount) -> Self {
-        Self {
-            job,
-            inside: AtomicU32::new(0),
-            clashes: AtomicU32::new(0),
-        }
-    }
-
+impl Guard {
     fn enter(&self) {
         if self.inside.fetch_add(1, Ordering::SeqCst) != 0 {
             self.clashes.fetch_add(1, Ordering::SeqCst);
@@ -81,94 +92,85 @@ impl Guarded {
     }
 }
 
-impl GilJob for Guarded {
-    fn tasks(&self) -> u32 {
-        self.job.tasks()
-    }
+/// Counts the primes in a range, 200 numbers a step, inside `guard`.
+struct Guarded<'g> {
+    guard: &'g Guard,
+    left: Range<u64>,
+    count: u64,
+}
 
-    fn run_task(&self, task: u32, gil: &mut GilThread<'_>) -> u64 {
-        self.enter();
-        let n = count_primes_checked(self.job.task_range(task), 200, &mut || {
-            self.leave();
-            let go_on = gil.check();
-            self.enter();
-            go_on
-        });
-        self.leave();
-        n
-    }
-
-    fn sequential_twin(&self) -> u64 {
-        self.job.sequential_twin()
+impl Item for Guarded<'_> {
+    fn step(&mut self) -> Step {
+        if self.left.is_empty() {
+            return Step::Done(self.count);
+        }
+        self.guard.enter();
+        let end = self.left.end.min(self.left.start + 200);
+        self.count += count_primes_in(self.left.start..end);
+        self.left.start = end;
+        self.guard.leave();
+        Step::Ran
     }
 }
 
-/// CPU-bound items that each compute until their thread has held the GIL
-/// for `running_us` during the item, in blocks of 100 numbers (well under a
-/// millisecond, even unoptimised) with a check after each; whatever the
-/// machine's speed, each item needs that much time. Notes when each block
-/// ended, by lane.
-struct Busy {
-    tasks: u32,
+/// A CPU-bound item that computes until its thread has held the GIL for
+/// `running_us` during the item, in blocks of 100 numbers (well under a
+/// millisecond, even unoptimised), a step each; whatever the machine's
+/// speed, it needs that much time. Notes when each block ended, on the
+/// run's axis, by pool thread.
+struct Busy<'b> {
     running_us: f64,
-    blocks: Mutex<Vec<(u32, f64)>>,
+    clock: &'b dyn Clock,
+    blocks: &'b Mutex<Vec<(Option<usize>, f64)>>,
+    /// Time spent in steps so far: the thread holds the lock during each.
+    ran_us: f64,
+    from: u64,
+    found: u64,
 }
 
-impl Busy {
-    fn new(tasks: u32, running_us: f64) -> Self {
+impl<'b> Busy<'b> {
+    fn new(
+        running_us: f64,
+        clock: &'b dyn Clock,
+        blocks: &'b Mutex<Vec<(Option<usize>, f64)>>,
+    ) -> Self {
         Self {
-            tasks,
             running_us,
-            blocks: Mutex::new(Vec::new()),
+            clock,
+            blocks,
+            ran_us: 0.0,
+            from: 1_000_000,
+            found: 0,
         }
     }
 }
 
-impl GilJob for Busy {
-    fn tasks(&self) -> u32 {
-        self.tasks
-    }
-
-    fn run_task(&self, _task: u32, gil: &mut GilThread<'_>) -> u64 {
-        let start = gil.running_us();
-        let mut found = 0;
-        let mut from = 1_000_000;
-        while gil.running_us() - start < self.running_us {
-            found += count_primes_in(from..from + 100);
-            from += 100;
-            let done = (gil.lane(), gil.now_us());
-            self.blocks
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(done);
-            gil.check();
+impl Item for Busy<'_> {
+    fn step(&mut self) -> Step {
+        if self.ran_us >= self.running_us {
+            return Step::Done(self.found);
         }
-        found
-    }
-
-    fn sequential_twin(&self) -> u64 {
-        0
+        let start_us = self.clock.now_us();
+        self.found += count_primes_in(self.from..self.from + 100);
+        self.from += 100;
+        let done_us = self.clock.now_us();
+        self.ran_us += done_us - start_us;
+        self.blocks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((rayon::current_thread_index(), done_us));
+        Step::Ran
     }
 }
 
-/// Items that each wait for I/O: a sleep of `io_ms`.
-struct Requests {
-    tasks: u32,
-    io_ms: u64,
+/// An item that waits for I/O: a sleep of `io_us`.
+struct Request {
+    io_us: Option<f64>,
 }
 
-impl GilJob for Requests {
-    fn tasks(&self) -> u32 {
-        self.tasks
-    }
-
-    fn run_task(&self, _task: u32, gil: &mut GilThread<'_>) -> u64 {
-        gil.io_wait(|| std::thread::sleep(Duration::from_millis(self.io_ms)));
-        0
-    }
-
-    fn sequential_twin(&self) -> u64 {
-        0
+impl Item for Request {
+    fn step(&mut self) -> Step {
+        self.io_us.take().map_or(Step::Done(0), Step::Io)
     }
 }
 
@@ -176,11 +178,25 @@ impl GilJob for Requests {
 fn no_two_threads_ever_run_at_once() {
     let _alone = alone();
     let pool = pool();
-    let job = Guarded::new(PrimeCount::new(1_000_000, 24));
+    let job = PrimeCount::new(1_000_000, 24);
     let twin = job.sequential_twin();
+    let guard = Guard::default();
+    let start = |task| -> Box<dyn Item + '_> {
+        Box::new(Guarded {
+            guard: &guard,
+            left: job.task_range(task),
+            count: 0,
+        })
+    };
     for k in [2, 4, 8] {
-        let rec = run_on(&pool, &job, k, interval_ms(0.2));
-        assert_eq!(job.clashes.load(Ordering::SeqCst), 0, "k={k}");
+        let clock = MonotonicClock::new();
+        let rec = run_on(
+            &pool,
+            &Queue::new(k, job.tasks(), &start),
+            interval_ms(0.2),
+            &clock,
+        );
+        assert_eq!(guard.clashes.load(Ordering::SeqCst), 0, "k={k}");
         assert_eq!(rec.result, twin, "k={k}");
         let mut running = of_state(&rec.spans, State::Running);
         running.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
@@ -236,7 +252,7 @@ fn no_two_threads_ever_run_at_once() {
     }
 }
 
-/// How the forced switches of a two-thread run of [`Busy`] went.
+/// How the forced switches of a two-thread run of [`Busy`] items went.
 struct Switching {
     /// For each forced switch, how long the holder had held the lock while
     /// the other thread waited, sorted.
@@ -323,12 +339,17 @@ fn a_cpu_bound_holder_is_made_to_hand_over() {
     // what does not depend on load is checked in every run.
     let mut runs = Vec::new();
     for _ in 0..3 {
-        let job = Busy::new(2, 60_000.0);
-        let rec = run_on(&pool, &job, 2, interval);
-        let blocks = job
-            .blocks
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner);
+        let clock = FromFirstReading::default();
+        let blocks = Mutex::new(Vec::new());
+        let start = |_| -> Box<dyn Item + '_> { Box::new(Busy::new(60_000.0, &clock, &blocks)) };
+        let rec = run_on(&pool, &Queue::new(2, 2, &start), interval, &clock);
+        // By lane: the lane that ran on each block's pool thread.
+        let lane = |thread| rec.threads.iter().position(|&t| t == thread);
+        let blocks: Vec<(u32, f64)> = (blocks.into_inner())
+            .unwrap_or_else(PoisonError::into_inner)
+            .into_iter()
+            .filter_map(|(thread, at)| Some((u32::try_from(lane(thread)?).ok()?, at)))
+            .collect();
         let run = Switching::of(&rec, interval, &blocks);
         let longest = run.worked_us.last().copied().unwrap_or(f64::INFINITY);
         let good = run.worked_us.len() >= 3 && longest <= 4.0 * interval.as_us();
@@ -372,7 +393,8 @@ fn an_io_wait_releases_the_gil() {
                 holding.wait();
                 let mut t = gil.thread(1);
                 t.acquire();
-                Busy::new(1, 30_000.0).run_task(0, &mut t);
+                let blocks = Mutex::new(Vec::new());
+                t.run(&mut Busy::new(30_000.0, &clock, &blocks), &ThreadSleeper);
                 cpu_thread = Some(t.finish());
             },
         )
@@ -412,11 +434,18 @@ fn io_bound_threads_wait_at_the_same_time() {
     let pool = pool();
     // Eight threads each wait 50 ms: the waits overlap, so the run takes
     // far less than 8 × 50 ms.
-    let job = Requests {
-        tasks: 8,
-        io_ms: 50,
+    let start = |_| -> Box<dyn Item> {
+        Box::new(Request {
+            io_us: Some(50_000.0),
+        })
     };
-    let rec = run_on(&pool, &job, 8, SwitchInterval::default());
+    let clock = MonotonicClock::new();
+    let rec = run_on(
+        &pool,
+        &Queue::new(8, 8, &start),
+        SwitchInterval::default(),
+        &clock,
+    );
     let io = of_state(&rec.spans, State::IoWait);
     assert_eq!(io.len(), 8);
     let mut lanes: Vec<u32> = io.iter().map(|s| s.lane).collect();
@@ -436,11 +465,13 @@ fn io_bound_threads_wait_at_the_same_time() {
 fn every_k_gets_k_threads_and_the_twins_answer() {
     let _alone = alone();
     let pool = pool();
-    let job = PrimesUnderGil::new(PrimeCount::new(100_000, 32));
-    let twin = job.sequential_twin();
+    let kernel = Kernel::Primes(PrimeCount::new(100_000, 32));
+    let twin = kernel.job().sequential_twin();
     assert_eq!(twin, 9_592);
+    let start = |task| start(&kernel, task);
     for k in [1, 2, 3, 8, 16] {
-        let rec = run_on(&pool, &job, k, interval_ms(1.0));
+        let clock = MonotonicClock::new();
+        let rec = run_on(&pool, &Queue::new(k, 32, &start), interval_ms(1.0), &clock);
         assert_eq!(rec.result, twin, "k={k}");
         let mut threads: Vec<_> = rec
             .threads
@@ -464,45 +495,27 @@ fn every_k_gets_k_threads_and_the_twins_answer() {
 #[test]
 fn refuses_bad_thread_counts_and_small_pools() {
     let clock = MonotonicClock::new();
-    let job = PrimesUnderGil::new(PrimeCount::new(1000, 16));
+    let kernel = Kernel::Primes(PrimeCount::new(1000, 16));
+    let start = |task| start(&kernel, task);
     let interval = SwitchInterval::default();
+    let run = |k| {
+        run_gil(
+            &Queue::new(k, 16, &start),
+            interval,
+            &clock,
+            &ThreadSleeper,
+            &Cancel::new(),
+        )
+    };
     for k in [0, 17] {
-        assert_eq!(
-            run_gil(&job, k, interval, &clock, &Cancel::new()).map(|r| r.result),
-            Err(RunError::ThreadCount(k))
-        );
+        assert_eq!(run(k).map(|r| r.result), Err(RunError::ThreadCount(k)));
     }
     let small = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    let err =
-        small.install(|| run_gil(&job, 3, interval, &clock, &Cancel::new()).map(|r| r.result));
+    let err = small.install(|| run(3).map(|r| r.result));
     assert_eq!(err, Err(RunError::PoolTooSmall { need: 3, have: 2 }));
-}
-
-/// Counts primes, and raises `cancel` in item `at`.
-struct CancelAt<'a> {
-    job: PrimesUnderGil,
-    at: u32,
-    cancel: &'a Cancel,
-}
-
-impl GilJob for CancelAt<'_> {
-    fn tasks(&self) -> u32 {
-        self.job.tasks()
-    }
-
-    fn run_task(&self, task: u32, gil: &mut GilThread<'_>) -> u64 {
-        if task == self.at {
-            self.cancel.cancel();
-        }
-        self.job.run_task(task, gil)
-    }
-
-    fn sequential_twin(&self) -> u64 {
-        self.job.sequential_twin()
-    }
 }
 
 #[test]
@@ -510,19 +523,45 @@ fn a_cancelled_run_stops() {
     let _alone = alone();
     let pool = pool();
     let clock = MonotonicClock::new();
-    let job = PrimesUnderGil::new(PrimeCount::new(10_000_000, 1000));
+    let kernel = Kernel::Primes(PrimeCount::new(10_000_000, 1000));
     let cancel = Cancel::new();
     cancel.cancel();
-    let out = pool.install(|| run_gil(&job, 4, SwitchInterval::default(), &clock, &cancel));
+    let start_item = |task| start(&kernel, task);
+    let work = Queue::new(4, 1000, &start_item);
+    let interval = SwitchInterval::default();
+    let out = pool.install(|| run_gil(&work, interval, &clock, &ThreadSleeper, &cancel));
     assert_eq!(out.map(|r| r.result), Err(RunError::Cancelled));
 
-    // Cancelled while threads hold and wait for the lock: all of them stop.
+    // Cancelled while threads hold and wait for the lock (item 5 raises it):
+    // all of them stop.
     let cancel = Cancel::new();
-    let job = CancelAt {
-        job,
-        at: 5,
-        cancel: &cancel,
+    let cancel_at = |task| {
+        if task == 5 {
+            cancel.cancel();
+        }
+        start(&kernel, task)
     };
-    let out = pool.install(|| run_gil(&job, 4, interval_ms(0.1), &clock, &cancel));
+    let work = Queue::new(4, 1000, &cancel_at);
+    let out = pool.install(|| run_gil(&work, interval_ms(0.1), &clock, &ThreadSleeper, &cancel));
     assert_eq!(out.map(|r| r.result), Err(RunError::Cancelled));
+}
+
+#[test]
+fn threads_under_the_gil_give_the_float_kernels_twins_answers() {
+    let _alone = alone();
+    let pool = pool();
+    let kernels = [
+        Kernel::Mandelbrot(Mandelbrot::new(160, 120, 256, 16)),
+        Kernel::Audio(AudioFeatures::new(20, 8000, 16)),
+    ];
+    for kernel in kernels {
+        let twin = kernel.job().sequential_twin();
+        let start = |task| start(&kernel, task);
+        for k in [1, 2] {
+            let clock = MonotonicClock::new();
+            let work = Queue::new(k, kernel.job().tasks(), &start);
+            let rec = run_on(&pool, &work, interval_ms(0.2), &clock);
+            assert_eq!(rec.result, twin, "{kernel:?} k={k}");
+        }
+    }
 }

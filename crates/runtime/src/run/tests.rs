@@ -5,7 +5,7 @@
 use std::sync::{Mutex, PoisonError};
 use std::thread::ThreadId;
 
-use lanes_trace::State;
+use lanes_trace::{LaneKind, State};
 
 use super::*;
 use crate::testing::{alone, assert_one_at_a_time, of_state, peak, pool};

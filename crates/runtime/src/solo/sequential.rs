@@ -1,16 +1,12 @@
 //! Sequential runs: every item one after another on the calling thread,
 //! with the same items and records as the live runner's one pool thread.
 
-use lanes_trace::{Lane, Model, Scenario, Workload};
-use lanes_workloads::PrimeCount;
+use lanes_trace::{Scenario, Workload};
 
-use crate::counter::SharedCounter;
-use crate::cpu::{Cancellable, Kernel};
-use crate::io::Requests;
 use crate::mixed::{Mixed, Role};
 use crate::record::Recorder;
-use crate::run::{Ran, check_latency, thread_lanes, unsupported};
-use crate::threads::Work;
+use crate::run::{Ran, check_latency, run_plain_items};
+use crate::threads::{Recorded, Work};
 use crate::{Cancel, Clock, RunError, Sleeper};
 
 /// Runs a sequential scenario on "Main thread".
@@ -20,46 +16,26 @@ pub(super) fn run_sequential(
     sleeper: &dyn Sleeper,
     cancel: &Cancel,
 ) -> Result<Ran, RunError> {
-    if let Some(kernel) = Kernel::of(scenario) {
-        let work = Cancellable {
-            kernel: &kernel,
-            cancel,
-        };
-        return in_order(&work, clock, cancel, None);
+    if scenario.workload != Workload::Mixed {
+        return run_plain_items(scenario, 1, sleeper, cancel, &|work| {
+            in_order(work, clock, cancel)
+        });
     }
-    match scenario.workload {
-        Workload::Io => {
-            let primes = PrimeCount::new(scenario.size, scenario.tasks);
-            let requests = Requests {
-                parse: &primes,
-                latency_us: check_latency(scenario)?,
-                sleeper,
-            };
-            in_order(&requests, clock, cancel, None)
-        }
-        Workload::Counter | Workload::CounterLocked => {
-            let counter = SharedCounter::new(scenario);
-            in_order(&counter, clock, cancel, Some(&counter))
-        }
-        Workload::Mixed => {
-            check_latency(scenario)?;
-            let mixed = Mixed::new(scenario, sleeper);
-            let mut lane = Recorder::new(clock, clock.now_us(), 0);
-            let result = mixed.run_plain(&[Role::Cpu, Role::Io], &mut lane, cancel);
-            finished(lane, result, cancel)
-        }
-        _ => Err(unsupported(scenario)),
-    }
+    check_latency(scenario)?;
+    let mixed = Mixed::new(scenario, sleeper);
+    let mut lane = Recorder::new(clock, clock.now_us(), 0);
+    let result = mixed.run_plain(&[Role::Cpu, Role::Io], &mut lane, cancel);
+    let recorded = finished(lane, result, cancel)?;
+    Ok(Ran {
+        lanes: lanes_model::lanes::threads(scenario.model, 1),
+        spans: recorded.spans,
+        events: Vec::new(),
+        result: recorded.result,
+    })
 }
 
-/// Runs the items of `work` in order. A counter's result is its final
-/// value, not the sum of the items.
-fn in_order(
-    work: &dyn Work,
-    clock: &dyn Clock,
-    cancel: &Cancel,
-    counter: Option<&SharedCounter>,
-) -> Result<Ran, RunError> {
+/// Runs the items of `work` in order.
+fn in_order(work: &dyn Work, clock: &dyn Clock, cancel: &Cancel) -> Result<Recorded, RunError> {
     let mut lane = Recorder::new(clock, clock.now_us(), 0);
     let mut sum = 0_u64;
     for task in 0..work.tasks() {
@@ -68,19 +44,17 @@ fn in_order(
         }
         sum = sum.wrapping_add(work.run_task(task, &mut lane));
     }
-    finished(lane, counter.map_or(sum, SharedCounter::value), cancel)
+    finished(lane, sum, cancel)
 }
 
 /// The one lane's run, unless it was cancelled.
-fn finished(lane: Recorder<'_>, result: u64, cancel: &Cancel) -> Result<Ran, RunError> {
+fn finished(lane: Recorder<'_>, result: u64, cancel: &Cancel) -> Result<Recorded, RunError> {
     if cancel.is_cancelled() {
         return Err(RunError::Cancelled);
     }
-    let lanes: Vec<Lane> = thread_lanes(Model::Sequential, 1);
-    Ok(Ran {
-        lanes,
+    Ok(Recorded {
         spans: lane.finish(),
-        events: Vec::new(),
         result,
+        threads: Vec::new(),
     })
 }

@@ -211,15 +211,15 @@ impl Clock for OutsidePools {
 fn no_pool_is_used_and_the_sources_name_none() {
     let sources = [
         include_str!("../solo.rs"),
-        include_str!("counter.rs"),
-        include_str!("event_loop.rs"),
-        include_str!("gil_threads.rs"),
-        include_str!("io.rs"),
-        include_str!("kernels.rs"),
-        include_str!("roles.rs"),
+        include_str!("../asyncio.rs"),
         include_str!("scheduler.rs"),
         include_str!("sequential.rs"),
-        include_str!("step.rs"),
+        include_str!("../gil/threads.rs"),
+        include_str!("../steps.rs"),
+        include_str!("../steps/counter.rs"),
+        include_str!("../steps/io.rs"),
+        include_str!("../steps/kernels.rs"),
+        include_str!("../steps/roles.rs"),
     ];
     for source in sources {
         assert!(!source.contains(concat!("ray", "on::")));

@@ -16,16 +16,15 @@
 //! Pure, so tested natively; the page makes the payloads (see
 //! `prepare.rs`).
 
-use lanes_runtime::share_tasks;
-use lanes_sim::Sends;
+use lanes_model::{Sends, sends, share_tasks};
 use lanes_trace::Scenario;
 use lanes_workloads::{AudioFeatures, Clip, PrimeCount};
 
 use super::protocol::{ClipRun, Input, Job, NumberRange};
 
 /// The most payload bytes a run copies into its processes, all of them
-/// together (the simulator's figure: both send the same).
-pub use lanes_sim::MAX_COPY_BYTES;
+/// together (the simulator costs the same).
+pub use lanes_model::MAX_COPY_BYTES;
 
 /// Numbers made at a time (a quarter of a megabyte).
 const CHUNK_NUMBERS: u32 = 1 << 16;
@@ -50,7 +49,7 @@ pub(crate) fn plan(scenario: &Scenario) -> Vec<(Job, String)> {
 }
 
 fn input_of(scenario: &Scenario, tasks: Vec<u32>) -> (Input, String) {
-    let (sends, label) = lanes_sim::sends(scenario, &tasks);
+    let (sends, label) = sends(scenario, &tasks);
     let input = match sends {
         Sends::Numbers { .. } => {
             let job = PrimeCount::new(scenario.size, scenario.tasks);

@@ -91,9 +91,12 @@ fn the_io_thread_is_slower_beside_the_cpu_thread() {
         ..Scenario::new(Model::Gil, Workload::Mixed, 2, 1_000_000, 8)
     };
     let clock = MonotonicClock::new();
-    let alone = gil_threads::run_mixed(&s, &[Role::Io], &clock, &ThreadSleeper, &Cancel::new())
-        .unwrap()
-        .into_trace(&s, &native());
+    let cancel = Cancel::new();
+    let alone = run_python_threads(&s, &[Role::Io], &ThreadSleeper, &|threads, interval| {
+        scheduler::run_interleaved(threads, interval, &clock, &ThreadSleeper, &cancel)
+    })
+    .unwrap()
+    .into_trace(&s, &native());
     alone.validate().unwrap();
     let beside = solo(&s);
     assert_eq!(

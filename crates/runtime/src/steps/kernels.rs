@@ -1,6 +1,7 @@
-//! The CPU-bound items as resumable steps, each step as long as a live
-//! thread computes between two checks of the GIL (see `gil/job.rs` and
-//! `gil/kernels.rs`): the same work, so the same answers as the twins.
+//! The CPU-bound items as resumable steps: the same work as their
+//! [`lanes_workloads::Job`]s, so the same answers as the twins, cut after
+//! every small unit (a thousand numbers, a row segment, a stretch of
+//! synthesis, a frame) so that the GIL can change hands that often.
 
 use std::ops::Range;
 
@@ -8,21 +9,31 @@ use lanes_workloads::{
     AudioFeatures, Clip, ClipDigest, FrameAnalyzer, Mandelbrot, count_primes_in,
 };
 
-use super::step::{Item, Step};
+use super::{Item, Step};
 use crate::cpu::Kernel;
-use crate::{AudioUnderGil, MandelbrotUnderGil, PrimesUnderGil};
+
+/// Numbers tested in one step of counting primes.
+pub(super) const CHECK_EVERY: u64 = 1000;
+
+/// Pixels of a row in one step of Mandelbrot: at most 128 × 256
+/// iterations, about 100 µs natively in the set's interior, far less
+/// outside it.
+const SEGMENT: u32 = 128;
+
+/// Samples synthesized in one step of audio (about 40 µs natively); a
+/// step that analyzes one frame takes under 10 µs.
+const SYNTH_CHUNK: usize = 2048;
 
 /// Starts item `task` of `kernel`.
-pub(super) fn start(kernel: &Kernel, task: u32) -> Box<dyn Item> {
+pub(crate) fn start(kernel: &Kernel, task: u32) -> Box<dyn Item> {
     match kernel {
-        Kernel::Primes(job, _) => Box::new(Primes::new(job.task_range(task))),
-        Kernel::Mandelbrot(job, _) => Box::new(Rows::new(*job, job.task_rows(task))),
-        Kernel::Audio(job, _) => Box::new(Clips::new(*job, job.task_clips(task))),
+        Kernel::Primes(job) => Box::new(Primes::new(job.task_range(task))),
+        Kernel::Mandelbrot(job) => Box::new(Rows::new(*job, job.task_rows(task))),
+        Kernel::Audio(job) => Box::new(Clips::new(*job, job.task_clips(task))),
     }
 }
 
-/// Counts the primes in a range, [`PrimesUnderGil::CHECK_EVERY`] numbers a
-/// step.
+/// Counts the primes in a range, [`CHECK_EVERY`] numbers a step.
 #[derive(Clone, Debug)]
 pub(super) struct Primes {
     left: Range<u64>,
@@ -46,7 +57,7 @@ impl Item for Primes {
         let end = self
             .left
             .start
-            .saturating_add(PrimesUnderGil::CHECK_EVERY)
+            .saturating_add(CHECK_EVERY)
             .min(self.left.end);
         self.count += count_primes_in(self.left.start..end);
         self.left.start = end;
@@ -54,8 +65,7 @@ impl Item for Primes {
     }
 }
 
-/// Checksums Mandelbrot rows, [`MandelbrotUnderGil::SEGMENT`] pixels of a
-/// row a step.
+/// Checksums Mandelbrot rows, [`SEGMENT`] pixels of a row a step.
 #[derive(Clone, Debug)]
 struct Rows {
     image: Mandelbrot,
@@ -85,10 +95,7 @@ impl Item for Rows {
                 continue;
             }
             let row = self.rows.start;
-            let end = self
-                .col
-                .saturating_add(MandelbrotUnderGil::SEGMENT)
-                .min(width);
+            let end = self.col.saturating_add(SEGMENT).min(width);
             let part = self.image.segment_checksum(row, self.col..end);
             self.sum = self.sum.wrapping_add(part);
             self.col = end;
@@ -107,8 +114,8 @@ enum Stage {
     Frames(u32, ClipDigest),
 }
 
-/// Audio features of clips: a step synthesizes
-/// [`AudioUnderGil::SYNTH_CHUNK`] samples or analyzes one frame.
+/// Audio features of clips: a step synthesizes [`SYNTH_CHUNK`] samples or
+/// analyzes one frame.
 struct Clips {
     job: AudioFeatures,
     clips: Range<u32>,
@@ -137,9 +144,7 @@ impl Item for Clips {
             let clip = self.clips.start;
             match self.stage {
                 Stage::Synth(start) => {
-                    let end = start
-                        .saturating_add(AudioUnderGil::SYNTH_CHUNK)
-                        .min(self.samples.len());
+                    let end = start.saturating_add(SYNTH_CHUNK).min(self.samples.len());
                     let (Some(chunk), Ok(first)) =
                         (self.samples.get_mut(start..end), u32::try_from(start))
                     else {
@@ -236,6 +241,12 @@ mod tests {
             let sum = (0..kernel.job().tasks())
                 .fold(0_u64, |s, t| s.wrapping_add(finish(start(&kernel, t).as_mut()).0));
             prop_assert_eq!(sum, kernel.job().sequential_twin());
+        }
+
+        #[test]
+        fn prime_steps_count_what_the_plain_loop_counts(start in 0_u64..50_000, len in 0_u64..5_000) {
+            let range = start..start + len;
+            prop_assert_eq!(finish(&mut Primes::new(range.clone())).0, count_primes_in(range));
         }
     }
 }

@@ -6,19 +6,19 @@ use std::ops::Range;
 use lanes_workloads::count_primes_in;
 
 use super::kernels::Primes;
-use super::step::{Item, Step};
+use super::{Item, Step};
 
-/// A request: a wait of `latency_us`, then the parse, counting primes as
-/// the CPU-bound primes do (a step every [`crate::PrimesUnderGil::CHECK_EVERY`]
-/// numbers), as [`crate::io`]'s requests under the GIL do.
-pub(super) struct Request {
+/// A request made by a Python thread: a wait of `latency_us` (which drops
+/// the GIL), then the parse, which needs it back, counting primes as the
+/// CPU-bound primes do (a step every [`super::kernels::CHECK_EVERY`] numbers).
+pub(crate) struct Request {
     latency_us: f64,
     waited: bool,
     parse: Primes,
 }
 
 impl Request {
-    pub(super) fn new(latency_us: f64, parse: Range<u64>) -> Self {
+    pub(crate) fn new(latency_us: f64, parse: Range<u64>) -> Self {
         Self {
             latency_us,
             waited: false,

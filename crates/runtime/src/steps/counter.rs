@@ -1,17 +1,19 @@
-//! The shared counter's items as steps, cut where the live threads check
-//! the GIL ([`crate::counter`]'s `CounterUnderGil`): without the lock, three
-//! updates in four end a step between their load and their store, so a
-//! thread switched out there stores a stale count when it resumes and the
-//! updates made meanwhile are lost; with the lock, a step ends only after an
-//! update has let go of it, and nothing is lost.
+//! The shared counter's items as Python threads update it. The interpreter
+//! may switch threads between the load and the store of `counter += 1`, so
+//! without the lock three updates in four end a step between their load and
+//! their store (the rest after it): a thread made to drop the GIL there
+//! stores a stale count when it resumes, and the updates made meanwhile by
+//! the other threads are lost. With the lock, a step ends only after an
+//! update has let go of it, so a holder of the lock never waits for the GIL,
+//! nobody ever waits for the lock, and nothing is lost.
 
 use std::ops::Range;
 
-use super::step::{Item, Step};
+use super::{Item, Step};
 use crate::counter::SharedCounter;
 
 /// The updates of one counter item.
-pub(super) struct Updates<'a> {
+pub(crate) struct Updates<'a> {
     counter: &'a SharedCounter,
     left: Range<u64>,
     count: u64,
@@ -21,7 +23,7 @@ pub(super) struct Updates<'a> {
 
 impl<'a> Updates<'a> {
     /// Item `task`'s updates of `counter`.
-    pub(super) fn new(counter: &'a SharedCounter, task: u32) -> Self {
+    pub(crate) fn new(counter: &'a SharedCounter, task: u32) -> Self {
         let left = counter.updates(task);
         Self {
             counter,
