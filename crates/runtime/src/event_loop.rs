@@ -193,6 +193,7 @@ impl EventLoop<'_> {
             start_us,
             end_us,
             task: Some(task),
+            holder: None,
         });
     }
 }

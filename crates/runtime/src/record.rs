@@ -55,6 +55,7 @@ impl<'c> Recorder<'c> {
             start_us,
             end_us,
             task,
+            holder: None,
         });
     }
 

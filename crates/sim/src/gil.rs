@@ -11,11 +11,11 @@
 //! the lock (split at each work item), GIL-wait spans, I/O-wait spans; a
 //! hand-off event each time the lock goes to another thread, a
 //! forced-switch event on the holder each time it is made to drop it; and a
-//! GIL lane with one span per holding, its task the holder's lane.
+//! GIL lane with one span per holding, naming the holder's lane.
 
 use std::collections::VecDeque;
 
-use lanes_trace::{EventKind, Lane, Scenario, State, Workload};
+use lanes_trace::{EventKind, Lane, Scenario, Span, State, Workload};
 
 use crate::items::Item;
 use crate::jitter::{Rng, stream};
@@ -423,13 +423,14 @@ impl Sim<'_> {
 
     fn release(&mut self, lane: u32, now: f64, how: Release) -> Result<(), SimError> {
         self.close_running(lane, now)?;
-        self.rec.span(
-            self.gil_lane,
-            State::Running,
-            Some(lane),
-            self.held_since,
-            now,
-        )?;
+        self.rec.push(Span {
+            lane: self.gil_lane,
+            state: State::Running,
+            start_us: self.held_since,
+            end_us: now,
+            task: None,
+            holder: Some(lane),
+        })?;
         self.holder = None;
         if let Some(waiter) = self.waiters.pop_front() {
             self.reserved = true;

@@ -3,7 +3,7 @@
 use lanes_trace::{Span, State};
 
 /// One running span on lane `gil_lane` per interval in which one thread held
-/// the GIL, with `task` set to the holder's lane, in time order.
+/// the GIL, with `holder` set to the holder's lane, in time order.
 ///
 /// Under the GIL only the holder runs, so the running spans of the thread
 /// lanes are the holding intervals; a holder's touching spans (split at its
@@ -22,7 +22,7 @@ pub fn gil_lane_spans(thread_spans: &[Span], gil_lane: u32) -> Vec<Span> {
     let mut held: Vec<Span> = Vec::new();
     for s in running {
         if let Some(last) = held.last_mut()
-            && last.task == Some(s.lane)
+            && last.holder == Some(s.lane)
             && s.start_us <= last.end_us
         {
             last.end_us = last.end_us.max(s.end_us);
@@ -33,7 +33,8 @@ pub fn gil_lane_spans(thread_spans: &[Span], gil_lane: u32) -> Vec<Span> {
             state: State::Running,
             start_us: s.start_us,
             end_us: s.end_us,
-            task: Some(s.lane),
+            task: None,
+            holder: Some(s.lane),
         });
     }
     held
@@ -50,6 +51,7 @@ mod tests {
             start_us,
             end_us,
             task: Some(9),
+            holder: None,
         }
     }
 
@@ -68,7 +70,7 @@ mod tests {
         let gil = gil_lane_spans(&spans, 4);
         let got: Vec<_> = gil
             .iter()
-            .map(|s| (s.lane, s.state, s.start_us, s.end_us, s.task))
+            .map(|s| (s.lane, s.state, s.start_us, s.end_us, s.holder))
             .collect();
         assert_eq!(
             got,

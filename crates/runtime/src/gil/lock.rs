@@ -369,6 +369,7 @@ impl GilThread<'_> {
                 start_us,
                 end_us,
                 task: self.task,
+                holder: None,
             });
         }
     }

@@ -289,6 +289,7 @@ impl<'a> Scheduler<'a, '_> {
                 start_us,
                 end_us,
                 task: self.threads[lane].task,
+                holder: None,
             });
         }
     }
