@@ -39,6 +39,7 @@ pub(crate) fn hand_built(
             start_us,
             end_us,
             task: None,
+            holder: None,
         })
         .collect();
     Trace::new(meta, lanes, spans)

@@ -70,15 +70,15 @@ pub struct Holding {
 }
 
 /// The GIL lane's span for one holding, on lane `gil_lane` (`None` if it
-/// lasted no time). The one place that says how the GIL lane shows its
-/// holder: today as the span's `task`.
+/// lasted no time), naming its holder.
 pub fn gil_lane_span(gil_lane: u32, holding: &Holding) -> Option<Span> {
     (holding.end_us > holding.start_us).then_some(Span {
         lane: gil_lane,
         state: State::Running,
         start_us: holding.start_us,
         end_us: holding.end_us,
-        task: Some(holding.holder),
+        task: None,
+        holder: Some(holding.holder),
     })
 }
 

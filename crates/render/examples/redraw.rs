@@ -69,6 +69,7 @@ fn synthetic(spans: u32) -> Trace {
                 start_us,
                 end_us: start_us + SPAN_US,
                 task: Some(i),
+                holder: None,
             }
         })
         .collect();

@@ -312,16 +312,13 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
             let x = px(layout.x_of(*t));
             self.rect((x, top), (x + 1, bottom), self.theme.grid)?;
         }
-        for (i, lane) in (0_u32..).zip(&trace.lanes) {
+        for i in (0_u32..).take(trace.lanes.len()) {
             let rows = bar_rows(b, i as usize);
-            let fill = |s: &Span| holders.fill(lane.kind, s);
-            for seg in segments(trace.lane_spans(i), scale, fill) {
-                let label = match seg.task {
-                    Some(holder) if lane.kind == LaneKind::Gil => {
-                        trace.lanes.get(holder as usize).map(|l| l.name.clone())
-                    }
-                    Some(task) => Some(format!("#{task}")),
-                    None => None,
+            for seg in segments(trace.lane_spans(i), scale, |s| holders.fill(s)) {
+                let label = match (seg.holder, seg.task) {
+                    (Some(holder), _) => trace.lanes.get(holder as usize).map(|l| l.name.clone()),
+                    (None, Some(task)) => Some(format!("#{task}")),
+                    (None, None) => None,
                 };
                 self.segment(layout, &seg, label.as_deref(), plot_x0, rows)?;
             }

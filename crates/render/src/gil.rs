@@ -4,10 +4,10 @@ use lanes_trace::{Lane, LaneKind, Span, State, Trace};
 
 use crate::lod::Fill;
 
-/// Whether a span is drawn in its holder's colour: a running span on a GIL
-/// lane whose task names the lane of the thread holding the lock.
-pub(crate) fn is_holder_span(kind: LaneKind, span: &Span) -> bool {
-    kind == LaneKind::Gil && span.state == State::Running && span.task.is_some()
+/// The lane whose holder colour a span is drawn in: the thread holding the
+/// lock, for a running span on a GIL lane.
+pub(crate) fn held_by(span: &Span) -> Option<u32> {
+    span.holder.filter(|_| span.state == State::Running)
 }
 
 /// The holder palette index of every lane: its rank among the lanes that
@@ -40,23 +40,16 @@ impl Holders {
         self.0.get(holder).copied().unwrap_or(holder)
     }
 
-    /// How a span of a lane of `kind` is filled.
-    pub fn fill(&self, kind: LaneKind, span: &Span) -> Fill {
-        match span.task {
-            Some(holder) if is_holder_span(kind, span) => Fill::Holder(self.index(holder)),
-            _ => Fill::State(span.state),
-        }
+    /// How a span is filled.
+    pub fn fill(&self, span: &Span) -> Fill {
+        held_by(span).map_or(Fill::State(span.state), |h| Fill::Holder(self.index(h)))
     }
 }
 
 /// Whether some GIL lane of `trace` shows who held the lock.
 pub(crate) fn has_holders(trace: &Trace) -> bool {
     (0_u32..).zip(&trace.lanes).any(|(i, l)| {
-        l.kind == LaneKind::Gil
-            && trace
-                .lane_spans(i)
-                .iter()
-                .any(|s| is_holder_span(l.kind, s))
+        l.kind == LaneKind::Gil && trace.lane_spans(i).iter().any(|s| held_by(s).is_some())
     })
 }
 
@@ -84,12 +77,15 @@ mod tests {
             state: State::Running,
             start_us: 0.0,
             end_us: 1.0,
-            task: Some(2),
+            task: None,
+            holder: Some(2),
         };
-        assert_eq!(holders.fill(LaneKind::Gil, &held), Fill::Holder(1));
-        assert_eq!(
-            holders.fill(LaneKind::Thread, &held),
-            Fill::State(State::Running)
-        );
+        assert_eq!(holders.fill(&held), Fill::Holder(1));
+        let worked = Span {
+            task: Some(2),
+            holder: None,
+            ..held
+        };
+        assert_eq!(holders.fill(&worked), Fill::State(State::Running));
     }
 }

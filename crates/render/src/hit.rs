@@ -1,10 +1,8 @@
 //! From pointer pixels back to times and spans, on the same layout that
 //! drawing uses: for zoom, pan and hover details in the page.
 
-use lanes_trace::LaneKind;
-
 use crate::axis::format_precise;
-use crate::gil::is_holder_span;
+use crate::gil::held_by;
 use crate::layout::Layout;
 use crate::{RunView, TimelineStyle, View};
 
@@ -154,15 +152,15 @@ pub fn describe_hit(runs: &[RunView<'_>], hit: Hit) -> Option<String> {
     let trace = runs.get(hit.run)?.trace;
     let span = trace.spans().get(hit.span)?;
     let lane = trace.lanes.get(span.lane as usize)?;
-    let what = match span.task {
-        Some(holder) if is_holder_span(lane.kind, span) => {
+    let what = match (held_by(span), span.task) {
+        (Some(holder), _) => {
             let name = trace
                 .lanes
                 .get(holder as usize)
                 .map_or_else(|| format!("lane {holder}"), |l| l.name.clone());
             format!("held by {name}")
         }
-        Some(task) if lane.kind != LaneKind::Gil => {
+        (None, Some(task)) => {
             format!("{} · task #{task}", span.state.label())
         }
         _ => span.state.label().to_owned(),

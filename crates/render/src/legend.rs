@@ -3,7 +3,7 @@
 use lanes_trace::{EventKind, State};
 
 use crate::RunView;
-use crate::gil::is_holder_span;
+use crate::gil::held_by;
 use crate::layout::{LEGEND_SIZE, text_width};
 
 // Sizes in multiples of the base font size.
@@ -55,18 +55,12 @@ pub(crate) fn keys_present(runs: &[RunView<'_>]) -> Vec<LegendKey> {
     let (mut holder, mut handoff, mut forced, mut message) = (false, false, false, false);
     for run in runs {
         let trace = run.trace;
-        let mut from = 0;
-        for (lane, l) in (0_u32..).zip(&trace.lanes) {
-            // Spans are sorted by lane: walk them once, lane by lane.
-            let to = from + trace.spans()[from..].partition_point(|s| s.lane <= lane);
-            for span in &trace.spans()[from..to] {
-                if is_holder_span(l.kind, span) {
-                    holder = true;
-                } else if let Some(i) = State::ALL.iter().position(|&s| s == span.state) {
-                    seen[i] = true;
-                }
+        for span in trace.spans() {
+            if held_by(span).is_some() {
+                holder = true;
+            } else if let Some(i) = State::ALL.iter().position(|&s| s == span.state) {
+                seen[i] = true;
             }
-            from = to;
         }
         for e in &trace.events {
             match e.kind {

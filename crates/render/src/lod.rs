@@ -80,9 +80,10 @@ pub(crate) struct Segment {
     pub x0: f64,
     pub x1: f64,
     pub fill: Fill,
-    /// The task of a span drawn alone (on a GIL lane: the holder's lane);
-    /// `None` once spans were merged.
+    /// The task of a span drawn alone; `None` once spans were merged.
     pub task: Option<u32>,
+    /// The holder of a GIL lane's span drawn alone; `None` once merged.
+    pub holder: Option<u32>,
 }
 
 impl Segment {
@@ -143,6 +144,7 @@ pub(crate) fn segments(
                     x1,
                     fill: f,
                     task: span.task,
+                    holder: span.holder,
                 },
             );
         } else {
@@ -191,6 +193,7 @@ impl Column {
                 x1: self.x1,
                 fill: Fill::from_index(best),
                 task: None,
+                holder: None,
             },
         );
         *self = Self::default();
@@ -207,6 +210,7 @@ fn push(out: &mut Vec<Segment>, seg: Segment) {
     {
         last.x1 = last.x1.max(seg.x1);
         last.task = None;
+        last.holder = None;
         return;
     }
     out.push(seg);
@@ -223,6 +227,7 @@ mod tests {
             start_us,
             end_us,
             task: Some(task),
+            holder: None,
         }
     }
 

@@ -179,6 +179,7 @@ mod tests {
             start_us,
             end_us,
             task: Some(0),
+            holder: None,
         }
     }
 

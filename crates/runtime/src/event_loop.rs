@@ -192,6 +192,7 @@ impl EventLoop<'_> {
             start_us,
             end_us,
             task: Some(task),
+            holder: None,
         });
     }
 }

@@ -52,6 +52,7 @@ impl<'c> Recorder<'c> {
             start_us,
             end_us,
             task,
+            holder: None,
         });
     }
 

@@ -36,21 +36,28 @@ impl Recorder {
         start_us: f64,
         end_us: f64,
     ) -> Result<(), SimError> {
-        if end_us <= start_us {
+        self.push(Span {
+            lane,
+            state,
+            start_us,
+            end_us,
+            task,
+            holder: None,
+        })
+    }
+
+    /// [`Recorder::span`] for a span built whole, e.g. a GIL lane's with its
+    /// holder.
+    pub(crate) fn push(&mut self, span: Span) -> Result<(), SimError> {
+        if span.end_us <= span.start_us {
             return Ok(());
         }
         self.spans += 1;
         if self.spans > MAX_SPANS {
             return Err(SimError::TooManySpans);
         }
-        if let Some(spans) = self.lanes.get_mut(lane as usize) {
-            spans.push(Span {
-                lane,
-                state,
-                start_us,
-                end_us,
-                task,
-            });
+        if let Some(spans) = self.lanes.get_mut(span.lane as usize) {
+            spans.push(span);
         }
         Ok(())
     }
@@ -59,7 +66,7 @@ impl Recorder {
     /// [`MAX_SPANS`].
     pub(crate) fn add(&mut self, span: Option<Span>) -> Result<(), SimError> {
         match span {
-            Some(s) => self.span(s.lane, s.state, s.task, s.start_us, s.end_us),
+            Some(s) => self.push(s),
             None => Ok(()),
         }
     }
@@ -84,6 +91,7 @@ impl Recorder {
             start_us,
             end_us: end_us.max(start_us),
             task: None,
+            holder: None,
         });
         self.spans += 1;
         if self.spans > MAX_SPANS {

@@ -85,7 +85,7 @@ fn the_gil_shows_hand_offs_forced_switches_and_who_held_it() {
     assert!(handoffs > 5 && forced > 5, "{handoffs} {forced}");
     assert_eq!(t.events[0].kind, EventKind::Handoff { from: None, to: 0 });
     let gil = t.lane_spans(2);
-    assert!(gil.iter().all(|s| s.task == Some(0) || s.task == Some(1)));
+    assert!(gil.iter().all(|s| matches!(s.holder, Some(0 | 1))));
     let held: f64 = gil.iter().map(|s| s.duration_us()).sum();
     let ran: f64 = t
         .spans()

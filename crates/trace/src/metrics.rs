@@ -281,6 +281,7 @@ mod tests {
                     start_us: at,
                     end_us: at + len,
                     task: None,
+                    holder: None,
                 };
                 at += len;
                 s
@@ -358,6 +359,7 @@ mod tests {
                         start_us: at + gap,
                         end_us: at + gap + len,
                         task: None,
+                        holder: None,
                     });
                     at += gap + len;
                 }

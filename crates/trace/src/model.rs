@@ -336,8 +336,11 @@ pub struct Span {
     pub start_us: f64,
     /// End, in µs since the run started.
     pub end_us: f64,
-    /// The work item this span belongs to, if any.
+    /// The work item this span belongs to, if any; never on a GIL lane.
     pub task: Option<u32>,
+    /// On a GIL lane only: the thread lane that held the lock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<u32>,
 }
 
 impl Span {
@@ -773,6 +776,7 @@ pub(crate) mod tests {
                 start_us,
                 end_us,
                 task: u32::try_from(task).ok(),
+                holder: None,
             })
             .collect();
         Trace::new(meta(), lanes, spans)
@@ -892,6 +896,7 @@ pub(crate) mod tests {
             start_us,
             end_us: start_us + 1.0,
             task: None,
+            holder: None,
         };
         let t = Trace::new_labelled(
             meta(),

@@ -38,6 +38,7 @@ pub fn trace(lanes: u32, spans_per_lane: u32) -> Trace {
                     task = task.wrapping_add(1);
                     task - 1
                 }),
+                holder: None,
             });
             at = end_us;
         }

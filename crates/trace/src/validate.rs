@@ -31,6 +31,15 @@ pub enum TraceError {
         /// How many lanes there are.
         lanes: usize,
     },
+    /// A span names a holder off a GIL lane, a holder that is not a thread
+    /// lane, or a task on a GIL lane (whose spans name their holder instead).
+    #[error("span {index} on lane {lane} names a holder or task its lane cannot have")]
+    MisplacedHolder {
+        /// Position of the span in the trace.
+        index: usize,
+        /// Its lane.
+        lane: u32,
+    },
     /// Two spans overlap on one thread or process lane.
     #[error("spans {first} and {second} overlap on lane {lane} ({name})")]
     Overlap {
@@ -71,10 +80,12 @@ pub enum TraceError {
 }
 
 impl Trace {
-    /// Checks every span: finite times, end not before start, a known lane, and
-    /// no two spans overlapping on a thread or process lane (one thread does
-    /// one thing at a time). Then checks that every event has a finite time
-    /// and names known lanes, and that every span label names a span.
+    /// Checks every span: finite times, end not before start, a known lane, a
+    /// holder only on a GIL lane, naming a thread lane, and a task only off
+    /// one, and no two spans overlapping on a thread or process lane (one
+    /// thread does one thing at a time). Then checks that every event has a
+    /// finite time and names known lanes, and that every span label names a
+    /// span.
     pub fn validate(&self) -> Result<(), TraceError> {
         self.validate_spans()?;
         self.validate_events()?;
@@ -98,6 +109,18 @@ impl Trace {
                     index,
                     lane: s.lane,
                     lanes: self.lanes.len(),
+                });
+            }
+            let thread =
+                |h: u32| self.lanes.get(h as usize).map(|l| l.kind) == Some(LaneKind::Thread);
+            let fits = match self.lanes[s.lane as usize].kind {
+                LaneKind::Gil => s.task.is_none() && s.holder.is_none_or(thread),
+                _ => s.holder.is_none(),
+            };
+            if !fits {
+                return Err(TraceError::MisplacedHolder {
+                    index,
+                    lane: s.lane,
                 });
             }
         }
@@ -151,8 +174,8 @@ impl Trace {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::tests::trace_of;
-    use crate::{Event, EventKind, TraceError};
+    use crate::model::tests::{meta, trace_of};
+    use crate::{Event, EventKind, LaneKind, Span, Trace, TraceError};
 
     #[test]
     fn accepts_a_sound_trace() {
@@ -191,6 +214,33 @@ mod tests {
             msg,
             Err("spans 0 and 1 overlap on lane 0 (Thread 1)".to_owned())
         );
+    }
+
+    #[test]
+    fn only_a_gil_lanes_spans_name_a_holder_a_thread_and_no_task() {
+        let t = trace_of(2, &[(0, 0.0, 1.0)]);
+        let mut lanes = t.lanes.clone();
+        lanes[1].kind = LaneKind::Gil;
+        let on = |lane, task, holder| {
+            let span = Span {
+                lane,
+                task,
+                holder,
+                ..t.spans()[0]
+            };
+            Trace::new(meta(), lanes.clone(), vec![span]).validate()
+        };
+        assert_eq!(on(1, None, Some(0)), Ok(()));
+        assert_eq!(on(0, Some(3), None), Ok(()));
+        for (lane, task, holder) in [
+            (1, Some(0), None),
+            (1, None, Some(1)),
+            (1, None, Some(2)),
+            (0, None, Some(0)),
+        ] {
+            let misplaced = TraceError::MisplacedHolder { index: 0, lane };
+            assert_eq!(on(lane, task, holder), Err(misplaced));
+        }
     }
 
     #[test]
@@ -236,7 +286,7 @@ mod tests {
     #[test]
     fn checks_labels() {
         let t = trace_of(1, &[(0, 0.0, 1.0)]);
-        let mut labelled = crate::Trace::new_labelled(
+        let mut labelled = Trace::new_labelled(
             t.meta().unwrap().clone(),
             t.lanes.clone(),
             vec![(t.spans[0], Some("parse".to_owned()))],

@@ -256,53 +256,72 @@ fn lanes_files_with_unreadable_metadata_are_read_as_foreign() {
 }
 
 #[test]
-fn an_exported_gil_run_reads_back_with_its_events() {
-    use lanes_trace::{Event, Lane, Trace};
+fn an_exported_gil_run_reads_back_with_its_events_and_holders() {
+    use lanes_trace::{Event, Lane, Span, Trace};
     let base = lanes_trace::synthetic::trace(2, 3);
     let mut lanes = base.lanes.clone();
     lanes.push(Lane {
         kind: LaneKind::Gil,
         name: "GIL".to_owned(),
     });
-    let t =
-        Trace::new(base.meta().unwrap().clone(), lanes, base.spans().to_vec()).with_events(vec![
-            Event {
-                at_us: 0.0,
-                kind: EventKind::Handoff { from: None, to: 0 },
+    let (start_us, end_us, state) = (0.0, 4.0, State::Running);
+    let held = Span {
+        lane: 2,
+        state,
+        start_us,
+        end_us,
+        task: None,
+        holder: Some(1),
+    };
+    let spans = [base.spans(), &[held]].concat();
+    let t = Trace::new(base.meta().unwrap().clone(), lanes, spans).with_events(vec![
+        Event {
+            at_us: 0.0,
+            kind: EventKind::Handoff { from: None, to: 0 },
+        },
+        Event {
+            at_us: 5.0,
+            kind: EventKind::ForcedSwitch { lane: 0 },
+        },
+        Event {
+            at_us: 5.5,
+            kind: EventKind::Handoff {
+                from: Some(0),
+                to: 1,
             },
-            Event {
-                at_us: 5.0,
-                kind: EventKind::ForcedSwitch { lane: 0 },
+        },
+        Event {
+            at_us: 6.0,
+            kind: EventKind::Send {
+                from: 0,
+                to: 1,
+                bytes: 64,
+                id: 9,
             },
-            Event {
-                at_us: 5.5,
-                kind: EventKind::Handoff {
-                    from: Some(0),
-                    to: 1,
-                },
+        },
+        Event {
+            at_us: 7.0,
+            kind: EventKind::Receive {
+                from: 0,
+                to: 1,
+                bytes: 64,
+                id: 9,
             },
-            Event {
-                at_us: 6.0,
-                kind: EventKind::Send {
-                    from: 0,
-                    to: 1,
-                    bytes: 64,
-                    id: 9,
-                },
-            },
-            Event {
-                at_us: 7.0,
-                kind: EventKind::Receive {
-                    from: 0,
-                    to: 1,
-                    bytes: 64,
-                    id: 9,
-                },
-            },
-        ]);
-    let back = from_chrome_json(&to_chrome_json(&t)).unwrap();
+        },
+    ]);
+    let json = to_chrome_json(&t);
+    let back = from_chrome_json(&json).unwrap();
     assert_eq!(back.trace, t);
     assert_eq!(back.trace.lanes[2].kind, LaneKind::Gil);
+    // The holder is `args.holder`, and `args.task` too for older readers.
+    assert!(
+        json.contains(r#""tid":3,"args":{"task":1,"holder":1}}"#),
+        "{json}"
+    );
+    // Lanes wrote it only as `args.task` before it had its own field.
+    let older = json.replace(r#""task":1,"holder":1"#, r#""task":1"#);
+    assert!(!older.contains("holder"));
+    assert_eq!(from_chrome_json(&older).unwrap().trace, t);
 }
 
 #[test]

@@ -164,6 +164,11 @@ fn trace() -> impl Strategy<Value = Trace> {
         .prop_map(|(meta, lanes, source, events)| {
             let mut spans = Vec::new();
             let mut rows = Vec::new();
+            // A GIL lane's spans name a thread lane as holder, not a task.
+            let threads: Vec<u32> = (0..)
+                .zip(&lanes)
+                .filter_map(|(i, l)| (l.0 == LaneKind::Thread).then_some(i))
+                .collect();
             for (i, (kind, name, base, pieces)) in lanes.into_iter().enumerate() {
                 let lane = u32::try_from(i).unwrap_or(u32::MAX);
                 let exclusive = matches!(kind, LaneKind::Thread | LaneKind::Process);
@@ -179,7 +184,11 @@ fn trace() -> impl Strategy<Value = Trace> {
                             state,
                             start_us,
                             end_us,
-                            task,
+                            task: task.filter(|_| kind != LaneKind::Gil),
+                            holder: task
+                                .filter(|_| kind == LaneKind::Gil)
+                                .and_then(|t| threads.get(t as usize % threads.len().max(1)))
+                                .copied(),
                         },
                         label,
                     ));

@@ -162,6 +162,7 @@ pub async fn run_ui_lesson(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
                 start_us: start,
                 end_us: end,
                 task: None,
+                holder: None,
             };
             let label = long.then(|| format!("long frame: {ms:.0} ms"));
             (span, label)
@@ -171,6 +172,7 @@ pub async fn run_ui_lesson(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
         (
             Span {
                 lane: s.lane + 1,
+                holder: s.holder.map(|h| h + 1),
                 ..s
             },
             None,
@@ -215,6 +217,7 @@ fn on_main_thread(
             start_us,
             end_us: clock.now_us() - origin,
             task: Some(task),
+            holder: None,
         });
     }
     Ok((vec![Lane::thread("Main thread (page)")], spans, result))

@@ -44,6 +44,7 @@ impl ThreadSpans {
             start_us,
             end_us,
             task: self.task,
+            holder: None,
         })
     }
 

@@ -200,6 +200,6 @@ proptest! {
             prop_assert!(pair[0].end_us <= pair[1].start_us, "holdings overlap: {pair:?}");
         }
         let lane: Vec<Span> = holdings.iter().filter_map(|h| gil_lane_span(threads, h)).collect();
-        prop_assert!(lane.iter().all(|s| s.lane == threads && s.task.is_some_and(|t| t < threads)));
+        prop_assert!(lane.iter().all(|s| s.lane == threads && s.task.is_none() && s.holder.is_some_and(|t| t < threads)));
     }
 }

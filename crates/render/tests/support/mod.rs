@@ -28,6 +28,7 @@ pub fn span(lane: u32, state: State, start_ms: f64, end_ms: f64, task: Option<u3
         start_us: start_ms * 1000.0,
         end_us: end_ms * 1000.0,
         task,
+        holder: None,
     }
 }
 
@@ -79,7 +80,11 @@ pub fn gil(k: u32, slices: u32, slice_ms: f64, forced: bool) -> Trace {
     for j in 0..slices {
         let holder = j % k;
         let (start, end) = (f64::from(j) * slice_ms, f64::from(j + 1) * slice_ms);
-        spans.push(span(k, State::Running, start, end, Some(holder)));
+        let held = span(k, State::Running, start, end, None);
+        spans.push(Span {
+            holder: Some(holder),
+            ..held
+        });
         for lane in 0..k {
             let state = if lane == holder {
                 State::Running

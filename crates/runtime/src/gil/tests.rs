@@ -295,7 +295,7 @@ impl Switching {
             );
             let hold = held
                 .iter()
-                .find(|h| h.task == Some(lane) && h.end_us == e.at_us)
+                .find(|h| h.holder == Some(lane) && h.end_us == e.at_us)
                 .unwrap_or_else(|| panic!("no holding interval ends at {e:?}"));
             let waiter = waits
                 .iter()

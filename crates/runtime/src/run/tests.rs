@@ -102,7 +102,7 @@ fn under_the_gil_one_thread_runs_at_a_time_and_the_gil_lane_shows_who() {
     let held: f64 = t.lane_spans(4).iter().map(Span::duration_us).sum();
     let ran: f64 = running.iter().map(Span::duration_us).sum();
     assert!((held - ran).abs() <= 1e-6 * ran.max(1.0));
-    assert!(t.lane_spans(4).iter().all(|s| s.task < Some(4)));
+    assert!(t.lane_spans(4).iter().all(|s| s.holder < Some(4)));
     let handoffs = t
         .events
         .iter()

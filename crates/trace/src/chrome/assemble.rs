@@ -84,12 +84,16 @@ impl<'a> Collector<'a> {
             .iter()
             .filter_map(|s| {
                 let lane = (*lane_of.get(s.thread as usize)?)?;
+                let gil = lanes
+                    .get(lane as usize)
+                    .is_some_and(|l| l.kind == LaneKind::Gil);
                 let span = Span {
                     lane,
                     state: s.state,
                     start_us: shift(s.start),
                     end_us: shift(s.end),
-                    task: s.task,
+                    task: s.task.filter(|_| !gil),
+                    holder: s.holder.or(s.task).filter(|_| gil),
                 };
                 Some((span, s.label))
             })
@@ -209,6 +213,7 @@ impl<'a> Collector<'a> {
                     state: b.state,
                     label: b.label,
                     task: b.task,
+                    holder: b.holder,
                 });
             } else {
                 self.skip(SkipReason::EndWithoutBegin);

@@ -7,6 +7,9 @@
 //!   and ordered by `thread_sort_index` `i`;
 //! - each span is an `X` event in category `lanes`, named by its state (so
 //!   Perfetto colours by state), with `args.task` and `args.label` when set;
+//!   a GIL lane's span has `args.holder`, the lane that held the lock, and
+//!   the same in `args.task`, where Lanes wrote it before (kept for older
+//!   readers);
 //!   `dur` is chosen so that `ts + dur` gives the end bit for bit, and in the
 //!   rare case where no such number exists (negative times), `args.end_us`
 //!   holds the exact end;
@@ -94,6 +97,8 @@ struct Args<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     task: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    holder: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     label: Option<&'a str>,
     /// `Some(None)` writes `null`: a hand-off from nobody.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -117,6 +122,7 @@ impl Args<'_> {
             && self.kind.is_none()
             && self.sort_index.is_none()
             && self.task.is_none()
+            && self.holder.is_none()
             && self.label.is_none()
             && self.from.is_none()
             && self.to.is_none()
@@ -204,7 +210,10 @@ fn document(trace: &Trace) -> ChromeTrace<'_> {
                 r.args.end_us = Some(s.end_us);
             }
         }
-        r.args.task = s.task;
+        // A GIL lane's holder is also written as `args.task`, as before it had
+        // its own field, for readers of older exports.
+        r.args.task = s.task.or(s.holder);
+        r.args.holder = s.holder;
         r.args.label = trace.span_label(i);
         r
     }));

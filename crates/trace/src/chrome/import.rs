@@ -34,7 +34,10 @@ use crate::{EventKind, LaneKind, State};
 ///
 /// A slice named after a [`State`] (`"running"`, `"io_wait"`, ...) gets that
 /// state; any other slice is [`State::Running`] with its name kept as the
-/// span's label. `args.task`, a whole number, becomes the span's task.
+/// span's label. `args.task`, a whole number, becomes the span's task, and
+/// `args.holder` on a GIL lane its holder; a GIL lane's span has no task, and
+/// its `args.task` is the holder when `args.holder` is absent (as in files
+/// Lanes wrote before the holder had its own field).
 ///
 /// A file that Lanes wrote (`metadata.source == "lanes"`) reads back into
 /// exactly the trace that was exported: times, metadata, lane kinds, labels
@@ -177,6 +180,7 @@ pub(super) struct SpanRec {
     pub(super) state: State,
     pub(super) label: u32,
     pub(super) task: Option<u32>,
+    pub(super) holder: Option<u32>,
 }
 
 /// A `B` or `E` event.
@@ -188,6 +192,7 @@ pub(super) struct Mark {
     pub(super) state: State,
     pub(super) label: u32,
     pub(super) task: Option<u32>,
+    pub(super) holder: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -483,6 +488,7 @@ impl<'a> Collector<'a> {
         let thread = self.thread(index, &mut e)?;
         let (state, label) = self.slice_name(&mut e);
         let task = e.args.task.as_ref().and_then(Scalar::as_int::<u32>);
+        let holder = e.args.holder.as_ref().and_then(Scalar::as_int::<u32>);
         self.use_thread(thread);
         self.note_time(start);
         self.spans.push(SpanRec {
@@ -492,6 +498,7 @@ impl<'a> Collector<'a> {
             state,
             label,
             task,
+            holder,
         });
         Ok(())
     }
@@ -510,6 +517,7 @@ impl<'a> Collector<'a> {
             (State::Running, NO_LABEL)
         };
         let task = e.args.task.as_ref().and_then(Scalar::as_int::<u32>);
+        let holder = e.args.holder.as_ref().and_then(Scalar::as_int::<u32>);
         self.note_time(at);
         self.marks.push(Mark {
             thread,
@@ -518,6 +526,7 @@ impl<'a> Collector<'a> {
             state,
             label,
             task,
+            holder,
         });
         Ok(())
     }

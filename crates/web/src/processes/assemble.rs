@@ -89,6 +89,7 @@ impl LaneSpans<'_> {
             start_us,
             end_us,
             task,
+            holder: None,
         };
         self.out.push((span, label));
     }

@@ -84,6 +84,7 @@ fn timed(clock: &dyn Clock, lane: u32, task: u32, work: impl FnOnce() -> u64) ->
         start_us,
         end_us,
         task: Some(task),
+        holder: None,
     };
     (span, result)
 }

@@ -157,6 +157,7 @@ fn log(offset_us: f64, task: u32) -> Log {
                 start_us: at(140.0),
                 end_us: at(400.0),
                 task: Some(task),
+                holder: None,
             }],
             result: 10,
             memory_bytes: 1 << 20,
