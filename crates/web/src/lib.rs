@@ -32,23 +32,6 @@ mod page;
 mod pool;
 #[cfg(target_arch = "wasm32")]
 mod processes;
-/// The processes model's pure half, built and tested natively too: what a
-/// process is sent and computes, and the trace made of their stamps.
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "processes"]
-mod processes {
-    #![allow(
-        dead_code,
-        unused_imports,
-        reason = "used by the page's half, which is wasm only"
-    )]
-    mod assemble;
-    mod compute;
-    mod input;
-    mod protocol;
-    #[cfg(test)]
-    mod tests;
-}
 #[cfg(target_arch = "wasm32")]
 mod solo;
 #[cfg(target_arch = "wasm32")]
