@@ -1,43 +1,29 @@
 #![doc = include_str!("../README.md")]
+// Browser code only: on other targets the crate is empty.
+#![cfg(target_arch = "wasm32")]
 
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[cfg(not(target_feature = "atomics"))]
 compile_error!(
     "Lanes needs shared memory: build wasm32 with `-C target-feature=+atomics,+bulk-memory` \
      and the linker flags in .cargo/config.toml (use `make build`)."
 );
 
-#[cfg(target_arch = "wasm32")]
 mod automation;
-#[cfg(target_arch = "wasm32")]
 mod bench;
-#[cfg(target_arch = "wasm32")]
 mod canvas;
-#[cfg(target_arch = "wasm32")]
 mod clock;
-#[cfg(target_arch = "wasm32")]
 mod error;
-#[cfg(target_arch = "wasm32")]
 mod faults;
-#[cfg(target_arch = "wasm32")]
 mod files;
-#[cfg(target_arch = "wasm32")]
 mod frames;
-#[cfg(target_arch = "wasm32")]
 mod heap;
-#[cfg(target_arch = "wasm32")]
 mod live;
-#[cfg(target_arch = "wasm32")]
 mod page;
-#[cfg(target_arch = "wasm32")]
 mod pool;
-#[cfg(target_arch = "wasm32")]
 mod processes;
-#[cfg(target_arch = "wasm32")]
 mod solo;
-#[cfg(target_arch = "wasm32")]
 mod warm_up;
 
-#[cfg(target_arch = "wasm32")]
 pub use {
     automation::{
         install_automation, publish_cancel_done, publish_cancel_requested, publish_process_memory,
