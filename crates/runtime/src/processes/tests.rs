@@ -74,6 +74,7 @@ fn processes_compute_on_what_they_were_sent_and_agree_with_the_twins() {
         (Workload::Mandelbrot, 48),
         (Workload::Io, 5_000),
         (Workload::CounterLocked, 1_000),
+        (Workload::Counter, 1_000),
     ];
     for (workload, size) in cases {
         // No waiting: the test need not sleep.

@@ -429,7 +429,6 @@ fn the_convoy_effect_slows_io_beside_cpu_under_the_gil_only() {
 fn every_model_gives_the_sequential_twins_answer() {
     let _alone = alone();
     let pool = pool();
-    let clock = MonotonicClock::new();
     let cases = [
         (Workload::Primes, 50_000),
         (Workload::Mandelbrot, 64),
@@ -459,30 +458,7 @@ fn every_model_gives_the_sequential_twins_answer() {
             assert_eq!(t.meta().unwrap().result, twin, "{model} {workload}");
             assert_eq!(t.meta().unwrap().scenario, s);
         }
-        // Processes: each runs its share, and the shares add up.
-        if workload != Workload::Mixed {
-            let mut sum = 0;
-            for share in 0..3 {
-                let out = run_share(
-                    &Scenario {
-                        model: Model::Processes,
-                        ..base
-                    },
-                    share,
-                    3,
-                    &clock,
-                    &ThreadSleeper,
-                    &Cancel::new(),
-                )
-                .unwrap_or_else(|e| panic!("{workload}: {e}"));
-                assert!(out.spans.iter().all(|s| s.lane == share));
-                let mut tasks: Vec<_> = out.spans.iter().filter_map(|s| s.task).collect();
-                tasks.dedup();
-                assert_eq!(tasks, share_tasks(6, share, 3).collect::<Vec<_>>());
-                sum += out.result;
-            }
-            assert_eq!(Some(sum), twin, "processes {workload}");
-        }
+        // Processes: their shares add up (processes/tests.rs).
     }
 }
 
