@@ -1,22 +1,6 @@
 //! Numbers as people read them.
 
-/// A duration given in milliseconds: "0.42 ms", "38.5 ms", "312 ms", "1.42 s".
-pub fn duration_ms(ms: f64) -> String {
-    if !ms.is_finite() {
-        return "–".to_owned();
-    }
-    if ms >= 10_000.0 {
-        format!("{:.1} s", ms / 1000.0)
-    } else if ms >= 1000.0 {
-        format!("{:.2} s", ms / 1000.0)
-    } else if ms >= 100.0 {
-        format!("{ms:.0} ms")
-    } else if ms >= 10.0 {
-        format!("{ms:.1} ms")
-    } else {
-        format!("{ms:.2} ms")
-    }
-}
+pub use lanes_trace::words::duration_ms;
 
 /// A ratio such as a speedup: "1.83×".
 pub fn ratio(x: f64) -> String {
@@ -36,17 +20,9 @@ pub fn percent(share: f64) -> String {
     }
 }
 
-/// A whole number with thin-space thousands separators: "5 000 000".
+/// A whole number with narrow no-break spaces between thousands: "5 000 000".
 pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{202f}');
-        }
-        out.push(c);
-    }
-    out
+    lanes_trace::words::grouped(n, '\u{202f}')
 }
 
 /// `text` with its first letter capitalised, to open a sentence.
@@ -60,16 +36,6 @@ pub fn sentence(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_keep_three_significant_figures() {
-        assert_eq!(duration_ms(0.4249), "0.42 ms");
-        assert_eq!(duration_ms(38.46), "38.5 ms");
-        assert_eq!(duration_ms(312.4), "312 ms");
-        assert_eq!(duration_ms(1423.0), "1.42 s");
-        assert_eq!(duration_ms(12_345.0), "12.3 s");
-        assert_eq!(duration_ms(f64::NAN), "–");
-    }
 
     #[test]
     fn ratios_and_counts() {

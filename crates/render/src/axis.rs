@@ -129,27 +129,6 @@ pub(crate) fn decimals_for(step: f64) -> usize {
     }
 }
 
-/// A duration for people: "0.42 ms", "42.7 ms", "312 ms", "1.42 s", "14.2 s".
-pub(crate) fn format_duration(us: f64) -> String {
-    let ms = us / 1000.0;
-    if ms >= 999.5 {
-        let s = ms / 1000.0;
-        if s < 9.995 {
-            format!("{s:.2} s")
-        } else if s < 99.95 {
-            format!("{s:.1} s")
-        } else {
-            format!("{s:.0} s")
-        }
-    } else if ms >= 99.95 {
-        format!("{ms:.0} ms")
-    } else if ms >= 9.995 {
-        format!("{ms:.1} ms")
-    } else {
-        format!("{ms:.2} ms")
-    }
-}
-
 /// A time or duration with the precision a tooltip wants: "37 µs",
 /// "4.2 µs", "12.31 ms", "1.425 s".
 pub(crate) fn format_precise(us: f64) -> String {
@@ -255,17 +234,6 @@ mod tests {
         assert_eq!(labels(&empty).last(), Some(&"1.0"));
         assert!(TimeAxis::new(0.0, f64::NAN, 5).ticks.len() > 1);
         assert!(TimeAxis::new(5.0, 1.0, 5).ticks.len() > 1);
-    }
-
-    #[test]
-    fn durations_read_well() {
-        assert_eq!(format_duration(420.0), "0.42 ms");
-        assert_eq!(format_duration(42_700.0), "42.7 ms");
-        assert_eq!(format_duration(312_400.0), "312 ms");
-        assert_eq!(format_duration(999_700.0), "1.00 s");
-        assert_eq!(format_duration(1_420_000.0), "1.42 s");
-        assert_eq!(format_duration(14_200_000.0), "14.2 s");
-        assert_eq!(format_duration(142_000_000.0), "142 s");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
 use plotters::prelude::DrawingBackend;
 
-use crate::axis::{format_duration, format_precise};
+use crate::axis::format_precise;
 use crate::gil::Holders;
 use crate::layout::{
     self, CHIP, EMPTY_SIZE, HEADER_SIZE, LABEL_SIZE, LEGEND_SIZE, Layout, RunBox, TASK_SIZE,
@@ -18,6 +18,7 @@ use crate::palette::{
 };
 use crate::pen::{Font, Pen, backend};
 use crate::{RenderError, RunView, TimelineStyle, View, events, strip};
+use lanes_trace::words::duration_ms;
 
 /// Segments at least this wide get an outline.
 const OUTLINE_MIN_PX: i32 = 4;
@@ -116,7 +117,7 @@ fn header(run: &RunView<'_>) -> String {
         return format!(
             "{s} · {lanes} lane{} · {}",
             if lanes == 1 { "" } else { "s" },
-            format_duration(run.trace.makespan_us())
+            duration_ms(run.trace.makespan_ms())
         );
     };
     let mut s = format!(
@@ -124,7 +125,7 @@ fn header(run: &RunView<'_>) -> String {
         meta.scenario.model.title(),
         meta.scenario.workload.title(),
         meta.scenario.k,
-        format_duration(run.trace.makespan_us())
+        duration_ms(run.trace.makespan_ms())
     );
     if let Some(speedup) = run.speedup.filter(|s| s.is_finite() && *s > 0.0) {
         s.push_str(&format!(" · {speedup:.2}× vs sequential"));

@@ -5,18 +5,12 @@
 
 mod support;
 
-use lanes_render::{Hit, RunView, TimelineStyle, View, describe_hit, hit_test};
-use lanes_trace::{Event, EventKind, Trace};
-use support::{count, gil, has_text, processes, render, render_view, text_positions, texts};
-
-const SIZE: (u32, u32) = (1280, 720);
-
-fn view(trace: &Trace) -> RunView<'_> {
-    RunView {
-        trace,
-        speedup: None,
-    }
-}
+use lanes_render::{Hit, TimelineStyle, View, describe_hit, hit_test};
+use lanes_trace::{Event, EventKind};
+use support::{
+    SIZE, count, draw, gil, has_text, playhead, processes, render, render_view, text_positions,
+    texts, view, window,
+};
 
 #[test]
 fn the_gil_lane_names_its_holders_and_the_legend_its_marks() {
@@ -114,26 +108,10 @@ fn hand_offs_outside_the_window_or_after_the_playhead_are_not_drawn() {
     let runs = [view(&trace)];
     let style = TimelineStyle::default();
     // 30-50 ms holds the hand-off at 40 ms only.
-    let svg = render_view(
-        &runs,
-        SIZE,
-        &style,
-        &View {
-            window: Some((30_000.0, 50_000.0)),
-            ..View::default()
-        },
-    );
+    let svg = render_view(&runs, SIZE, &style, &window(30_000.0, 50_000.0));
     assert_eq!(count(&svg, "<polygon"), 1 + 1);
     // Before 50 ms: the first acquisition and the hand-offs at 20 and 40 ms.
-    let svg = render_view(
-        &runs,
-        SIZE,
-        &style,
-        &View {
-            playhead_us: Some(50_000.0),
-            ..View::default()
-        },
-    );
+    let svg = render_view(&runs, SIZE, &style, &playhead(50_000.0));
     // Plus the legend's arrow and the playhead's handle.
     assert_eq!(count(&svg, "<polygon"), 3 + 1 + 1);
 }
@@ -149,27 +127,11 @@ fn messages_are_arrows_from_sender_to_receiver() {
 
     // Halfway through the run no result has arrived: the inputs' arrows
     // have heads, the results' none yet.
-    let svg = render_view(
-        &[view(&trace)],
-        SIZE,
-        &TimelineStyle::default(),
-        &View {
-            playhead_us: Some(20_000.0),
-            ..View::default()
-        },
-    );
+    let svg = draw(&trace, &playhead(20_000.0));
     assert_eq!(count(&svg, "<polygon"), 3 + 1 + 1);
     // At 45.5 ms the first result arrived; the two others, in flight, draw
     // their tails but no heads.
-    let svg = render_view(
-        &[view(&trace)],
-        SIZE,
-        &TimelineStyle::default(),
-        &View {
-            playhead_us: Some(45_500.0),
-            ..View::default()
-        },
-    );
+    let svg = draw(&trace, &playhead(45_500.0));
     assert_eq!(count(&svg, "<polygon"), 3 + 1 + 1 + 1);
 }
 

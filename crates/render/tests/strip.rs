@@ -4,16 +4,9 @@
 
 mod support;
 
-use lanes_render::{RunView, TimelineStyle, View, hit_test, timeline_height};
-use lanes_trace::{Mode, Trace};
-use support::{free, gil, has_text, render, render_view, sequential, text_positions};
-
-fn view(trace: &Trace) -> RunView<'_> {
-    RunView {
-        trace,
-        speedup: None,
-    }
-}
+use lanes_render::{TimelineStyle, View, hit_test, timeline_height};
+use lanes_trace::Mode;
+use support::{free, gil, has_text, render, render_view, sequential, text_positions, view};
 
 fn with_strip() -> TimelineStyle {
     TimelineStyle {

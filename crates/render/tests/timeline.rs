@@ -4,18 +4,9 @@
 
 mod support;
 
-use lanes_render::{RunView, TimelineStyle, state_colour, timeline_height};
+use lanes_render::{RunView, TimelineStyle, timeline_height};
 use lanes_trace::{Lane, Mode, Model, State, Trace};
-use support::{count, free, has_text, meta, render, sequential, span};
-
-const SIZE: (u32, u32) = (1280, 720);
-
-fn view(trace: &Trace) -> RunView<'_> {
-    RunView {
-        trace,
-        speedup: None,
-    }
-}
+use support::{SIZE, count, free, has_text, meta, render, sequential, span, view};
 
 #[test]
 fn lane_names_and_headers_appear() {
@@ -182,18 +173,4 @@ fn height_grows_with_lanes_and_stays_bounded() {
         },
     );
     assert!(scaled > small);
-}
-
-#[test]
-fn every_state_has_a_distinct_colour() {
-    let mut colours: Vec<_> = State::ALL
-        .iter()
-        .map(|&s| {
-            let c = state_colour(s);
-            (c.0, c.1, c.2)
-        })
-        .collect();
-    colours.sort_unstable();
-    colours.dedup();
-    assert_eq!(colours.len(), 8);
 }

@@ -5,27 +5,13 @@
 mod support;
 
 use lanes_render::{
-    Hit, RunView, TimelineStyle, View, describe_hit, hit_test, plot_x_range, time_at,
-    timeline_height,
+    Hit, TimelineStyle, View, describe_hit, hit_test, plot_x_range, time_at, timeline_height,
 };
-use lanes_trace::{Mode, Trace};
-use support::{count, free, has_text, render, render_view, sequential, text_positions, texts};
-
-const SIZE: (u32, u32) = (1280, 720);
-
-fn view(trace: &Trace) -> RunView<'_> {
-    RunView {
-        trace,
-        speedup: None,
-    }
-}
-
-fn window(start_ms: f64, end_ms: f64) -> View {
-    View {
-        window: Some((start_ms * 1000.0, end_ms * 1000.0)),
-        ..View::default()
-    }
-}
+use lanes_trace::Mode;
+use support::{
+    SIZE, count, draw, free, has_text, playhead, render, render_view, sequential, text_positions,
+    texts, view, window,
+};
 
 /// The one place where `text` is drawn.
 fn only(svg: &str, text: &str) -> (f64, f64) {
@@ -53,7 +39,7 @@ fn a_window_shows_only_its_spans_and_its_times() {
     let seq = sequential(8, 40.0);
     let runs = [view(&seq)];
     let style = TimelineStyle::default();
-    let svg = render_view(&runs, SIZE, &style, &window(100.0, 140.0));
+    let svg = render_view(&runs, SIZE, &style, &window(100_000.0, 140_000.0));
     for shown in ["#2", "#3"] {
         assert!(has_text(&svg, shown), "{shown}");
     }
@@ -89,15 +75,7 @@ fn a_window_shows_only_its_spans_and_its_times() {
 #[test]
 fn a_window_of_300_microseconds_reads_in_fractions_of_a_millisecond() {
     let seq = sequential(8, 40.0);
-    let svg = render_view(
-        &[view(&seq)],
-        SIZE,
-        &TimelineStyle::default(),
-        &View {
-            window: Some((12_300.0, 12_600.0)),
-            ..View::default()
-        },
-    );
+    let svg = draw(&seq, &window(12_300.0, 12_600.0));
     assert!(has_text(&svg, "time (ms)"));
     for label in ["12.30", "12.35", "12.45", "12.60"] {
         assert!(has_text(&svg, label), "{label}");
@@ -105,15 +83,7 @@ fn a_window_of_300_microseconds_reads_in_fractions_of_a_millisecond() {
     // Task #0 fills the whole window.
     assert!(has_text(&svg, "#0"));
 
-    let first = render_view(
-        &[view(&seq)],
-        SIZE,
-        &TimelineStyle::default(),
-        &View {
-            window: Some((0.0, 300.0)),
-            ..View::default()
-        },
-    );
+    let first = draw(&seq, &window(0.0, 300.0));
     assert!(has_text(&first, "time (µs)"));
     assert!(has_text(&first, "250"));
 }
@@ -121,15 +91,7 @@ fn a_window_of_300_microseconds_reads_in_fractions_of_a_millisecond() {
 #[test]
 fn the_playhead_hides_the_future() {
     let seq = sequential(8, 40.0);
-    let svg = render_view(
-        &[view(&seq)],
-        SIZE,
-        &TimelineStyle::default(),
-        &View {
-            playhead_us: Some(100_000.0),
-            ..View::default()
-        },
-    );
+    let svg = draw(&seq, &playhead(100_000.0));
     for shown in ["#0", "#1", "#2"] {
         assert!(has_text(&svg, shown), "{shown}");
     }
@@ -140,15 +102,7 @@ fn the_playhead_hides_the_future() {
     // The axis still spans the whole run.
     assert!(has_text(&svg, "300"));
 
-    let none = render_view(
-        &[view(&seq)],
-        SIZE,
-        &TimelineStyle::default(),
-        &View {
-            playhead_us: Some(-1.0),
-            ..View::default()
-        },
-    );
+    let none = draw(&seq, &playhead(-1.0));
     assert!(!has_text(&none, "#0"));
 }
 
@@ -159,7 +113,7 @@ fn pointers_find_the_span_under_them() {
     let runs = [view(&seq), view(&par)];
     let style = TimelineStyle::default();
     let (w, h) = SIZE;
-    for v in [View::default(), window(60.0, 100.0)] {
+    for v in [View::default(), window(60_000.0, 100_000.0)] {
         let svg = render_view(&runs, SIZE, &style, &v);
         // Task #2 of the sequential run (drawn first), and #6 of the free
         // one, on its third lane (drawn last).
@@ -224,7 +178,7 @@ fn times_map_onto_the_plot_both_ways() {
     assert_eq!(time_at(&runs, w, h, &style, &full, x0), Some(0.0));
     let end = time_at(&runs, w, h, &style, &full, x1).unwrap_or(f64::NAN);
     assert!((end - 320_000.0).abs() < 1e-6, "{end}");
-    let zoomed = window(100.0, 140.0);
+    let zoomed = window(100_000.0, 140_000.0);
     let mid = time_at(&runs, w, h, &style, &zoomed, (x0 + x1) / 2.0).unwrap_or(f64::NAN);
     assert!((mid - 120_000.0).abs() < 1e-6, "{mid}");
     assert_eq!(time_at(&runs, w, h, &style, &zoomed, x0 - 1.0), None);
@@ -310,7 +264,7 @@ fn a_window_does_not_change_the_height() {
     let style = TimelineStyle::default();
     let h = timeline_height(&runs, 1280, &style);
     let a = render_view(&runs, (1280, h), &style, &View::default());
-    let b = render_view(&runs, (1280, h), &style, &window(10.0, 20.0));
+    let b = render_view(&runs, (1280, h), &style, &window(10_000.0, 20_000.0));
     assert_eq!(
         text_positions(&a, "Thread 4"),
         text_positions(&b, "Thread 4")

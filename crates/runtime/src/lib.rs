@@ -16,7 +16,7 @@ mod event_loop;
 mod gil;
 mod io;
 mod mixed;
-mod processes;
+pub mod processes;
 mod record;
 mod run;
 mod sleeper;

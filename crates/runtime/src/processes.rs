@@ -1,5 +1,16 @@
-//! One process's share of a run: the page runs each process in a web worker
-//! of its own, with its own memory, and each worker calls [`run_share`].
+//! The processes model's pure half: one process's share of a run (the page
+//! runs each process in a web worker of its own, with its own memory, and
+//! each worker calls [`run_share`]); what the page sends each process
+//! ([`input`], [`protocol`]), what a process computes from it ([`compute`]),
+//! and the trace made of their stamps ([`assemble`]). The page's half, which
+//! starts the workers and posts the messages, is in lanes-web.
+
+pub mod assemble;
+pub mod compute;
+pub mod input;
+pub mod protocol;
+#[cfg(test)]
+mod tests;
 
 use lanes_trace::{Model, Scenario, Span, Workload};
 use lanes_workloads::PrimeCount;

@@ -4,13 +4,22 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use lanes_trace::{LaneKind, Span, State, Trace};
 
-use crate::MAX_THREADS;
+use crate::{Environment, MAX_THREADS};
 
 /// Tests that measure time take turns, whichever module they are in, so
 /// that they do not load each other: hold this while measuring.
 pub(crate) fn alone() -> MutexGuard<'static, ()> {
     static TIMED: Mutex<()> = Mutex::new(());
     TIMED.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The environment the runtime's tests say they ran in.
+pub(crate) fn native() -> Environment {
+    Environment {
+        cores: 2,
+        cross_origin_isolated: true,
+        name: "native".to_owned(),
+    }
 }
 
 /// A pool with a thread for every lane a run may ask for, as the page has.

@@ -3,27 +3,16 @@
 
 #![expect(clippy::panic, reason = "test helpers report a failure by panicking")]
 
+use lanes_model::{Runner, unsupported};
 use lanes_sim::{CostModel, Options, simulate, task_costs};
 use lanes_trace::{Model, Scenario, Span, State, Trace, Workload};
 use proptest::prelude::*;
 
+/// The workloads the simulator runs under `model`: lanes-model's table.
 fn workload_for(model: Model) -> impl Strategy<Value = Workload> {
-    let all = vec![
-        Workload::Primes,
-        Workload::Mandelbrot,
-        Workload::Audio,
-        Workload::Io,
-        Workload::Mixed,
-        Workload::Counter,
-        Workload::CounterLocked,
-    ];
-    let ok: Vec<Workload> = all
+    let ok: Vec<Workload> = Workload::ALL
         .into_iter()
-        .filter(|w| match model {
-            Model::Processes => *w != Workload::Mixed,
-            Model::Asyncio => !matches!(w, Workload::Counter | Workload::CounterLocked),
-            _ => true,
-        })
+        .filter(|&w| unsupported(Runner::Simulator, model, w).is_none())
         .collect();
     proptest::sample::select(ok)
 }

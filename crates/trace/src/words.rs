@@ -35,15 +35,44 @@ pub fn visible(text: &str) -> Cow<'_, str> {
 
 /// `n` with thin spaces between groups of three digits: "1 250 000".
 pub fn thousands(n: u64) -> String {
+    grouped(n, '\u{2009}')
+}
+
+/// `n` with `separator` between groups of three digits: "1,250,000".
+pub fn grouped(n: u64, separator: char) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{2009}');
+            out.push(separator);
         }
         out.push(c);
     }
     out
+}
+
+/// A duration for people, to three figures: "0.42 ms", "42.7 ms", "312 ms",
+/// "1.42 s", "14.2 s", "142 s"; "–" when it is not a number.
+pub fn duration_ms(ms: f64) -> String {
+    if !ms.is_finite() {
+        return "–".to_owned();
+    }
+    if ms >= 999.5 {
+        let s = ms / 1000.0;
+        if s < 9.995 {
+            format!("{s:.2} s")
+        } else if s < 99.95 {
+            format!("{s:.1} s")
+        } else {
+            format!("{s:.0} s")
+        }
+    } else if ms >= 99.95 {
+        format!("{ms:.0} ms")
+    } else if ms >= 9.995 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.2} ms")
+    }
 }
 
 /// A byte count in B, kB, MB or GB (powers of 1000): "2.0 MB".
@@ -79,5 +108,19 @@ mod tests {
         assert_eq!(byte_size(650), "650 B");
         assert_eq!(byte_size(2_000_000), "2.0 MB");
         assert_eq!(byte_size(3_500_000_000), "3.5 GB");
+        assert_eq!(grouped(5_000_000, ','), "5,000,000");
+    }
+
+    #[test]
+    fn durations_keep_three_significant_figures() {
+        assert_eq!(duration_ms(0.4249), "0.42 ms");
+        assert_eq!(duration_ms(0.42), "0.42 ms");
+        assert_eq!(duration_ms(38.46), "38.5 ms");
+        assert_eq!(duration_ms(312.4), "312 ms");
+        assert_eq!(duration_ms(999.7), "1.00 s");
+        assert_eq!(duration_ms(1423.0), "1.42 s");
+        assert_eq!(duration_ms(12_345.0), "12.3 s");
+        assert_eq!(duration_ms(142_000.0), "142 s");
+        assert_eq!(duration_ms(f64::NAN), "–");
     }
 }

@@ -1,60 +1,29 @@
 #![doc = include_str!("../README.md")]
+// Browser code only: on other targets the crate is empty.
+#![cfg(target_arch = "wasm32")]
 
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[cfg(not(target_feature = "atomics"))]
 compile_error!(
     "Lanes needs shared memory: build wasm32 with `-C target-feature=+atomics,+bulk-memory` \
      and the linker flags in .cargo/config.toml (use `make build`)."
 );
 
-#[cfg(target_arch = "wasm32")]
 mod automation;
-#[cfg(target_arch = "wasm32")]
 mod bench;
-#[cfg(target_arch = "wasm32")]
 mod canvas;
-#[cfg(target_arch = "wasm32")]
 mod clock;
-#[cfg(target_arch = "wasm32")]
 mod error;
-#[cfg(target_arch = "wasm32")]
 mod faults;
-#[cfg(target_arch = "wasm32")]
 mod files;
-#[cfg(target_arch = "wasm32")]
 mod frames;
-#[cfg(target_arch = "wasm32")]
 mod heap;
-#[cfg(target_arch = "wasm32")]
 mod live;
-#[cfg(target_arch = "wasm32")]
 mod page;
-#[cfg(target_arch = "wasm32")]
 mod pool;
-#[cfg(target_arch = "wasm32")]
 mod processes;
-/// The processes model's pure half, built and tested natively too: what a
-/// process is sent and computes, and the trace made of their stamps.
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "processes"]
-mod processes {
-    #![allow(
-        dead_code,
-        unused_imports,
-        reason = "used by the page's half, which is wasm only"
-    )]
-    mod assemble;
-    mod compute;
-    mod input;
-    mod protocol;
-    #[cfg(test)]
-    mod tests;
-}
-#[cfg(target_arch = "wasm32")]
 mod solo;
-#[cfg(target_arch = "wasm32")]
 mod warm_up;
 
-#[cfg(target_arch = "wasm32")]
 pub use {
     automation::{
         install_automation, publish_cancel_done, publish_cancel_requested, publish_process_memory,

@@ -10,12 +10,8 @@
 //! alive pays start-up once (see [`warm`]).
 
 // What a process is sent, what it computes and the trace of their stamps
-// are pure: lib.rs builds them natively too, where their tests run.
-mod assemble;
-mod compute;
-mod input;
+// are pure: they are lanes_runtime::processes, tested natively there.
 mod prepare;
-mod protocol;
 mod warm;
 mod worker;
 pub(crate) mod workers;
@@ -29,11 +25,11 @@ use wasm_bindgen::JsValue;
 
 use crate::faults::{self, Fault};
 use crate::{LiveRun, PageClock, WebError, environment};
-use assemble::{Log, Start, assemble};
-use protocol::Report;
+use lanes_runtime::processes::assemble::{Log, Start, assemble};
+use lanes_runtime::processes::protocol::Report;
 use workers::{Note, ProcessWorkers, message, set, words};
 
-pub use input::MAX_COPY_BYTES;
+pub use lanes_runtime::processes::input::MAX_COPY_BYTES;
 pub use warm::{MAX_IDLE_PROCESSES, end_idle_processes, idle_processes};
 pub use worker::lanes_process_run;
 

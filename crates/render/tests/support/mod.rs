@@ -9,6 +9,38 @@ use lanes_trace::{
 use plotters::prelude::IntoDrawingArea;
 use plotters_svg::SVGBackend;
 
+/// The size most tests draw at.
+pub const SIZE: (u32, u32) = (1280, 720);
+
+/// `trace` as a run to draw, without a speed-up.
+pub fn view(trace: &Trace) -> RunView<'_> {
+    RunView {
+        trace,
+        speedup: None,
+    }
+}
+
+/// The view of the times `start_us..end_us`.
+pub fn window(start_us: f64, end_us: f64) -> View {
+    View {
+        window: Some((start_us, end_us)),
+        ..View::default()
+    }
+}
+
+/// The view up to a playhead at `at_us`.
+pub fn playhead(at_us: f64) -> View {
+    View {
+        playhead_us: Some(at_us),
+        ..View::default()
+    }
+}
+
+/// `trace` alone at [`SIZE`] in the default style, showing `view`.
+pub fn draw(trace: &Trace, view: &View) -> String {
+    render_view(&[self::view(trace)], SIZE, &TimelineStyle::default(), view)
+}
+
 pub fn meta(model: Model, k: u32, mode: Mode) -> Meta {
     Meta {
         scenario: Scenario::new(model, Workload::Primes, k, 2_000_000, 16),

@@ -7,16 +7,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Barrier, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
-use lanes_trace::{
-    Event, EventKind, Lane, LaneKind, Meta, Mode, Model, Scenario, Span, State, Trace, Workload,
-};
-use lanes_workloads::{AudioFeatures, Job, Mandelbrot, PrimeCount, count_primes_in};
+use lanes_trace::{Event, EventKind, Span, State};
+use lanes_workloads::{Job, PrimeCount, count_primes_in};
 
 use super::*;
 use crate::cpu::Kernel;
 use crate::steps::{Item, Queue, Step, Threads, start};
-use crate::testing::{alone, peak, pool};
-use crate::{Cancel, Clock, MonotonicClock, RunError, ThreadSleeper};
+use crate::testing::{alone, assert_one_at_a_time, pool};
+use crate::{Cancel, Clock, MonotonicClock, ThreadSleeper};
 
 fn interval_ms(ms: f64) -> SwitchInterval {
     SwitchInterval::from_ms(ms).unwrap_or_else(|e| panic!("{e}"))
@@ -163,17 +161,6 @@ impl Item for Busy<'_> {
     }
 }
 
-/// An item that waits for I/O: a sleep of `io_us`.
-struct Request {
-    io_us: Option<f64>,
-}
-
-impl Item for Request {
-    fn step(&mut self) -> Step {
-        self.io_us.take().map_or(Step::Done(0), Step::Io)
-    }
-}
-
 #[test]
 fn no_two_threads_ever_run_at_once() {
     let _alone = alone();
@@ -198,14 +185,7 @@ fn no_two_threads_ever_run_at_once() {
         );
         assert_eq!(guard.clashes.load(Ordering::SeqCst), 0, "k={k}");
         assert_eq!(rec.result, twin, "k={k}");
-        let mut running = of_state(&rec.spans, State::Running);
-        running.sort_by(|a, b| a.start_us.total_cmp(&b.start_us));
-        for pair in running.windows(2) {
-            assert!(
-                pair[0].end_us <= pair[1].start_us,
-                "k={k}: two threads ran at once: {pair:?}"
-            );
-        }
+        assert_one_at_a_time(&of_state(&rec.spans, State::Running), &format!("k={k}"));
         assert_lanes_are_sequential(&rec.spans);
         assert!(
             count(&rec.events, |e| matches!(e, EventKind::Handoff { .. })) >= k as usize,
@@ -215,40 +195,6 @@ fn no_two_threads_ever_run_at_once() {
             count(&rec.events, |e| matches!(e, EventKind::ForcedSwitch { .. })) >= 1,
             "k={k}: threads were made to switch"
         );
-
-        // As one trace: k thread lanes and a GIL lane.
-        let mut lanes: Vec<Lane> = (1..=k)
-            .map(|i| Lane::thread(format!("Thread {i}")))
-            .collect();
-        lanes.push(Lane {
-            kind: LaneKind::Gil,
-            name: "GIL".to_owned(),
-        });
-        let gil = rec.gil_spans(k);
-        assert!(gil.windows(2).all(|w| w[0].end_us <= w[1].start_us));
-        let held: f64 = gil.iter().map(Span::duration_us).sum();
-        let ran: f64 = running.iter().map(Span::duration_us).sum();
-        assert!((held - ran).abs() < 1e-6 * ran.max(1.0), "k={k}");
-        let meta = Meta {
-            scenario: Scenario {
-                model: Model::Gil,
-                workload: Workload::Primes,
-                k,
-                size: 1_000_000,
-                tasks: 24,
-                interval_us: 200,
-                latency_us: Scenario::DEFAULT_LATENCY_US,
-            },
-            mode: Mode::Live,
-            cores: 2,
-            cross_origin_isolated: true,
-            environment: "native".to_owned(),
-            result: Some(rec.result),
-            seed: None,
-        };
-        let spans = rec.spans.iter().copied().chain(gil).collect();
-        let trace = Trace::new(meta, lanes, spans).with_events(rec.events.clone());
-        trace.validate().unwrap_or_else(|e| panic!("k={k}: {e}"));
     }
 }
 
@@ -429,40 +375,7 @@ fn an_io_wait_releases_the_gil() {
 }
 
 #[test]
-fn io_bound_threads_wait_at_the_same_time() {
-    let _alone = alone();
-    let pool = pool();
-    // Eight threads each wait 50 ms: the waits overlap, so the run takes
-    // far less than 8 × 50 ms.
-    let start = |_| -> Box<dyn Item> {
-        Box::new(Request {
-            io_us: Some(50_000.0),
-        })
-    };
-    let clock = MonotonicClock::new();
-    let rec = run_on(
-        &pool,
-        &Queue::new(8, 8, &start),
-        SwitchInterval::default(),
-        &clock,
-    );
-    let io = of_state(&rec.spans, State::IoWait);
-    assert_eq!(io.len(), 8);
-    let mut lanes: Vec<u32> = io.iter().map(|s| s.lane).collect();
-    lanes.dedup();
-    assert_eq!(lanes, (0..8).collect::<Vec<_>>());
-    assert!(peak(&io) >= 4, "at most {} waits at once", peak(&io));
-    let first = rec
-        .spans
-        .iter()
-        .map(|s| s.start_us)
-        .fold(f64::MAX, f64::min);
-    let last = rec.spans.iter().map(|s| s.end_us).fold(0.0, f64::max);
-    assert!(last - first < 200_000.0, "took {} µs", last - first);
-}
-
-#[test]
-fn every_k_gets_k_threads_and_the_twins_answer() {
+fn every_k_runs_every_item_and_gives_the_twins_answer() {
     let _alone = alone();
     let pool = pool();
     let kernel = Kernel::Primes(PrimeCount::new(100_000, 32));
@@ -473,14 +386,7 @@ fn every_k_gets_k_threads_and_the_twins_answer() {
         let clock = MonotonicClock::new();
         let rec = run_on(&pool, &Queue::new(k, 32, &start), interval_ms(1.0), &clock);
         assert_eq!(rec.result, twin, "k={k}");
-        let mut threads: Vec<_> = rec
-            .threads
-            .iter()
-            .map(|t| t.unwrap_or(usize::MAX))
-            .collect();
-        threads.sort_unstable();
-        threads.dedup();
-        assert_eq!(threads.len(), k as usize, "k={k} ran on {:?}", rec.threads);
+        // That k lanes are k distinct threads is on_threads' (threads.rs).
         let mut tasks: Vec<_> = of_state(&rec.spans, State::Running)
             .iter()
             .filter_map(|s| s.task)
@@ -489,79 +395,5 @@ fn every_k_gets_k_threads_and_the_twins_answer() {
         tasks.dedup();
         assert_eq!(tasks, (0..32).collect::<Vec<_>>(), "k={k}");
         assert_lanes_are_sequential(&rec.spans);
-    }
-}
-
-#[test]
-fn refuses_bad_thread_counts_and_small_pools() {
-    let clock = MonotonicClock::new();
-    let kernel = Kernel::Primes(PrimeCount::new(1000, 16));
-    let start = |task| start(&kernel, task);
-    let interval = SwitchInterval::default();
-    let run = |k| {
-        run_gil(
-            &Queue::new(k, 16, &start),
-            interval,
-            &clock,
-            &ThreadSleeper,
-            &Cancel::new(),
-        )
-    };
-    for k in [0, 17] {
-        assert_eq!(run(k).map(|r| r.result), Err(RunError::ThreadCount(k)));
-    }
-    let small = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let err = small.install(|| run(3).map(|r| r.result));
-    assert_eq!(err, Err(RunError::PoolTooSmall { need: 3, have: 2 }));
-}
-
-#[test]
-fn a_cancelled_run_stops() {
-    let _alone = alone();
-    let pool = pool();
-    let clock = MonotonicClock::new();
-    let kernel = Kernel::Primes(PrimeCount::new(10_000_000, 1000));
-    let cancel = Cancel::new();
-    cancel.cancel();
-    let start_item = |task| start(&kernel, task);
-    let work = Queue::new(4, 1000, &start_item);
-    let interval = SwitchInterval::default();
-    let out = pool.install(|| run_gil(&work, interval, &clock, &ThreadSleeper, &cancel));
-    assert_eq!(out.map(|r| r.result), Err(RunError::Cancelled));
-
-    // Cancelled while threads hold and wait for the lock (item 5 raises it):
-    // all of them stop.
-    let cancel = Cancel::new();
-    let cancel_at = |task| {
-        if task == 5 {
-            cancel.cancel();
-        }
-        start(&kernel, task)
-    };
-    let work = Queue::new(4, 1000, &cancel_at);
-    let out = pool.install(|| run_gil(&work, interval_ms(0.1), &clock, &ThreadSleeper, &cancel));
-    assert_eq!(out.map(|r| r.result), Err(RunError::Cancelled));
-}
-
-#[test]
-fn threads_under_the_gil_give_the_float_kernels_twins_answers() {
-    let _alone = alone();
-    let pool = pool();
-    let kernels = [
-        Kernel::Mandelbrot(Mandelbrot::new(160, 120, 256, 16)),
-        Kernel::Audio(AudioFeatures::new(20, 8000, 16)),
-    ];
-    for kernel in kernels {
-        let twin = kernel.job().sequential_twin();
-        let start = |task| start(&kernel, task);
-        for k in [1, 2] {
-            let clock = MonotonicClock::new();
-            let work = Queue::new(k, kernel.job().tasks(), &start);
-            let rec = run_on(&pool, &work, interval_ms(0.2), &clock);
-            assert_eq!(rec.result, twin, "{kernel:?} k={k}");
-        }
     }
 }

@@ -8,20 +8,8 @@ use std::thread::ThreadId;
 use lanes_trace::{LaneKind, State};
 
 use super::*;
-use crate::testing::{alone, assert_one_at_a_time, of_state, peak, pool};
+use crate::testing::{alone, assert_one_at_a_time, native, of_state, peak, pool};
 use crate::{MonotonicClock, lost_updates, run_share, sequential_twin, share_tasks};
-
-fn native() -> Environment {
-    Environment {
-        cores: 2,
-        cross_origin_isolated: true,
-        name: "native".to_owned(),
-    }
-}
-
-fn scenario(model: Model, workload: Workload, k: u32, size: u64, tasks: u32) -> Scenario {
-    Scenario::new(model, workload, k, size, tasks)
-}
 
 /// Runs `scenario` on `pool` with the real clock and sleeps; the trace must
 /// be valid.
@@ -63,7 +51,7 @@ fn free_threads_overlap_and_sequential_does_not() {
     let pool = pool();
     let free = run_on(
         &pool,
-        &scenario(Model::Free, Workload::Primes, 2, 2_000_000, 32),
+        &Scenario::new(Model::Free, Workload::Primes, 2, 2_000_000, 32),
     );
     assert_eq!(free.lanes.len(), 2);
     assert_eq!(free.meta().unwrap().result.unwrap(), 148_933);
@@ -73,7 +61,7 @@ fn free_threads_overlap_and_sequential_does_not() {
 
     let seq = run_on(
         &pool,
-        &scenario(Model::Sequential, Workload::Primes, 8, 200_000, 32),
+        &Scenario::new(Model::Sequential, Workload::Primes, 8, 200_000, 32),
     );
     assert_eq!(lane_names(&seq), ["Main thread"]);
     assert_eq!(seq.concurrency().peak, 1);
@@ -86,7 +74,7 @@ fn under_the_gil_one_thread_runs_at_a_time_and_the_gil_lane_shows_who() {
     let pool = pool();
     let s = Scenario {
         interval_us: 500,
-        ..scenario(Model::Gil, Workload::Primes, 4, 300_000, 16)
+        ..Scenario::new(Model::Gil, Workload::Primes, 4, 300_000, 16)
     };
     let t = run_on(&pool, &s);
     assert_eq!(
@@ -119,7 +107,7 @@ fn requests_wait_together_on_threads_and_one_after_another_alone() {
     // Eight requests of 20 ms and a small parse each.
     let base = Scenario {
         latency_us: 20_000,
-        ..scenario(Model::Free, Workload::Io, 8, 8_000, 8)
+        ..Scenario::new(Model::Free, Workload::Io, 8, 8_000, 8)
     };
     let twin = sequential_twin(&base);
     assert_eq!(twin, Some(1_007));
@@ -180,7 +168,7 @@ fn the_sleeper_is_injected() {
     let sleeper = |us: f64| asked.lock().unwrap().push(us);
     let s = Scenario {
         latency_us: 3_000_000,
-        ..scenario(Model::Free, Workload::Io, 3, 1_000, 5)
+        ..Scenario::new(Model::Free, Workload::Io, 3, 1_000, 5)
     };
     let t = pool
         .install(|| run_with(&s, &clock, &sleeper, &native(), &Cancel::new()))
@@ -210,7 +198,7 @@ fn a_cancel_stops_items_in_progress_and_long_waits() {
     };
     let s = Scenario {
         latency_us: 10_000_000,
-        ..scenario(Model::Free, Workload::Io, 2, 1_000, 4)
+        ..Scenario::new(Model::Free, Workload::Io, 2, 1_000, 4)
     };
     let out = pool.install(|| run_with(&s, &clock, &sleeper, &native(), &cancel));
     assert!(matches!(out, Err(RunError::Cancelled)));
@@ -223,7 +211,7 @@ fn a_cancel_stops_items_in_progress_and_long_waits() {
     // free threads and under the GIL.
     for model in [Model::Sequential, Model::Free, Model::Gil] {
         let cancel = Cancel::new();
-        let s = scenario(model, Workload::Primes, 2, 100_000_000, 2);
+        let s = Scenario::new(model, Workload::Primes, 2, 100_000_000, 2);
         let started = clock.now_us();
         let out = std::thread::scope(|scope| {
             scope.spawn(|| {
@@ -244,7 +232,7 @@ fn a_counter_without_a_lock_loses_updates_and_with_one_does_not() {
     let _alone = alone();
     let pool = pool();
     // Two threads of 500 000 updates each: on two cores they interleave.
-    let racy = scenario(Model::Free, Workload::Counter, 2, 1_000_000, 2);
+    let racy = Scenario::new(Model::Free, Workload::Counter, 2, 1_000_000, 2);
     let mut lost = Vec::new();
     for _ in 0..5 {
         let t = run_on(&pool, &racy);
@@ -257,7 +245,7 @@ fn a_counter_without_a_lock_loses_updates_and_with_one_does_not() {
     }
     assert!(lost.iter().any(|&n| n > 0), "no update was lost: {lost:?}");
 
-    let locked = scenario(Model::Free, Workload::CounterLocked, 4, 200_000, 8);
+    let locked = Scenario::new(Model::Free, Workload::CounterLocked, 4, 200_000, 8);
     for model in [Model::Free, Model::Gil, Model::Sequential] {
         let t = run_on(&pool, &Scenario { model, ..locked });
         assert_eq!(t.meta().unwrap().result.unwrap(), 200_000, "{model}");
@@ -265,10 +253,13 @@ fn a_counter_without_a_lock_loses_updates_and_with_one_does_not() {
     }
     let exact = run_on(
         &pool,
-        &scenario(Model::Sequential, Workload::Counter, 4, 200_000, 8),
+        &Scenario::new(Model::Sequential, Workload::Counter, 4, 200_000, 8),
     );
     assert_eq!(exact.meta().unwrap().result.unwrap(), 200_000);
-    let primes = run_on(&pool, &scenario(Model::Free, Workload::Primes, 2, 100, 2));
+    let primes = run_on(
+        &pool,
+        &Scenario::new(Model::Free, Workload::Primes, 2, 100, 2),
+    );
     assert_eq!(lost_updates(&primes), None);
 }
 
@@ -280,7 +271,7 @@ fn the_gil_does_not_make_a_counter_safe() {
     // updates meanwhile, as `counter += 1` can in CPython.
     let racy = Scenario {
         interval_us: 100,
-        ..scenario(Model::Gil, Workload::Counter, 2, 1_000_000, 2)
+        ..Scenario::new(Model::Gil, Workload::Counter, 2, 1_000_000, 2)
     };
     let mut lost = Vec::new();
     for _ in 0..4 {
@@ -306,7 +297,7 @@ fn the_event_loop_runs_on_one_thread_and_its_awaits_overlap() {
     // Eight coroutines, sixteen requests of 20 ms: two rounds of waits.
     let s = Scenario {
         latency_us: 20_000,
-        ..scenario(Model::Asyncio, Workload::Io, 8, 16_000, 16)
+        ..Scenario::new(Model::Asyncio, Workload::Io, 8, 16_000, 16)
     };
     let t = pool
         .install(|| run(&s, &clock, &native(), &Cancel::new()))
@@ -330,7 +321,7 @@ fn the_event_loop_runs_on_one_thread_and_its_awaits_overlap() {
     // Computing only: the coroutines take turns, one item each.
     let cpu = run_on(
         &pool,
-        &scenario(Model::Asyncio, Workload::Primes, 3, 100_000, 9),
+        &Scenario::new(Model::Asyncio, Workload::Primes, 3, 100_000, 9),
     );
     assert_eq!(cpu.meta().unwrap().result.unwrap(), 9_592);
     let running = of_state(&cpu, State::Running);
@@ -349,7 +340,7 @@ fn computing_blocks_the_event_loop_and_its_timers_fire_late() {
     // A CPU coroutine of 20 items beside an I/O coroutine of 20 waits of 1 ms.
     let s = Scenario {
         latency_us: 1_000,
-        ..scenario(Model::Asyncio, Workload::Mixed, 8, 1_000_000, 20)
+        ..Scenario::new(Model::Asyncio, Workload::Mixed, 8, 1_000_000, 20)
     };
     let c = pool
         .install(|| convoy(&s, &clock, &ThreadSleeper, &native(), &Cancel::new()))
@@ -395,7 +386,7 @@ fn the_convoy_effect_slows_io_beside_cpu_under_the_gil_only() {
     // ends with a wait of up to 5 ms for the lock.
     let base = Scenario {
         latency_us: 1_000,
-        ..scenario(Model::Gil, Workload::Mixed, 8, 2_000_000, 20)
+        ..Scenario::new(Model::Gil, Workload::Mixed, 8, 2_000_000, 20)
     };
     let mut slowdowns = Vec::new();
     for model in [Model::Gil, Model::Free] {
@@ -438,7 +429,6 @@ fn the_convoy_effect_slows_io_beside_cpu_under_the_gil_only() {
 fn every_model_gives_the_sequential_twins_answer() {
     let _alone = alone();
     let pool = pool();
-    let clock = MonotonicClock::new();
     let cases = [
         (Workload::Primes, 50_000),
         (Workload::Mandelbrot, 64),
@@ -452,7 +442,7 @@ fn every_model_gives_the_sequential_twins_answer() {
         let base = Scenario {
             latency_us: 500,
             interval_us: 1_000,
-            ..scenario(Model::Sequential, workload, 3, size, 6)
+            ..Scenario::new(Model::Sequential, workload, 3, size, 6)
         };
         let twin = sequential_twin(&base);
         assert!(twin.is_some(), "{workload}");
@@ -468,30 +458,7 @@ fn every_model_gives_the_sequential_twins_answer() {
             assert_eq!(t.meta().unwrap().result, twin, "{model} {workload}");
             assert_eq!(t.meta().unwrap().scenario, s);
         }
-        // Processes: each runs its share, and the shares add up.
-        if workload != Workload::Mixed {
-            let mut sum = 0;
-            for share in 0..3 {
-                let out = run_share(
-                    &Scenario {
-                        model: Model::Processes,
-                        ..base
-                    },
-                    share,
-                    3,
-                    &clock,
-                    &ThreadSleeper,
-                    &Cancel::new(),
-                )
-                .unwrap_or_else(|e| panic!("{workload}: {e}"));
-                assert!(out.spans.iter().all(|s| s.lane == share));
-                let mut tasks: Vec<_> = out.spans.iter().filter_map(|s| s.task).collect();
-                tasks.dedup();
-                assert_eq!(tasks, share_tasks(6, share, 3).collect::<Vec<_>>());
-                sum += out.result;
-            }
-            assert_eq!(Some(sum), twin, "processes {workload}");
-        }
+        // Processes: their shares add up (processes/tests.rs).
     }
 }
 
@@ -503,7 +470,7 @@ fn what_cannot_run_here_says_so_in_words() {
         pool.install(|| run(&s, &clock, &native(), &Cancel::new()))
             .map(|t| t.meta().unwrap().result.unwrap())
     };
-    let procs = scenario(Model::Processes, Workload::Primes, 4, 1000, 8);
+    let procs = Scenario::new(Model::Processes, Workload::Primes, 4, 1000, 8);
     assert_eq!(
         err(procs),
         Err(RunError::Unsupported {
@@ -517,19 +484,19 @@ fn what_cannot_run_here_says_so_in_words() {
          which the page starts"
     );
     assert_eq!(
-        err(scenario(Model::Free, Workload::Ui, 2, 1000, 8))
+        err(Scenario::new(Model::Free, Workload::Ui, 2, 1000, 8))
             .unwrap_err()
             .to_string(),
         "Free threads cannot run “UI responsiveness” here: the page runs that one on its own \
          main thread"
     );
     assert_eq!(
-        err(scenario(Model::Asyncio, Workload::Counter, 2, 1000, 8))
+        err(Scenario::new(Model::Asyncio, Workload::Counter, 2, 1000, 8))
             .unwrap_err()
             .to_string(),
         "Event loop cannot run “shared counter” here: the two do not go together"
     );
-    let gil = scenario(Model::Gil, Workload::Primes, 2, 1000, 8);
+    let gil = Scenario::new(Model::Gil, Workload::Primes, 2, 1000, 8);
     assert_eq!(
         err(Scenario {
             interval_us: 50,
@@ -550,16 +517,16 @@ fn what_cannot_run_here_says_so_in_words() {
         "an I/O wait may last at most 10 s, not 20 s"
     );
     assert_eq!(
-        err(scenario(Model::Asyncio, Workload::Io, 17, 1000, 8)),
+        err(Scenario::new(Model::Asyncio, Workload::Io, 17, 1000, 8)),
         Err(RunError::ThreadCount(17))
     );
     assert_eq!(
-        err(scenario(Model::Free, Workload::Primes, 0, 1000, 8)),
+        err(Scenario::new(Model::Free, Workload::Primes, 0, 1000, 8)),
         Err(RunError::ThreadCount(0))
     );
     let share = |share, shares, workload| {
         run_share(
-            &scenario(Model::Processes, workload, shares, 1000, 8),
+            &Scenario::new(Model::Processes, workload, shares, 1000, 8),
             share,
             shares,
             &clock,
@@ -600,7 +567,7 @@ fn processes_deal_items_round_robin_and_own_their_counters() {
             1e9
         }
     }
-    let s = scenario(Model::Processes, Workload::Counter, 2, 1_001, 4);
+    let s = Scenario::new(Model::Processes, Workload::Counter, 2, 1_001, 4);
     let a = run_share(&s, 0, 2, &Late, &ThreadSleeper, &Cancel::new()).unwrap();
     let b = run_share(&s, 1, 2, &Late, &ThreadSleeper, &Cancel::new()).unwrap();
     assert_eq!((a.result, b.result), (500, 501));
@@ -627,7 +594,7 @@ fn a_cancelled_run_stops() {
     ] {
         let out = pool.install(|| {
             run(
-                &scenario(model, workload, 4, 10_000_000, 32),
+                &Scenario::new(model, workload, 4, 10_000_000, 32),
                 &clock,
                 &native(),
                 &cancel,
@@ -640,7 +607,7 @@ fn a_cancelled_run_stops() {
         );
     }
     let share = run_share(
-        &scenario(Model::Processes, Workload::Primes, 2, 10_000_000, 32),
+        &Scenario::new(Model::Processes, Workload::Primes, 2, 10_000_000, 32),
         0,
         2,
         &clock,

@@ -11,16 +11,8 @@ use std::time::{Duration, Instant};
 use lanes_trace::{LaneKind, Meta, Model, Scenario, State, Trace, Workload};
 
 use super::*;
-use crate::testing::{alone, of_state, pool};
+use crate::testing::{alone, native, of_state, pool};
 use crate::{MAX_LATENCY_US, MonotonicClock, ThreadSleeper, run, sequential_twin};
-
-fn native() -> Environment {
-    Environment {
-        cores: 2,
-        cross_origin_isolated: false,
-        name: "native".to_owned(),
-    }
-}
 
 /// Runs `scenario` alone on this thread with the real clock and sleeps.
 fn try_solo(scenario: &Scenario) -> Result<Trace, RunError> {

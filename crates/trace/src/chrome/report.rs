@@ -333,15 +333,7 @@ fn mb(bytes: usize) -> String {
 
 /// 1234567 → "1,234,567".
 pub(crate) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::words::grouped(n as u64, ',')
 }
 
 #[cfg(test)]

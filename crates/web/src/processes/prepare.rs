@@ -11,9 +11,9 @@ use lanes_trace::words::byte_size;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::input::{payload, plan};
-use super::protocol::Job;
 use crate::{PageClock, WebError};
+use lanes_runtime::processes::input::{payload, plan};
+use lanes_runtime::processes::protocol::Job;
 
 /// How long the page's main thread makes payloads before it lets the page
 /// breathe (draw, handle input), in µs.
@@ -24,7 +24,7 @@ const SLICE_US: f64 = 8_000.0;
 pub(crate) struct Parcel {
     /// What it is told.
     pub(crate) job: Job,
-    /// The data it is sent (empty for [`super::protocol::Input::Items`]).
+    /// The data it is sent (empty for [`lanes_runtime::processes::protocol::Input::Items`]).
     pub(crate) payload: Uint8Array,
     /// What was sent, in words, for the copy-in span.
     pub(crate) label: String,

@@ -4,9 +4,9 @@
 use lanes_runtime::Clock;
 use wasm_bindgen::prelude::*;
 
-use super::compute::run_job;
-use super::protocol::{Job, Report};
 use crate::PageClock;
+use lanes_runtime::processes::compute::run_job;
+use lanes_runtime::processes::protocol::{Job, Report};
 
 /// Runs one process's job and returns its [`Report`] as JSON.
 ///

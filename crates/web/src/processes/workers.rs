@@ -37,7 +37,7 @@ pub(crate) enum Note {
         received_us: f64,
         /// When this message arrived on the page.
         arrived_us: f64,
-        /// Its [`super::protocol::Report`], as JSON.
+        /// Its [`lanes_runtime::processes::protocol::Report`], as JSON.
         report: String,
     },
     /// It failed: a job error, a trap, or a script that did not load.

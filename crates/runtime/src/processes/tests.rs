@@ -2,7 +2,8 @@
 //! what it computes from it, and the trace made of their stamps.
 //! `tests/processes.test.mjs` runs real process workers in the built page.
 
-use lanes_runtime::{Cancel, Environment, MonotonicClock, sequential_twin, share_tasks};
+use crate::testing::native;
+use crate::{Cancel, MonotonicClock, sequential_twin, share_tasks};
 use lanes_trace::{EventKind, LaneKind, Model, Scenario, Span, State, Workload};
 
 use super::assemble::{Log, Start, assemble};
@@ -73,6 +74,7 @@ fn processes_compute_on_what_they_were_sent_and_agree_with_the_twins() {
         (Workload::Mandelbrot, 48),
         (Workload::Io, 5_000),
         (Workload::CounterLocked, 1_000),
+        (Workload::Counter, 1_000),
     ];
     for (workload, size) in cases {
         // No waiting: the test need not sleep.
@@ -97,7 +99,7 @@ fn processes_compute_on_what_they_were_sent_and_agree_with_the_twins() {
                 k: 1,
                 ..s
             };
-            lanes_runtime::run(&seq, &MonotonicClock::new(), &environment(), &Cancel::new())
+            crate::run(&seq, &MonotonicClock::new(), &native(), &Cancel::new())
                 .expect("the sequential run")
                 .meta()
                 .and_then(|m| m.result)
@@ -127,14 +129,6 @@ fn a_payload_that_does_not_match_its_job_is_refused() {
         matches!(refused, Err(JobError::Items { .. })),
         "{refused:?}"
     );
-}
-
-fn environment() -> Environment {
-    Environment {
-        cores: 2,
-        cross_origin_isolated: true,
-        name: "test".to_owned(),
-    }
 }
 
 fn log(offset_us: f64, task: u32) -> Log {
@@ -173,7 +167,7 @@ fn log(offset_us: f64, task: u32) -> Log {
 #[test]
 fn the_trace_has_a_parent_lane_then_each_process_in_order() {
     let s = scenario(Workload::Primes, 2, 1_000);
-    let trace = assemble(&s, &environment(), 1e12, &[log(0.0, 0), log(50.0, 1)]);
+    let trace = assemble(&s, &native(), 1e12, &[log(0.0, 0), log(50.0, 1)]);
     trace.validate().expect("a sound trace");
     let lanes: Vec<(LaneKind, &str)> = trace
         .lanes
@@ -235,7 +229,7 @@ fn a_warm_process_has_no_start_up_and_says_so_in_its_name() {
         start: Start::ColdKept,
         ..log(50.0, 1)
     };
-    let trace = assemble(&s, &environment(), 1e12, &[warm, kept]);
+    let trace = assemble(&s, &native(), 1e12, &[warm, kept]);
     trace.validate().expect("a sound trace");
     let names: Vec<&str> = trace.lanes.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["Main process", "Process 1 (warm)", "Process 2"]);

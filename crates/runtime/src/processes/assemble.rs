@@ -9,18 +9,18 @@
 //! posting inputs and reading reports. Messages are send/receive pairs with
 //! their bytes.
 
-use lanes_runtime::Environment;
+use crate::Environment;
 use lanes_trace::{Event, EventKind, Lane, LaneKind, Meta, Mode, Scenario, Span, State, Trace};
 
 use super::protocol::Report;
 use lanes_trace::words::byte_size;
 
 /// The parent's lane.
-pub(crate) const PARENT: u32 = 0;
+pub const PARENT: u32 = 0;
 
 /// How a process came to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Start {
+pub enum Start {
     /// A new worker, terminated when its report is in (warm off).
     Cold,
     /// A new worker, kept alive for the next run (warm on).
@@ -31,34 +31,34 @@ pub(crate) enum Start {
 
 /// What happened to one process, in page-clock µs (absolute).
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Log {
+pub struct Log {
     /// How it started.
-    pub(crate) start: Start,
+    pub start: Start,
     /// Just before its worker was created (or, warm, taken on).
-    pub(crate) created_us: f64,
+    pub created_us: f64,
     /// Its instance was up (stamped by the worker).
-    pub(crate) ready_us: f64,
+    pub ready_us: f64,
     /// Just before the page posted its input.
-    pub(crate) sent_us: f64,
+    pub sent_us: f64,
     /// When that post returned (the page's share of the copy).
-    pub(crate) posted_us: f64,
+    pub posted_us: f64,
     /// Bytes of the input message (job description and payload).
-    pub(crate) sent_bytes: u64,
+    pub sent_bytes: u64,
     /// What the input was, in words.
-    pub(crate) label: String,
+    pub label: String,
     /// The input message arrived in the worker (stamped by the worker).
-    pub(crate) received_us: f64,
+    pub received_us: f64,
     /// Its report (also holds when the input was in its memory and when it
     /// began to copy the report out).
-    pub(crate) report: Report,
+    pub report: Report,
     /// Bytes of the report.
-    pub(crate) report_bytes: u64,
+    pub report_bytes: u64,
     /// The report arrived on the page.
-    pub(crate) arrived_us: f64,
+    pub arrived_us: f64,
     /// The page began to read it.
-    pub(crate) reading_us: f64,
+    pub reading_us: f64,
     /// The page had read it.
-    pub(crate) read_us: f64,
+    pub read_us: f64,
 }
 
 /// Spans of one lane, kept in order: a span never starts before the last
@@ -97,7 +97,7 @@ impl LaneSpans<'_> {
 
 /// The trace of a run of `scenario` whose origin (time 0) is `origin_us`,
 /// with one [`Log`] per process.
-pub(crate) fn assemble(
+pub fn assemble(
     scenario: &Scenario,
     environment: &Environment,
     origin_us: f64,

@@ -1,8 +1,8 @@
 //! A process's side of the work: run a [`Job`] on the payload it was sent.
-//! Plain Rust, no browser APIs, so the page's own tests can check it
+//! Plain Rust, no browser APIs, so native tests check it
 //! against the workloads' sequential twins.
 
-use lanes_runtime::{Cancel, Clock, RunError, Share, ThreadSleeper, run_share, share_tasks};
+use crate::{Cancel, Clock, RunError, Share, ThreadSleeper, run_share, share_tasks};
 use lanes_trace::{Span, State};
 use lanes_workloads::{AudioFeatures, ClipDigest, FrameAnalyzer, is_prime};
 
@@ -10,7 +10,7 @@ use super::protocol::{ClipRun, Input, Job, NumberRange};
 
 /// Why a process could not do its job.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum JobError {
+pub enum JobError {
     /// The payload is not as long as its description says.
     #[error("its input should be {expected} bytes but {got} arrived")]
     Payload {
@@ -34,7 +34,7 @@ pub(crate) enum JobError {
 
 /// Runs `job` on `payload`, stamping spans with `clock` (raw readings, lane
 /// `job.share`), and returns what the process did.
-pub(crate) fn run_job(job: &Job, payload: &[u8], clock: &dyn Clock) -> Result<Share, JobError> {
+pub fn run_job(job: &Job, payload: &[u8], clock: &dyn Clock) -> Result<Share, JobError> {
     let expected = job.input.payload_bytes();
     if payload.len() != expected {
         return Err(JobError::Payload {

@@ -11,21 +11,21 @@ use serde::{Deserialize, Serialize};
 /// Everything a process is told to do: its share of the scenario and a
 /// description of the payload bytes sent with it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub(crate) struct Job {
+pub struct Job {
     /// The run it is part of.
-    pub(crate) scenario: Scenario,
+    pub scenario: Scenario,
     /// Which process it is, from 0.
-    pub(crate) share: u32,
+    pub share: u32,
     /// How many processes the run has.
-    pub(crate) shares: u32,
+    pub shares: u32,
     /// What the payload holds.
-    pub(crate) input: Input,
+    pub input: Input,
 }
 
 /// What the payload bytes sent with a [`Job`] hold.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub(crate) enum Input {
+pub enum Input {
     /// Prime counting: for each range in turn, every number in it as a
     /// little-endian `u32`. The process tests the numbers it was sent.
     Numbers {
@@ -52,7 +52,7 @@ pub(crate) enum Input {
 
 impl Input {
     /// How many payload bytes go with it.
-    pub(crate) fn payload_bytes(&self) -> usize {
+    pub fn payload_bytes(&self) -> usize {
         match self {
             Self::Numbers { ranges } => 4 * ranges.iter().map(|r| r.len()).sum::<usize>(),
             Self::Samples { clip_samples, runs } => {
@@ -65,13 +65,13 @@ impl Input {
 
 /// The numbers `start..end` of work item `task`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct NumberRange {
+pub struct NumberRange {
     /// The work item.
-    pub(crate) task: u32,
+    pub task: u32,
     /// Its first number.
-    pub(crate) start: u32,
+    pub start: u32,
     /// One past its last number.
-    pub(crate) end: u32,
+    pub end: u32,
 }
 
 impl NumberRange {
@@ -83,13 +83,13 @@ impl NumberRange {
 
 /// The clips `first..end` of work item `task`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct ClipRun {
+pub struct ClipRun {
     /// The work item.
-    pub(crate) task: u32,
+    pub task: u32,
     /// Its first clip.
-    pub(crate) first: u32,
+    pub first: u32,
     /// One past its last clip.
-    pub(crate) end: u32,
+    pub end: u32,
 }
 
 impl ClipRun {
@@ -103,15 +103,15 @@ impl ClipRun {
 /// its own memory and when it began to copy this report out, and how big
 /// its memory had grown. Times are page-clock µs (absolute).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub(crate) struct Report {
+pub struct Report {
     /// When the input was in the process's wasm memory, ready to use.
-    pub(crate) unpacked_us: f64,
+    pub unpacked_us: f64,
     /// Its running (and I/O wait) spans, on lane `share`, in time order.
-    pub(crate) spans: Vec<Span>,
+    pub spans: Vec<Span>,
     /// The sum of its items' results.
-    pub(crate) result: u64,
+    pub result: u64,
     /// Its wasm memory (`memory.buffer.byteLength`) after the run.
-    pub(crate) memory_bytes: u64,
+    pub memory_bytes: u64,
     /// When it began to write this report.
-    pub(crate) copy_out_us: f64,
+    pub copy_out_us: f64,
 }

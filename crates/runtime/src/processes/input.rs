@@ -31,7 +31,7 @@ const CHUNK_NUMBERS: u32 = 1 << 16;
 
 /// What each of the `scenario.k` processes is sent, with a label, before
 /// any data is made.
-pub(crate) fn plan(scenario: &Scenario) -> Vec<(Job, String)> {
+pub fn plan(scenario: &Scenario) -> Vec<(Job, String)> {
     let shares = scenario.k;
     (0..shares)
         .map(|share| {
@@ -92,7 +92,7 @@ fn input_of(scenario: &Scenario, tasks: Vec<u32>) -> (Input, String) {
 /// The payload bytes sent with `input`, a piece at a time: at most
 /// [`CHUNK_NUMBERS`] numbers, or one clip's samples (none for
 /// [`Input::Items`]).
-pub(crate) fn payload(input: &Input) -> impl Iterator<Item = Vec<u8>> + '_ {
+pub fn payload(input: &Input) -> impl Iterator<Item = Vec<u8>> + '_ {
     let (ranges, clip_samples, runs) = match input {
         Input::Numbers { ranges } => (ranges.as_slice(), 0, [].as_slice()),
         Input::Samples { clip_samples, runs } => ([].as_slice(), *clip_samples, runs.as_slice()),
