@@ -133,11 +133,11 @@ impl<'a> Collector<'a> {
             return Err(ImportError::Empty);
         }
         let source = lanes_source.unwrap_or_else(|| {
+            // `order` keeps each process's threads together.
             let mut pids: Vec<&Id<'_>> = order
                 .iter()
                 .map(|&i| &self.threads[i as usize].pid)
                 .collect();
-            pids.sort_unstable();
             pids.dedup();
             Source::Imported(Foreign {
                 tool: metadata
