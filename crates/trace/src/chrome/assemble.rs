@@ -297,21 +297,21 @@ fn file_fields(metadata: Option<&Value>) -> BTreeMap<String, String> {
     let Some(Value::Object(fields)) = metadata else {
         return BTreeMap::new();
     };
-    fields
-        .iter()
-        .filter(|(name, _)| name.as_str() != "source")
-        .filter_map(|(name, value)| {
-            let text = match value {
-                Value::String(s) => s.clone(),
-                Value::Number(_) | Value::Bool(_) => value.to_string(),
-                _ => return None,
-            };
-            let cut = |s: &str| {
-                crate::words::visible(&s.chars().take(MAX_FIELD_CHARS).collect::<String>())
-                    .into_owned()
-            };
-            Some((cut(name), cut(&text)))
-        })
-        .take(MAX_FILE_FIELDS)
-        .collect()
+    let cut = |s: &str| {
+        crate::words::visible(&s.chars().take(MAX_FIELD_CHARS).collect::<String>()).into_owned()
+    };
+    let mut kept = BTreeMap::new();
+    // Inserted one by one: collecting would sort them again (more wasm).
+    for (name, value) in fields.iter().filter(|(name, _)| name.as_str() != "source") {
+        let text = match value {
+            Value::String(s) => s.clone(),
+            Value::Number(_) | Value::Bool(_) => value.to_string(),
+            _ => continue,
+        };
+        if kept.len() == MAX_FILE_FIELDS {
+            break;
+        }
+        kept.insert(cut(name), cut(&text));
+    }
+    kept
 }
