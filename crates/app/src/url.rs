@@ -216,14 +216,8 @@ pub type Notice = String;
 /// parameters override it.
 pub fn parse_query(query: &str) -> (UrlState, Vec<Notice>) {
     let (given, mut notices) = read_pairs(query);
-    let value = |name: &str| {
-        given
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
     let mut lesson = None;
-    if let Some(v) = value("lesson") {
+    if let Some(v) = value_of(&given, "lesson") {
         notices.extend(parse_lesson(v).apply(&mut lesson));
     }
     let mut state = match lesson.and_then(crate::lessons::lesson) {
@@ -354,18 +348,20 @@ pub fn set_param(state: &mut UrlState, name: &str, value: &str) -> Option<Notice
     }
 }
 
+/// The value given for parameter `name`, if any.
+fn value_of<'a>(given: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    given
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
 /// Applies parsed pairs to `state`: each known parameter in the order of
 /// [`PARAMETERS`], unknown ones reported.
 fn apply_pairs(mut state: UrlState, given: &[(String, String)]) -> (UrlState, Vec<Notice>) {
     let mut notices = Vec::new();
-    let value = |name: &str| {
-        given
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
     for name in PARAMETERS {
-        if let Some(v) = value(name) {
+        if let Some(v) = value_of(given, name) {
             notices.extend(set_param(&mut state, name, v));
         }
     }
@@ -586,27 +582,11 @@ pub fn parse_seed(value: &str) -> Parsed<u64> {
 /// Parses milliseconds, clamped into `lo..=hi`, rounded to whole µs.
 fn parse_ms(name: &str, value: &str, (lo, hi): (f64, f64)) -> Parsed<f64> {
     let range = format!("{name} goes from {lo} to {hi} ms");
-    match value.trim().trim_end_matches("ms").trim().parse::<f64>() {
-        Ok(ms) if ms.is_nan() => Parsed::rejected(format!(
-            "{name}={} is not a number: {name} is unchanged ({range}).",
-            shown(value)
-        )),
-        Ok(ms) if ms < lo => Parsed::fixed(
-            lo,
-            format!(
-                "{name}={} is too small: using {lo} ({range}).",
-                shown(value)
-            ),
-        ),
-        Ok(ms) if ms > hi => Parsed::fixed(
-            hi,
-            format!(
-                "{name}={} is too large: using {hi} ({range}).",
-                shown(value)
-            ),
-        ),
-        Ok(ms) => Parsed::ok((ms * 1000.0).round() / 1000.0),
-        Err(_) => Parsed::rejected(format!(
+    let ms = value.trim().trim_end_matches("ms").trim().parse::<f64>();
+    match ms.ok().filter(|ms| !ms.is_nan()) {
+        Some(ms) if ms < lo || ms > hi => out_of_range(name, value, ms < lo, (lo, hi), &range),
+        Some(ms) => Parsed::ok((ms * 1000.0).round() / 1000.0),
+        None => Parsed::rejected(format!(
             "{name}={} is not a number: {name} is unchanged ({range}).",
             shown(value)
         )),
@@ -620,20 +600,9 @@ where
 {
     let range = format!("{name} goes from {lo} to {hi}");
     match parse_integer(value) {
-        Some(n) if n < lo.into() => Parsed::fixed(
-            lo,
-            format!(
-                "{name}={} is too small: using {lo} ({range}).",
-                shown(value)
-            ),
-        ),
-        Some(n) if n > hi.into() => Parsed::fixed(
-            hi,
-            format!(
-                "{name}={} is too large: using {hi} ({range}).",
-                shown(value)
-            ),
-        ),
+        Some(n) if n < lo.into() || n > hi.into() => {
+            out_of_range(name, value, n < lo.into(), (lo, hi), &range)
+        }
         Some(n) => match T::try_from(n) {
             Ok(v) => Parsed::ok(v),
             Err(_) => Parsed::rejected(format!(
@@ -646,6 +615,27 @@ where
             shown(value)
         )),
     }
+}
+
+/// The nearer bound, `lo` for a value that is too small, else `hi`, and a
+/// notice that says so.
+fn out_of_range<T: std::fmt::Display>(
+    name: &str,
+    value: &str,
+    too_small: bool,
+    (lo, hi): (T, T),
+    range: &str,
+) -> Parsed<T> {
+    let (bound, what) = if too_small {
+        (lo, "small")
+    } else {
+        (hi, "large")
+    };
+    let notice = format!(
+        "{name}={} is too {what}: using {bound} ({range}).",
+        shown(value)
+    );
+    Parsed::fixed(bound, notice)
 }
 
 fn parse_flag(name: &str, value: &str) -> Parsed<bool> {

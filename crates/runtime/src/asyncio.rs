@@ -62,10 +62,5 @@ fn run_event_loop(
         return Err(RunError::ThreadCount(count));
     }
     let recorded = run_loop(tasks, clock, sleeper, cancel)?;
-    Ok(Ran {
-        lanes: (0..count).map(name).collect(),
-        spans: recorded.spans,
-        events: Vec::new(),
-        result: recorded.result,
-    })
+    Ok(Ran::of((0..count).map(name).collect(), recorded))
 }

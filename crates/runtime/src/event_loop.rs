@@ -18,6 +18,7 @@ use lanes_model::Stamps;
 use lanes_trace::{Span, State};
 use lanes_workloads::Job;
 
+use crate::threads::Recorded;
 use crate::{Cancel, Clock, RunError, Sleeper};
 
 /// What the coroutines of one loop do.
@@ -107,15 +108,6 @@ impl Ord for Timer {
             .total_cmp(&self.at_us)
             .then(other.seq.cmp(&self.seq))
     }
-}
-
-/// What the loop recorded.
-#[derive(Debug)]
-pub(crate) struct LoopRecorded {
-    /// Spans on lanes `0..count`, one lane per coroutine.
-    pub(crate) spans: Vec<Span>,
-    /// The sum of the items' results.
-    pub(crate) result: u64,
 }
 
 /// The loop's state while it runs.
@@ -209,7 +201,7 @@ pub(crate) fn run_loop(
     clock: &dyn Clock,
     sleeper: &dyn Sleeper,
     cancel: &Cancel,
-) -> Result<LoopRecorded, RunError> {
+) -> Result<Recorded, RunError> {
     let count = work.count();
     let mut ev = EventLoop {
         clock,
@@ -246,9 +238,11 @@ pub(crate) fn run_loop(
             }
         }
     }
-    Ok(LoopRecorded {
+    // One lane per coroutine, all on this thread.
+    Ok(Recorded {
         spans: ev.spans,
         result,
+        threads: Vec::new(),
     })
 }
 

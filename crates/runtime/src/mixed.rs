@@ -10,12 +10,12 @@
 
 use lanes_model::PARSE_NUMBERS;
 pub(crate) use lanes_model::{Role, round_range};
-use lanes_trace::{Scenario, Span, State, Trace};
+use lanes_trace::{Scenario, State, Trace};
 use lanes_workloads::{Job, PrimeCount, count_primes_in};
 
 use crate::event_loop::Coroutines;
 use crate::record::Recorder;
-use crate::threads::on_threads;
+use crate::threads::{Recorded, on_threads};
 use crate::{Cancel, Clock, RunError, Sleeper};
 
 /// A mixed scenario's two halves.
@@ -84,21 +84,14 @@ impl<'a> Mixed<'a> {
     }
 }
 
-/// What a mixed run recorded, on lanes numbered by position in its roles.
-#[derive(Debug, Default)]
-pub(crate) struct MixedRecorded {
-    pub(crate) spans: Vec<Span>,
-    pub(crate) result: u64,
-}
-
 /// Runs the roles of each lane on plain threads (no GIL), one distinct
-/// thread per lane.
+/// thread per lane; the lanes are numbered by position in `lanes`.
 pub(crate) fn run_plain(
     mixed: &Mixed<'_>,
     lanes: &[&[Role]],
     clock: &dyn Clock,
     cancel: &Cancel,
-) -> Result<MixedRecorded, RunError> {
+) -> Result<Recorded, RunError> {
     let origin_us = clock.now_us();
     let threads = u32::try_from(lanes.len()).unwrap_or(u32::MAX);
     let outs = on_threads(threads, |lane| {
@@ -110,7 +103,7 @@ pub(crate) fn run_plain(
     if cancel.is_cancelled() {
         return Err(RunError::Cancelled);
     }
-    let mut out = MixedRecorded::default();
+    let mut out = Recorded::default();
     for ((spans, sum), _) in outs {
         out.spans.extend(spans);
         out.result += sum;

@@ -181,10 +181,7 @@ pub fn convoy(
     cancel: &Cancel,
 ) -> Result<Convoy, RunError> {
     if scenario.workload != Workload::Mixed {
-        return Err(RunError::Unsupported {
-            model: scenario.model,
-            workload: scenario.workload,
-        });
+        return Err(unsupported(scenario));
     }
     let alone = run_roles(scenario, &[Role::Io], clock, sleeper, cancel)?;
     let beside = run_with(scenario, clock, sleeper, environment, cancel)?;
@@ -204,6 +201,16 @@ pub(crate) struct Ran {
 }
 
 impl Ran {
+    /// What plain threads (or one thread) recorded on `lanes`: no events.
+    pub(crate) fn of(lanes: Vec<Lane>, recorded: Recorded) -> Self {
+        Self {
+            lanes,
+            spans: recorded.spans,
+            events: Vec::new(),
+            result: recorded.result,
+        }
+    }
+
     pub(crate) fn into_trace(self, scenario: &Scenario, environment: &Environment) -> Trace {
         let meta = Meta {
             scenario: *scenario,
@@ -289,12 +296,7 @@ pub(crate) fn run_plain_items(
         }
         _ => return Err(unsupported(scenario)),
     };
-    Ok(Ran {
-        lanes: lanes::threads(scenario.model, threads),
-        spans: recorded.spans,
-        events: Vec::new(),
-        result: recorded.result,
-    })
+    Ok(Ran::of(lanes::threads(scenario.model, threads), recorded))
 }
 
 /// A mixed scenario with the given roles: the CPU thread and the I/O thread,
@@ -322,12 +324,7 @@ fn run_mixed(
         }
         _ => return Err(unsupported(scenario)),
     };
-    Ok(Ran {
-        lanes,
-        spans: recorded.spans,
-        events: Vec::new(),
-        result: recorded.result,
-    })
+    Ok(Ran::of(lanes, recorded))
 }
 
 #[cfg(test)]

@@ -39,8 +39,8 @@ impl Work for Computing<'_> {
     }
 }
 
-/// What the threads of one run did.
-#[derive(Debug)]
+/// What the threads (or the one thread) of one run did.
+#[derive(Debug, Default)]
 pub(crate) struct Recorded {
     /// Every lane's spans, lane by lane, each lane's in time order.
     pub(crate) spans: Vec<Span>,

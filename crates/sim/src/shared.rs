@@ -41,6 +41,37 @@ pub(crate) trait Feed {
     ) -> Result<Option<Step>, SimError>;
 }
 
+/// The engine's state while the lanes run.
+struct Engine<'f> {
+    feed: &'f mut dyn Feed,
+    /// Per lane: the step it is in and since when.
+    current: Vec<Option<(Step, f64)>>,
+    /// Computing lanes, by the work done (at full speed) when they finish.
+    computing: Queue<u32>,
+    /// Waiting lanes, by the time they are done waiting.
+    waiting: Queue<u32>,
+    now: f64,
+    /// Work done by each computing lane since the start, at full speed.
+    virt: f64,
+}
+
+impl Engine<'_> {
+    /// Starts `lane`'s next step now, if it has one.
+    fn begin(&mut self, lane: u32, rec: &mut Recorder) -> Result<(), SimError> {
+        let Some(step) = self.feed.next(lane, self.now, rec)? else {
+            return Ok(());
+        };
+        match step.work {
+            Work::Cpu(us) => self.computing.push(self.virt + us.max(0.0), lane),
+            Work::Wait(us) => self.waiting.push(self.now + us.max(0.0), lane),
+        }
+        if let Some(slot) = self.current.get_mut(lane as usize) {
+            *slot = Some((step, self.now));
+        }
+        Ok(())
+    }
+}
+
 /// Runs `lanes` from `start_us` on `capacity` cores until `feed` has no
 /// more steps for any of them; returns when the last one finished.
 pub(crate) fn run_shared(
@@ -51,96 +82,57 @@ pub(crate) fn run_shared(
     rec: &mut Recorder,
 ) -> Result<f64, SimError> {
     let slots = lanes.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
-    let mut current: Vec<Option<(Step, f64)>> = vec![None; slots];
-    let mut computing: Queue<u32> = Queue::with_capacity(lanes.len());
-    let mut waiting: Queue<u32> = Queue::with_capacity(lanes.len());
-    let mut now = start_us;
-    // Work done by each computing lane since the start, at full speed.
-    let mut virt = 0.0_f64;
+    let mut e = Engine {
+        feed,
+        current: vec![None; slots],
+        computing: Queue::with_capacity(lanes.len()),
+        waiting: Queue::with_capacity(lanes.len()),
+        now: start_us,
+        virt: 0.0,
+    };
     for &lane in lanes {
-        begin(
-            lane,
-            now,
-            virt,
-            feed,
-            rec,
-            &mut current,
-            &mut computing,
-            &mut waiting,
-        )?;
+        e.begin(lane, rec)?;
     }
     loop {
-        let n = computing.len();
+        let n = e.computing.len();
         let rate = if n > 0 {
             (capacity / n as f64).min(1.0)
         } else {
             1.0
         };
-        let cpu_at = computing
+        let cpu_at = e
+            .computing
             .peek_at()
-            .map(|v| now + ((v - virt) / rate).max(0.0));
-        let wait_at = waiting.peek_at();
+            .map(|v| e.now + ((v - e.virt) / rate).max(0.0));
+        let wait_at = e.waiting.peek_at();
         let (at, cpu) = match (cpu_at, wait_at) {
             (None, None) => break,
             (Some(c), Some(w)) if c <= w => (c, true),
             (Some(c), None) => (c, true),
             (_, Some(w)) => (w, false),
         };
-        let at = at.max(now);
+        let at = at.max(e.now);
         if n > 0 {
-            virt += (at - now) * rate;
+            e.virt += (at - e.now) * rate;
         }
-        now = at;
-        let popped = if cpu { computing.pop() } else { waiting.pop() };
+        e.now = at;
+        let popped = if cpu {
+            e.computing.pop()
+        } else {
+            e.waiting.pop()
+        };
         let Some((due, lane)) = popped else { break };
         if cpu {
-            virt = virt.max(due);
+            e.virt = e.virt.max(due);
         }
-        if let Some((step, since)) = current.get_mut(lane as usize).and_then(Option::take)
+        if let Some((step, since)) = e.current.get_mut(lane as usize).and_then(Option::take)
             && let Some(state) = step.state
         {
-            rec.span(lane, state, step.task, since, now)?;
+            rec.span(lane, state, step.task, since, e.now)?;
         }
-        begin(
-            lane,
-            now,
-            virt,
-            feed,
-            rec,
-            &mut current,
-            &mut computing,
-            &mut waiting,
-        )?;
+        e.begin(lane, rec)?;
     }
-    Ok(now)
-}
-
-/// Starts `lane`'s next step at `now`, if it has one.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the engine's state, passed apart to borrow it apart"
-)]
-fn begin(
-    lane: u32,
-    now: f64,
-    virt: f64,
-    feed: &mut dyn Feed,
-    rec: &mut Recorder,
-    current: &mut [Option<(Step, f64)>],
-    computing: &mut Queue<u32>,
-    waiting: &mut Queue<u32>,
-) -> Result<(), SimError> {
-    let Some(step) = feed.next(lane, now, rec)? else {
-        return Ok(());
-    };
-    match step.work {
-        Work::Cpu(us) => computing.push(virt + us.max(0.0), lane),
-        Work::Wait(us) => waiting.push(now + us.max(0.0), lane),
-    }
-    if let Some(slot) = current.get_mut(lane as usize) {
-        *slot = Some((step, now));
-    }
-    Ok(())
+    Ok(e.now)
 }
 
 #[cfg(test)]

@@ -112,13 +112,8 @@ fn says_when_json_nests_too_deep() {
         err.to_string()
             .starts_with("the JSON nests lists and objects more than 128 deep")
     );
-    // Deep values inside an event's args are skipped over, not refused.
-    let args = format!(
-        "[{{\"name\": \"a\", \"ph\": \"X\", \"ts\": 0, \"dur\": 1, \"args\": {{\"x\": {}{}}}}}]",
-        "[".repeat(100_000),
-        "]".repeat(100_000)
-    );
-    assert!(from_chrome_json(&args).is_ok());
+    // Deep values inside an event's args are skipped over, not refused:
+    // src/chrome/import/tests.rs.
     // A top level nested deep is not a list of events.
     let nested = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     assert_eq!(

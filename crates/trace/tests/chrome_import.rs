@@ -319,9 +319,7 @@ fn another_tools_file_keeps_its_own_facts_through_export_and_import() {
     for placeholder in ["model", "workload", "k", "result", "mode", "environment"] {
         assert_eq!(m.get(placeholder), None, "{placeholder}");
     }
-    let back = from_chrome_json(&to_chrome_json(&t)).unwrap();
-    assert!(back.report.from_lanes);
-    assert_eq!(back.trace, t);
+    // It reads back as it was: round_trip.rs's property test.
 }
 
 #[test]
@@ -342,14 +340,10 @@ fn an_import_exported_before_origins_had_facts_reads_as_imported() {
 fn a_result_not_computed_is_left_out_and_reads_back_absent() {
     let mut meta = lanes_trace::synthetic::trace(1, 1).meta().unwrap().clone();
     meta.result = None;
-    let t = lanes_trace::Trace::new(meta.clone(), Vec::new(), Vec::new());
+    let t = lanes_trace::Trace::new(meta, Vec::new(), Vec::new());
     let exported: serde_json::Value = serde_json::from_str(&to_chrome_json(&t)).unwrap();
     assert_eq!(exported["metadata"].get("result"), None);
     assert_eq!(exported["metadata"]["model"], "sequential");
     let back = from_chrome_json(&to_chrome_json(&t)).unwrap().trace;
     assert_eq!(back.meta().unwrap().result, None);
-    meta.result = Some(0);
-    let zero = lanes_trace::Trace::new(meta, Vec::new(), Vec::new());
-    let back = from_chrome_json(&to_chrome_json(&zero)).unwrap().trace;
-    assert_eq!(back.meta().unwrap().result, Some(0), "a real 0 stays 0");
 }

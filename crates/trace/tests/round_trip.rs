@@ -21,7 +21,8 @@ fn meta() -> impl Strategy<Value = Meta> {
         any::<u32>(),
         any::<bool>(),
         ".{0,12}",
-        prop::option::of(any::<u64>()),
+        // No result, a real 0 (not to be taken for none), or any.
+        prop_oneof![Just(None), Just(Some(0)), any::<u64>().prop_map(Some)],
     )
         .prop_map(
             |(

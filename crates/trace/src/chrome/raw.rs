@@ -193,20 +193,17 @@ pub(crate) struct Args<'a> {
 
 impl<'de> Deserialize<'de> for Args<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ArgsVisitor)
+        deserializer.deserialize_any(ByShape(ArgsReader))
     }
 }
 
-struct ArgsVisitor;
+struct ArgsReader;
 
-impl<'de> Visitor<'de> for ArgsVisitor {
+impl<'de> Shaped<'de> for ArgsReader {
     type Value = Args<'de>;
+    const EXPECTING: &'static str = "an object of arguments";
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of arguments")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    fn object<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut args = Args::default();
         while let Some(Key(key)) = map.next_key()? {
             let slot = match key.as_ref() {
@@ -233,32 +230,12 @@ impl<'de> Visitor<'de> for ArgsVisitor {
     }
 
     // Arguments that are not an object are ignored, as other viewers do.
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+    fn list<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Args::default())
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Args::default())
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Args::default())
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Args::default())
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Args::default())
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Args::default())
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+    fn other<E: de::Error>(self, _: &'static str) -> Result<Self::Value, E> {
         Ok(Args::default())
     }
 }
@@ -292,20 +269,17 @@ pub(crate) enum Slot<'a> {
 
 impl<'de> Deserialize<'de> for Slot<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(SlotVisitor)
+        deserializer.deserialize_any(ByShape(SlotReader))
     }
 }
 
-struct SlotVisitor;
+struct SlotReader;
 
-impl<'de> Visitor<'de> for SlotVisitor {
+impl<'de> Shaped<'de> for SlotReader {
     type Value = Slot<'de>;
+    const EXPECTING: &'static str = "an event object";
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an event object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    fn object<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut e = RawEvent::default();
         while let Some(Key(key)) = map.next_key()? {
             let slot = match key.as_ref() {
@@ -332,33 +306,68 @@ impl<'de> Visitor<'de> for SlotVisitor {
         Ok(Slot::Event(e))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+    fn list<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(Slot::NotAnObject("a list"))
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Slot::NotAnObject("true or false"))
+    fn other<E: de::Error>(self, found: &'static str) -> Result<Self::Value, E> {
+        Ok(Slot::NotAnObject(found))
+    }
+}
+
+/// What a reader does with a JSON object, a list, or any other value
+/// (named as the error messages name it: "a number", "a text", ...).
+trait Shaped<'de>: Sized {
+    type Value;
+    /// What the reader expects, for serde's own messages.
+    const EXPECTING: &'static str;
+    fn object<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error>;
+    fn list<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error>;
+    fn other<E: de::Error>(self, found: &'static str) -> Result<Self::Value, E>;
+}
+
+/// The visitor of every [`Shaped`] reader: it tells objects, lists and the
+/// other kinds of value apart, once for all of them.
+struct ByShape<T>(T);
+
+impl<'de, T: Shaped<'de>> Visitor<'de> for ByShape<T> {
+    type Value = T::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
     }
 
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Slot::NotAnObject("a number"))
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.0.object(map)
     }
 
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Slot::NotAnObject("a number"))
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        self.0.list(seq)
     }
 
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Slot::NotAnObject("a number"))
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        self.0.other("true or false")
     }
 
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Slot::NotAnObject("a text"))
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        self.0.other("a number")
     }
 
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Slot::NotAnObject("null"))
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        self.0.other("a number")
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        self.0.other("a number")
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        self.0.other("a text")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.0.other("null")
     }
 }
 
@@ -408,7 +417,7 @@ impl<'de, S: Sink<'de>> DeserializeSeed<'de> for TopLevel<'_, S> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
+        deserializer.deserialize_any(ByShape(self))
     }
 }
 
@@ -421,18 +430,11 @@ fn kind_of_unexpected<'de, S: Sink<'de>, E: de::Error>(
     Err(E::custom(STOP))
 }
 
-impl<'de, S: Sink<'de>> Visitor<'de> for TopLevel<'_, S> {
+impl<'de, S: Sink<'de>> Shaped<'de> for TopLevel<'_, S> {
     type Value = ();
+    const EXPECTING: &'static str = "a list of trace events or an object with \"traceEvents\"";
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list of trace events or an object with \"traceEvents\"")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        read_events(self.0, seq)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn object<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(Key(key)) = map.next_key()? {
             match key.as_ref() {
                 "traceEvents" => {
@@ -451,28 +453,12 @@ impl<'de, S: Sink<'de>> Visitor<'de> for TopLevel<'_, S> {
         Ok(())
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        kind_of_unexpected(self.0, Shape::TopLevel, "true or false")
+    fn list<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        read_events(self.0, seq)
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        kind_of_unexpected(self.0, Shape::TopLevel, "a number")
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        kind_of_unexpected(self.0, Shape::TopLevel, "a number")
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        kind_of_unexpected(self.0, Shape::TopLevel, "a number")
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        kind_of_unexpected(self.0, Shape::TopLevel, "a text")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        kind_of_unexpected(self.0, Shape::TopLevel, "null")
+    fn other<E: de::Error>(self, found: &'static str) -> Result<(), E> {
+        kind_of_unexpected(self.0, Shape::TopLevel, found)
     }
 }
 
@@ -483,47 +469,24 @@ impl<'de, S: Sink<'de>> DeserializeSeed<'de> for Events<'_, S> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
+        deserializer.deserialize_any(ByShape(self))
     }
 }
 
-impl<'de, S: Sink<'de>> Visitor<'de> for Events<'_, S> {
+impl<'de, S: Sink<'de>> Shaped<'de> for Events<'_, S> {
     type Value = ();
+    const EXPECTING: &'static str = "a list of trace events";
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list of trace events")
+    fn object<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        self.other("an object")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+    fn list<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         read_events(self.0, seq)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
-        kind_of_unexpected(self.0, Shape::TraceEvents, "an object")
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        kind_of_unexpected(self.0, Shape::TraceEvents, "true or false")
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        kind_of_unexpected(self.0, Shape::TraceEvents, "a number")
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        kind_of_unexpected(self.0, Shape::TraceEvents, "a number")
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        kind_of_unexpected(self.0, Shape::TraceEvents, "a number")
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        kind_of_unexpected(self.0, Shape::TraceEvents, "a text")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        kind_of_unexpected(self.0, Shape::TraceEvents, "null")
+    fn other<E: de::Error>(self, found: &'static str) -> Result<(), E> {
+        kind_of_unexpected(self.0, Shape::TraceEvents, found)
     }
 }
 

@@ -1,29 +1,39 @@
 //! Runs that do not show what the text says get claims that say what they
 //! do show, and do not hold.
 
-use lanes_trace::{LaneKind, Model, Scenario, State, Workload};
+use lanes_trace::{LaneKind, Model, Scenario, State, Trace, Workload};
 
 use super::{evaluate, hand_built};
 use crate::lessons::LESSONS;
 use crate::lessons::content::ids;
 use crate::url::TASKS;
 
+fn primes(model: Model, k: u32) -> Scenario {
+    Scenario::new(model, Workload::Primes, k, 5_000_000, TASKS)
+}
+
+/// One thread counting primes for 340 ms.
+fn sequential() -> Trace {
+    let runs = [(0, State::Running, 0.0, 340_000.0)];
+    hand_built(
+        primes(Model::Sequential, 1),
+        2,
+        0,
+        &[LaneKind::Thread],
+        &runs,
+    )
+}
+
 #[test]
 fn a_noisy_machine_gets_honest_claims() {
     use LaneKind::{Gil, Thread};
     use State::{GilWait, Running};
-    let scenario = |model, k| Scenario::new(model, Workload::Primes, k, 5_000_000, TASKS);
-    let seq = hand_built(
-        scenario(Model::Sequential, 1),
-        2,
-        0,
-        &[Thread],
-        &[(0, Running, 0.0, 340_000.0)],
-    );
+
+    let seq = sequential();
     // Two "GIL" threads that overlapped for 1 ms: the claim must not hold,
     // and must say so with the figure.
     let gil = hand_built(
-        scenario(Model::Gil, 2),
+        primes(Model::Gil, 2),
         2,
         0,
         &[Thread, Thread, Gil],
@@ -36,7 +46,7 @@ fn a_noisy_machine_gets_honest_claims() {
     );
     // Free threads that never overlapped: no faster than one.
     let free = hand_built(
-        scenario(Model::Free, 2),
+        primes(Model::Free, 2),
         2,
         0,
         &[Thread, Thread],
@@ -101,18 +111,12 @@ fn a_counter_that_lost_nothing_says_so() {
 
 #[test]
 fn warm_processes_do_not_claim_a_start_up() {
-    use LaneKind::{Process, Thread, Ui};
+    use LaneKind::{Process, Ui};
     use State::{CopyIn, CopyOut, Running};
-    let scenario = |model, k| Scenario::new(model, Workload::Primes, k, 5_000_000, TASKS);
-    let seq = hand_built(
-        scenario(Model::Sequential, 1),
-        2,
-        0,
-        &[Thread],
-        &[(0, Running, 0.0, 340_000.0)],
-    );
+
+    let seq = sequential();
     let warm = hand_built(
-        scenario(Model::Processes, 2),
+        primes(Model::Processes, 2),
         2,
         0,
         &[Ui, Process, Process],
