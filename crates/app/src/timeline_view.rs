@@ -213,6 +213,18 @@ pub fn max_us(runs: &[(Rc<Trace>, Option<f64>)]) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// The playhead's time for the replay bar: to the microsecond below a
+/// second ("0.012 ms"), since replay steps from one span's edge to the
+/// next and those may lie microseconds apart; in seconds above.
+pub fn replay_time(us: f64) -> String {
+    let ms = us / 1000.0;
+    if ms < 999.5 {
+        format!("{ms:.3} ms")
+    } else {
+        crate::format::duration_ms(ms)
+    }
+}
+
 /// The span after (or before) `from` in reading order: run, lane, time.
 fn step_focus(runs: &[(Rc<Trace>, Option<f64>)], from: Option<Hit>, forward: bool) -> Option<Hit> {
     let all: Vec<Hit> = runs
@@ -239,6 +251,14 @@ fn step_focus(runs: &[(Rc<Trace>, Option<f64>)], from: Option<Hit>, forward: boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replay_time_tells_moments_microseconds_apart() {
+        assert_eq!(replay_time(8.0), "0.008 ms");
+        assert_eq!(replay_time(12.0), "0.012 ms");
+        assert_eq!(replay_time(420_500.0), "420.500 ms");
+        assert_eq!(replay_time(1_420_000.0), "1.42 s");
+    }
     use lanes_sim::{CostModel, Options, simulate};
     use lanes_trace::{Model, Scenario, Workload};
 

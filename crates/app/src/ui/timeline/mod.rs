@@ -17,7 +17,7 @@ use super::Runs;
 use super::listener::listen_on;
 use crate::format;
 use crate::replay::Speed;
-use crate::timeline_view::{Geometry, Hover, View, ViewAction, max_us, views};
+use crate::timeline_view::{Geometry, Hover, View, ViewAction, max_us, replay_time, views};
 
 /// The Yew reducer: a thin adapter over [`View::apply`].
 impl Reducible for View {
@@ -501,7 +501,7 @@ fn toolbar(
                     max={format!("{max}")} step="any" value={format!("{playhead}")}
                     oninput={on_seek} disabled={empty} />
                 <output id="replay-time" for="replay-position">
-                    { if view.playhead.is_some() { format::duration_ms(playhead / 1000.0) } else { "end".to_owned() } }
+                    { if view.playhead.is_some() { replay_time(playhead) } else { "end".to_owned() } }
                 </output>
                 if view.playhead.is_some() {
                     <button type="button" id="replay-stop" onclick={show_all}>{ "Show all" }</button>
