@@ -231,7 +231,7 @@ impl FromStr for LaneKind {
 }
 
 /// One row of the timeline.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lane {
     /// What the lane stands for.
     pub kind: LaneKind,
@@ -429,8 +429,7 @@ pub struct Meta {
 }
 
 /// Something that happened at one instant.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum EventKind {
     /// The GIL passed from one thread lane to another (`from` is `None` when
     /// nobody held it before).
@@ -512,18 +511,16 @@ impl EventKind {
 }
 
 /// An instant event. Times are microseconds since the run started.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     /// When it happened.
     pub at_us: f64,
     /// What happened.
-    #[serde(flatten)]
     pub kind: EventKind,
 }
 
 /// Where a trace came from, and what is known of the run it shows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Source {
     /// Recorded or simulated by Lanes: what ran, and where.
     Lanes(Meta),
@@ -556,7 +553,7 @@ pub struct Foreign {
 /// They live beside [`Trace::spans`], not in [`Span`], so that a span stays a
 /// small `Copy` value. Each label is stored once and spans refer to it by
 /// position; an entry names a span by its index in [`Trace::spans`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SpanLabels {
     /// The distinct labels, in the order of the first span that uses each.
     texts: Vec<String>,
@@ -617,30 +614,22 @@ impl SpanLabels {
     }
 }
 
-/// Everything one run produced.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Everything one run produced. It travels as Chrome Trace Event JSON
+/// ([`crate::to_chrome_json`], [`crate::from_chrome_json`]), which gives it
+/// back whole.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Trace {
     /// Who made it, and what ran when Lanes did.
     pub source: Source,
     /// The rows of the timeline.
     pub lanes: Vec<Lane>,
-    /// The intervals, sorted by lane then start: only the constructors (and
-    /// reading one back) set them, so the order always holds.
-    #[serde(deserialize_with = "sorted")]
+    /// The intervals, sorted by lane then start: only the constructors set
+    /// them, so the order always holds.
     pub(crate) spans: Vec<Span>,
     /// The instants, sorted by time.
-    #[serde(default)]
     pub events: Vec<Event>,
     /// Text labels of some spans (none in a run Lanes recorded itself).
-    #[serde(default, skip_serializing_if = "SpanLabels::is_empty")]
     pub labels: SpanLabels,
-}
-
-/// Reads spans in [`span_order`], whatever order the text had them in.
-fn sorted<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Span>, D::Error> {
-    let mut spans = Vec::<Span>::deserialize(d)?;
-    spans.sort_by(span_order);
-    Ok(spans)
 }
 
 /// The order of [`Trace::spans`]: by lane, then start, then end.
@@ -850,42 +839,18 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn new_fields_are_optional_in_serde() {
+    fn a_trace_names_its_source() {
+        // How a trace travels (Chrome JSON, both sources) is tested in
+        // tests/round_trip.rs.
         let t = trace_of(1, &[(0, 0.0, 1.0)]);
-        let json = serde_json::to_value(&t).unwrap();
-        assert_eq!(json.get("labels"), None);
-        assert_eq!(json.get("origin"), None);
-        assert_eq!(json["source"]["lanes"].get("result"), Some(&168.into()));
-        assert_eq!(serde_json::from_value::<Trace>(json).unwrap(), t);
-        let labelled = Trace::new_labelled(
-            meta(),
-            t.lanes.clone(),
-            vec![(t.spans()[0], Some("work".to_owned()))],
-        )
-        .with_source(Source::Imported(Foreign {
+        let imported = t.clone().with_source(Source::Imported(Foreign {
             tool: Some("viztracer".to_owned()),
             ..Foreign::default()
         }));
-        let json = serde_json::to_string(&labelled).unwrap();
-        assert_eq!(serde_json::from_str::<Trace>(&json).unwrap(), labelled);
-        assert_eq!(labelled.name(), "imported from viztracer");
-        assert_eq!(labelled.meta(), None);
+        assert_eq!(imported.name(), "imported from viztracer");
+        assert_eq!(imported.meta(), None);
         assert_eq!(t.name(), "Free threads");
         assert_eq!(t.meta(), Some(&meta()));
-    }
-
-    #[test]
-    fn spans_read_back_sorted_and_an_absent_result_stays_absent() {
-        let t = trace_of(2, &[(0, 0.0, 1.0), (1, 0.0, 2.0), (0, 3.0, 4.0)]);
-        let mut json = serde_json::to_value(&t).unwrap();
-        json["spans"].as_array_mut().unwrap().reverse();
-        json["source"]["lanes"]
-            .as_object_mut()
-            .unwrap()
-            .remove("result");
-        let back = serde_json::from_value::<Trace>(json).unwrap();
-        assert_eq!(back.spans(), t.spans());
-        assert_eq!(back.meta().unwrap().result, None);
     }
 
     #[test]

@@ -85,8 +85,9 @@ pub async fn run_in_worker(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
                 worker.post(0, &run)?;
             }
             Note::Done { report, .. } => {
-                let trace =
-                    serde_json::from_str(&report).map_err(|e| WebError::Solo(e.to_string()))?;
+                let trace = lanes_trace::from_chrome_json(&report)
+                    .map_err(|e| WebError::Solo(e.to_string()))?
+                    .trace;
                 // Kept for the next run; on any error above, dropping
                 // `worker` terminates it instead.
                 park(worker.release());
@@ -150,6 +151,5 @@ pub fn lanes_solo_run(job: &str) -> Result<String, JsValue> {
         &Cancel::new(),
     )
     .map_err(|e| JsValue::from_str(&e.to_string()))?;
-    serde_json::to_string(&trace)
-        .map_err(|e| JsValue::from_str(&format!("its trace could not be written: {e}")))
+    Ok(lanes_trace::to_chrome_json(&trace))
 }
