@@ -17,7 +17,7 @@
 //                                (a page without cross-origin isolation has
 //                                no thread pool; crates/web/src/solo.rs).
 //                                job: JSON string; the result's report is
-//                                the run's trace as JSON.
+//                                the run's trace as Chrome Trace Event JSON.
 // Messages, worker -> page (times in µs on the page clock,
 // (performance.timeOrigin + performance.now()) * 1000):
 //   {type: 'ready', at_us}                  the instance is up.
