@@ -59,7 +59,7 @@ function checkBatch(engine, pool, all, models) {
     const { model, mode, workload } = t.metadata;
     const simulated = pool !== 'ready' && model === 'free' && workload !== 'ui';
     assert.equal(mode, simulated ? 'simulated' : 'live', `${engine}: ${model} ${workload} is ${mode}`);
-    // A simulated run computes no answer (its result is 0).
+    // A simulated run computes no answer (its result is absent).
     if (!simulated && !workload.startsWith('counter') && workload !== 'ui') {
       assert.equal(t.metadata.result, reference.metadata.result, `${engine}: ${model} ${workload} agrees`);
     }
