@@ -23,6 +23,18 @@ use crate::run::check_latency;
 use crate::threads::Work;
 use crate::{Cancel, Clock, MAX_THREADS, RunError, Sleeper, share_tasks};
 
+/// The memory figures of a processes run: k separate memories against the
+/// page's one. They travel with the run's trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProcessMemory {
+    /// Each process's wasm memory (`memory.buffer.byteLength`) after its
+    /// run, by process. A warm process's memory is not reset: it is its
+    /// high-water mark over every run it did.
+    pub bytes_per_process: Vec<u64>,
+    /// The page's own wasm memory, which its threads share, for comparison.
+    pub main_bytes: u64,
+}
+
 /// What one process did.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Share {

@@ -41,17 +41,7 @@ pub(crate) fn wasm_memory_bytes() -> u64 {
 /// The worker script, beside the page's `index.html`.
 const WORKER_SCRIPT: &str = "process-worker.js";
 
-/// The memory figures of a processes run: k separate memories against the
-/// page's one. They travel with the run's trace ([`crate::LiveRun`]).
-#[derive(Clone, Debug, PartialEq)]
-pub struct ProcessMemory {
-    /// Each process's wasm memory (`memory.buffer.byteLength`) after its
-    /// run, by process. A warm process's memory is not reset: it is its
-    /// high-water mark over every run it did.
-    pub bytes_per_process: Vec<u64>,
-    /// The page's own wasm memory, which its threads share, for comparison.
-    pub main_bytes: u64,
-}
+pub use lanes_runtime::processes::ProcessMemory;
 
 /// Runs `scenario` as `scenario.k` processes: starts k module workers from
 /// `process-worker.js`, each instantiating the page's compiled module with a

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::Runs;
-use crate::process_memory::{ProcessMemory, mb};
+use crate::process_memory::{ProcessMemory, axis_end_mb, mb, percent, summary};
 use crate::ui::ShownMemory;
 
 #[derive(Properties, PartialEq)]
@@ -33,7 +33,7 @@ fn MemoryBar(props: &MemoryBarProps) -> Html {
 
 /// One labelled bar; `kind` picks its colour ("threads" or "process").
 fn bar(label: String, bytes: u64, m: &ProcessMemory, kind: &'static str) -> Html {
-    let percent = m.percent(bytes);
+    let percent = percent(m, bytes);
     html! {
         <li class={classes!("memory-row", kind)}>
             <span class="memory-label">{ label }</span>
@@ -53,7 +53,7 @@ pub(super) fn MemoryView(props: &MemoryViewProps) -> Html {
     else {
         return html! {};
     };
-    let end = m.axis_end_mb();
+    let end = axis_end_mb(&m);
     let processes = m
         .bytes_per_process
         .iter()
@@ -75,7 +75,7 @@ pub(super) fn MemoryView(props: &MemoryViewProps) -> Html {
                 <span>{ "0" }</span>
                 <span>{ end_label }</span>
             </div>
-            <p class="memory-summary">{ m.summary() }</p>
+            <p class="memory-summary">{ summary(&m) }</p>
         </figure>
     }
 }

@@ -15,7 +15,6 @@ use lanes_runtime::Cancel;
 use yew::prelude::*;
 
 use super::Store;
-use crate::process_memory::ProcessMemory;
 use crate::state::{Action, How};
 
 /// Starts each run of a batch when the state asks for it; returns the Cancel
@@ -67,13 +66,7 @@ pub(super) fn use_runner(store: &UseReducerHandle<Store>) -> Callback<()> {
                         return;
                     }
                     dispatcher.dispatch(match result {
-                        Ok(run) => {
-                            let memory = run.memory.map(|m| ProcessMemory {
-                                bytes_per_process: m.bytes_per_process,
-                                main_bytes: m.main_bytes,
-                            });
-                            Action::Finished(run.trace, memory)
-                        }
+                        Ok(run) => Action::Finished(run.trace, run.memory),
                         Err(e) => Action::Failed(e.to_string()),
                     });
                 });
