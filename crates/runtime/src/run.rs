@@ -35,6 +35,21 @@ pub struct Environment {
     pub name: String,
 }
 
+impl Environment {
+    /// The metadata of a live run of `scenario` here, with its answer.
+    pub fn live_meta(&self, scenario: Scenario, result: Option<u64>) -> Meta {
+        Meta {
+            scenario,
+            mode: Mode::Live,
+            cores: self.cores,
+            cross_origin_isolated: self.cross_origin_isolated,
+            environment: self.name.clone(),
+            result,
+            seed: None,
+        }
+    }
+}
+
 /// A flag any thread may raise to stop a run between work items.
 #[derive(Debug, Default)]
 pub struct Cancel(AtomicBool);
@@ -212,15 +227,7 @@ impl Ran {
     }
 
     pub(crate) fn into_trace(self, scenario: &Scenario, environment: &Environment) -> Trace {
-        let meta = Meta {
-            scenario: *scenario,
-            mode: Mode::Live,
-            cores: environment.cores,
-            cross_origin_isolated: environment.cross_origin_isolated,
-            environment: environment.name.clone(),
-            result: Some(self.result),
-            seed: None,
-        };
+        let meta = environment.live_meta(*scenario, Some(self.result));
         Trace::new(meta, self.lanes, self.spans).with_events(self.events)
     }
 }

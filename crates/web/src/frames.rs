@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use lanes_runtime::{Cancel, RunError};
-use lanes_trace::{Lane, LaneKind, Meta, Mode, Model, Scenario, Span, State, Trace, Workload};
+use lanes_trace::{Lane, LaneKind, Model, Scenario, Span, State, Trace, Workload};
 use lanes_workloads::{Job, PrimeCount};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -183,16 +183,11 @@ pub async fn run_ui_lesson(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
         name: "Page frames".to_owned(),
     }];
     lanes.extend(work_lanes);
-    let meta = Meta {
-        scenario,
-        mode: Mode::Live,
-        cores: environment().cores,
-        cross_origin_isolated: environment().cross_origin_isolated,
-        environment: environment().name,
-        result,
-        seed: None,
-    };
-    Ok(Trace::new_labelled(meta, lanes, spans))
+    Ok(Trace::new_labelled(
+        environment().live_meta(scenario, result),
+        lanes,
+        spans,
+    ))
 }
 
 /// Runs every work item on the calling (main) thread, one after another.

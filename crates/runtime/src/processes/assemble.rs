@@ -10,7 +10,7 @@
 //! their bytes.
 
 use crate::Environment;
-use lanes_trace::{Event, EventKind, Lane, LaneKind, Meta, Mode, Scenario, Span, State, Trace};
+use lanes_trace::{Event, EventKind, Lane, LaneKind, Scenario, Span, State, Trace};
 
 use super::protocol::Report;
 use lanes_trace::words::byte_size;
@@ -224,14 +224,6 @@ pub fn assemble(
         parent.push(state, None, from_us, to_us, Some(label));
     }
 
-    let meta = Meta {
-        scenario: *scenario,
-        mode: Mode::Live,
-        cores: environment.cores,
-        cross_origin_isolated: environment.cross_origin_isolated,
-        environment: environment.name.clone(),
-        result: Some(result),
-        seed: None,
-    };
+    let meta = environment.live_meta(*scenario, Some(result));
     Trace::new_labelled(meta, lanes, spans).with_events(events)
 }
