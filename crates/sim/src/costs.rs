@@ -58,6 +58,25 @@ const REFERENCE_MANDELBROT_US: f64 = 290_000.0;
 /// scalar FFT about 30 % slower.
 const REFERENCE_AUDIO_US: f64 = 350_000.0;
 
+/// Each [`CostModel`] field, in declaration order: its name, and what it is
+/// in words for the page ("prime counting speed").
+pub const COST_FIGURES: [(&str, &str); 14] = [
+    ("primes_us_per_unit", "prime counting speed"),
+    ("mandelbrot_us_per_unit", "Mandelbrot speed"),
+    ("audio_us_per_clip", "audio speed"),
+    ("parse_us_per_unit", "response parsing speed"),
+    ("counter_update_us", "counter update time"),
+    ("counter_locked_update_us", "locked counter update time"),
+    ("thread_start_us", "thread start"),
+    ("process_startup_us", "process start-up"),
+    ("copy_bytes_per_us", "copy speed"),
+    ("message_latency_us", "message latency"),
+    ("gil_handoff_us", "GIL hand-off"),
+    ("gil_check_us", "GIL check interval"),
+    ("io_overhead_us", "I/O overhead"),
+    ("jitter", "jitter"),
+];
+
 impl CostModel {
     /// Figures for a typical laptop, measured in Chromium on a 2-core
     /// machine: primes below 5 000 000 in 340 ms on one thread, process
@@ -86,24 +105,25 @@ impl CostModel {
         }
     }
 
-    /// Every field with its name, in declaration order.
+    /// Every field with its name ([`COST_FIGURES`]), in declaration order.
     pub(crate) fn fields(&self) -> [(&'static str, f64); 14] {
-        [
-            ("primes_us_per_unit", self.primes_us_per_unit),
-            ("mandelbrot_us_per_unit", self.mandelbrot_us_per_unit),
-            ("audio_us_per_clip", self.audio_us_per_clip),
-            ("parse_us_per_unit", self.parse_us_per_unit),
-            ("counter_update_us", self.counter_update_us),
-            ("counter_locked_update_us", self.counter_locked_update_us),
-            ("thread_start_us", self.thread_start_us),
-            ("process_startup_us", self.process_startup_us),
-            ("copy_bytes_per_us", self.copy_bytes_per_us),
-            ("message_latency_us", self.message_latency_us),
-            ("gil_handoff_us", self.gil_handoff_us),
-            ("gil_check_us", self.gil_check_us),
-            ("io_overhead_us", self.io_overhead_us),
-            ("jitter", self.jitter),
-        ]
+        let values = [
+            self.primes_us_per_unit,
+            self.mandelbrot_us_per_unit,
+            self.audio_us_per_clip,
+            self.parse_us_per_unit,
+            self.counter_update_us,
+            self.counter_locked_update_us,
+            self.thread_start_us,
+            self.process_startup_us,
+            self.copy_bytes_per_us,
+            self.message_latency_us,
+            self.gil_handoff_us,
+            self.gil_check_us,
+            self.io_overhead_us,
+            self.jitter,
+        ];
+        std::array::from_fn(|i| (COST_FIGURES[i].0, values[i]))
     }
 
     /// Checks that every figure is a finite number, the rates positive and

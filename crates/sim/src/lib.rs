@@ -21,7 +21,7 @@ mod work;
 use lanes_trace::{Lane, Meta, Mode, Model, Scenario, Trace};
 
 pub use calibrate::{Calibration, Learned};
-pub use costs::CostModel;
+pub use costs::{COST_FIGURES, CostModel};
 pub use error::SimError;
 pub use footprint::{Footprint, RUN_MEMORY_CAP, SPAN_BYTES, footprint, largest_fitting_size};
 pub use work::{prime_step_density, task_costs};

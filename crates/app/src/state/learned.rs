@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use lanes_sim::CostModel;
+use lanes_sim::{COST_FIGURES, CostModel};
 use lanes_trace::{Model, Trace};
 
 use super::plan::uses_learned;
@@ -21,7 +21,7 @@ pub struct LearnedCosts {
     runs: usize,
     /// The models of those runs.
     models: BTreeSet<Model>,
-    /// The figures they changed, as places in [`FIGURES`].
+    /// The figures they changed, as places in [`COST_FIGURES`].
     figures: BTreeSet<usize>,
 }
 
@@ -53,7 +53,7 @@ impl LearnedCosts {
         if !calibration.learned.is_empty() {
             self.runs += 1;
             self.models.extend(live.meta().map(|m| m.scenario.model));
-            let at = |field| FIGURES.iter().position(|(f, _)| *f == field);
+            let at = |field| COST_FIGURES.iter().position(|(f, _)| *f == field);
             self.figures
                 .extend(calibration.learned.iter().filter_map(|l| at(l.field)));
         }
@@ -63,7 +63,7 @@ impl LearnedCosts {
     /// with" or "Estimated with"); `None` while nothing was.
     pub fn describe(&self) -> Option<String> {
         let models: Vec<&str> = self.models.iter().map(|m| m.title()).collect();
-        let figures: Vec<&str> = self.figures.iter().map(|&i| FIGURES[i].1).collect();
+        let figures: Vec<&str> = self.figures.iter().map(|&i| COST_FIGURES[i].1).collect();
         let (n, s) = (self.runs, if self.runs == 1 { "" } else { "s" });
         (n > 0).then(|| {
             format!(
@@ -91,24 +91,6 @@ impl AppState {
         })
     }
 }
-
-/// Each [`CostModel`] figure, in the order it declares them, in words.
-const FIGURES: [(&str, &str); 14] = [
-    ("primes_us_per_unit", "prime counting speed"),
-    ("mandelbrot_us_per_unit", "Mandelbrot speed"),
-    ("audio_us_per_clip", "audio speed"),
-    ("parse_us_per_unit", "response parsing speed"),
-    ("counter_update_us", "counter update time"),
-    ("counter_locked_update_us", "locked counter update time"),
-    ("thread_start_us", "thread start"),
-    ("process_startup_us", "process start-up"),
-    ("copy_bytes_per_us", "copy speed"),
-    ("message_latency_us", "message latency"),
-    ("gil_handoff_us", "GIL hand-off"),
-    ("gil_check_us", "GIL check interval"),
-    ("io_overhead_us", "I/O overhead"),
-    ("jitter", "jitter"),
-];
 
 #[cfg(test)]
 mod tests {
