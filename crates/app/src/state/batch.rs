@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use lanes_trace::{Mode, Model, Trace, Workload};
+use lanes_trace::{Model, Trace, Workload};
 
 use super::plan::uses_learned;
 use super::{AppState, How, Planned, PoolStatus, RunStatus, history};
@@ -81,9 +81,8 @@ impl AppState {
             return;
         }
         self.previous = None;
-        if trace.meta().is_some_and(|m| m.mode == Mode::Live) {
-            self.learned.learn(&trace);
-        }
+        // A simulated or imported run teaches nothing: `learn` says so.
+        self.learned.learn(&trace);
         let trace = Rc::new(trace);
         if let Some(memory) = memory {
             self.process_memory = Some((Rc::clone(&trace), memory));
