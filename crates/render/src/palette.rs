@@ -20,6 +20,7 @@ pub fn state_colour(state: State) -> RGBColor {
         State::CopyOut => RGBColor(0xF0, 0xE4, 0x42), // yellow
         State::Idle => RGBColor(0x9A, 0x9A, 0x9A),    // grey
         State::Awaiting => RGBColor(0x00, 0x72, 0xB2), // blue
+        State::LockWait => RGBColor(0x8C, 0x56, 0x1E), // brown
     }
 }
 

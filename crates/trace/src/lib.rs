@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod calls;
 mod chrome;
 mod concurrency;
 mod metrics;
@@ -8,6 +9,7 @@ pub mod synthetic;
 mod validate;
 pub mod words;
 
+pub use calls::{Call, Calls, GilEvidence};
 pub use chrome::{
     ImportError, ImportLimits, ImportReport, Imported, SkipReason, Skipped, from_chrome_json,
     from_chrome_json_with, to_chrome_json, to_chrome_value,

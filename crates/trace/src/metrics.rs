@@ -92,6 +92,7 @@ fn slot(state: State) -> usize {
         State::CopyOut => 5,
         State::Idle => 6,
         State::Awaiting => 7,
+        State::LockWait => 8,
     }
 }
 

@@ -7,6 +7,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::{Calls, GilEvidence};
+
 /// How the work of a run was scheduled: the course's execution models.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -178,6 +180,9 @@ pub enum Mode {
     Live,
     /// Computed by the simulator from a cost model.
     Simulated,
+    /// Measured in CPython by `lanes_record.py`, running the same scenario
+    /// as Lanes' own runs (the tour's "the same in real Python").
+    Recorded,
 }
 
 impl Mode {
@@ -186,6 +191,7 @@ impl Mode {
         match self {
             Self::Live => "live",
             Self::Simulated => "simulated",
+            Self::Recorded => "recorded",
         }
     }
 }
@@ -269,11 +275,14 @@ pub enum State {
     Idle,
     /// An event-loop task awaiting.
     Awaiting,
+    /// Blocked on a lock, an event, a condition, a queue or a join: waiting
+    /// for another thread, not for the GIL.
+    LockWait,
 }
 
 impl State {
     /// Every state, in legend order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Running,
         Self::GilWait,
         Self::IoWait,
@@ -282,6 +291,7 @@ impl State {
         Self::CopyOut,
         Self::Idle,
         Self::Awaiting,
+        Self::LockWait,
     ];
 
     /// The name used as the slice name in Chrome traces.
@@ -295,6 +305,7 @@ impl State {
             Self::CopyOut => "copy_out",
             Self::Idle => "idle",
             Self::Awaiting => "awaiting",
+            Self::LockWait => "lock_wait",
         }
     }
 
@@ -309,6 +320,7 @@ impl State {
             Self::CopyOut => "copy out",
             Self::Idle => "idle",
             Self::Awaiting => "awaiting",
+            Self::LockWait => "waiting for a lock",
         }
     }
 }
@@ -630,6 +642,11 @@ pub struct Trace {
     pub events: Vec<Event>,
     /// Text labels of some spans (none in a run Lanes recorded itself).
     pub labels: SpanLabels,
+    /// The call stacks of a traced program (none in a run Lanes made).
+    pub calls: Calls,
+    /// How the GIL lane was known, when it is not Lanes' own lock: measured,
+    /// inferred or traced.
+    pub gil_evidence: Option<GilEvidence>,
 }
 
 /// The order of [`Trace::spans`]: by lane, then start, then end.
@@ -656,6 +673,8 @@ impl Trace {
             spans,
             events: Vec::new(),
             labels: SpanLabels::default(),
+            calls: Calls::default(),
+            gil_evidence: None,
         }
     }
 
