@@ -6,6 +6,7 @@
 
 mod content;
 mod evaluate;
+pub mod python;
 
 use lanes_trace::{Model, Workload};
 
@@ -37,6 +38,9 @@ pub struct Lesson {
     pub choices: &'static [Choice],
     /// What to notice in the picture once the run is done.
     pub notice: &'static [&'static str],
+    /// For a step CPython can run too (`lanes_record.py --lesson N`), what
+    /// its recording shows beside Lanes' runs.
+    pub python: Option<&'static str>,
 }
 
 /// The runs of a step's batch.

@@ -119,6 +119,9 @@ pub static LESSONS: [Lesson; 7] = [
             "The threads' lanes are busy side by side: that is parallelism. Hover a span to see which piece (#n) it computed.",
             "The speedup cannot beat the cores: on a 2-core laptop 4 threads share 2 cores, as Python threads do. Try k=2 or k=8, or simulate a bigger machine with sim=1&cores=8.",
         ],
+        python: Some(
+            "In CPython the four threads take turns holding the GIL, so the same counting is no faster there than on one thread: only a free-threaded build (3.13t and later) runs them at once, as Lanes' free threads do.",
+        ),
     },
     Lesson {
         number: 2,
@@ -151,6 +154,9 @@ pub static LESSONS: [Lesson; 7] = [
             "The main process sends each process its numbers one after another, so the copies start one after another too.",
             "Try warm=1 and run twice: processes kept alive (a multiprocessing.Pool left open) skip the start-up the second time.",
         ],
+        python: Some(
+            "CPython's processes pay a real start-up (a fresh interpreter each under spawn, a copy of the parent under fork), and each task's numbers are pickled in and its count pickled out.",
+        ),
     },
     Lesson {
         number: 3,
@@ -193,6 +199,7 @@ pub static LESSONS: [Lesson; 7] = [
             "The results table shows each run's count: the unlocked one falls short, and each missing update is a real one, overwritten by another thread.",
             "A lock makes the updates safe by making the threads wait for each other at every update; what that costs depends on the machine (compare the two makespans). Try k=1: one thread loses nothing, lock or not.",
         ],
+        python: None,
     },
     Lesson {
         number: 4,
@@ -225,6 +232,9 @@ pub static LESSONS: [Lesson; 7] = [
             "The switch interval is a knob: try interval=1 or interval=50. The hand-offs come closer together or further apart; the total time hardly moves.",
             "The free threads' lanes run side by side, as in step 1.",
         ],
+        python: Some(
+            "CPython's threads hold the real GIL: the recording measures each thread's waits for it from the thread's CPU clock.",
+        ),
     },
     Lesson {
         number: 5,
@@ -255,6 +265,9 @@ pub static LESSONS: [Lesson; 7] = [
             "The processes' running spans overlap: each has its own GIL. The threads' spans never do.",
             "The processes start later, after their start-up and copy-in. Try size=1000000, where start-up weighs more, or k=4.",
         ],
+        python: Some(
+            "The same race in CPython: its threads under its GIL against a pool of its processes, with their real start-up.",
+        ),
     },
     Lesson {
         number: 6,
@@ -318,6 +331,7 @@ pub static LESSONS: [Lesson; 7] = [
             "Compare the three processes runs: the start-up spans keep their length while the copy-in spans grow with the numbers.",
             "The free threads start at once and copy nothing: threads are cheap to manage. Their cost is complexity, and the counter run shows it: lost updates.",
         ],
+        python: None,
     },
     Lesson {
         number: 7,
@@ -381,5 +395,8 @@ pub static LESSONS: [Lesson; 7] = [
             "GUI: keep the main thread free. Try workload=ui with model=sequential, then with model=free: the frames lane shows the page freezing, then not (this one always runs live).",
             "Audio programming: a callback must never wait. Try workload=mixed with model=gil,free: under the GIL the I/O thread waits behind the CPU-bound one (the convoy effect), as an audio callback misses its deadline when its worker is blocked.",
         ],
+        python: Some(
+            "CPython computes the audio features in a pool of processes and in threads, and makes its requests one after another, in threads and with asyncio.",
+        ),
     },
 ];

@@ -78,7 +78,9 @@ fn own_runs<'a>(lesson: &Lesson, runs: &[&'a Trace]) -> Option<Vec<&'a Trace>> {
     let own = batch_runs(Some(lesson), &parse_query(lesson.query).0);
     let mut wanted = own.iter().peekable();
     let mut found = Vec::with_capacity(own.len());
-    for &t in runs {
+    // What CPython recorded stands beside the step's runs (see
+    // `super::python`): it is none of them, and takes none's place.
+    for &t in runs.iter().filter(|t| !super::python::recorded(t)) {
         // An imported trace (no metadata) is none of the step's runs.
         let s = t.meta().map(|m| &m.scenario);
         let is = |r: &Run| {

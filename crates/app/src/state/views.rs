@@ -4,15 +4,18 @@
 use std::rc::Rc;
 
 use lanes_render::amdahl_fit;
-use lanes_trace::{Model, Trace, Workload};
+use lanes_trace::{Mode, Model, Trace, Workload};
 
 use super::AppState;
 use crate::format;
 
 impl AppState {
     /// How much faster `trace` ran than the latest sequential run of the same
-    /// workload and size; `None` for sequential runs or with no baseline.
+    /// workload and size, measured the same way (a run CPython recorded
+    /// against CPython's, Lanes' against Lanes'); `None` for sequential runs
+    /// or with no baseline.
     pub fn speedup_of(&self, trace: &Trace) -> Option<f64> {
+        let recorded = crate::lessons::python::recorded(trace);
         let s = &trace.meta()?.scenario;
         // The UI lesson's makespan includes calm time on purpose: no speedup.
         if s.model == Model::Sequential || s.workload == Workload::Ui {
@@ -23,6 +26,7 @@ impl AppState {
                 m.scenario.model == Model::Sequential
                     && m.scenario.workload == s.workload
                     && m.scenario.size == s.size
+                    && (m.mode == Mode::Recorded) == recorded
             })
         };
         let baseline = self
