@@ -180,6 +180,15 @@ impl AppState {
         lessons::evaluate(lesson, &runs)
     }
 
+    /// For a step CPython can run too: the command that records it, and
+    /// the batch's runs, Lanes' beside CPython's (none until a recording
+    /// is open).
+    pub fn real_python(&self) -> Option<(String, Vec<lessons::python::Row>)> {
+        let command = lessons::python::command(self.lesson()?, &self.form)?;
+        let runs: Vec<&Trace> = self.batch.iter().map(|t| t.as_ref()).collect();
+        Some((command, lessons::python::compare(&runs)))
+    }
+
     /// Whether a step's batch is done but is not the step's own, so there
     /// is nothing to check it against (the form was changed).
     pub fn unchecked(&self) -> bool {

@@ -5,6 +5,7 @@ mod cssom;
 mod embed;
 mod import;
 mod listener;
+mod record;
 mod results;
 mod run;
 mod speedup;
@@ -291,7 +292,7 @@ fn App() -> Html {
     let tour = state.lesson().map(|lesson| {
         html! {
             <tour::Tour {lesson} prediction={state.prediction} outcome={state.outcome()}
-                unchecked={state.unchecked()}
+                unchecked={state.unchecked()} python={state.real_python()}
                 running={state.running()} on_go={on_go.clone()} on_action={on_action.clone()} />
         }
     });
@@ -348,6 +349,7 @@ fn App() -> Html {
                 </ContextProvider<ShownMemory>>
                 <speedup::SpeedupChart series={state.speedup_series()} {dark} />
             </section>
+            <record::RecordPanel />
         </main>
     }
 }

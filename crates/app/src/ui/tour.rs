@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::lessons::python::Row;
 use crate::lessons::{LESSONS, Lesson, Outcome};
 use crate::state::Action;
 
@@ -19,6 +20,9 @@ pub(super) struct TourProps {
     /// Whether runs finished that are not the step's own (the form was
     /// changed), so there is nothing to check.
     pub unchecked: bool,
+    /// The command that records the step in CPython, and Lanes' runs beside
+    /// CPython's once a recording is open (steps CPython can run).
+    pub python: Option<(String, Vec<Row>)>,
     /// Opens another step (`None`: the playground), as a link would.
     pub on_go: Callback<Option<u32>>,
     pub on_action: Callback<Action>,
@@ -107,6 +111,9 @@ pub(super) fn Tour(props: &TourProps) -> Html {
                 }
             </fieldset>
             { for outcome }
+            if let (Some(note), Some((command, rows))) = (lesson.python, props.python.clone()) {
+                <super::record::RealPython {note} {command} {rows} />
+            }
             if props.unchecked {
                 <p class="hint" id="unchecked">
                     { "These runs are not this step's own (the form was changed), so there is nothing to check them against. " }
