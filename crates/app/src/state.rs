@@ -81,8 +81,8 @@ pub enum Action {
     Imported {
         /// Its name.
         file: String,
-        /// The trace it held.
-        trace: Trace,
+        /// The runs it held: one, or each run of a lesson CPython recorded.
+        traces: Vec<Trace>,
         /// What was read and skipped, in words.
         summary: String,
     },
@@ -173,7 +173,9 @@ impl AppState {
     /// What the current step's runs showed, once its batch is done.
     pub fn outcome(&self) -> Option<Outcome> {
         let lesson = self.lesson()?;
-        if self.status != RunStatus::Done || self.sweep {
+        // A recording opened beside the step's runs keeps their outcome.
+        let shown = matches!(self.status, RunStatus::Done | RunStatus::Imported { .. });
+        if !shown || self.sweep {
             return None;
         }
         let runs: Vec<&Trace> = self.batch.iter().map(|t| t.as_ref()).collect();
@@ -264,7 +266,7 @@ impl AppState {
             Action::Cancelled => self.end_batch(RunStatus::Cancelled),
             Action::Imported {
                 file,
-                trace,
+                traces,
                 summary,
             } => {
                 if self.running() {
@@ -273,9 +275,19 @@ impl AppState {
                     ));
                     return;
                 }
-                let trace = Rc::new(trace);
-                history::remember(&mut self.history, Rc::clone(&trace));
-                self.batch = vec![trace];
+                let traces: Vec<Rc<Trace>> = traces.into_iter().map(Rc::new).collect();
+                for trace in &traces {
+                    history::remember(&mut self.history, Rc::clone(trace));
+                }
+                // Runs CPython recorded join Lanes' runs on show, in place of
+                // any recording before them: the same work, side by side.
+                let beside = traces.iter().all(|t| lessons::python::recorded(t));
+                if beside {
+                    self.batch.retain(|t| !lessons::python::recorded(t));
+                    self.batch.extend(traces);
+                } else {
+                    self.batch = traces;
+                }
                 self.plan.clear();
                 self.status = RunStatus::Imported { file, summary };
             }

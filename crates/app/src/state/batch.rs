@@ -256,7 +256,7 @@ mod tests {
         let imported = trace(p, 9.0).with_source(lanes_trace::Source::Imported(Default::default()));
         s.apply(Action::Imported {
             file: "y.json".to_owned(),
-            trace: imported,
+            traces: vec![imported],
             summary: "Read 3 events.".to_owned(),
         });
         assert_eq!(s.batch.len(), 1);
@@ -270,13 +270,67 @@ mod tests {
     }
 
     #[test]
+    fn a_cpython_recording_opens_beside_the_steps_runs_and_keeps_its_outcome() {
+        use lanes_trace::{Meta, Mode, Model, Scenario, Workload};
+        let mut s = ready("lesson=1");
+        s.apply(Action::Start);
+        while s.running() {
+            let p = s.plan[s.batch.len()].scenario;
+            let makespan = if p.model == Model::Sequential {
+                200.0
+            } else {
+                100.0
+            };
+            s.apply(Action::Finished(trace(p, makespan), None));
+        }
+        let outcome = s.outcome();
+        assert!(outcome.is_some());
+        let recorded = |model, makespan| {
+            let t = trace(
+                Scenario::new(model, Workload::Primes, 4, 5_000_000, 32),
+                makespan,
+            );
+            let meta = Meta {
+                mode: Mode::Recorded,
+                ..t.meta().cloned().unwrap()
+            };
+            Trace::new(meta, t.lanes.clone(), t.spans().to_vec())
+        };
+        for _ in 0..2 {
+            s.apply(Action::Imported {
+                file: "lesson1.json".to_owned(),
+                traces: vec![
+                    recorded(Model::Sequential, 900.0),
+                    recorded(Model::Gil, 950.0),
+                ],
+                summary: String::new(),
+            });
+        }
+        assert_eq!(
+            s.batch.len(),
+            4,
+            "Lanes' two runs, then CPython's two, once"
+        );
+        assert_eq!(s.outcome(), outcome, "the step's verdict stays");
+        let cpython_threads = &s.batch[3];
+        let speedup = s.speedup_of(cpython_threads).unwrap();
+        assert!(
+            (speedup - 900.0 / 950.0).abs() < 1e-9,
+            "against CPython's own baseline"
+        );
+        let (_, rows) = s.real_python().unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].lanes.unwrap().ratio, Some(2.0));
+    }
+
+    #[test]
     fn an_import_waits_for_a_run_to_end() {
         let mut s = ready("");
         s.apply(Action::Start);
         let p = s.plan[0].scenario;
         s.apply(Action::Imported {
             file: "y.json".to_owned(),
-            trace: trace(p, 1.0),
+            traces: vec![trace(p, 1.0)],
             summary: String::new(),
         });
         assert!(s.running());

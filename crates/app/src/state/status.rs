@@ -149,7 +149,9 @@ mod tests {
         let p = s.batch_plan()[0].scenario;
         s.apply(Action::Imported {
             file: "y.json".to_owned(),
-            trace: trace(p, 9.0).with_source(lanes_trace::Source::Imported(Default::default())),
+            traces: vec![
+                trace(p, 9.0).with_source(lanes_trace::Source::Imported(Default::default())),
+            ],
             summary: "Read 3 events.".to_owned(),
         });
         let text = s.status_text();
