@@ -34,6 +34,10 @@ pub use views::describe_series;
 
 /// Something that happened: a user's edit or a run's progress.
 #[derive(Clone, Debug, PartialEq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one action per run or edit, moved once: its size costs nothing"
+)]
 pub enum Action {
     /// A model checkbox changed.
     ToggleModel(Model, bool),
