@@ -4,9 +4,10 @@
 use lanes_trace::LaneKind;
 
 use crate::axis::TimeAxis;
-use crate::gil::has_holders;
+use crate::gil::{has_holders, lane_label};
 use crate::legend::{LEGEND_ROW, LegendItem, SWATCH, keys_present, legend_items};
 use crate::lod::Scale;
+use crate::stack::{StackRows, rows_of};
 use crate::{RunView, TimelineStyle};
 
 // Sizes in multiples of the base font size.
@@ -17,6 +18,11 @@ const RUN_GAP: f64 = 0.9;
 const LANE: f64 = 2.0;
 const LANE_MIN: f64 = 1.4;
 const LANE_MAX: f64 = 2.6;
+/// A call-stack row's height, as a share of a lane's.
+const STACK_ROW: f64 = 0.6;
+/// Room left of a lane's name for the triangle that shows or hides its
+/// stack.
+pub(crate) const DISCLOSURE: f64 = 1.0;
 const AXIS_ROWS: f64 = 2.1;
 const LABEL_GAP: f64 = 1.0;
 const RIGHT_PAD: f64 = 1.1;
@@ -84,15 +90,23 @@ pub(crate) fn fit_text(text: &str, size: f64, max_width: f64) -> String {
     out
 }
 
-/// The rows of one run.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// The rows of one run: each lane's own row, then the rows of its call
+/// stack that are shown.
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct RunBox {
     /// Vertical centre of the header line.
     pub header_y: f64,
     /// Top of the first lane.
     pub lanes_top: f64,
+    /// The height of a lane's own row.
     pub lane_height: f64,
-    pub lanes: usize,
+    /// The height of one row of a call stack.
+    pub row_height: f64,
+    /// Per lane: the stack rows shown, of how many.
+    pub stacks: Vec<StackRows>,
+    /// Whether some lane has a stack, so names leave room for the triangle
+    /// that shows or hides it.
+    pub disclosure: bool,
     /// Whether thread lanes get a chip of their GIL holder colour.
     pub chips: bool,
     /// The strip charting how many lanes ran at once, under the lanes.
@@ -107,19 +121,65 @@ pub(crate) struct StripBox {
 }
 
 impl RunBox {
+    /// How many lanes the run has.
+    pub fn lanes(&self) -> usize {
+        self.stacks.len()
+    }
+
+    /// The stack rows shown above lane `i`, all lanes before it together.
+    fn rows_before(&self, i: usize) -> f64 {
+        let rows: u32 = self.stacks.iter().take(i).map(|s| u32::from(s.shown)).sum();
+        f64::from(rows)
+    }
+
     pub fn lanes_bottom(&self) -> f64 {
-        self.lanes_top + self.lane_height * self.lanes as f64
+        self.lane_top(self.lanes())
     }
 
-    /// The top of lane `i`.
+    /// The top of lane `i`'s own row (for `i` the number of lanes: the
+    /// bottom of the last lane's stack).
     pub fn lane_top(&self, i: usize) -> f64 {
-        self.lanes_top + self.lane_height * i as f64
+        self.lanes_top + self.lane_height * i as f64 + self.row_height * self.rows_before(i)
     }
 
-    /// The lane at height `y`, if any.
+    /// The bottom of lane `i`'s last stack row shown (of its own row when
+    /// none is).
+    pub fn slot_bottom(&self, i: usize) -> f64 {
+        let shown = self.stacks.get(i).map_or(0, |s| s.shown);
+        self.lane_top(i) + self.lane_height + self.row_height * f64::from(shown)
+    }
+
+    /// The top of row `depth` of lane `i`'s stack.
+    pub fn row_top(&self, i: usize, depth: u16) -> f64 {
+        self.lane_top(i) + self.lane_height + self.row_height * f64::from(depth)
+    }
+
+    /// The lane at height `y`, if any, and the stack row there (`None` on
+    /// the lane's own row).
+    pub fn row_at(&self, y: f64) -> Option<(usize, Option<u16>)> {
+        if !(y >= self.lanes_top && y < self.lanes_bottom()) {
+            return None;
+        }
+        let mut top = self.lanes_top;
+        for (i, s) in self.stacks.iter().enumerate() {
+            let own = top + self.lane_height;
+            let bottom = own + self.row_height * f64::from(s.shown);
+            if y < own {
+                return Some((i, None));
+            }
+            if y < bottom {
+                let depth = ((y - own) / self.row_height).floor();
+                // Within the lane's rows, so below `shown`.
+                return Some((i, Some((depth as u16).min(s.shown.saturating_sub(1)))));
+            }
+            top = bottom;
+        }
+        None
+    }
+
+    /// The lane at height `y` (its own row or its stack's), if any.
     pub fn lane_at(&self, y: f64) -> Option<usize> {
-        let i = ((y - self.lanes_top) / self.lane_height).floor();
-        (i >= 0.0 && i < self.lanes as f64).then_some(i as usize)
+        self.row_at(y).map(|(i, _)| i)
     }
 
     /// The bottom of everything the run draws.
@@ -166,27 +226,32 @@ impl Layout {
             .map(|r| style.strip && strip_lanes(r) > 0)
             .collect();
         let chips: Vec<bool> = runs.iter().map(|r| has_holders(r.trace)).collect();
+        let mut stacks: Vec<Vec<StackRows>> = runs.iter().map(rows_of).collect();
         let lanes: usize = runs.iter().map(|r| r.trace.lanes.len()).sum();
-        let lanes_f = lanes as f64;
+        let rows: u32 = stacks.iter().flatten().map(|s| u32::from(s.shown)).sum();
+        // Every lane's height in lanes: its own row, and its stack rows.
+        let units = lanes as f64 + STACK_ROW * f64::from(rows);
         let mut font = base_font(width, style);
         let fixed = fixed_height(runs.len(), &keys, &strips, width, font);
         let mut lane_height = LANE * font;
         if let Some(height) = height {
-            if fixed + lanes_f * LANE_MIN * font > height {
+            if fixed + units * LANE_MIN * font > height {
                 // Not even the thinnest lanes fit: shrink everything.
-                let needed = fixed + lanes_f * LANE_MIN * font;
+                let needed = fixed + units * LANE_MIN * font;
                 font = (font * height / needed).max(1.0);
                 lane_height = LANE_MIN * font;
             } else if lanes > 0 {
-                lane_height = ((height - fixed) / lanes_f).clamp(LANE_MIN * font, LANE_MAX * font);
+                lane_height = ((height - fixed) / units).clamp(LANE_MIN * font, LANE_MAX * font);
             }
         }
 
         let margin = MARGIN * font;
+        let disclosure = stacks.iter().flatten().any(|s| s.depth > 0);
+        let name_room = if disclosure { DISCLOSURE * font } else { 0.0 };
         let mut label_width = runs
             .iter()
-            .flat_map(|r| r.trace.lanes.iter())
-            .map(|l| text_width(&l.name, LABEL_SIZE * font))
+            .flat_map(|r| r.trace.lanes.iter().map(|l| lane_label(r.trace, l)))
+            .map(|l| text_width(&l, LABEL_SIZE * font) + name_room)
             .fold(text_width("time (ms)", TICK_SIZE * font), f64::max);
         if strips.contains(&true) {
             label_width = STRIP_LABEL
@@ -208,7 +273,7 @@ impl Layout {
             y += rows as f64 * LEGEND_ROW * font + LEGEND_GAP * font;
         }
         let mut boxes = Vec::with_capacity(runs.len());
-        for (i, run) in runs.iter().enumerate() {
+        for i in 0..runs.len() {
             if i > 0 {
                 y += RUN_GAP * font;
             }
@@ -218,7 +283,9 @@ impl Layout {
                 header_y,
                 lanes_top: y,
                 lane_height,
-                lanes: run.trace.lanes.len(),
+                row_height: STACK_ROW * lane_height,
+                disclosure: stacks[i].iter().any(|s| s.depth > 0),
+                stacks: std::mem::take(&mut stacks[i]),
                 chips: chips[i],
                 strip: None,
             };
