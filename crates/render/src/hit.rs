@@ -7,7 +7,7 @@ use lanes_trace::{LaneKind, Trace};
 use crate::axis::format_precise;
 use crate::gil::held_by;
 use crate::layout::Layout;
-use crate::stack::{describe_stack, innermost_at};
+use crate::stack::{innermost_at, stack_words};
 use crate::{RunView, TimelineStyle, View};
 
 /// How far from a span, in multiples of the base font size, a pointer
@@ -225,12 +225,36 @@ pub fn label_at(
 }
 
 /// A one-line description of the span `hit` points at, for a tooltip:
-/// "Thread 2 · running · task #5 · 12.30 ms to 18.90 ms (6.60 ms)", then
-/// the stack there, outermost call first, each with its duration
-/// ("· stack: main (1.200 s) › count (40.00 ms)"), and on a GIL lane
-/// that is not Lanes' own lock how it was known ("· GIL inferred from the
-/// calls").
+/// [`describe_span`], then the stack there, outermost call first, each
+/// with its duration ("· stack: main (1.200 s) › count (40.00 ms)").
 pub fn describe_hit(runs: &[RunView<'_>], hit: Hit) -> Option<String> {
+    let mut text = describe_span(runs, hit)?;
+    let stack = hit_stack(runs, hit);
+    if !stack.is_empty() {
+        text.push_str(&format!(" · stack: {}", stack.join(" › ")));
+    }
+    Some(text)
+}
+
+/// The call stack `hit` carries, outermost first, each call in words with
+/// its duration: "main (1.200 s)", "count (40.00 ms)"; a stack deeper than
+/// a dozen calls says how many it leaves out of its middle. Empty when
+/// the hit is in no call.
+pub fn hit_stack(runs: &[RunView<'_>], hit: Hit) -> Vec<String> {
+    let Some(trace) = runs.get(hit.run).map(|r| r.trace) else {
+        return Vec::new();
+    };
+    hit.call
+        .filter(|&c| trace.calls.all().get(c).is_some_and(|c| c.lane == hit.lane))
+        .map(|c| stack_words(trace, c))
+        .unwrap_or_default()
+}
+
+/// A one-line description of the span `hit` points at, without its stack:
+/// "Thread 2 · running · task #5 · 12.30 ms to 18.90 ms (6.60 ms)", and on
+/// a GIL lane that is not Lanes' own lock how it was known ("· GIL
+/// inferred from the calls").
+pub fn describe_span(runs: &[RunView<'_>], hit: Hit) -> Option<String> {
     let trace = runs.get(hit.run)?.trace;
     let span = trace.spans().get(hit.span)?;
     let lane = trace.lanes.get(span.lane as usize)?;
@@ -261,13 +285,6 @@ pub fn describe_hit(runs: &[RunView<'_>], hit: Hit) -> Option<String> {
     );
     if let Some(evidence) = trace.gil_evidence.filter(|_| lane.kind == LaneKind::Gil) {
         text.push_str(&format!(" · GIL {}", evidence.label()));
-    }
-    let stack = hit
-        .call
-        .filter(|&c| trace.calls.all().get(c).is_some_and(|c| c.lane == hit.lane))
-        .and_then(|c| describe_stack(trace, c));
-    if let Some(stack) = stack {
-        text.push_str(&format!(" · stack: {stack}"));
     }
     Some(text)
 }

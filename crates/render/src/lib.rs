@@ -18,7 +18,10 @@ mod view;
 
 pub use amdahl::{amdahl_fit, amdahl_speedup};
 pub use draw::{draw_timeline, draw_timeline_view};
-pub use hit::{Hit, LabelHit, describe_hit, hit_test, label_at, plot_x_range, time_at};
+pub use hit::{
+    Hit, LabelHit, describe_hit, describe_span, hit_stack, hit_test, label_at, plot_x_range,
+    time_at,
+};
 pub use palette::state_colour;
 pub use speedup::{SpeedupSeries, draw_speedup};
 pub use stack::{MAX_STACK_ROWS, STACK_LANES, STACK_ROWS, Stack, StackRows, stack_rows};

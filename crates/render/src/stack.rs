@@ -131,14 +131,11 @@ pub(crate) fn stack_of(calls: &Calls, index: usize) -> Vec<&Call> {
 }
 
 /// The stack that call `index` of `trace` ends, in words, outermost first,
-/// each call with its duration: "main (120.00 ms) › work (50.00 ms)". A
+/// each call with its duration: ["main (120.00 ms)", "work (50.00 ms)"]. A
 /// stack deeper than a dozen calls keeps its outermost and innermost calls
-/// and says how many it leaves out between them.
-pub(crate) fn describe_stack(trace: &Trace, index: usize) -> Option<String> {
+/// and says how many it leaves out between them ("… 19 more calls …").
+pub(crate) fn stack_words(trace: &Trace, index: usize) -> Vec<String> {
     let stack = stack_of(&trace.calls, index);
-    if stack.is_empty() {
-        return None;
-    }
     let word = |c: &&Call| {
         format!(
             "{} ({})",
@@ -146,7 +143,7 @@ pub(crate) fn describe_stack(trace: &Trace, index: usize) -> Option<String> {
             crate::axis::format_precise(c.duration_us())
         )
     };
-    let words: Vec<String> = if stack.len() > DESCRIBED_CALLS {
+    if stack.len() > DESCRIBED_CALLS {
         let (outer, inner) = (3, DESCRIBED_CALLS - 4);
         let left_out = stack.len() - outer - inner;
         stack[..outer]
@@ -157,8 +154,7 @@ pub(crate) fn describe_stack(trace: &Trace, index: usize) -> Option<String> {
             .collect()
     } else {
         stack.iter().map(word).collect()
-    };
-    Some(words.join(" › "))
+    }
 }
 
 /// The pixel rows of the boxes in stack row `depth` of lane `lane`.
@@ -303,6 +299,12 @@ mod tests {
         assert_eq!(rows[1].hidden(), 40 - MAX_STACK_ROWS);
         assert_eq!(rows[2].shown, STACK_ROWS, "past the choices: Auto");
         assert_eq!(more_label(rows[2]), "+ 36 more");
+    }
+
+    /// [`stack_words`] on one line, `None` when empty.
+    fn describe_stack(trace: &Trace, index: usize) -> Option<String> {
+        let words = stack_words(trace, index);
+        (!words.is_empty()).then(|| words.join(" › "))
     }
 
     #[test]
