@@ -1,12 +1,14 @@
 //! Draws a sample trace with call stacks, for people to look at: a
 //! VizTracer-like trace of three threads with stacks four calls deep, a
 //! main thread waiting for a lock and a GIL lane inferred from the calls,
-//! beside its twin recorded in CPython with the GIL measured.
+//! beside its twin recorded in CPython with the GIL measured (and one
+//! stack seven calls deep, three of them behind "+ 3 more").
 //!
 //! `cargo run -p lanes-render --example stacks [DIR]` writes
-//! `DIR/stacks.png` (light) and `DIR/stacks-dark.png` (dark, at twice the
-//! scale, as on a projector's high-density screen); DIR defaults to
-//! `target`. Text needs a font, as for the `redraw` example.
+//! `DIR/stacks.png` (light), `DIR/stacks-dark.png` (dark, at twice the
+//! scale, as on a projector's high-density screen) and `DIR/stacks-zoom.png`
+//! (the recorded run from 42 to 45 ms, Thread-1's stack whole); DIR
+//! defaults to `target`. Text needs a font, as for the `redraw` example.
 
 #![expect(clippy::print_stderr, reason = "an example reports on the terminal")]
 
@@ -16,12 +18,31 @@ mod fixtures;
 mod support;
 
 use std::error::Error;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use lanes_render::{Hit, RunView, TimelineStyle, View, draw_timeline_view, timeline_height};
+use lanes_render::{Hit, RunView, Stack, TimelineStyle, View, draw_timeline_view, timeline_height};
+use lanes_trace::{Call, Calls, Trace};
 use plotters::prelude::{BitMapBackend, IntoDrawingArea};
 
 const WIDTH: u32 = 1280;
+
+/// `trace` with three more calls inside Thread-1's isqrt at 43 ms, so that
+/// its stack is seven rows deep and the last three wait behind "+ 3 more".
+fn deeper(mut trace: Trace) -> Trace {
+    let mut names = trace.calls.names().to_vec();
+    let first = u32::try_from(names.len()).unwrap_or(0);
+    names.extend(["int.__index__", "_check", "_fast_path"].map(String::from));
+    let extra = (0..3_u16).map(|i| Call {
+        lane: 1,
+        depth: 4 + i,
+        start_us: 43_060.0 + 10.0 * f64::from(i),
+        end_us: 43_140.0 - 10.0 * f64::from(i),
+        name: first + u32::from(i),
+    });
+    let calls = trace.calls.all().iter().copied().chain(extra).collect();
+    trace.calls = Calls::new(calls, names);
+    trace
+}
 
 fn main() -> Result<(), Box<dyn Error>> {
     support::register_font();
@@ -29,7 +50,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .nth(1)
         .map_or_else(|| PathBuf::from("target"), PathBuf::from);
     let inferred = fixtures::stacked();
-    let recorded = fixtures::recorded();
+    let recorded = deeper(fixtures::recorded());
     let runs = [fixtures::view(&inferred), fixtures::view(&recorded)];
     // Highlight a span of Thread-1 and the innermost call at its middle.
     let span = inferred
@@ -47,16 +68,41 @@ fn main() -> Result<(), Box<dyn Error>> {
             scale,
             strip: true,
         };
-        let width = (f64::from(WIDTH) * scale) as u32;
-        let height = timeline_height(&runs as &[RunView<'_>], width, &style);
-        let mut pixels = vec![0_u8; (width * height * 3) as usize];
-        {
-            let area = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
-            draw_timeline_view(&area, &runs, &style, &view)?;
-        }
-        let path = dir.join(name);
-        support::write_png(&path, width, height, &pixels)?;
-        eprintln!("wrote {} ({width} × {height})", path.display());
+        draw(&dir.join(name), &runs, &style, &view)?;
     }
+    let whole = [Stack::Auto, Stack::Whole];
+    let zoomed = [RunView {
+        stacks: &whole,
+        ..fixtures::view(&recorded)
+    }];
+    let window = View {
+        window: Some((42_000.0, 45_000.0)),
+        ..View::default()
+    };
+    draw(
+        &dir.join("stacks-zoom.png"),
+        &zoomed,
+        &TimelineStyle::default(),
+        &window,
+    )
+}
+
+/// Draws `runs` as the page would, `WIDTH` × `style.scale` pixels wide, to a
+/// PNG file at `path`.
+fn draw(
+    path: &Path,
+    runs: &[RunView<'_>],
+    style: &TimelineStyle,
+    view: &View,
+) -> Result<(), Box<dyn Error>> {
+    let width = (f64::from(WIDTH) * style.scale) as u32;
+    let height = timeline_height(runs, width, style);
+    let mut pixels = vec![0_u8; (width * height * 3) as usize];
+    {
+        let area = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
+        draw_timeline_view(&area, runs, style, view)?;
+    }
+    support::write_png(path, width, height, &pixels)?;
+    eprintln!("wrote {} ({width} × {height})", path.display());
     Ok(())
 }

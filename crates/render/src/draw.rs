@@ -254,6 +254,15 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
                 self.arrow((xm, ym - h * 0.6), (xm, ym + h * 0.6), 0.5 * font, stroke)
             }
             LegendKey::ForcedSwitch => events::forced_marker(self, (xm, ym + 0.3 * h), 0.6 * font),
+            LegendKey::Calls => {
+                // A call over two shorter ones, in the rows' tints.
+                let mid = (y0 + y1) / 2;
+                let tint = |i| fill_colour(crate::lod::Fill::Call(i), &self.theme);
+                self.rect((x0, y0), (x1, mid - 1), tint(0))?;
+                self.rect((x0, mid), (px(xm) - 1, y1), tint(1))?;
+                self.rect((px(xm), mid), (x1 - 1, y1), tint(3))?;
+                self.frame((x0, y0), (x1, y1), 1, outline_of(tint(2)))
+            }
             LegendKey::GilEvidence(_) => Ok(()),
             LegendKey::Message => self.arrow(
                 (xm - w * 0.5, ym - h * 0.5),

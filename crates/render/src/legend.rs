@@ -28,6 +28,8 @@ pub(crate) enum LegendKey {
     ForcedSwitch,
     /// An arrow from a message's sender to its receiver.
     Message,
+    /// The grey boxes of call-stack rows.
+    Calls,
     /// How a run's GIL lane was known, when it is not Lanes' own lock.
     GilEvidence(GilEvidence),
 }
@@ -40,6 +42,7 @@ impl LegendKey {
             Self::Handoff => "hand-off",
             Self::ForcedSwitch => "forced switch",
             Self::Message => "message",
+            Self::Calls => "function call",
             Self::GilEvidence(e) => return Cow::Owned(format!("GIL: {}", e.label())),
         })
     }
@@ -60,13 +63,15 @@ pub(crate) struct LegendItem {
 }
 
 /// What occurs in any run, in legend order: states, then the GIL's colours,
-/// then events, then how GIL lanes were known.
+/// then events, then calls, then how GIL lanes were known.
 pub(crate) fn keys_present(runs: &[RunView<'_>]) -> Vec<LegendKey> {
     let mut seen = [false; State::ALL.len()];
     let (mut holder, mut handoff, mut forced, mut message) = (false, false, false, false);
+    let mut calls = false;
     let mut evidence: Vec<GilEvidence> = Vec::new();
     for run in runs {
         let trace = run.trace;
+        calls |= !trace.calls.is_empty();
         let has_gil = trace.lanes.iter().any(|l| l.kind == LaneKind::Gil);
         if let Some(e) = trace.gil_evidence
             && has_gil
@@ -100,6 +105,7 @@ pub(crate) fn keys_present(runs: &[RunView<'_>]) -> Vec<LegendKey> {
         (handoff, LegendKey::Handoff),
         (forced, LegendKey::ForcedSwitch),
         (message, LegendKey::Message),
+        (calls, LegendKey::Calls),
     ] {
         if present {
             keys.push(key);

@@ -196,9 +196,15 @@ pub(crate) fn draw<DB: DrawingBackend>(
                     continue;
                 };
                 let room = f64::from(right - x0) - 0.4 * f;
-                if room >= text_width("Mm…", size) {
+                if room < text_width("ab", size) {
+                    continue;
+                }
+                // The whole name, or at least three letters of it.
+                let name = calls.name(call);
+                let label = fit_text(name, size, room);
+                if label == name || label.chars().count() > 3 {
                     pen.text(
-                        &fit_text(calls.name(call), size, room),
+                        &label,
                         (f64::from(x0) + 0.2 * f, f64::from(y0 + y1) / 2.0),
                         Font::new(size, text_on(colour)),
                     )?;
