@@ -49,6 +49,13 @@ fn a_lane_shows_its_stack_in_rows_under_it() {
     assert!(ys[3] - ys[0] < 3.0 * (t1 - name_y) / 4.0, "{ys:?} {t1}");
     // The long calls of the counting threads are named too.
     assert_eq!(text_positions(&svg, "count_primes").len(), 2);
+    // The legend names the grey boxes; a run without calls does not.
+    assert!(has_text(&svg, "function call"));
+    let bare = support::sequential(4, 10.0);
+    assert!(!has_text(
+        &render(&[view(&bare)], SIZE, &style),
+        "function call"
+    ));
 }
 
 #[test]

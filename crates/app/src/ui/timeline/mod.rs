@@ -301,6 +301,11 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
                 return;
             }
             let hover = hit_at(&c, &g, x, y).map(|hit| Hover { hit, x, y });
+            // A lane's name that shows or hides a stack takes clicks.
+            let clickable = hover.is_none() && label_at(&c, &g, x, y).is_some();
+            let _ = c
+                .style()
+                .set_property("cursor", if clickable { "pointer" } else { "" });
             if hover != g.view.hover {
                 dispatch.dispatch(ViewAction::Hover(hover));
             }
