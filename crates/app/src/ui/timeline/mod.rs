@@ -453,6 +453,14 @@ fn summary(runs: &Runs) -> String {
                 if t.lanes.len() == 1 { "" } else { "s" },
                 format::duration_ms(t.makespan_ms())
             );
+            if t.meta()
+                .is_some_and(|m| m.mode == lanes_trace::Mode::Recorded)
+            {
+                s.push_str(", recorded in CPython");
+            }
+            if let Some(evidence) = t.gil_evidence {
+                s.push_str(&format!(", its GIL {}", evidence.label()));
+            }
             if let Some(x) = speedup {
                 s.push_str(&format!(", {} faster than sequential", format::ratio(*x)));
             }
