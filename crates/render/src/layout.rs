@@ -104,6 +104,9 @@ pub(crate) struct RunBox {
     pub row_height: f64,
     /// Per lane: the stack rows shown, of how many.
     pub stacks: Vec<StackRows>,
+    /// Per lane, and once more at the end: the stack rows shown above it,
+    /// all lanes before it together.
+    rows_before: Vec<u32>,
     /// Whether some lane has a stack, so names leave room for the triangle
     /// that shows or hides it.
     pub disclosure: bool,
@@ -128,8 +131,8 @@ impl RunBox {
 
     /// The stack rows shown above lane `i`, all lanes before it together.
     fn rows_before(&self, i: usize) -> f64 {
-        let rows: u32 = self.stacks.iter().take(i).map(|s| u32::from(s.shown)).sum();
-        f64::from(rows)
+        let at = i.min(self.rows_before.len().saturating_sub(1));
+        f64::from(self.rows_before.get(at).copied().unwrap_or(0))
     }
 
     pub fn lanes_bottom(&self) -> f64 {
@@ -285,6 +288,12 @@ impl Layout {
                 lane_height,
                 row_height: STACK_ROW * lane_height,
                 disclosure: stacks[i].iter().any(|s| s.depth > 0),
+                rows_before: std::iter::once(0)
+                    .chain(stacks[i].iter().scan(0_u32, |sum, s| {
+                        *sum += u32::from(s.shown);
+                        Some(*sum)
+                    }))
+                    .collect(),
                 stacks: std::mem::take(&mut stacks[i]),
                 chips: chips[i],
                 strip: None,
@@ -435,5 +444,113 @@ fn intervals(plot_width: f64, spacing: f64) -> usize {
         n as usize
     } else {
         1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lanes_trace::{Call, Calls, Lane, Meta, Mode, Model, Scenario, Trace, Workload};
+
+    use super::*;
+    use crate::Stack;
+
+    /// Two thread lanes; the first has a stack `depth` calls deep.
+    fn trace(depth: u16) -> Trace {
+        let meta = Meta {
+            scenario: Scenario::new(Model::Gil, Workload::Primes, 2, 1000, 4),
+            mode: Mode::Live,
+            cores: 2,
+            cross_origin_isolated: true,
+            environment: "native".to_owned(),
+            result: None,
+            seed: None,
+        };
+        let mut t = Trace::new(
+            meta,
+            vec![
+                Lane::thread("Worker thread 1"),
+                Lane::thread("Worker thread 2"),
+            ],
+            Vec::new(),
+        );
+        let calls = (0..depth)
+            .map(|d| Call {
+                lane: 0,
+                depth: d,
+                start_us: 0.0,
+                end_us: 10.0,
+                name: 0,
+            })
+            .collect();
+        t.calls = Calls::new(calls, vec!["f".to_owned()]);
+        t
+    }
+
+    fn run(trace: &Trace, stacks: &'static [Stack]) -> Layout {
+        let runs = [RunView {
+            trace,
+            speedup: None,
+            stacks,
+        }];
+        Layout::new(&runs, 1280.0, None, &TimelineStyle::default(), (0.0, 10.0))
+    }
+
+    #[test]
+    fn stack_rows_sit_between_their_lane_and_the_next() {
+        let t = trace(3);
+        let layout = run(&t, &[]);
+        let b = &layout.runs[0];
+        assert_eq!(b.stacks[0].shown, 3);
+        assert!(b.row_height < b.lane_height);
+        let second = b.lanes_top + b.lane_height + 3.0 * b.row_height;
+        assert!((b.lane_top(1) - second).abs() < 1e-9);
+        assert!((b.lanes_bottom() - (second + b.lane_height)).abs() < 1e-9);
+        assert!((b.slot_bottom(0) - second).abs() < 1e-9);
+        // Every height finds its lane and row.
+        let mid = |top: f64, h: f64| top + h / 2.0;
+        assert_eq!(b.row_at(mid(b.lane_top(0), b.lane_height)), Some((0, None)));
+        for d in 0..3 {
+            assert_eq!(
+                b.row_at(mid(b.row_top(0, d), b.row_height)),
+                Some((0, Some(d)))
+            );
+        }
+        assert_eq!(b.row_at(mid(b.lane_top(1), b.lane_height)), Some((1, None)));
+        assert_eq!(b.row_at(b.lanes_bottom() + 1.0), None);
+        assert_eq!(b.row_at(b.lanes_top - 1.0), None);
+        assert!(b.disclosure);
+    }
+
+    #[test]
+    fn hidden_rows_give_back_their_room() {
+        let t = trace(3);
+        let open = run(&t, &[]);
+        let closed = run(&t, &[Stack::Hidden]);
+        let row = open.runs[0].row_height;
+        assert!((open.height - closed.height - 3.0 * row).abs() < 1e-6);
+        assert_eq!(closed.runs[0].stacks[0].shown, 0);
+        assert_eq!(
+            closed.runs[0].lane_at(closed.runs[0].lane_top(1) + 1.0),
+            Some(1)
+        );
+        // Without calls: no triangle, and the names keep their place.
+        let bare = run(&trace(0), &[]);
+        assert!(!bare.runs[0].disclosure);
+        assert!(bare.plot_x0 < open.plot_x0);
+    }
+
+    #[test]
+    fn a_given_height_shrinks_stack_rows_with_the_lanes() {
+        let t = trace(4);
+        let runs = [RunView {
+            trace: &t,
+            speedup: None,
+            stacks: &[],
+        }];
+        let style = TimelineStyle::default();
+        let tight = Layout::new(&runs, 1280.0, Some(300.0), &style, (0.0, 10.0));
+        assert!(tight.height <= 300.0 + 1e-6, "{}", tight.height);
+        let b = &tight.runs[0];
+        assert!((b.row_height / b.lane_height - STACK_ROW).abs() < 1e-9);
     }
 }
