@@ -1,6 +1,7 @@
 //! How long one full redraw of a timeline takes natively: synthetic traces
-//! of 10³, 10⁵ and 10⁶ spans on 8 lanes, drawn onto a 1280 × 720 RGB
-//! buffer with plotters' `BitMapBackend`.
+//! of 10³, 10⁵ and 10⁶ spans on 8 lanes, and of 10⁵ spans with 10⁶ calls
+//! under them (stacks four rows deep on every lane, all shown), drawn onto
+//! a 1280 × 720 RGB buffer with plotters' `BitMapBackend`.
 //!
 //! `cargo run --release -p lanes-render --example redraw` prints a JSON
 //! object of median milliseconds on stdout, and the details on stderr.
@@ -9,7 +10,7 @@
 //! first of a few common system fonts. Without one, text is skipped and the
 //! figures count shapes only. Each size is also timed without text, so the
 //! cost of text shows on its own. With `LANES_REDRAW_DUMP=DIR` the last
-//! drawing of each size is written to `DIR/redraw_1eN.ppm` for a look.
+//! drawing of each size is written to `DIR/redraw_NAME.ppm` for a look.
 
 #![expect(
     clippy::print_stdout,
@@ -17,14 +18,15 @@
     reason = "a benchmark reports on the terminal"
 )]
 
+mod support;
+
 use std::error::Error;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use lanes_render::{RunView, TimelineStyle, View, draw_timeline, hit_test};
-use lanes_trace::{Lane, Meta, Mode, Model, Scenario, Span, State, Trace, Workload};
+use lanes_trace::{Call, Calls, Lane, Meta, Mode, Model, Scenario, Span, State, Trace, Workload};
 use plotters::prelude::{BitMapBackend, IntoDrawingArea};
-use plotters::style::FontStyle;
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
 };
@@ -76,39 +78,35 @@ fn synthetic(spans: u32) -> Trace {
     Trace::new(meta, lanes, spans)
 }
 
-/// Registers a sans-serif font for the bitmap backend; whether one was found.
-fn register_font() -> bool {
-    let dir = PathBuf::from("/usr/share/fonts/truetype");
-    let candidates = [
-        (
-            dir.join("liberation/LiberationSans-Regular.ttf"),
-            dir.join("liberation/LiberationSans-Bold.ttf"),
-        ),
-        (
-            dir.join("dejavu/DejaVuSans.ttf"),
-            dir.join("dejavu/DejaVuSans-Bold.ttf"),
-        ),
-    ];
-    let from_env = std::env::var_os("LANES_FONT").map(|p| (PathBuf::from(&p), PathBuf::from(p)));
-    for (regular, bold) in from_env.into_iter().chain(candidates) {
-        let Ok(bytes) = std::fs::read(&regular) else {
-            continue;
-        };
-        // plotters keeps fonts for the life of the program.
-        let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-        if plotters::style::register_font("sans-serif", FontStyle::Normal, bytes).is_err() {
-            continue;
+/// [`synthetic`] with `calls` calls (about; a multiple of 120) over its
+/// spans: on each lane, outermost calls side by side over the whole run,
+/// each holding two calls a row down, four rows deep, sixteen names.
+fn with_calls(spans: u32, calls: u32) -> Trace {
+    let mut trace = synthetic(spans);
+    let end_us = trace.makespan_us();
+    // Each outermost call holds 1 + 2 + 4 + 8 calls.
+    let outer = calls / LANES / 15;
+    let width = end_us / f64::from(outer);
+    let mut all = Vec::with_capacity(calls as usize);
+    for lane in 0..LANES {
+        for depth in 0..4_u16 {
+            let per = 1_u32 << depth;
+            let w = width / f64::from(per);
+            for i in 0..outer * per {
+                let start_us = f64::from(i) * w;
+                all.push(Call {
+                    lane,
+                    depth,
+                    start_us: start_us + 0.01 * w,
+                    end_us: start_us + 0.99 * w,
+                    name: (i + u32::from(depth)) % 16,
+                });
+            }
         }
-        if let Ok(bold) = std::fs::read(&bold) {
-            let bold: &'static [u8] = Box::leak(bold.into_boxed_slice());
-            // Without it, bold text falls back to the regular face.
-            let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, bold);
-        }
-        eprintln!("text drawn with {}", regular.display());
-        return true;
     }
-    eprintln!("no font found (set LANES_FONT): text is skipped");
-    false
+    let names = (0..16).map(|i| format!("function_{i}")).collect();
+    trace.calls = Calls::new(all, names);
+    trace
 }
 
 /// A backend that draws everything but text.
@@ -220,6 +218,7 @@ fn time(trace: &Trace, text: bool, repeats: usize) -> Result<(f64, Vec<u8>), Box
     let runs = [RunView {
         trace,
         speedup: None,
+        stacks: &[],
     }];
     let style = TimelineStyle::default();
     let mut buffer = vec![0_u8; (WIDTH * HEIGHT * 3) as usize];
@@ -246,14 +245,19 @@ fn dump(path: &std::path::Path, pixels: &[u8]) -> std::io::Result<()> {
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let text = register_font();
+    let text = support::register_font();
     let mut figures = Vec::new();
-    for (name, spans, repeats) in [
-        ("1e3", 1_000, 9),
-        ("1e5", 100_000, 7),
-        ("1e6", 1_000_000, 5),
+    for (name, spans, calls, repeats) in [
+        ("1e3", 1_000, 0, 9),
+        ("1e5", 100_000, 0, 7),
+        ("1e6", 1_000_000, 0, 5),
+        ("1e6_calls", 100_000, 1_000_000, 5),
     ] {
-        let trace = synthetic(spans);
+        let trace = if calls > 0 {
+            with_calls(spans, calls)
+        } else {
+            synthetic(spans)
+        };
         let (shapes, mut pixels) = time(&trace, false, repeats)?;
         let ms = if text {
             let (ms, with_text) = time(&trace, true, repeats)?;
@@ -271,6 +275,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         let runs = [RunView {
             trace: &trace,
             speedup: None,
+            stacks: &[],
         }];
         let start = Instant::now();
         let hit = hit_test(
@@ -284,8 +289,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         );
         let pointer = start.elapsed().as_secs_f64() * 1000.0;
         eprintln!(
-            "{name} spans: {ms:.2} ms median of {repeats}; without text {shapes:.2} ms; \
-             one hit test {pointer:.2} ms ({})",
+            "{name}: {} spans, {} calls: {ms:.2} ms median of {repeats}; without text \
+             {shapes:.2} ms; one hit test {pointer:.2} ms ({})",
+            trace.spans().len(),
+            trace.calls.len(),
             if hit.is_some() { "hit" } else { "miss" }
         );
         figures.push(format!("\"render_native_{name}_ms\": {ms:.3}"));

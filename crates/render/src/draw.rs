@@ -6,10 +6,10 @@ use plotters::drawing::DrawingArea;
 use plotters::prelude::DrawingBackend;
 
 use crate::axis::format_precise;
-use crate::gil::Holders;
+use crate::gil::{Holders, lane_label};
 use crate::layout::{
-    self, CHIP, EMPTY_SIZE, HEADER_SIZE, LABEL_SIZE, LEGEND_SIZE, Layout, RunBox, TASK_SIZE,
-    TICK_SIZE, fit_text, px, text_width,
+    self, CHIP, DISCLOSURE, EMPTY_SIZE, HEADER_SIZE, LABEL_SIZE, LEGEND_SIZE, Layout, RunBox,
+    TASK_SIZE, TICK_SIZE, fit_text, px, text_width,
 };
 use crate::legend::LegendKey;
 use crate::lod::{Scale, Segment, segments};
@@ -17,7 +17,7 @@ use crate::palette::{
     Theme, fill_colour, holder_colour, outline_colour, outline_of, state_colour, text_on,
 };
 use crate::pen::{Font, Pen, backend};
-use crate::{RenderError, RunView, TimelineStyle, View, events, strip};
+use crate::{RenderError, RunView, TimelineStyle, View, events, stack, strip};
 use lanes_trace::words::duration_ms;
 
 /// Segments at least this wide get an outline.
@@ -130,12 +130,16 @@ fn header(run: &RunView<'_>) -> String {
     if let Some(speedup) = run.speedup.filter(|s| s.is_finite() && *s > 0.0) {
         s.push_str(&format!(" · {speedup:.2}× vs sequential"));
     }
-    if meta.mode == Mode::Simulated {
-        let cores = meta.cores;
-        s.push_str(&format!(
-            " · simulated on {cores} virtual core{}",
-            if cores == 1 { "" } else { "s" }
-        ));
+    match meta.mode {
+        Mode::Simulated => {
+            let cores = meta.cores;
+            s.push_str(&format!(
+                " · simulated on {cores} virtual core{}",
+                if cores == 1 { "" } else { "s" }
+            ));
+        }
+        Mode::Recorded => s.push_str(" · recorded in CPython"),
+        Mode::Live => {}
     }
     s
 }
@@ -202,12 +206,17 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
     fn legend(&self, layout: &Layout) -> Result<(), RenderError> {
         let s = layout.swatch;
         for item in &layout.legend {
-            let (x0, y0) = (px(item.x), px(item.y - s / 2.0));
-            let (x1, y1) = (px(item.x + s), px(item.y + s / 2.0));
-            self.swatch(item.key, (x0, y0), (x1, y1), layout.font)?;
+            let text_x = if item.key.has_swatch() {
+                let (x0, y0) = (px(item.x), px(item.y - s / 2.0));
+                let (x1, y1) = (px(item.x + s), px(item.y + s / 2.0));
+                self.swatch(item.key, (x0, y0), (x1, y1), layout.font)?;
+                item.x + s + 0.4 * layout.font
+            } else {
+                item.x
+            };
             self.text(
-                item.key.label(),
-                (item.x + s + 0.4 * layout.font, item.y),
+                &item.key.label(),
+                (text_x, item.y),
                 Font::new(LEGEND_SIZE * layout.font, self.theme.text),
             )?;
         }
@@ -245,6 +254,16 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
                 self.arrow((xm, ym - h * 0.6), (xm, ym + h * 0.6), 0.5 * font, stroke)
             }
             LegendKey::ForcedSwitch => events::forced_marker(self, (xm, ym + 0.3 * h), 0.6 * font),
+            LegendKey::Calls => {
+                // A call over two shorter ones, in the rows' tints.
+                let mid = (y0 + y1) / 2;
+                let tint = |i| fill_colour(crate::lod::Fill::Call(i), &self.theme);
+                self.rect((x0, y0), (x1, mid - 1), tint(0))?;
+                self.rect((x0, mid), (px(xm) - 1, y1), tint(1))?;
+                self.rect((px(xm), mid), (x1 - 1, y1), tint(3))?;
+                self.frame((x0, y0), (x1, y1), 1, outline_of(tint(2)))
+            }
+            LegendKey::GilEvidence(_) => Ok(()),
             LegendKey::Message => self.arrow(
                 (xm - w * 0.5, ym - h * 0.5),
                 (xm + w * 0.5, ym + h * 0.5),
@@ -282,17 +301,26 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
         if b.chips {
             label_room -= chip + 0.5 * f;
         }
+        let name_x = layout.margin + 0.4 * f + if b.disclosure { DISCLOSURE * f } else { 0.0 };
+        if b.disclosure {
+            label_room -= DISCLOSURE * f;
+        }
         let (plot_x0, plot_x1) = layout.plot_px();
         for (i, lane) in trace.lanes.iter().enumerate() {
             let top = b.lane_top(i);
-            let (y0, y1) = (px(top), px(top + b.lane_height));
             let middle = top + b.lane_height / 2.0;
             if i % 2 == 0 {
+                let (y0, y1) = (px(top), px(b.slot_bottom(i)));
                 self.rect((px(layout.margin), y0), (plot_x1, y1), self.theme.stripe)?;
             }
+            if let Some(rows) = b.stacks.get(i).filter(|s| s.depth > 0) {
+                let size = (0.6 * f).min(0.4 * b.lane_height);
+                let at = (layout.margin + 0.4 * f + 0.3 * f, middle);
+                self.disclosure(at, size, rows.shown > 0)?;
+            }
             self.text(
-                &fit_text(&lane.name, label_size, label_room),
-                (layout.margin + 0.4 * f, middle),
+                &fit_text(&lane_label(trace, lane), label_size, label_room),
+                (name_x, middle),
                 Font::new(label_size, self.theme.text),
             )?;
             if b.chips && lane.kind != LaneKind::Gil {
@@ -315,16 +343,34 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
         }
         for i in (0_u32..).take(trace.lanes.len()) {
             let rows = bar_rows(b, i as usize);
-            for seg in segments(trace.lane_spans(i), scale, |s| holders.fill(s)) {
-                let label = match (seg.holder, seg.task) {
-                    (Some(holder), _) => trace.lanes.get(holder as usize).map(|l| l.name.clone()),
-                    (None, Some(task)) => Some(format!("#{task}")),
-                    (None, None) => None,
+            let spans = trace.lane_spans(i);
+            for seg in segments(spans, scale, |s| holders.fill(s)) {
+                let span = seg.item.and_then(|k| spans.get(k));
+                let label = match span.map(|s| (s.holder, s.task)) {
+                    Some((Some(holder), _)) => {
+                        trace.lanes.get(holder as usize).map(|l| l.name.clone())
+                    }
+                    Some((None, Some(task))) => Some(format!("#{task}")),
+                    _ => None,
                 };
                 self.segment(layout, &seg, label.as_deref(), plot_x0, rows)?;
             }
         }
+        stack::draw(self, layout, run, b, scale)?;
         Ok(layout.margin + text_width(&title, size))
+    }
+
+    /// The triangle that shows a lane's stack is open (pointing down) or
+    /// closed (pointing right), centred on `at`, `size` pixels across.
+    fn disclosure(&self, at: (f64, f64), size: f64, open: bool) -> Result<(), RenderError> {
+        let (x, y, h) = (at.0, at.1, size / 2.0);
+        let points = if open {
+            vec![(x - h, y - 0.6 * h), (x + h, y - 0.6 * h), (x, y + 0.8 * h)]
+        } else {
+            vec![(x - 0.6 * h, y - h), (x - 0.6 * h, y + h), (x + 0.8 * h, y)]
+        };
+        let points = points.into_iter().map(|(x, y)| (px(x), px(y))).collect();
+        self.polygon(points, self.theme.text, 1.0)
     }
 
     fn segment(
@@ -337,7 +383,7 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
     ) -> Result<(), RenderError> {
         let x0 = plot_x0 + px(seg.x0);
         let x1 = (plot_x0 + px(seg.x1)).max(x0 + 1);
-        let fill = fill_colour(seg.fill);
+        let fill = fill_colour(seg.fill, &self.theme);
         if x1 - x0 >= OUTLINE_MIN_PX {
             self.rect((x0, y0), (x1, y1), outline_of(fill))?;
             self.rect((x0 + 1, y0 + 1), (x1 - 1, y1 - 1), fill)?;
@@ -373,9 +419,10 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
             return Ok(());
         };
         let lane = span.lane as usize;
-        if span.lane != hit.lane || lane >= b.lanes {
+        if span.lane != hit.lane || lane >= b.lanes() {
             return Ok(());
         }
+        self.highlight_call(layout, run, b, hit, scale)?;
         let Some((c0, c1)) = span_columns(span, scale) else {
             return Ok(());
         };
@@ -395,6 +442,38 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
             self.theme.text,
         )?;
         self.frame((x0 - 1, y0 - 1), (x1 + 1, y1 + 1), 1, self.theme.background)
+    }
+
+    /// A frame around the innermost call of the highlighted stack, when its
+    /// row is shown.
+    fn highlight_call(
+        &self,
+        layout: &Layout,
+        run: &RunView<'_>,
+        b: &RunBox,
+        hit: crate::Hit,
+        scale: &Scale,
+    ) -> Result<(), RenderError> {
+        let Some(call) = hit.call.and_then(|i| run.trace.calls.all().get(i)) else {
+            return Ok(());
+        };
+        let lane = call.lane as usize;
+        if call.lane != hit.lane || b.stacks.get(lane).is_none_or(|s| call.depth >= s.shown) {
+            return Ok(());
+        }
+        let visible = call.start_us < scale.until_us
+            && call.start_us < scale.end_us
+            && call.end_us > scale.start_us
+            && scale.is_drawable();
+        if !visible {
+            return Ok(());
+        }
+        let (plot_x0, _) = layout.plot_px();
+        let x0 = plot_x0 + px(scale.x(call.start_us));
+        let x1 = (plot_x0 + px(scale.x(call.end_us.min(scale.until_us)))).max(x0 + 3);
+        let (y0, y1) = stack::box_rows(b, lane, call.depth);
+        let w = px((0.1 * layout.font).max(2.0));
+        self.frame((x0 - w, y0 - w), (x1 + w, y1 + w), w, self.theme.text)
     }
 
     /// A line at the playhead across every run, and its time in a box over

@@ -212,7 +212,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         layout,
         b,
         scale,
-        count: u32::try_from(b.lanes).unwrap_or(u32::MAX),
+        count: u32::try_from(b.lanes()).unwrap_or(u32::MAX),
     };
     let f = layout.font;
     let stroke = stroke(&pen.theme, f);

@@ -1,4 +1,5 @@
-//! The GIL lane: whose colour each of its spans takes.
+//! The GIL lane: whose colour each of its spans takes, and how the trace
+//! knew who held the lock.
 
 use lanes_trace::{Lane, LaneKind, Span, State, Trace};
 
@@ -43,6 +44,17 @@ impl Holders {
     /// How a span is filled.
     pub fn fill(&self, span: &Span) -> Fill {
         held_by(span).map_or(Fill::State(span.state), |h| Fill::Holder(self.index(h)))
+    }
+}
+
+/// The name lane `lane` of `trace` goes by on the canvas: its own, with a
+/// tag for a GIL lane that was not Lanes' own lock, e.g. "GIL (inferred)".
+pub(crate) fn lane_label(trace: &Trace, lane: &Lane) -> String {
+    match trace.gil_evidence {
+        Some(evidence) if lane.kind == LaneKind::Gil => {
+            format!("{} ({})", lane.name, evidence.as_str())
+        }
+        _ => lane.name.clone(),
     }
 }
 

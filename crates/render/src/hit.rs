@@ -1,16 +1,20 @@
-//! From pointer pixels back to times and spans, on the same layout that
-//! drawing uses: for zoom, pan and hover details in the page.
+//! From pointer pixels back to times, spans, calls and lane names, on the
+//! same layout that drawing uses: for zoom, pan, hover details and showing
+//! or hiding stacks in the page.
+
+use lanes_trace::{LaneKind, Trace};
 
 use crate::axis::format_precise;
 use crate::gil::held_by;
 use crate::layout::Layout;
+use crate::stack::{innermost_at, stack_words};
 use crate::{RunView, TimelineStyle, View};
 
 /// How far from a span, in multiples of the base font size, a pointer
 /// still hits it: enough for spans a pixel wide.
 const SLOP: f64 = 0.15;
 
-/// A span found under a pointer.
+/// A span found under a pointer, and the call stack there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Hit {
     /// Index into the runs drawn.
@@ -19,6 +23,38 @@ pub struct Hit {
     pub lane: u32,
     /// Index into the run's `trace.spans`.
     pub span: usize,
+    /// Index into the run's `trace.calls.all()` of the innermost call of
+    /// the lane's stack at the pointer (at the span's middle, for
+    /// [`Hit::of_span`]); `None` when the lane was in no call then.
+    pub call: Option<usize>,
+}
+
+impl Hit {
+    /// The hit on span `span` of `trace` (run `run` of those drawn), with
+    /// the stack at the span's middle; `None` when there is no such span.
+    pub fn of_span(trace: &Trace, run: usize, span: usize) -> Option<Self> {
+        let s = trace.spans().get(span)?;
+        let middle = (s.start_us + s.end_us) / 2.0;
+        Some(Self {
+            run,
+            lane: s.lane,
+            span,
+            call: innermost_at(&trace.calls, s.lane, middle),
+        })
+    }
+}
+
+/// A lane's name (or the label column beside its stack rows) under a
+/// pointer: a click there shows or hides the lane's stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LabelHit {
+    /// Index into the runs drawn.
+    pub run: usize,
+    /// The lane.
+    pub lane: u32,
+    /// On the "+ n more" beside the last stack row shown: a click there
+    /// shows the rest.
+    pub more: bool,
 }
 
 fn layout(
@@ -114,6 +150,11 @@ pub fn hit_test(
         .find_map(|(r, b)| b.lane_at(y).map(|i| (r, i)))?;
     let trace = runs.get(run)?.trace;
     let lane = u32::try_from(i).ok()?;
+    let call = if t <= scale.until_us {
+        innermost_at(&trace.calls, lane, t)
+    } else {
+        None
+    };
     let offset = trace.spans().partition_point(|s| s.lane < lane);
     let spans = trace.lane_spans(lane);
     // Spans are in start order: walk back from the last that starts close
@@ -143,12 +184,77 @@ pub fn hit_test(
         run,
         lane,
         span: offset + j,
+        call,
+    })
+}
+
+/// The lane whose name, or whose stack rows' label column, is at pixel
+/// `(x, y)` of the timeline that [`crate::draw_timeline_view`] draws with
+/// the same arguments, when that lane has a call stack to show or hide.
+pub fn label_at(
+    runs: &[RunView<'_>],
+    width: u32,
+    height: u32,
+    style: &TimelineStyle,
+    view: &View,
+    x: f64,
+    y: f64,
+) -> Option<LabelHit> {
+    if runs.is_empty() || !(x.is_finite() && y.is_finite()) {
+        return None;
+    }
+    let layout = layout(runs, width, height, style, view);
+    if x < layout.margin || x >= layout.plot_x0 {
+        return None;
+    }
+    let (run, (i, row)) = layout
+        .runs
+        .iter()
+        .enumerate()
+        .find_map(|(r, b)| b.row_at(y).map(|at| (r, at)))?;
+    let rows = *layout.runs.get(run)?.stacks.get(i)?;
+    if rows.depth == 0 {
+        return None;
+    }
+    let more = rows.hidden() > 0 && row.is_some_and(|d| d + 1 == rows.shown);
+    Some(LabelHit {
+        run,
+        lane: u32::try_from(i).ok()?,
+        more,
     })
 }
 
 /// A one-line description of the span `hit` points at, for a tooltip:
-/// "Thread 2 · running · task #5 · 12.30 ms to 18.90 ms (6.60 ms)".
+/// [`describe_span`], then the stack there, outermost call first, each
+/// with its duration ("· stack: main (1.200 s) › count (40.00 ms)").
 pub fn describe_hit(runs: &[RunView<'_>], hit: Hit) -> Option<String> {
+    let mut text = describe_span(runs, hit)?;
+    let stack = hit_stack(runs, hit);
+    if !stack.is_empty() {
+        text.push_str(&format!(" · stack: {}", stack.join(" › ")));
+    }
+    Some(text)
+}
+
+/// The call stack `hit` carries, outermost first, each call in words with
+/// its duration: "main (1.200 s)", "count (40.00 ms)"; a stack deeper than
+/// a dozen calls says how many it leaves out of its middle. Empty when
+/// the hit is in no call.
+pub fn hit_stack(runs: &[RunView<'_>], hit: Hit) -> Vec<String> {
+    let Some(trace) = runs.get(hit.run).map(|r| r.trace) else {
+        return Vec::new();
+    };
+    hit.call
+        .filter(|&c| trace.calls.all().get(c).is_some_and(|c| c.lane == hit.lane))
+        .map(|c| stack_words(trace, c))
+        .unwrap_or_default()
+}
+
+/// A one-line description of the span `hit` points at, without its stack:
+/// "Thread 2 · running · task #5 · 12.30 ms to 18.90 ms (6.60 ms)", and on
+/// a GIL lane that is not Lanes' own lock how it was known ("· GIL
+/// inferred from the calls").
+pub fn describe_span(runs: &[RunView<'_>], hit: Hit) -> Option<String> {
     let trace = runs.get(hit.run)?.trace;
     let span = trace.spans().get(hit.span)?;
     let lane = trace.lanes.get(span.lane as usize)?;
@@ -170,11 +276,15 @@ pub fn describe_hit(runs: &[RunView<'_>], hit: Hit) -> Option<String> {
         Some(label) => format!("{label} ({what})"),
         None => what,
     };
-    Some(format!(
+    let mut text = format!(
         "{} · {what} · {} to {} ({})",
         lane.name,
         format_precise(span.start_us),
         format_precise(span.end_us),
         format_precise(span.duration_us()),
-    ))
+    );
+    if let Some(evidence) = trace.gil_evidence.filter(|_| lane.kind == LaneKind::Gil) {
+        text.push_str(&format!(" · GIL {}", evidence.label()));
+    }
+    Some(text)
 }

@@ -4,9 +4,10 @@
 use lanes_trace::LaneKind;
 
 use crate::axis::TimeAxis;
-use crate::gil::has_holders;
+use crate::gil::{has_holders, lane_label};
 use crate::legend::{LEGEND_ROW, LegendItem, SWATCH, keys_present, legend_items};
 use crate::lod::Scale;
+use crate::stack::{StackRows, rows_of};
 use crate::{RunView, TimelineStyle};
 
 // Sizes in multiples of the base font size.
@@ -17,6 +18,11 @@ const RUN_GAP: f64 = 0.9;
 const LANE: f64 = 2.0;
 const LANE_MIN: f64 = 1.4;
 const LANE_MAX: f64 = 2.6;
+/// A call-stack row's height, as a share of a lane's.
+const STACK_ROW: f64 = 0.6;
+/// Room left of a lane's name for the triangle that shows or hides its
+/// stack.
+pub(crate) const DISCLOSURE: f64 = 1.0;
 const AXIS_ROWS: f64 = 2.1;
 const LABEL_GAP: f64 = 1.0;
 const RIGHT_PAD: f64 = 1.1;
@@ -84,15 +90,26 @@ pub(crate) fn fit_text(text: &str, size: f64, max_width: f64) -> String {
     out
 }
 
-/// The rows of one run.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// The rows of one run: each lane's own row, then the rows of its call
+/// stack that are shown.
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct RunBox {
     /// Vertical centre of the header line.
     pub header_y: f64,
     /// Top of the first lane.
     pub lanes_top: f64,
+    /// The height of a lane's own row.
     pub lane_height: f64,
-    pub lanes: usize,
+    /// The height of one row of a call stack.
+    pub row_height: f64,
+    /// Per lane: the stack rows shown, of how many.
+    pub stacks: Vec<StackRows>,
+    /// Per lane, and once more at the end: the stack rows shown above it,
+    /// all lanes before it together.
+    rows_before: Vec<u32>,
+    /// Whether some lane has a stack, so names leave room for the triangle
+    /// that shows or hides it.
+    pub disclosure: bool,
     /// Whether thread lanes get a chip of their GIL holder colour.
     pub chips: bool,
     /// The strip charting how many lanes ran at once, under the lanes.
@@ -107,19 +124,65 @@ pub(crate) struct StripBox {
 }
 
 impl RunBox {
+    /// How many lanes the run has.
+    pub fn lanes(&self) -> usize {
+        self.stacks.len()
+    }
+
+    /// The stack rows shown above lane `i`, all lanes before it together.
+    fn rows_before(&self, i: usize) -> f64 {
+        let at = i.min(self.rows_before.len().saturating_sub(1));
+        f64::from(self.rows_before.get(at).copied().unwrap_or(0))
+    }
+
     pub fn lanes_bottom(&self) -> f64 {
-        self.lanes_top + self.lane_height * self.lanes as f64
+        self.lane_top(self.lanes())
     }
 
-    /// The top of lane `i`.
+    /// The top of lane `i`'s own row (for `i` the number of lanes: the
+    /// bottom of the last lane's stack).
     pub fn lane_top(&self, i: usize) -> f64 {
-        self.lanes_top + self.lane_height * i as f64
+        self.lanes_top + self.lane_height * i as f64 + self.row_height * self.rows_before(i)
     }
 
-    /// The lane at height `y`, if any.
+    /// The bottom of lane `i`'s last stack row shown (of its own row when
+    /// none is).
+    pub fn slot_bottom(&self, i: usize) -> f64 {
+        let shown = self.stacks.get(i).map_or(0, |s| s.shown);
+        self.lane_top(i) + self.lane_height + self.row_height * f64::from(shown)
+    }
+
+    /// The top of row `depth` of lane `i`'s stack.
+    pub fn row_top(&self, i: usize, depth: u16) -> f64 {
+        self.lane_top(i) + self.lane_height + self.row_height * f64::from(depth)
+    }
+
+    /// The lane at height `y`, if any, and the stack row there (`None` on
+    /// the lane's own row).
+    pub fn row_at(&self, y: f64) -> Option<(usize, Option<u16>)> {
+        if !(y >= self.lanes_top && y < self.lanes_bottom()) {
+            return None;
+        }
+        let mut top = self.lanes_top;
+        for (i, s) in self.stacks.iter().enumerate() {
+            let own = top + self.lane_height;
+            let bottom = own + self.row_height * f64::from(s.shown);
+            if y < own {
+                return Some((i, None));
+            }
+            if y < bottom {
+                let depth = ((y - own) / self.row_height).floor();
+                // Within the lane's rows, so below `shown`.
+                return Some((i, Some((depth as u16).min(s.shown.saturating_sub(1)))));
+            }
+            top = bottom;
+        }
+        None
+    }
+
+    /// The lane at height `y` (its own row or its stack's), if any.
     pub fn lane_at(&self, y: f64) -> Option<usize> {
-        let i = ((y - self.lanes_top) / self.lane_height).floor();
-        (i >= 0.0 && i < self.lanes as f64).then_some(i as usize)
+        self.row_at(y).map(|(i, _)| i)
     }
 
     /// The bottom of everything the run draws.
@@ -166,27 +229,32 @@ impl Layout {
             .map(|r| style.strip && strip_lanes(r) > 0)
             .collect();
         let chips: Vec<bool> = runs.iter().map(|r| has_holders(r.trace)).collect();
+        let mut stacks: Vec<Vec<StackRows>> = runs.iter().map(rows_of).collect();
         let lanes: usize = runs.iter().map(|r| r.trace.lanes.len()).sum();
-        let lanes_f = lanes as f64;
+        let rows: u32 = stacks.iter().flatten().map(|s| u32::from(s.shown)).sum();
+        // Every lane's height in lanes: its own row, and its stack rows.
+        let units = lanes as f64 + STACK_ROW * f64::from(rows);
         let mut font = base_font(width, style);
         let fixed = fixed_height(runs.len(), &keys, &strips, width, font);
         let mut lane_height = LANE * font;
         if let Some(height) = height {
-            if fixed + lanes_f * LANE_MIN * font > height {
+            if fixed + units * LANE_MIN * font > height {
                 // Not even the thinnest lanes fit: shrink everything.
-                let needed = fixed + lanes_f * LANE_MIN * font;
+                let needed = fixed + units * LANE_MIN * font;
                 font = (font * height / needed).max(1.0);
                 lane_height = LANE_MIN * font;
             } else if lanes > 0 {
-                lane_height = ((height - fixed) / lanes_f).clamp(LANE_MIN * font, LANE_MAX * font);
+                lane_height = ((height - fixed) / units).clamp(LANE_MIN * font, LANE_MAX * font);
             }
         }
 
         let margin = MARGIN * font;
+        let disclosure = stacks.iter().flatten().any(|s| s.depth > 0);
+        let name_room = if disclosure { DISCLOSURE * font } else { 0.0 };
         let mut label_width = runs
             .iter()
-            .flat_map(|r| r.trace.lanes.iter())
-            .map(|l| text_width(&l.name, LABEL_SIZE * font))
+            .flat_map(|r| r.trace.lanes.iter().map(|l| lane_label(r.trace, l)))
+            .map(|l| text_width(&l, LABEL_SIZE * font) + name_room)
             .fold(text_width("time (ms)", TICK_SIZE * font), f64::max);
         if strips.contains(&true) {
             label_width = STRIP_LABEL
@@ -208,7 +276,7 @@ impl Layout {
             y += rows as f64 * LEGEND_ROW * font + LEGEND_GAP * font;
         }
         let mut boxes = Vec::with_capacity(runs.len());
-        for (i, run) in runs.iter().enumerate() {
+        for i in 0..runs.len() {
             if i > 0 {
                 y += RUN_GAP * font;
             }
@@ -218,7 +286,15 @@ impl Layout {
                 header_y,
                 lanes_top: y,
                 lane_height,
-                lanes: run.trace.lanes.len(),
+                row_height: STACK_ROW * lane_height,
+                disclosure: stacks[i].iter().any(|s| s.depth > 0),
+                rows_before: std::iter::once(0)
+                    .chain(stacks[i].iter().scan(0_u32, |sum, s| {
+                        *sum += u32::from(s.shown);
+                        Some(*sum)
+                    }))
+                    .collect(),
+                stacks: std::mem::take(&mut stacks[i]),
                 chips: chips[i],
                 strip: None,
             };
@@ -368,5 +444,113 @@ fn intervals(plot_width: f64, spacing: f64) -> usize {
         n as usize
     } else {
         1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lanes_trace::{Call, Calls, Lane, Meta, Mode, Model, Scenario, Trace, Workload};
+
+    use super::*;
+    use crate::Stack;
+
+    /// Two thread lanes; the first has a stack `depth` calls deep.
+    fn trace(depth: u16) -> Trace {
+        let meta = Meta {
+            scenario: Scenario::new(Model::Gil, Workload::Primes, 2, 1000, 4),
+            mode: Mode::Live,
+            cores: 2,
+            cross_origin_isolated: true,
+            environment: "native".to_owned(),
+            result: None,
+            seed: None,
+        };
+        let mut t = Trace::new(
+            meta,
+            vec![
+                Lane::thread("Worker thread 1"),
+                Lane::thread("Worker thread 2"),
+            ],
+            Vec::new(),
+        );
+        let calls = (0..depth)
+            .map(|d| Call {
+                lane: 0,
+                depth: d,
+                start_us: 0.0,
+                end_us: 10.0,
+                name: 0,
+            })
+            .collect();
+        t.calls = Calls::new(calls, vec!["f".to_owned()]);
+        t
+    }
+
+    fn run(trace: &Trace, stacks: &'static [Stack]) -> Layout {
+        let runs = [RunView {
+            trace,
+            speedup: None,
+            stacks,
+        }];
+        Layout::new(&runs, 1280.0, None, &TimelineStyle::default(), (0.0, 10.0))
+    }
+
+    #[test]
+    fn stack_rows_sit_between_their_lane_and_the_next() {
+        let t = trace(3);
+        let layout = run(&t, &[]);
+        let b = &layout.runs[0];
+        assert_eq!(b.stacks[0].shown, 3);
+        assert!(b.row_height < b.lane_height);
+        let second = b.lanes_top + b.lane_height + 3.0 * b.row_height;
+        assert!((b.lane_top(1) - second).abs() < 1e-9);
+        assert!((b.lanes_bottom() - (second + b.lane_height)).abs() < 1e-9);
+        assert!((b.slot_bottom(0) - second).abs() < 1e-9);
+        // Every height finds its lane and row.
+        let mid = |top: f64, h: f64| top + h / 2.0;
+        assert_eq!(b.row_at(mid(b.lane_top(0), b.lane_height)), Some((0, None)));
+        for d in 0..3 {
+            assert_eq!(
+                b.row_at(mid(b.row_top(0, d), b.row_height)),
+                Some((0, Some(d)))
+            );
+        }
+        assert_eq!(b.row_at(mid(b.lane_top(1), b.lane_height)), Some((1, None)));
+        assert_eq!(b.row_at(b.lanes_bottom() + 1.0), None);
+        assert_eq!(b.row_at(b.lanes_top - 1.0), None);
+        assert!(b.disclosure);
+    }
+
+    #[test]
+    fn hidden_rows_give_back_their_room() {
+        let t = trace(3);
+        let open = run(&t, &[]);
+        let closed = run(&t, &[Stack::Hidden]);
+        let row = open.runs[0].row_height;
+        assert!((open.height - closed.height - 3.0 * row).abs() < 1e-6);
+        assert_eq!(closed.runs[0].stacks[0].shown, 0);
+        assert_eq!(
+            closed.runs[0].lane_at(closed.runs[0].lane_top(1) + 1.0),
+            Some(1)
+        );
+        // Without calls: no triangle, and the names keep their place.
+        let bare = run(&trace(0), &[]);
+        assert!(!bare.runs[0].disclosure);
+        assert!(bare.plot_x0 < open.plot_x0);
+    }
+
+    #[test]
+    fn a_given_height_shrinks_stack_rows_with_the_lanes() {
+        let t = trace(4);
+        let runs = [RunView {
+            trace: &t,
+            speedup: None,
+            stacks: &[],
+        }];
+        let style = TimelineStyle::default();
+        let tight = Layout::new(&runs, 1280.0, Some(300.0), &style, (0.0, 10.0));
+        assert!(tight.height <= 300.0 + 1e-6, "{}", tight.height);
+        let b = &tight.runs[0];
+        assert!((b.row_height / b.lane_height - STACK_ROW).abs() < 1e-9);
     }
 }

@@ -1,6 +1,8 @@
 //! What the legend names, and where its entries go.
 
-use lanes_trace::{EventKind, State};
+use std::borrow::Cow;
+
+use lanes_trace::{EventKind, GilEvidence, LaneKind, State};
 
 use crate::RunView;
 use crate::gil::held_by;
@@ -26,17 +28,29 @@ pub(crate) enum LegendKey {
     ForcedSwitch,
     /// An arrow from a message's sender to its receiver.
     Message,
+    /// The grey boxes of call-stack rows.
+    Calls,
+    /// How a run's GIL lane was known, when it is not Lanes' own lock.
+    GilEvidence(GilEvidence),
 }
 
 impl LegendKey {
-    pub fn label(self) -> &'static str {
-        match self {
+    pub fn label(self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
             Self::State(s) => s.label(),
             Self::GilHolder => "GIL holder",
             Self::Handoff => "hand-off",
             Self::ForcedSwitch => "forced switch",
             Self::Message => "message",
-        }
+            Self::Calls => "function call",
+            Self::GilEvidence(e) => return Cow::Owned(format!("GIL: {}", e.label())),
+        })
+    }
+
+    /// Whether the entry has a swatch before its words (a note on the GIL's
+    /// evidence has none).
+    pub fn has_swatch(self) -> bool {
+        !matches!(self, Self::GilEvidence(_))
     }
 }
 
@@ -49,12 +63,22 @@ pub(crate) struct LegendItem {
 }
 
 /// What occurs in any run, in legend order: states, then the GIL's colours,
-/// then events.
+/// then events, then calls, then how GIL lanes were known.
 pub(crate) fn keys_present(runs: &[RunView<'_>]) -> Vec<LegendKey> {
     let mut seen = [false; State::ALL.len()];
     let (mut holder, mut handoff, mut forced, mut message) = (false, false, false, false);
+    let mut calls = false;
+    let mut evidence: Vec<GilEvidence> = Vec::new();
     for run in runs {
         let trace = run.trace;
+        calls |= !trace.calls.is_empty();
+        let has_gil = trace.lanes.iter().any(|l| l.kind == LaneKind::Gil);
+        if let Some(e) = trace.gil_evidence
+            && has_gil
+            && !evidence.contains(&e)
+        {
+            evidence.push(e);
+        }
         for span in trace.spans() {
             if held_by(span).is_some() {
                 holder = true;
@@ -81,11 +105,13 @@ pub(crate) fn keys_present(runs: &[RunView<'_>]) -> Vec<LegendKey> {
         (handoff, LegendKey::Handoff),
         (forced, LegendKey::ForcedSwitch),
         (message, LegendKey::Message),
+        (calls, LegendKey::Calls),
     ] {
         if present {
             keys.push(key);
         }
     }
+    keys.extend(evidence.into_iter().map(LegendKey::GilEvidence));
     keys
 }
 
@@ -97,8 +123,14 @@ pub(crate) fn legend_items(
     font: f64,
     top: f64,
 ) -> (Vec<LegendItem>, usize) {
-    let item_width =
-        |k: LegendKey| (SWATCH + SWATCH_GAP) * font + text_width(k.label(), LEGEND_SIZE * font);
+    let item_width = |k: LegendKey| {
+        let swatch = if k.has_swatch() {
+            (SWATCH + SWATCH_GAP) * font
+        } else {
+            0.0
+        };
+        swatch + text_width(&k.label(), LEGEND_SIZE * font)
+    };
     let gap = LEGEND_ITEM_GAP * font;
     let available = width - 2.0 * MARGIN * font;
     let mut rows: Vec<Vec<LegendKey>> = Vec::new();

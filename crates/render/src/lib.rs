@@ -12,17 +12,23 @@ mod lod;
 mod palette;
 mod pen;
 mod speedup;
+mod stack;
 mod strip;
 mod view;
 
 pub use amdahl::{amdahl_fit, amdahl_speedup};
 pub use draw::{draw_timeline, draw_timeline_view};
-pub use hit::{Hit, describe_hit, hit_test, plot_x_range, time_at};
+pub use hit::{
+    Hit, LabelHit, describe_hit, describe_span, hit_stack, hit_test, label_at, plot_x_range,
+    time_at,
+};
 pub use palette::state_colour;
 pub use speedup::{SpeedupSeries, draw_speedup};
+pub use stack::{MAX_STACK_ROWS, STACK_LANES, STACK_ROWS, Stack, StackRows, stack_rows};
 pub use view::View;
 
-/// One run to draw: its trace, and how it compares with the sequential run.
+/// One run to draw: its trace, how it compares with the sequential run,
+/// and how much of each lane's call stack to show.
 #[derive(Clone, Copy, Debug)]
 pub struct RunView<'a> {
     /// What the run did.
@@ -30,6 +36,9 @@ pub struct RunView<'a> {
     /// How many times faster than the sequential run it was, when known;
     /// computed by the caller (e.g. with `Trace::speedup_against`).
     pub speedup: Option<f64>,
+    /// How much of each lane's call stack to show, by lane index; lanes
+    /// past its end (all of them, for `&[]`) take [`Stack::Auto`].
+    pub stacks: &'a [Stack],
 }
 
 /// How a timeline looks, beyond what its runs say.
@@ -79,9 +88,9 @@ pub enum RenderError {
 }
 
 /// The pixel height to give a canvas `width` pixels wide so that every lane
-/// of `runs` stays readable: about two lines of text per lane, plus the
-/// legend, one header per run, the strips when `style` asks for them, and
-/// the time axis.
+/// of `runs` stays readable: about two lines of text per lane and a little
+/// more than one per call-stack row shown, plus the legend, one header per
+/// run, the strips when `style` asks for them, and the time axis.
 ///
 /// The answer grows with the number of lanes but stays between ten lines
 /// of text and 4096 pixels; [`draw_timeline`] makes lanes thinner, and

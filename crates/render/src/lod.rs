@@ -1,39 +1,70 @@
-//! Level of detail: turns the spans of one lane into at most about one
-//! rectangle per pixel column, whatever the number of spans, looking only
-//! at the spans inside the visible window.
+//! Level of detail: turns the spans of one lane, or the calls of one row of
+//! its stack, into at most about one rectangle per pixel column, whatever
+//! their number, looking only at those inside the visible window.
 
-use lanes_trace::{Span, State};
+use lanes_trace::{Call, Span, State};
 
-use crate::palette::HOLDER_COLOURS;
+use crate::palette::{CALL_TINTS, HOLDER_COLOURS};
+
+/// Something drawn on a row of the timeline: a time interval. The items of
+/// one row come in start order and never overlap.
+pub(crate) trait Timed {
+    fn start_us(&self) -> f64;
+    fn end_us(&self) -> f64;
+}
+
+impl Timed for Span {
+    fn start_us(&self) -> f64 {
+        self.start_us
+    }
+    fn end_us(&self) -> f64 {
+        self.end_us
+    }
+}
+
+impl Timed for Call {
+    fn start_us(&self) -> f64 {
+        self.start_us
+    }
+    fn end_us(&self) -> f64 {
+        self.end_us
+    }
+}
 
 /// Spans narrower than this many pixels merge with a touching neighbour of
 /// the same fill instead of getting their own outline.
 const MIN_DISTINCT_PX: f64 = 4.0;
 
 /// How a segment is filled: with the colour of a state or, on a GIL lane,
-/// with the colour of the thread that held the lock.
+/// with the colour of the thread that held the lock; a call with the
+/// neutral tint of its name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Fill {
     State(State),
     /// An index into the holder palette.
     Holder(usize),
+    /// An index into the theme's call tints.
+    Call(usize),
 }
 
 impl Fill {
     /// How many fills there are.
-    const COUNT: usize = State::ALL.len() + HOLDER_COLOURS;
+    const COUNT: usize = State::ALL.len() + HOLDER_COLOURS + CALL_TINTS;
 
     fn index(self) -> usize {
         match self {
             Self::State(s) => State::ALL.iter().position(|&x| x == s).unwrap_or(0),
             Self::Holder(i) => State::ALL.len() + i % HOLDER_COLOURS,
+            Self::Call(i) => State::ALL.len() + HOLDER_COLOURS + i % CALL_TINTS,
         }
     }
 
     fn from_index(i: usize) -> Self {
+        let holders = State::ALL.len() + HOLDER_COLOURS;
         match State::ALL.get(i) {
             Some(&s) => Self::State(s),
-            None => Self::Holder(i - State::ALL.len()),
+            None if i < holders => Self::Holder(i - State::ALL.len()),
+            None => Self::Call(i - holders),
         }
     }
 }
@@ -80,10 +111,9 @@ pub(crate) struct Segment {
     pub x0: f64,
     pub x1: f64,
     pub fill: Fill,
-    /// The task of a span drawn alone; `None` once spans were merged.
-    pub task: Option<u32>,
-    /// The holder of a GIL lane's span drawn alone; `None` once merged.
-    pub holder: Option<u32>,
+    /// The index (in the slice given to [`segments`]) of the one item drawn
+    /// alone; `None` once items were merged.
+    pub item: Option<usize>,
 }
 
 impl Segment {
@@ -92,49 +122,61 @@ impl Segment {
     }
 }
 
-/// The spans of `spans` (one lane's, in start order) that overlap
+/// Where the items of `items` (one row's, in start order) that overlap
+/// `from_us..to_us` begin and end, found by binary search.
+///
+/// On lanes whose spans overlap (a thread lane's never do) a long span that
+/// starts well before `from_us` can be missed.
+fn visible_range<T: Timed>(items: &[T], from_us: f64, to_us: f64) -> (usize, usize) {
+    let mut lo = items.partition_point(|s| s.start_us() < from_us);
+    while lo > 0 && items[lo - 1].end_us() > from_us {
+        lo -= 1;
+    }
+    let hi = items.partition_point(|s| s.start_us() < to_us).max(lo);
+    (lo, hi)
+}
+
+/// The items of `items` (one row's, in start order) that overlap
 /// `from_us..to_us`, found by binary search.
 ///
 /// On lanes whose spans overlap (a thread lane's never do) a long span that
 /// starts well before `from_us` can be missed.
-pub(crate) fn visible(spans: &[Span], from_us: f64, to_us: f64) -> &[Span] {
-    let mut lo = spans.partition_point(|s| s.start_us < from_us);
-    while lo > 0 && spans[lo - 1].end_us > from_us {
-        lo -= 1;
-    }
-    let hi = spans.partition_point(|s| s.start_us < to_us).max(lo);
-    &spans[lo..hi]
+pub(crate) fn visible<T: Timed>(items: &[T], from_us: f64, to_us: f64) -> &[T] {
+    let (lo, hi) = visible_range(items, from_us, to_us);
+    &items[lo..hi]
 }
 
-/// The segments for `spans` (one lane's spans, in start order) on `scale`,
-/// each span filled as `fill` says.
+/// The segments for `items` (one lane's spans, or one row of its calls, in
+/// start order) on `scale`, each item filled as `fill` says.
 ///
-/// Only the spans inside the window are looked at, and each is cut at the
-/// end of the window or the playhead. Spans narrower than a pixel are
+/// Only the items inside the window are looked at, and each is cut at the
+/// end of the window or the playhead. Items narrower than a pixel are
 /// pooled per pixel column, and the column takes the fill that covered
 /// most of it; touching segments of one fill merge when either is too
 /// narrow to tell apart. The result holds at most about two segments per
 /// pixel column.
-pub(crate) fn segments(
-    spans: &[Span],
+pub(crate) fn segments<T: Timed>(
+    items: &[T],
     scale: &Scale,
-    fill: impl Fn(&Span) -> Fill,
+    fill: impl Fn(&T) -> Fill,
 ) -> Vec<Segment> {
     let mut out = Vec::new();
     if !scale.is_drawable() {
         return out;
     }
     let mut column = Column::default();
-    for span in visible(spans, scale.start_us, scale.until_us) {
-        if !(span.start_us.is_finite() && span.end_us.is_finite()) {
+    let (lo, hi) = visible_range(items, scale.start_us, scale.until_us);
+    for (i, item) in items[lo..hi].iter().enumerate() {
+        let (start_us, end_us) = (item.start_us(), item.end_us());
+        if !(start_us.is_finite() && end_us.is_finite()) {
             continue;
         }
-        let x0 = scale.x(span.start_us);
-        let x1 = scale.x(span.end_us.min(scale.until_us));
+        let x0 = scale.x(start_us);
+        let x1 = scale.x(end_us.min(scale.until_us));
         if x1 <= x0 {
             continue;
         }
-        let f = fill(span);
+        let f = fill(item);
         if x1 - x0 >= 1.0 {
             column.flush(&mut out);
             push(
@@ -143,8 +185,7 @@ pub(crate) fn segments(
                     x0,
                     x1,
                     fill: f,
-                    task: span.task,
-                    holder: span.holder,
+                    item: Some(lo + i),
                 },
             );
         } else {
@@ -192,8 +233,7 @@ impl Column {
                 x0: self.x0,
                 x1: self.x1,
                 fill: Fill::from_index(best),
-                task: None,
-                holder: None,
+                item: None,
             },
         );
         *self = Self::default();
@@ -209,8 +249,7 @@ fn push(out: &mut Vec<Segment>, seg: Segment) {
         && (last.width() < MIN_DISTINCT_PX || seg.width() < MIN_DISTINCT_PX)
     {
         last.x1 = last.x1.max(seg.x1);
-        last.task = None;
-        last.holder = None;
+        last.item = None;
         return;
     }
     out.push(seg);
@@ -245,6 +284,11 @@ mod tests {
         Fill::State(s.state)
     }
 
+    /// The task of the one span a segment draws, if it draws one alone.
+    fn task(spans: &[Span], seg: &Segment) -> Option<u32> {
+        seg.item.and_then(|i| spans[i].task)
+    }
+
     #[test]
     fn wide_spans_stay_apart_with_their_tasks() {
         let spans = [
@@ -253,7 +297,7 @@ mod tests {
         ];
         let segs = segments(&spans, &full(100.0, 100.0), by_state);
         assert_eq!(segs.len(), 2);
-        assert_eq!(segs[0].task, Some(0));
+        assert_eq!(task(&spans, &segs[0]), Some(0));
         assert_eq!(segs[1].x0, 50.0);
     }
 
@@ -264,7 +308,7 @@ mod tests {
             .collect();
         let segs = segments(&spans, &full(100_000.0, 1000.0), by_state);
         assert_eq!(segs.len(), 1);
-        assert_eq!(segs[0].task, None);
+        assert_eq!(task(&spans, &segs[0]), None);
         assert!((segs[0].x1 - 1000.0).abs() < 1e-6);
     }
 
@@ -295,7 +339,10 @@ mod tests {
         ];
         let segs = segments(&spans, &full(100.0, 100.0), by_state);
         assert_eq!(segs.len(), 2);
-        assert_eq!((segs[0].x0, segs[0].x1, segs[0].task), (0.0, 4.0, None));
+        assert_eq!(
+            (segs[0].x0, segs[0].x1, task(&spans, &segs[0])),
+            (0.0, 4.0, None)
+        );
         assert_eq!(segs[1].fill, Fill::State(State::GilWait));
     }
 
@@ -335,10 +382,10 @@ mod tests {
         let segs = segments(&spans, &scale, by_state);
         assert_eq!(segs.len(), 101);
         assert_eq!(
-            (segs[0].x0, segs[0].x1, segs[0].task),
+            (segs[0].x0, segs[0].x1, task(&spans, &segs[0])),
             (0.0, 5.0, Some(100))
         );
-        assert_eq!(segs[1].task, Some(101));
+        assert_eq!(task(&spans, &segs[1]), Some(101));
         assert!((segs[100].x1 - 1000.0).abs() < 1e-9);
     }
 
@@ -356,6 +403,50 @@ mod tests {
         let segs = segments(&spans, &scale, by_state);
         assert_eq!(segs.len(), 2);
         assert_eq!((segs[1].x0, segs[1].x1), (40.0, 50.0));
+    }
+
+    #[test]
+    fn a_call_row_thins_to_the_pixels_its_calls_cover() {
+        // 3 µs calls every 10 µs, none from 500 ms to 600 ms, over one
+        // second on 1000 pixels: a hundred calls per pixel column.
+        let calls: Vec<Call> = (0..100_000_u32)
+            .map(|i| f64::from(i) * 10.0)
+            .filter(|&t| !(500_000.0..600_000.0).contains(&t))
+            .enumerate()
+            .map(|(i, t)| Call {
+                lane: 0,
+                depth: 2,
+                start_us: t,
+                end_us: t + 3.0,
+                name: (i % 3) as u32,
+            })
+            .collect();
+        let tint = |c: &Call| Fill::Call(c.name as usize);
+        let segs = segments(&calls, &full(1_000_000.0, 1000.0), tint);
+        assert!(segs.len() <= 2 * 1000, "{}", segs.len());
+        // Every column with calls is covered, and the gap is left empty.
+        let covered = |x: f64| segs.iter().any(|s| s.x0 <= x && x < s.x1.max(s.x0 + 1.0));
+        for column in 0..1000 {
+            let x = f64::from(column) + 0.5;
+            let with_calls = !(500..600).contains(&column);
+            assert_eq!(covered(x), with_calls, "column {column}");
+        }
+        assert!(
+            segs.iter().all(|s| s.item.is_none()),
+            "merged calls draw no name"
+        );
+        // Zoomed in, each call is its own box with its own name.
+        let zoomed = Scale {
+            start_us: 0.0,
+            end_us: 100.0,
+            until_us: 100.0,
+            width_px: 1000.0,
+        };
+        let segs = segments(&calls, &zoomed, tint);
+        assert_eq!(segs.len(), 10);
+        assert_eq!(segs[3].item, Some(3));
+        assert_eq!(segs[3].fill, Fill::Call(0));
+        assert_eq!((segs[3].x0, segs[3].x1), (300.0, 330.0));
     }
 
     #[test]

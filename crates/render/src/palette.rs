@@ -1,5 +1,6 @@
 //! Colours: one per span state, one per GIL holder, one per speedup
-//! series, and the light and dark themes around them.
+//! series, the neutral tints of call-stack rows, and the light and dark
+//! themes around them.
 
 use lanes_trace::State;
 use plotters::style::RGBColor;
@@ -9,7 +10,11 @@ use crate::lod::Fill;
 /// The fill colour of spans in `state`.
 ///
 /// Taken from the Okabe–Ito palette, which stays distinguishable under the
-/// common forms of colour blindness; idle is a neutral grey.
+/// common forms of colour blindness; idle is a neutral grey. The palette has
+/// no ninth colour, so waiting for a lock is a dark brown, chosen to stay
+/// far (CIELAB ΔE above 30) from every other state under simulated
+/// protanopia, deuteranopia and tritanopia, waiting for the GIL above all,
+/// and to show on both themes' backgrounds.
 pub fn state_colour(state: State) -> RGBColor {
     match state {
         State::Running => RGBColor(0x00, 0x9E, 0x73), // bluish green
@@ -20,7 +25,7 @@ pub fn state_colour(state: State) -> RGBColor {
         State::CopyOut => RGBColor(0xF0, 0xE4, 0x42), // yellow
         State::Idle => RGBColor(0x9A, 0x9A, 0x9A),    // grey
         State::Awaiting => RGBColor(0x00, 0x72, 0xB2), // blue
-        State::LockWait => RGBColor(0x8C, 0x56, 0x1E), // brown
+        State::LockWait => RGBColor(0x5E, 0x3A, 0x1A), // dark brown
     }
 }
 
@@ -61,11 +66,25 @@ pub(crate) fn series_colour(i: usize) -> RGBColor {
     COLOURS[i % COLOURS.len()]
 }
 
-/// The fill colour of a segment.
-pub(crate) fn fill_colour(fill: Fill) -> RGBColor {
+/// How many neutral tints the boxes of call-stack rows cycle through.
+pub(crate) const CALL_TINTS: usize = 6;
+
+/// The tint of calls named `name`: the same name always gets the same
+/// tint, in every run.
+pub(crate) fn call_tint(name: &str) -> usize {
+    // FNV-1a: tiny, stable across builds and platforms.
+    let hash = name.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    hash as usize % CALL_TINTS
+}
+
+/// The fill colour of a segment in `theme`.
+pub(crate) fn fill_colour(fill: Fill, theme: &Theme) -> RGBColor {
     match fill {
         Fill::State(s) => state_colour(s),
         Fill::Holder(i) => holder_colour(i),
+        Fill::Call(i) => theme.calls[i % CALL_TINTS],
     }
 }
 
@@ -100,6 +119,11 @@ pub(crate) struct Theme {
     pub stripe: RGBColor,
     pub grid: RGBColor,
     pub axis: RGBColor,
+    /// The boxes of call-stack rows: greys with a faint cool or warm cast
+    /// (only cool on the dark theme, where a warm grey looks like waiting
+    /// for a lock), a step off the background, so that the rows read as a
+    /// flame chart without competing with the state colours.
+    pub calls: [RGBColor; CALL_TINTS],
 }
 
 impl Theme {
@@ -112,6 +136,14 @@ impl Theme {
                 stripe: RGBColor(0x20, 0x25, 0x2C),
                 grid: RGBColor(0x3A, 0x41, 0x4B),
                 axis: RGBColor(0xB8, 0xBE, 0xC7),
+                calls: [
+                    RGBColor(0x3C, 0x43, 0x4D),
+                    RGBColor(0x48, 0x4C, 0x53),
+                    RGBColor(0x36, 0x3D, 0x46),
+                    RGBColor(0x4F, 0x54, 0x5C),
+                    RGBColor(0x41, 0x47, 0x50),
+                    RGBColor(0x52, 0x58, 0x61),
+                ],
             }
         } else {
             Self {
@@ -121,6 +153,14 @@ impl Theme {
                 stripe: RGBColor(0xF1, 0xF3, 0xF5),
                 grid: RGBColor(0xD5, 0xD9, 0xDE),
                 axis: RGBColor(0x4A, 0x50, 0x58),
+                calls: [
+                    RGBColor(0xD3, 0xD9, 0xE0),
+                    RGBColor(0xE0, 0xDA, 0xD1),
+                    RGBColor(0xC7, 0xCE, 0xD6),
+                    RGBColor(0xDB, 0xDE, 0xE2),
+                    RGBColor(0xD5, 0xCF, 0xC6),
+                    RGBColor(0xCC, 0xD0, 0xD5),
+                ],
             }
         }
     }
@@ -183,6 +223,48 @@ mod tests {
             let fill = holder_colour(i);
             assert!(contrast(fill, text_on(fill)) >= 4.5, "holder {i}");
         }
+    }
+
+    #[test]
+    fn call_tints_stay_neutral_and_carry_their_names() {
+        for dark in [false, true] {
+            let theme = Theme::new(dark);
+            for (i, &tint) in theme.calls.iter().enumerate() {
+                // Names written in the boxes stay readable.
+                assert!(
+                    contrast(tint, text_on(tint)) >= 7.0,
+                    "dark {dark}, tint {i}"
+                );
+                // Near grey: no channel strays far from the others, so no
+                // tint looks like a state.
+                let (lo, hi) = (
+                    tint.0.min(tint.1).min(tint.2),
+                    tint.0.max(tint.1).max(tint.2),
+                );
+                assert!(hi - lo <= 0x18, "dark {dark}, tint {i}");
+                // A box stands out from the lane's stripe and background.
+                for around in [theme.background, theme.stripe] {
+                    assert!(contrast(tint, around) >= 1.2, "dark {dark}, tint {i}");
+                }
+            }
+        }
+        assert_eq!(call_tint("main"), call_tint("main"));
+        let tints: std::collections::BTreeSet<usize> =
+            ["main", "work", "sleep", "count_primes", "run"]
+                .iter()
+                .map(|n| call_tint(n))
+                .collect();
+        assert!(tints.len() >= 3, "{tints:?}");
+    }
+
+    #[test]
+    fn waiting_for_a_lock_shows_on_both_themes() {
+        let lock = state_colour(State::LockWait);
+        for dark in [false, true] {
+            let theme = Theme::new(dark);
+            assert!(contrast(lock, theme.background) >= 1.5, "dark {dark}");
+        }
+        assert!(contrast(lock, text_on(lock)) >= 4.5);
     }
 
     #[test]

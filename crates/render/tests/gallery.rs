@@ -97,7 +97,11 @@ fn dense(k: u32, spans_per_lane: u32) -> Trace {
 }
 
 fn view(trace: &Trace, speedup: Option<f64>) -> RunView<'_> {
-    RunView { trace, speedup }
+    RunView {
+        trace,
+        speedup,
+        stacks: &[],
+    }
 }
 
 #[test]
@@ -148,6 +152,7 @@ fn write_the_gallery() {
             run: 1,
             lane: 4,
             span: 4 * 24 + 8,
+            call: None,
         }),
         ..View::default()
     };

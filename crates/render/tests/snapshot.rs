@@ -63,10 +63,12 @@ fn two_runs_match_the_snapshot() {
         RunView {
             trace: &seq,
             speedup: None,
+            stacks: &[],
         },
         RunView {
             trace: &par,
             speedup: par.speedup_against(&seq),
+            stacks: &[],
         },
     ];
     let style = TimelineStyle::default();

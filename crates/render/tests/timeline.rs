@@ -34,6 +34,7 @@ fn speedup_and_simulation_are_stated() {
         RunView {
             trace: &par,
             speedup: Some(4.0),
+            stacks: &[],
         },
     ];
     let svg = render(&runs, SIZE, &TimelineStyle::default());

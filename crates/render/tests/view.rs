@@ -124,7 +124,8 @@ fn pointers_find_the_span_under_them() {
             Some(Hit {
                 run: 0,
                 lane: 0,
-                span: 2
+                span: 2,
+                call: None,
             })
         );
         let positions = text_positions(&svg, "#6");
@@ -225,6 +226,7 @@ fn a_highlight_is_outlined_and_described() {
         run: 0,
         lane: 0,
         span: 3,
+        call: None,
     };
     let plain = render(&runs, SIZE, &style);
     let lit = render_view(

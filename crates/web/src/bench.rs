@@ -39,6 +39,7 @@ pub fn redraw_ms(spans: u32, reps: u32) -> Result<f64, JsValue> {
     let runs = [RunView {
         trace: &trace,
         speedup: None,
+        stacks: &[],
     }];
     let style = TimelineStyle {
         strip: true,

@@ -178,6 +178,7 @@ fn draws_a_trace_on_a_canvas_and_sizes_it() {
     let views = [lanes_render::RunView {
         trace: &trace,
         speedup: Some(1.5),
+        stacks: &[],
     }];
     draw_timeline(
         &canvas,

@@ -4,7 +4,8 @@
 
 use lanes_render::{RunView, TimelineStyle, View, draw_timeline, draw_timeline_view};
 use lanes_trace::{
-    Event, EventKind, Lane, LaneKind, Meta, Mode, Model, Scenario, Span, State, Trace, Workload,
+    Call, Calls, Event, EventKind, Foreign, GilEvidence, Lane, LaneKind, Meta, Mode, Model,
+    Scenario, Source, Span, State, Trace, Workload,
 };
 use plotters::prelude::IntoDrawingArea;
 use plotters_svg::SVGBackend;
@@ -17,6 +18,7 @@ pub fn view(trace: &Trace) -> RunView<'_> {
     RunView {
         trace,
         speedup: None,
+        stacks: &[],
     }
 }
 
@@ -192,6 +194,109 @@ pub fn processes(k: u32) -> Trace {
     spans.push(span(0, State::Idle, 4.0, 44.0, None));
     spans.push(span(0, State::Running, 44.0, 45.0 + f64::from(k), None));
     Trace::new(meta(Model::Free, k, Mode::Simulated), lanes, spans).with_events(events)
+}
+
+/// What a tracer shows of a small Python program, 100 ms long: the main
+/// thread starts two threads that count primes under the GIL and joins
+/// them (waiting for a lock), each thread's stack four calls deep
+/// (`<module>`/`run` › `main`/`count_primes` › `join`/`is_prime` ›
+/// `_wait_for_tstate_lock`/`isqrt`), and a GIL lane whose holders were
+/// inferred from the calls. Lanes: MainThread, Thread-1, Thread-2, GIL.
+pub fn stacked() -> Trace {
+    let names: Vec<String> = [
+        "<module>",
+        "main",
+        "Thread.join",
+        "_wait_for_tstate_lock",
+        "Thread.run",
+        "count_primes",
+        "is_prime",
+        "isqrt",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let call = |lane: u32, depth: u16, start_ms: f64, end_ms: f64, name: u32| Call {
+        lane,
+        depth,
+        start_us: start_ms * 1000.0,
+        end_us: end_ms * 1000.0,
+        name,
+    };
+    let mut calls = vec![
+        call(0, 0, 0.0, 100.0, 0),
+        call(0, 1, 0.5, 99.5, 1),
+        call(0, 2, 4.0, 96.0, 2),
+        call(0, 3, 4.2, 95.8, 3),
+    ];
+    let mut spans = vec![
+        span(0, State::Running, 0.0, 4.0, None),
+        span(0, State::LockWait, 4.0, 96.0, None),
+        span(0, State::Running, 96.0, 100.0, None),
+    ];
+    let mut gil = vec![Span {
+        holder: Some(0),
+        ..span(3, State::Running, 0.0, 4.0, None)
+    }];
+    for lane in [1, 2] {
+        calls.push(call(lane, 0, 1.0 + f64::from(lane), 96.0, 4));
+        calls.push(call(lane, 1, 1.5 + f64::from(lane), 95.5, 5));
+        // is_prime every 0.5 ms, each opening with an isqrt.
+        let mut t = 2.0 + f64::from(lane);
+        while t + 0.45 < 95.0 {
+            calls.push(call(lane, 2, t, t + 0.45, 6));
+            calls.push(call(lane, 3, t + 0.05, t + 0.15, 7));
+            t += 0.5;
+        }
+    }
+    // The threads take turns with the GIL in 5 ms slices from 4 ms on.
+    let mut t: f64 = 4.0;
+    let mut holder = 1;
+    while t < 96.0 {
+        let end = (t + 5.0).min(96.0);
+        let other = 3 - holder;
+        spans.push(span(holder, State::Running, t, end, None));
+        spans.push(span(other, State::GilWait, t, end, None));
+        gil.push(Span {
+            holder: Some(holder),
+            ..span(3, State::Running, t, end, None)
+        });
+        holder = other;
+        t = end;
+    }
+    spans.push(span(1, State::Running, 2.0, 4.0, None));
+    spans.push(span(2, State::GilWait, 3.0, 4.0, None));
+    gil.push(Span {
+        holder: Some(0),
+        ..span(3, State::Running, 96.0, 100.0, None)
+    });
+    spans.extend(gil);
+    let lanes = vec![
+        Lane::thread("MainThread"),
+        Lane::thread("Thread-1"),
+        Lane::thread("Thread-2"),
+        Lane {
+            kind: LaneKind::Gil,
+            name: "GIL".to_owned(),
+        },
+    ];
+    let source = Source::Imported(Foreign {
+        tool: Some("VizTracer".to_owned()),
+        processes: 1,
+        ..Foreign::default()
+    });
+    let mut trace = Trace::from_source(source, lanes, spans);
+    trace.calls = Calls::new(calls, names);
+    trace.gil_evidence = Some(GilEvidence::Inferred);
+    trace
+}
+
+/// [`stacked`] as `lanes_record.py` would record it: a Lanes run in
+/// CPython, its GIL measured from CPU clocks.
+pub fn recorded() -> Trace {
+    let mut trace = stacked().with_source(Source::Lanes(meta(Model::Gil, 2, Mode::Recorded)));
+    trace.gil_evidence = Some(GilEvidence::Measured);
+    trace
 }
 
 /// The timeline of `runs` showing `view`, as an SVG document.

@@ -1,5 +1,7 @@
-//! The timeline: the canvas, zoom and pan (wheel, pinch, drag, keys), a
-//! hover/focus tooltip, replay with a playhead, and export as PNG or SVG.
+//! The timeline: the canvas, zoom and pan (wheel, pinch, drag, keys), call
+//! stacks shown or hidden (a click on a lane's name, s and S), a
+//! hover/focus tooltip with the stack there, replay with a playhead, and
+//! export as PNG or SVG.
 
 mod frames;
 
@@ -7,7 +9,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use lanes_render::{Hit, TimelineStyle};
+use lanes_render::{Hit, LabelHit, TimelineStyle};
 use lanes_trace::Trace;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement, WheelEvent};
@@ -71,6 +73,11 @@ fn hit_at(canvas: &HtmlCanvasElement, g: &Geometry, x: f64, y: f64) -> Option<Hi
     lanes_render::hit_test(&g.views(), w, h, &style, &g.shown(), x * ratio, y * ratio)
 }
 
+fn label_at(canvas: &HtmlCanvasElement, g: &Geometry, x: f64, y: f64) -> Option<LabelHit> {
+    let (w, h, style, ratio) = drawn(canvas, g);
+    lanes_render::label_at(&g.views(), w, h, &style, &g.shown(), x * ratio, y * ratio)
+}
+
 fn time_at(canvas: &HtmlCanvasElement, g: &Geometry, x: f64) -> Option<f64> {
     let (w, h, style, ratio) = drawn(canvas, g);
     lanes_render::time_at(&g.views(), w, h, &style, &g.shown(), x * ratio)
@@ -96,11 +103,24 @@ fn timeline_style(dark: bool) -> TimelineStyle {
     }
 }
 
-/// A one-line description of a span, for the tooltip and the details line.
+/// A one-line description of a span and the stack there, for the details
+/// line (which screen readers announce).
 fn describe(runs: &[(Rc<Trace>, Option<f64>)], hit: Hit) -> Option<String> {
     let (trace, _) = runs.get(hit.run)?;
-    let detail = lanes_render::describe_hit(&views(runs), hit)?;
+    let detail = lanes_render::describe_hit(&views(runs, &[]), hit)?;
     Some(format!("{} · {detail}", trace.name()))
+}
+
+/// The tooltip's words: the span on one line, then the stack there, one
+/// call a line, outermost first.
+fn tooltip_text(runs: &[(Rc<Trace>, Option<f64>)], hit: Hit) -> Option<(String, Vec<String>)> {
+    let (trace, _) = runs.get(hit.run)?;
+    let views = views(runs, &[]);
+    let span = lanes_render::describe_span(&views, hit)?;
+    Some((
+        format!("{} · {span}", trace.name()),
+        lanes_render::hit_stack(&views, hit),
+    ))
 }
 
 #[function_component]
@@ -112,12 +132,8 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
     let geometry = use_mut_ref(Geometry::default);
     let dark = props.dark;
     let drawn_scale = geometry.borrow().scale;
-    *geometry.borrow_mut() = Geometry {
-        runs: props.runs.0.clone(),
-        view: (*view).clone(),
-        dark,
-        scale: drawn_scale,
-    };
+    *geometry.borrow_mut() =
+        Geometry::new(props.runs.0.clone(), (*view).clone(), dark, drawn_scale);
     let max = max_us(&props.runs.0);
 
     // New runs: show them whole.
@@ -133,24 +149,26 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
         let canvas = canvas.clone();
         let draw_error = draw_error.clone();
         let shown = view.shown();
+        let stacks = view.stack_choices(&props.runs.0);
         let geometry = Rc::clone(&geometry);
         let (scale, fit) = (props.scale, props.fit);
         use_effect_with(
             (
                 props.runs.clone(),
                 shown,
+                stacks,
                 tick,
                 dark,
                 (scale * 100.0).round() as i64,
                 fit,
             ),
-            move |(runs, shown, _, dark, _, fit)| {
+            move |(runs, shown, stacks, _, dark, _, fit)| {
                 if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
                     let style = TimelineStyle {
                         scale,
                         ..timeline_style(*dark)
                     };
-                    let runs = views(&runs.0);
+                    let runs = views(&runs.0, stacks);
                     let outcome = if *fit {
                         let top = canvas.get_bounding_client_rect().top();
                         let height = web_sys::window()
@@ -283,6 +301,11 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
                 return;
             }
             let hover = hit_at(&c, &g, x, y).map(|hit| Hover { hit, x, y });
+            // A lane's name that shows or hides a stack takes clicks.
+            let clickable = hover.is_none() && label_at(&c, &g, x, y).is_some();
+            let _ = c
+                .style()
+                .set_property("cursor", if clickable { "pointer" } else { "" });
             if hover != g.view.hover {
                 dispatch.dispatch(ViewAction::Hover(hover));
             }
@@ -292,6 +315,23 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
         let pointers = Rc::clone(&pointers);
         Callback::from(move |e: PointerEvent| {
             pointers.borrow_mut().remove(&e.pointer_id());
+        })
+    };
+    // A click on a lane's name shows or hides its stack; on "+ n more",
+    // the rest of it.
+    let on_click = {
+        let canvas = canvas.clone();
+        let geometry = Rc::clone(&geometry);
+        let dispatch = view.dispatcher();
+        Callback::from(move |e: MouseEvent| {
+            let Some(c) = canvas.cast::<HtmlCanvasElement>() else {
+                return;
+            };
+            let g = geometry.borrow();
+            let (x, y) = (f64::from(e.offset_x()), f64::from(e.offset_y()));
+            if let Some(action) = label_at(&c, &g, x, y).and_then(|hit| g.label_action(hit)) {
+                dispatch.dispatch(action);
+            }
         })
     };
     let on_pointer_leave = {
@@ -321,7 +361,7 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
     let details = shown.and_then(|h| describe(&props.runs.0, h));
     let tooltip = view
         .hover
-        .and_then(|h| describe(&props.runs.0, h.hit).map(|text| (h, text)));
+        .and_then(|h| tooltip_text(&props.runs.0, h.hit).map(|text| (h, text)));
     html! {
         <figure class="timeline">
             { toolbar }
@@ -331,13 +371,14 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
                     aria-describedby="span-details"
                     onpointerdown={on_pointer_down} onpointermove={on_pointer_move}
                     onpointerup={on_pointer_up.clone()} onpointercancel={on_pointer_up}
-                    onpointerleave={on_pointer_leave} onkeydown={on_key}></canvas>
-                if let Some((h, text)) = tooltip {
-                    <Tooltip x={h.x + 14.0} y={h.y + 14.0} {text} />
+                    onpointerleave={on_pointer_leave} onkeydown={on_key}
+                    onclick={on_click}></canvas>
+                if let Some((h, (text, stack))) = tooltip {
+                    <Tooltip x={h.x + 14.0} y={h.y + 14.0} {text} {stack} />
                 }
             </div>
             <p class="span-details" id="span-details" aria-live="polite">
-                { details.unwrap_or_else(|| HINT.to_owned()) }
+                { details.unwrap_or_else(|| hint(&props.runs)) }
             </p>
             if let Some(message) = &*draw_error {
                 <figcaption class="error" role="alert">{ message }</figcaption>
@@ -353,6 +394,8 @@ struct TooltipProps {
     /// Top edge, CSS pixels from the stage's.
     y: f64,
     text: String,
+    /// The call stack there, outermost first (empty: none).
+    stack: Vec<String>,
 }
 
 /// The hover tooltip, placed through the CSSOM.
@@ -367,12 +410,33 @@ fn Tooltip(props: &TooltipProps) -> Html {
         ],
     );
     html! {
-        <div class="tooltip" id="tooltip" role="tooltip" ref={node}>{ &props.text }</div>
+        <div class="tooltip" id="tooltip" role="tooltip" ref={node}>
+            { &props.text }
+            if !props.stack.is_empty() {
+                <ol class="stack" aria-label="Call stack, outermost first">
+                    { for props.stack.iter().map(|call| html! { <li>{ call }</li> }) }
+                </ol>
+            }
+        </div>
     }
 }
 
 const HINT: &str = "Hover a span, or focus the timeline and press ] and [, to see its details. \
      Zoom with the wheel, a pinch or + and −; pan by dragging or with ← and →; 0 fits all.";
+
+/// Said after [`HINT`] when some run has call stacks.
+const STACK_HINT: &str =
+    " Click a lane's name, or press s, to show or hide its call stack; S shows it whole.";
+
+/// The hint under the timeline, with the stack keys when some run has
+/// call stacks.
+fn hint(runs: &Runs) -> String {
+    let mut hint = HINT.to_owned();
+    if runs.0.iter().any(|(t, _)| !t.calls.is_empty()) {
+        hint.push_str(STACK_HINT);
+    }
+    hint
+}
 
 fn summary(runs: &Runs) -> String {
     if runs.0.is_empty() {
@@ -389,6 +453,14 @@ fn summary(runs: &Runs) -> String {
                 if t.lanes.len() == 1 { "" } else { "s" },
                 format::duration_ms(t.makespan_ms())
             );
+            if t.meta()
+                .is_some_and(|m| m.mode == lanes_trace::Mode::Recorded)
+            {
+                s.push_str(", recorded in CPython");
+            }
+            if let Some(evidence) = t.gil_evidence {
+                s.push_str(&format!(", its GIL {}", evidence.label()));
+            }
             if let Some(x) = speedup {
                 s.push_str(&format!(", {} faster than sequential", format::ratio(*x)));
             }
