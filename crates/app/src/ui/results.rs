@@ -60,8 +60,11 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
         let answer = answer(t, reference, lanes_web::long_frames);
         let source = match meta {
             None => "imported".to_owned(),
-            Some(m) if m.mode == Mode::Simulated => format!("simulated, {} cores", m.cores),
-            Some(_) => "live".to_owned(),
+            Some(m) => match m.mode {
+                Mode::Simulated => format!("simulated, {} cores", m.cores),
+                Mode::Recorded => format!("recorded in {}", m.environment),
+                Mode::Live => "live".to_owned(),
+            },
         };
         html! {
             <tr data-model={meta.map(|m| m.scenario.model.as_str())}>
