@@ -214,7 +214,7 @@ fn import_makes_invisible_characters_in_names_visible() {
         {"ph":"X","name":"running","ts":0,"dur":1,"pid":1,"tid":"Cr\u007fMain"}
     ]"#;
     let imported = from_chrome_json(json).expect("imports");
-    let t = &imported.trace;
+    let t = &imported.traces[0];
     assert_eq!(t.lanes[0].name, "Worker[U+202E] 1");
     // A thread id that is a string names its lane too.
     assert!(
@@ -232,7 +232,7 @@ fn import_makes_invisible_characters_in_names_visible() {
         .collect();
     assert!(names.iter().any(|n| n == "tick[U+0007]"), "{names:?}");
     let again = from_chrome_json(&to_chrome_json(t)).expect("imports again");
-    assert_eq!(&again.trace, t, "made visible once, it stays as it is");
+    assert_eq!(&again.traces[0], t, "made visible once, it stays as it is");
 }
 
 proptest! {
@@ -245,9 +245,9 @@ proptest! {
         let imported = from_chrome_json(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert!(imported.report.from_lanes);
         prop_assert_eq!(&imported.report.skipped, &[]);
-        prop_assert_eq!(&imported.trace, &t);
+        prop_assert_eq!(&imported.traces[0], &t);
         // Twice is the same as once.
-        prop_assert_eq!(to_chrome_json(&imported.trace), json);
+        prop_assert_eq!(to_chrome_json(&imported.traces[0]), json);
     }
 }
 
@@ -255,6 +255,6 @@ proptest! {
 fn a_synthetic_trace_round_trips() {
     let t = lanes_trace::synthetic::trace(4, 2000);
     let back = from_chrome_json(&to_chrome_json(&t)).unwrap();
-    assert_eq!(back.trace, t);
+    assert_eq!(back.traces[0], t);
     assert_eq!(back.report.events, 1 + 2 * 4 + 8000);
 }

@@ -171,28 +171,65 @@ pub(super) struct Process<'a> {
 /// A label not given.
 pub(super) const NO_LABEL: u32 = u32::MAX;
 
+/// What a slice's category (`cat`) says it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Cat {
+    /// Lanes' own state slices (`lanes`).
+    Lanes,
+    /// Lanes' own call slices (`lanes.call`).
+    LanesCall,
+    /// per4m's GIL slices (`GIL state`).
+    Per4mGil,
+    /// per4m's scheduler slices (`process state`).
+    Per4mSched,
+    /// Anything else.
+    Other,
+}
+
+impl Cat {
+    fn of(cat: Option<&Scalar<'_>>) -> Self {
+        match cat.and_then(Scalar::as_str) {
+            Some(names::CAT_SPAN) => Self::Lanes,
+            Some(names::CAT_CALL) => Self::LanesCall,
+            Some(names::CAT_PER4M_GIL) => Self::Per4mGil,
+            Some(names::CAT_PER4M_SCHED) => Self::Per4mSched,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// What a slice says of itself besides its times.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SliceInfo {
+    pub(super) state: State,
+    /// Whether its name is a state's: then it is a state slice, not a call.
+    pub(super) named_state: bool,
+    /// Its name (a call's) or `args.label` (a Lanes state slice's).
+    pub(super) label: u32,
+    pub(super) cat: Cat,
+    pub(super) task: Option<u32>,
+    pub(super) holder: Option<u32>,
+    /// A Lanes call slice's depth and name (`args.depth`, `args.name_id`).
+    pub(super) depth: Option<u16>,
+    pub(super) name_id: Option<u32>,
+}
+
 /// A slice, on a thread of the file.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct SpanRec {
     pub(super) thread: u32,
     pub(super) start: f64,
     pub(super) end: f64,
-    pub(super) state: State,
-    pub(super) label: u32,
-    pub(super) task: Option<u32>,
-    pub(super) holder: Option<u32>,
+    pub(super) info: SliceInfo,
 }
 
-/// A `B` or `E` event.
+/// A `B` or `E` event (or per4m's `b`/`e`).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Mark {
     pub(super) thread: u32,
     pub(super) at: f64,
     pub(super) begin: bool,
-    pub(super) state: State,
-    pub(super) label: u32,
-    pub(super) task: Option<u32>,
-    pub(super) holder: Option<u32>,
+    pub(super) info: SliceInfo,
 }
 
 #[derive(Debug)]
@@ -228,6 +265,8 @@ pub(super) struct Collector<'a> {
     pub(super) skipped: BTreeMap<SkipReason, usize>,
     pub(super) foreign_flows: usize,
     pub(super) earliest: f64,
+    /// Whether the file has VizTracer's own metadata (`viztracer_metadata`).
+    pub(super) viztracer: bool,
 }
 
 /// A name from the file, with invisible characters made visible (see
@@ -273,7 +312,15 @@ fn id<'a>(index: usize, field: &'static str, value: Scalar<'a>) -> Result<Id<'a>
         return Ok(Id::Num(n));
     }
     match value {
-        Scalar::Text(t) => Ok(Id::Text(t)),
+        // A number written as a text (per4m writes its thread ids so) is
+        // the same thread as the number; per4m's GIL "process" `1234-GIL`
+        // is process 1234.
+        Scalar::Text(t) => Ok(
+            match t.strip_suffix("-GIL").unwrap_or(&t).parse::<i64>() {
+                Ok(n) => Id::Num(n),
+                Err(_) => Id::Text(t),
+            },
+        ),
         other => Err(ImportError::BadField {
             index,
             field,
@@ -306,6 +353,7 @@ impl<'a> Collector<'a> {
             skipped: BTreeMap::new(),
             foreign_flows: 0,
             earliest: f64::INFINITY,
+            viztracer: false,
         }
     }
 
@@ -411,23 +459,33 @@ impl<'a> Collector<'a> {
         }
     }
 
-    /// The state and label of a slice from its name (and, for Lanes's own
-    /// slices, `args.label`).
-    fn slice_name(&mut self, e: &mut RawEvent<'a>) -> (State, u32) {
-        let lanes = e.cat.as_ref().and_then(Scalar::as_str) == Some(names::CAT_SPAN);
-        match text(e.name.take()) {
+    /// What a slice says of itself: its state and label from its name
+    /// (and, for Lanes's own slices, `args.label`), its category and args.
+    fn slice_info(&mut self, e: &mut RawEvent<'a>) -> SliceInfo {
+        let cat = Cat::of(e.cat.as_ref());
+        let (state, named_state, label) = match text(e.name.take()) {
             Some(name) => match name.parse::<State>() {
                 Ok(state) => {
-                    let label = if lanes {
+                    let label = if cat == Cat::Lanes {
                         text(e.args.label.take()).map_or(NO_LABEL, |l| self.label(l))
                     } else {
                         NO_LABEL
                     };
-                    (state, label)
+                    (state, true, label)
                 }
-                Err(_) => (State::Running, self.label(name)),
+                Err(_) => (State::Running, false, self.label(name)),
             },
-            None => (State::Running, NO_LABEL),
+            None => (State::Running, false, NO_LABEL),
+        };
+        SliceInfo {
+            state,
+            named_state,
+            label,
+            cat,
+            task: e.args.task.as_ref().and_then(Scalar::as_int::<u32>),
+            holder: e.args.holder.as_ref().and_then(Scalar::as_int::<u32>),
+            depth: e.args.depth.as_ref().and_then(Scalar::as_int::<u16>),
+            name_id: e.args.name_id.as_ref().and_then(Scalar::as_int::<u32>),
         }
     }
 
@@ -454,6 +512,10 @@ impl<'a> Collector<'a> {
             "X" => self.complete(index, e),
             "B" => self.begin_or_end(index, e, true),
             "E" => self.begin_or_end(index, e, false),
+            // per4m writes its GIL holdings as async slices; others' are skipped.
+            "b" | "e" if Cat::of(e.cat.as_ref()) == Cat::Per4mGil => {
+                self.begin_or_end(index, e, ph == "b")
+            }
             "M" => self.metadata_event(index, e),
             "i" | "I" | "R" | "n" => self.instant(index, e),
             "s" | "t" | "f" => self.flow(index, e, &ph),
@@ -470,7 +532,7 @@ impl<'a> Collector<'a> {
         if dur < 0.0 {
             return Err(ImportError::NegativeDuration { index, dur_us: dur });
         }
-        let lanes = e.cat.as_ref().and_then(Scalar::as_str) == Some(names::CAT_SPAN);
+        let lanes = matches!(Cat::of(e.cat.as_ref()), Cat::Lanes | Cat::LanesCall);
         // Lanes writes the exact end beside `dur` when `ts + dur` cannot give it.
         let exact_end = e
             .args
@@ -486,19 +548,14 @@ impl<'a> Collector<'a> {
             });
         }
         let thread = self.thread(index, &mut e)?;
-        let (state, label) = self.slice_name(&mut e);
-        let task = e.args.task.as_ref().and_then(Scalar::as_int::<u32>);
-        let holder = e.args.holder.as_ref().and_then(Scalar::as_int::<u32>);
+        let info = self.slice_info(&mut e);
         self.use_thread(thread);
         self.note_time(start);
         self.spans.push(SpanRec {
             thread,
             start,
             end,
-            state,
-            label,
-            task,
-            holder,
+            info,
         });
         Ok(())
     }
@@ -511,22 +568,26 @@ impl<'a> Collector<'a> {
     ) -> Result<(), ImportError> {
         let at = time(index, "ts", "its time in µs", e.ts.as_ref())?;
         let thread = self.thread(index, &mut e)?;
-        let (state, label) = if begin {
-            self.slice_name(&mut e)
+        let info = if begin {
+            self.slice_info(&mut e)
         } else {
-            (State::Running, NO_LABEL)
+            SliceInfo {
+                state: State::Running,
+                named_state: false,
+                label: NO_LABEL,
+                cat: Cat::of(e.cat.as_ref()),
+                task: None,
+                holder: None,
+                depth: None,
+                name_id: None,
+            }
         };
-        let task = e.args.task.as_ref().and_then(Scalar::as_int::<u32>);
-        let holder = e.args.holder.as_ref().and_then(Scalar::as_int::<u32>);
         self.note_time(at);
         self.marks.push(Mark {
             thread,
             at,
             begin,
-            state,
-            label,
-            task,
-            holder,
+            info,
         });
         Ok(())
     }
@@ -716,6 +777,9 @@ impl<'a> Sink<'a> for Collector<'a> {
     }
 
     fn other_key(&mut self, key: &str) {
+        if key == "viztracer_metadata" {
+            self.viztracer = true;
+        }
         if key == "systemTraceEvents" {
             self.notes.push(
                 "The file's \"systemTraceEvents\" (a Linux kernel trace) were not read.".to_owned(),
