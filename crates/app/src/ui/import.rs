@@ -21,11 +21,21 @@ pub(super) fn open_file(file: File, on_action: Callback<Action>) {
                 why: e.to_string(),
             },
             Ok(text) => match lanes_trace::from_chrome_json(&text) {
-                Ok(imported) => Action::Imported {
-                    file: name,
-                    summary: imported.report.to_string(),
-                    trace: imported.trace,
-                },
+                Ok(imported) => {
+                    let summary = imported.report.to_string();
+                    // TODO(lead): all runs (a lesson the recorder ran gives one trace per run).
+                    match imported.traces.into_iter().next() {
+                        Some(trace) => Action::Imported {
+                            file: name,
+                            summary,
+                            trace,
+                        },
+                        None => Action::ImportFailed {
+                            file: name,
+                            why: "the file holds no trace".to_owned(),
+                        },
+                    }
+                }
                 Err(e) => Action::ImportFailed {
                     file: name,
                     why: e.to_string(),

@@ -18,6 +18,9 @@ use crate::{
     SpanLabels, State, Trace,
 };
 
+/// CPython's default switch interval, in µs.
+const DEFAULT_INTERVAL_US: f64 = 5_000.0;
+
 /// What a slice is (see `Collector::classify`).
 enum Kind {
     State(State),
@@ -41,12 +44,18 @@ struct FileFacts {
     lanes_gil_evidence: Option<GilEvidence>,
     /// Written by a tool that traces Python programs.
     python_tool: bool,
+    /// The interpreter's switch interval (`switch_interval_us`, CPython's
+    /// default 5 ms when the file does not say).
+    interval_us: f64,
 }
 
 impl FileFacts {
     fn read(metadata: Option<&Value>, from_lanes: bool) -> Self {
         let Some(m) = metadata else {
-            return Self::default();
+            return Self {
+                interval_us: DEFAULT_INTERVAL_US,
+                ..Self::default()
+            };
         };
         let text = |key: &str| m.get(key).and_then(Value::as_str);
         let evidence = |v: Option<&Value>| v.and_then(|v| GilEvidence::deserialize(v).ok());
@@ -57,6 +66,11 @@ impl FileFacts {
                     .iter()
                     .any(|tool| s.eq_ignore_ascii_case(tool))
             }) || m.get("python").is_some(),
+            interval_us: m
+                .get("switch_interval_us")
+                .and_then(Value::as_f64)
+                .filter(|us| us.is_finite() && *us > 0.0)
+                .unwrap_or(DEFAULT_INTERVAL_US),
             measured: text("gil_evidence") == Some("measured"),
             gil_disabled: text("gil") == Some("disabled"),
             call_names: from_lanes
@@ -268,7 +282,15 @@ impl<'a> Collector<'a> {
             GilSource::None
         };
         let processes = self.processes_of(&order);
-        let gil = stacks::gil_lanes(gil_source, &processes, &lanes, spans, &calls, traced);
+        let gil = stacks::gil_lanes(
+            gil_source,
+            facts.interval_us,
+            &processes,
+            &lanes,
+            spans,
+            &calls,
+            traced,
+        );
         lanes.extend(gil.lanes);
         let spans = gil.spans;
         let gil_evidence = if from_lanes {
@@ -505,8 +527,11 @@ impl<'a> Collector<'a> {
         }
     }
 
-    /// Keeps, on each lane, only slices that start at or after the end of
-    /// the last slice kept: the outermost of nested slices.
+    /// Keeps, on each lane, state slices that do not overlap: a slice inside
+    /// the last slice kept is skipped (the outer one is kept), and one that
+    /// starts inside it but ends after it starts at its end instead (tools
+    /// that write `ts` and `dur` rounded make neighbours overlap by a
+    /// fraction of a µs).
     fn drop_nested(&mut self, spans: &mut Vec<(Span, u32)>) {
         spans.sort_by(|a, b| {
             let (a, b) = (&a.0, &b.0);
@@ -517,14 +542,19 @@ impl<'a> Collector<'a> {
         });
         let mut dropped = 0;
         let mut last: Option<(u32, f64)> = None;
-        spans.retain(|(s, _)| {
-            let keep = last.is_none_or(|(lane, end)| lane != s.lane || s.start_us >= end);
-            if keep {
-                last = Some((s.lane, s.end_us));
-            } else {
-                dropped += 1;
+        spans.retain_mut(|(s, _)| {
+            if let Some((lane, end)) = last
+                && lane == s.lane
+                && s.start_us < end
+            {
+                if s.end_us <= end {
+                    dropped += 1;
+                    return false;
+                }
+                s.start_us = end;
             }
-            keep
+            last = Some((s.lane, s.end_us));
+            true
         });
         if dropped > 0 {
             *self.skipped.entry(SkipReason::Nested).or_insert(0) += dropped;

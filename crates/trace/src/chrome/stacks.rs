@@ -133,9 +133,11 @@ pub(super) struct ProcessLanes {
 ///
 /// `spans` are sorted by lane then start; `calls` are grouped by lane;
 /// `traced` holds per4m's holdings, by holder lane; `first_gil_lane` is
-/// the index the first new lane gets.
+/// the index the first new lane gets; `interval_us` is the interpreter's
+/// switch interval, for the inference.
 pub(super) fn gil_lanes(
     source: GilSource,
+    interval_us: f64,
     processes: &[ProcessLanes],
     lanes: &[Lane],
     spans: Vec<(Span, u32)>,
@@ -241,7 +243,7 @@ pub(super) fn gil_lanes(
                         running,
                     })
                     .collect();
-                infer_holdings(&evidence)
+                infer_holdings(&evidence, interval_us)
             }
         };
         if source != GilSource::Measured {

@@ -16,6 +16,13 @@
 //!   recently (its latest event is the latest), if any thread runs; else
 //!   nobody held it.
 //!
+//! A gap longer than two switch intervals in which several threads run
+//! leaves no evidence of who held the GIL inside it, only of its ends; there
+//! the running threads take turns, one switch interval each, as CPython's
+//! forced switch makes them: the first turn goes to the thread that held
+//! the GIL at the gap's start (A, or the one seen most recently), the last
+//! to B when B runs.
+//!
 //! A thread running where it is not the holder is waiting for the GIL
 //! ([`super::gil::split_running`]).
 
@@ -37,7 +44,7 @@ pub(crate) struct ThreadEvidence<'a> {
 
 /// The holdings of the GIL of one process, sorted and never overlapping,
 /// each within a running stretch of its holder.
-pub(crate) fn infer_holdings(threads: &[ThreadEvidence<'_>]) -> Vec<Holding> {
+pub(crate) fn infer_holdings(threads: &[ThreadEvidence<'_>], interval_us: f64) -> Vec<Holding> {
     // Each thread's events, with the ends of its running stretches.
     let mut all: Vec<(f64, usize)> = Vec::new();
     for (i, t) in threads.iter().enumerate() {
@@ -78,16 +85,44 @@ pub(crate) fn infer_holdings(threads: &[ThreadEvidence<'_>]) -> Vec<Holding> {
                 end_us: to,
             });
         };
-        match (running[i], i != j && running[j]) {
-            (true, true) => {
+        let first = if running[i] {
+            Some(i)
+        } else {
+            runners.last().map(|&(_, who)| who)
+        };
+        let last = (i != j && running[j]).then_some(j);
+        let long = until - at > 2.0 * interval_us && interval_us > 0.0;
+        if long && runners.len() > 1 {
+            // Turns, first to `first`, then the other runners (most recently
+            // seen first), the last turn to `last`.
+            let mut order: Vec<usize> = first.into_iter().collect();
+            order.extend(runners.iter().rev().map(|&(_, who)| who).filter(|w| Some(*w) != first));
+            let turns = ((until - at) / interval_us).ceil().max(1.0) as usize;
+            for turn in 0..turns {
+                let from = at + interval_us * turn as f64;
+                let to = if turn + 1 == turns {
+                    until
+                } else {
+                    (from + interval_us).min(until)
+                };
+                let who = match last {
+                    Some(b) if turn + 1 == turns => b,
+                    _ => order[turn % order.len()],
+                };
+                hold(who, from, to);
+            }
+            continue;
+        }
+        match (running[i], last) {
+            (true, Some(b)) => {
                 let mid = at + (until - at) / 2.0;
                 hold(i, at, mid);
-                hold(j, mid, until);
+                hold(b, mid, until);
             }
-            (true, false) => hold(i, at, until),
-            (false, true) => hold(j, at, until),
-            (false, false) => {
-                if let Some(&(_, who)) = runners.last() {
+            (true, None) => hold(i, at, until),
+            (false, Some(b)) => hold(b, at, until),
+            (false, None) => {
+                if let Some(who) = first {
                     hold(who, at, until);
                 }
             }
@@ -112,17 +147,42 @@ mod tests {
     }
 
     #[test]
+    fn in_a_long_gap_without_events_the_runners_take_turns() {
+        // Both compute from 0 to 20 with no call in between.
+        let holdings = infer_holdings(
+            &[
+                evidence(0, &[0.0, 20.0], &[(0.0, 20.0)]),
+                evidence(1, &[1.0, 20.0], &[(0.0, 20.0)]),
+            ],
+            5.0,
+        );
+        let got: Vec<_> = holdings
+            .iter()
+            .map(|h| (h.holder, h.start_us, h.end_us))
+            .collect();
+        // Thread 1 holds it between its events at 0 and 1; then four turns
+        // from 1 to 20, the first to 1, the last to 0 (whose event ends the gap).
+        assert_eq!(
+            got,
+            [(1, 0.0, 6.0), (0, 6.0, 11.0), (1, 11.0, 16.0), (0, 16.0, 20.0)]
+        );
+    }
+
+    #[test]
     fn two_computing_threads_take_turns_and_a_sleeper_lets_go() {
         // Threads 0 and 1 compute from 0 to 100 and call a function now and
         // then; thread 2 sleeps from 10 to 50 and computes after.
         let a = [0.0, 5.0, 30.0, 35.0, 100.0];
         let b = [0.0, 20.0, 25.0, 60.0, 100.0];
         let c = [0.0, 10.0, 50.0, 55.0];
-        let holdings = infer_holdings(&[
-            evidence(0, &a, &[(0.0, 100.0)]),
-            evidence(1, &b, &[(0.0, 100.0)]),
-            evidence(2, &c, &[(0.0, 10.0), (50.0, 55.0)]),
-        ]);
+        let holdings = infer_holdings(
+            &[
+                evidence(0, &a, &[(0.0, 100.0)]),
+                evidence(1, &b, &[(0.0, 100.0)]),
+                evidence(2, &c, &[(0.0, 10.0), (50.0, 55.0)]),
+            ],
+            100.0,
+        );
         let got: Vec<_> = holdings
             .iter()
             .map(|h| (h.holder, h.start_us, h.end_us))
@@ -161,7 +221,8 @@ mod tests {
                 (prop::collection::vec((0_u32..20, 0_u32..30), 0..6),
                  prop::collection::vec(0_u32..300, 0..12)),
                 1..5,
-            )
+            ),
+            interval in prop_oneof![Just(1000_u32), 1_u32..40],
         ) {
             let threads: Vec<(Vec<f64>, Vec<(f64, f64)>)> = raw
                 .iter()
@@ -176,7 +237,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, (e, r))| evidence(u32::try_from(i).unwrap(), e, r))
                 .collect();
-            let holdings = infer_holdings(&evidence);
+            let holdings = infer_holdings(&evidence, f64::from(interval));
             for pair in holdings.windows(2) {
                 prop_assert!(pair[0].end_us <= pair[1].start_us, "{:?}", pair);
             }
@@ -189,7 +250,8 @@ mod tests {
                 );
             }
             // Between two events of one running thread with no other event
-            // between them, that thread holds the GIL.
+            // between them, that thread holds the GIL (when no turns are
+            // taken there).
             let mut all: Vec<(f64, usize)> = Vec::new();
             for (i, (e, r)) in threads.iter().enumerate() {
                 all.extend(e.iter().map(|&t| (t, i)));
@@ -200,7 +262,10 @@ mod tests {
             for pair in all.windows(2) {
                 let ((t1, a), (t2, b)) = (pair[0], pair[1]);
                 let runs = &threads[a].1;
-                if a == b && t2 > t1 && runs.iter().any(|&(s, e)| s <= t1 && t2 <= e) {
+                let turns = t2 - t1 > 2.0 * f64::from(interval) && threads.iter().enumerate()
+                    .filter(|(k, _)| *k != a)
+                    .any(|(_, (_, r))| r.iter().any(|&(s, e)| s <= t1 && t2 <= e));
+                if a == b && !turns && t2 > t1 && runs.iter().any(|&(s, e)| s <= t1 && t2 <= e) {
                     prop_assert!(
                         holdings.iter().any(|h| h.holder as usize == a
                             && h.start_us <= t1 && t2 <= h.end_us),
