@@ -525,6 +525,9 @@ impl<'a> Collector<'a> {
         for _ in open.drain(..) {
             self.skip(SkipReason::BeginWithoutEnd);
         }
+        for _ in std::mem::take(&mut self.open_async) {
+            self.skip(SkipReason::BeginWithoutEnd);
+        }
     }
 
     /// Keeps, on each lane, state slices that do not overlap: a slice inside

@@ -267,6 +267,8 @@ pub(super) struct Collector<'a> {
     pub(super) earliest: f64,
     /// Whether the file has VizTracer's own metadata (`viztracer_metadata`).
     pub(super) viztracer: bool,
+    /// Open async slices (`b` without its `e` yet), by thread, id and name.
+    pub(super) open_async: HashMap<(u32, String, String), (f64, SliceInfo)>,
 }
 
 /// A name from the file, with invisible characters made visible (see
@@ -354,6 +356,7 @@ impl<'a> Collector<'a> {
             foreign_flows: 0,
             earliest: f64::INFINITY,
             viztracer: false,
+            open_async: HashMap::new(),
         }
     }
 
@@ -514,7 +517,7 @@ impl<'a> Collector<'a> {
             "E" => self.begin_or_end(index, e, false),
             // per4m writes its GIL holdings as async slices; others' are skipped.
             "b" | "e" if Cat::of(e.cat.as_ref()) == Cat::Per4mGil => {
-                self.begin_or_end(index, e, ph == "b")
+                self.async_slice(index, e, ph == "b")
             }
             "M" => self.metadata_event(index, e),
             "i" | "I" | "R" | "n" => self.instant(index, e),
@@ -589,6 +592,37 @@ impl<'a> Collector<'a> {
             begin,
             info,
         });
+        Ok(())
+    }
+
+    /// per4m's async `b`/`e` slice ends, paired by thread, `id` and name
+    /// (its `GIL`, `GIL(take)` and `GIL(drop)` of one holding share an id).
+    fn async_slice(
+        &mut self,
+        index: usize,
+        mut e: RawEvent<'a>,
+        begin: bool,
+    ) -> Result<(), ImportError> {
+        let at = time(index, "ts", "its time in µs", e.ts.as_ref())?;
+        let thread = self.thread(index, &mut e)?;
+        self.note_time(at);
+        let id = e.id.as_ref().map(Scalar::describe).unwrap_or_default();
+        let name = e.name.as_ref().map(Scalar::describe).unwrap_or_default();
+        let key = (thread, id, name);
+        if begin {
+            let info = self.slice_info(&mut e);
+            self.open_async.insert(key, (at, info));
+        } else if let Some((start, info)) = self.open_async.remove(&key) {
+            self.use_thread(thread);
+            self.spans.push(SpanRec {
+                thread,
+                start,
+                end: at.max(start),
+                info,
+            });
+        } else {
+            self.skip(SkipReason::EndWithoutBegin);
+        }
         Ok(())
     }
 
