@@ -368,7 +368,11 @@ mod tests {
             t.validate()
         };
         assert_eq!(
-            with(vec![call(0, 0, 0.0, 10.0, 0), call(0, 1, 1.0, 2.0, 1), call(1, 0, 0.0, 5.0, 1)]),
+            with(vec![
+                call(0, 0, 0.0, 10.0, 0),
+                call(0, 1, 1.0, 2.0, 1),
+                call(1, 0, 0.0, 5.0, 1)
+            ]),
             Ok(())
         );
         assert_eq!(

@@ -132,7 +132,11 @@ fn keeps_nested_slices_as_calls_and_counts_unclosed_begins() {
     );
     assert_eq!(skipped(&imported.report, &SkipReason::Nested), 0);
     assert!(
-        imported.report.notes.iter().any(|n| n.starts_with("1 slices ended after")),
+        imported
+            .report
+            .notes
+            .iter()
+            .any(|n| n.starts_with("1 slice ended after")),
         "{:?}",
         imported.report.notes
     );
@@ -178,8 +182,7 @@ fn flows_from_other_tools_become_instant_marks() {
         {"name": "post", "cat": "ipc", "ph": "f", "bp": "e", "id": "0x1f", "ts": 25, "pid": 1, "tid": 2}
     ]"#;
     let imported = from_chrome_json(json).unwrap();
-    let kinds: Vec<_> = imported
-        .traces[0]
+    let kinds: Vec<_> = imported.traces[0]
         .events
         .iter()
         .map(|e| e.kind.clone())
@@ -368,6 +371,9 @@ fn a_result_not_computed_is_left_out_and_reads_back_absent() {
     let exported: serde_json::Value = serde_json::from_str(&to_chrome_json(&t)).unwrap();
     assert_eq!(exported["metadata"].get("result"), None);
     assert_eq!(exported["metadata"]["model"], "sequential");
-    let back = from_chrome_json(&to_chrome_json(&t)).unwrap().traces.remove(0);
+    let back = from_chrome_json(&to_chrome_json(&t))
+        .unwrap()
+        .traces
+        .remove(0);
     assert_eq!(back.meta().unwrap().result, None);
 }

@@ -336,13 +336,22 @@ fn calls_and_the_gil_evidence_are_written_where_readers_find_them() {
     t.gil_evidence = Some(GilEvidence::Inferred);
     let v: serde_json::Value = serde_json::from_str(&to_chrome_json(&t)).unwrap();
     assert_eq!(v["metadata"]["gil_evidence"], "inferred");
-    assert_eq!(v["metadata"]["call_names"], serde_json::json!(["main", "time.sleep"]));
+    assert_eq!(
+        v["metadata"]["call_names"],
+        serde_json::json!(["main", "time.sleep"])
+    );
     let calls: Vec<_> = v["traceEvents"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|e| e["cat"] == "lanes.call")
-        .map(|e| (e["name"].clone(), e["tid"].clone(), e["args"]["depth"].clone()))
+        .map(|e| {
+            (
+                e["name"].clone(),
+                e["tid"].clone(),
+                e["args"]["depth"].clone(),
+            )
+        })
         .collect();
     assert_eq!(
         calls,

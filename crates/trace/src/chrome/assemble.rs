@@ -1,6 +1,6 @@
 //! The second half of an import: from the events read to a sound trace.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -247,10 +247,14 @@ impl<'a> Collector<'a> {
         let derive = !from_lanes && !facts.recorder;
         let stacks = stacks::stacks(&mut slices, &label_texts, &spans, derive);
         if stacks.clipped > 0 {
+            let (n, verb) = match stacks.clipped {
+                1 => ("1 slice".to_owned(), "it was"),
+                n => (format!("{} slices", thousands(n)), "each was"),
+            };
             self.notes.push(format!(
-                "{} slices ended after the slice they started in; each was cut at that \
-                 slice's end, as a call cannot outlive its caller.",
-                thousands(stacks.clipped)
+                "{n} ended after the slice {} started in; {verb} cut at that slice's end, \
+                 as a call cannot outlive its caller.",
+                if stacks.clipped == 1 { "it" } else { "they" }
             ));
         }
         if stacks.too_deep > 0 {
@@ -262,8 +266,8 @@ impl<'a> Collector<'a> {
             spans.extend(stacks.derived);
             spans.sort_by(|a, b| span_order(&a.0, &b.0));
         }
+        let (mut calls, call_names) = self.call_names(calls, facts.call_names.as_deref());
         calls.sort_by(crate::calls::call_order);
-        let (calls, call_names) = self.call_names(calls, facts.call_names.as_deref());
 
         // The GIL lanes.
         let gil_source = if from_lanes || facts.gil_disabled {
@@ -272,10 +276,7 @@ impl<'a> Collector<'a> {
             GilSource::Measured
         } else if !traced.is_empty() {
             GilSource::Traced
-        } else if facts.python_tool
-            || self.viztracer
-            || calls_names_python(&calls, &call_names)
-        {
+        } else if facts.python_tool || self.viztracer || calls_names_python(&calls, &call_names) {
             GilSource::Inferred
         } else {
             // Not a Python program's trace: its threads share no GIL.
@@ -450,23 +451,43 @@ impl<'a> Collector<'a> {
     }
 
     /// The calls with their names: the names the calls use, each once, in
-    /// the order of first use, or, for a file Lanes wrote, its own list
-    /// (`metadata.call_names`, which the calls' `args.name_id` index).
-    fn call_names(&self, mut calls: Vec<Call>, given: Option<&[String]>) -> (Vec<Call>, Vec<String>) {
+    /// the order of first use (lane by lane, in start order), or, for a file
+    /// Lanes wrote, its own list (`metadata.call_names`, which the calls'
+    /// `args.name_id` index).
+    fn call_names(
+        &self,
+        mut calls: Vec<Call>,
+        given: Option<&[String]>,
+    ) -> (Vec<Call>, Vec<String>) {
         if let Some(given) = given
             && calls.iter().all(|c| (c.name as usize) < given.len())
         {
             return (calls, given.to_vec());
         }
-        let mut index: HashMap<u32, u32> = HashMap::new();
+        const NONE: u32 = u32::MAX;
+        let mut index = vec![NONE; self.labels.len()];
         let mut names = Vec::new();
         for c in &mut calls {
-            let next = u32::try_from(names.len()).unwrap_or(u32::MAX);
-            c.name = *index.entry(c.name).or_insert_with(|| {
-                let text = self.labels.get(c.name as usize).map_or("", AsRef::as_ref);
-                names.push(text.to_owned());
-                next
-            });
+            let Some(slot) = index.get_mut(c.name as usize) else {
+                // A call with no name: named "".
+                continue;
+            };
+            if *slot == NONE {
+                *slot = u32::try_from(names.len()).unwrap_or(NONE);
+                names.push(self.labels[c.name as usize].as_ref().to_owned());
+            }
+            c.name = *slot;
+        }
+        // Calls with no name share one "" at the end.
+        if calls.iter().any(|c| c.name as usize >= names.len()) {
+            let empty = u32::try_from(names.len()).unwrap_or(NONE);
+            names.push(String::new());
+            for c in calls
+                .iter_mut()
+                .filter(|c| c.name as usize >= names.len() - 1)
+            {
+                c.name = empty;
+            }
         }
         (calls, names)
     }

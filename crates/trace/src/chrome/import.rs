@@ -20,37 +20,75 @@ use crate::{EventKind, LaneKind, State};
 /// - `X` slices (`ts`, `dur`) and `B`/`E` pairs, matched per thread like a
 ///   stack (an `E` closes the latest open `B`); unmatched ones are skipped
 ///   and counted;
-/// - `M` events `process_name`, `thread_name`, `thread_sort_index`,
+/// - `M` events `process_name`, `thread_name` (with `args.kind`, a
+///   [`LaneKind`] name, when a tool gives it), `thread_sort_index`,
 ///   `process_sort_index`;
 /// - `i`, `I`, `R` and `n` instants, and `s`/`t`/`f` flow events: Lanes's
 ///   own hand-offs and messages become [`EventKind::Handoff`],
 ///   [`EventKind::Send`] and [`EventKind::Receive`]; another tool's flows
-///   and instants become [`EventKind::Instant`] marks named like the event.
+///   and instants become [`EventKind::Instant`] marks named like the event;
+/// - per4m's GIL data: its `GIL` slices (`cat` `"GIL state"`, also as async
+///   `b`/`e` pairs) and its `S(GIL)` scheduler slices.
 ///
-/// Anything else (counters, samples, async slices, ...) is skipped and
-/// counted in the [`ImportReport`](crate::ImportReport), not fatal. Each `(pid, tid)` pair that
-/// has a name or a slice or an instant becomes a lane; lanes are ordered by
-/// process sort index, pid, thread sort index, then tid.
+/// Anything else (counters, samples, other async slices, ...) is skipped and
+/// counted in the [`ImportReport`](crate::ImportReport), not fatal. Each
+/// `(pid, tid)` pair that has a name or a slice or an instant becomes a lane
+/// (but in another tool's file of several processes, a thread with only a
+/// name, as a forked child inherits, is none); lanes are ordered by process
+/// sort index, pid, thread sort index, then tid. A thread id written as a
+/// text of digits is that number.
 ///
-/// A slice named after a [`State`] (`"running"`, `"io_wait"`, ...) gets that
-/// state; any other slice is [`State::Running`] with its name kept as the
-/// span's label. `args.task`, a whole number, becomes the span's task, and
-/// `args.holder` on a GIL lane its holder; a GIL lane's span has no task, and
-/// its `args.task` is the holder when `args.holder` is absent (as in files
-/// Lanes wrote before the holder had its own field).
+/// **A file Lanes wrote** (`metadata.source == "lanes"`) reads back into
+/// exactly the trace that was exported: times, metadata, lane kinds, labels,
+/// events, calls (`lanes.call` slices) and how its GIL was known, as they
+/// were. A slice named after a [`State`] gets that state, with `args.task`
+/// as its task and, on a GIL lane, `args.holder` (or, in older files,
+/// `args.task`) as its holder.
 ///
-/// A file that Lanes wrote (`metadata.source == "lanes"`) reads back into
-/// exactly the trace that was exported: times, metadata, lane kinds, labels
-/// and events as they were. A file from another tool is shifted in time so
-/// that its earliest event is at 0 µs, and since Lanes slices must not
-/// overlap on a thread, a slice inside another is skipped (the outer one is
-/// kept). Such a file does not say what ran, so its trace has no
-/// [`Meta`](crate::Meta): its source is [`Source::Imported`](crate::Source::Imported) with what the file
-/// says of itself (see [`Foreign`](crate::Foreign)): the tool named by
+/// **A file from another tool** does not say what ran, so its trace has no
+/// [`Meta`](crate::Meta): its source is
+/// [`Source::Imported`](crate::Source::Imported) with what the file says of
+/// itself ([`Foreign`](crate::Foreign): the tool named by
 /// `metadata.source`, the time of its earliest event, how many processes it
-/// has, and its other `metadata` fields. Its lanes are threads, except that
-/// when the file has several processes, a process with one thread is one
-/// process lane.
+/// has, its other `metadata` fields). Its times are shifted so that its
+/// earliest event is at 0 µs. Then:
+/// - **Calls.** A slice named after a [`State`] is a state span (where
+///   such slices overlap on a thread, one inside another is skipped, one
+///   that runs past another starts at its end). Every other slice is a
+///   [`Call`](crate::Call) in [`Trace::calls`](crate::Trace::calls), named
+///   like the slice, its depth the nesting on its thread; a slice that ends
+///   after the slice it started in is cut at that end (and counted in a
+///   note).
+/// - **States from the calls.** Wherever a lane has calls but no state span
+///   of its own, its state is read from the innermost call: waiting for
+///   I/O ([`State::IoWait`]) or for another thread ([`State::LockWait`])
+///   in a call that blocks (`time.sleep`, sockets, selectors, locks,
+///   events, joins, queues, ...: the table in `python/blocking.rs`),
+///   running otherwise; each such span is labelled with its outermost
+///   call. Where there is no call there is no span.
+/// - **The GIL.** In the trace of a Python program (VizTracer's, per4m's,
+///   the recorder's, or one whose calls are named as Python tracers name
+///   them), unless `metadata.gil == "disabled"`, each process whose threads
+///   ran at once gets a GIL lane ([`LaneKind::Gil`], holders named) and its
+///   threads' running is split into running and waiting for the GIL:
+///   from per4m's `GIL` slices when the file has them
+///   ([`GilEvidence::Traced`](crate::GilEvidence::Traced)), else inferred
+///   from the calls ([`GilEvidence::Inferred`](crate::GilEvidence::Inferred):
+///   a call's start or end fires only while its thread holds the GIL; see
+///   `python/infer.rs`). A file from `lanes_record.py`
+///   (`metadata.source == "lanes_record"`) carries its own states, measured;
+///   its GIL lane is its threads' running
+///   ([`GilEvidence::Measured`](crate::GilEvidence::Measured)).
+/// - **Processes.** In a file of several processes, the process of the
+///   earliest event is the parent, whose threads stay threads; each other
+///   process's main thread (whose id is the process's), or its one thread,
+///   is a process lane, named after the process.
+/// - **Lessons.** A file the recorder wrote with `--lesson` lists its runs
+///   (`metadata.runs`): the import gives one trace per run, cut to the
+///   run's window and starting at 0, each a Lanes run of
+///   [`Mode::Recorded`](crate::Mode::Recorded) with the run's scenario; a
+///   list that cannot be read is said in a note, and the file is read as
+///   one trace. Every other file gives one trace.
 ///
 /// Never panics; any input that is not a readable trace gives an
 /// [`ImportError`] that says what is wrong and where.
@@ -317,12 +355,10 @@ fn id<'a>(index: usize, field: &'static str, value: Scalar<'a>) -> Result<Id<'a>
         // A number written as a text (per4m writes its thread ids so) is
         // the same thread as the number; per4m's GIL "process" `1234-GIL`
         // is process 1234.
-        Scalar::Text(t) => Ok(
-            match t.strip_suffix("-GIL").unwrap_or(&t).parse::<i64>() {
-                Ok(n) => Id::Num(n),
-                Err(_) => Id::Text(t),
-            },
-        ),
+        Scalar::Text(t) => Ok(match t.strip_suffix("-GIL").unwrap_or(&t).parse::<i64>() {
+            Ok(n) => Id::Num(n),
+            Err(_) => Id::Text(t),
+        }),
         other => Err(ImportError::BadField {
             index,
             field,

@@ -5,8 +5,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::{
-    Call, Calls, Event, EventKind, GilEvidence, Lane, LaneKind, Meta, Mode, Scenario,
-    Span, Trace,
+    Call, Calls, Event, EventKind, GilEvidence, Lane, LaneKind, Meta, Mode, Scenario, Span, Trace,
 };
 
 /// One entry of `metadata.runs`: the scenario (Lanes' own field names), its
@@ -189,7 +188,12 @@ fn window(trace: &Trace, from: f64, to: f64, meta: Meta) -> Trace {
         .collect();
     let calls: Vec<Call> = calls
         .into_iter()
-        .filter_map(|c| Some(Call { lane: at(c.lane)?, ..c }))
+        .filter_map(|c| {
+            Some(Call {
+                lane: at(c.lane)?,
+                ..c
+            })
+        })
         .collect();
     let events: Vec<Event> = events
         .into_iter()
@@ -230,7 +234,10 @@ fn window(trace: &Trace, from: f64, to: f64, meta: Meta) -> Trace {
                     name,
                 },
             };
-            Some(Event { at_us: e.at_us, kind })
+            Some(Event {
+                at_us: e.at_us,
+                kind,
+            })
         })
         .collect();
     let mut t = Trace::new_labelled(meta, kept, spans).with_events(events);

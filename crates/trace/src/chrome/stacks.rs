@@ -65,7 +65,8 @@ pub(super) fn stacks(
                     break;
                 }
                 if start > cursor {
-                    out.derived.push((span(lane, st.state, cursor, start), st.root));
+                    out.derived
+                        .push((span(lane, st.state, cursor, start), st.root));
                 }
                 cursor = cursor.max(end);
                 if end >= st.end_us {
@@ -161,7 +162,10 @@ pub(super) fn gil_lanes(
     };
     let running_of = |lane: u32| -> Vec<(f64, f64)> {
         let mut running: Vec<(f64, f64)> = Vec::new();
-        for (s, _) in lane_spans(lane).iter().filter(|(s, _)| s.state == State::Running) {
+        for (s, _) in lane_spans(lane)
+            .iter()
+            .filter(|(s, _)| s.state == State::Running)
+        {
             match running.last_mut() {
                 Some(last) if last.1 >= s.start_us => last.1 = last.1.max(s.end_us),
                 _ => running.push((s.start_us, s.end_us)),
@@ -201,7 +205,10 @@ pub(super) fn gil_lanes(
                         })
                     })
                     .collect();
-                let holders = workers.iter().filter(|&&l| !running_of(l).is_empty()).count();
+                let holders = workers
+                    .iter()
+                    .filter(|&&l| !running_of(l).is_empty())
+                    .count();
                 if holders < 2 {
                     continue;
                 }
@@ -288,7 +295,11 @@ pub(super) fn gil_lanes(
         }
         at = end;
     }
-    all.extend(gil_spans_all.into_iter().map(|s| (s, super::import::NO_LABEL)));
+    all.extend(
+        gil_spans_all
+            .into_iter()
+            .map(|s| (s, super::import::NO_LABEL)),
+    );
     out.spans = all;
     out
 }

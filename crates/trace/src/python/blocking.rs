@@ -208,13 +208,28 @@ mod tests {
         for (name, want) in [
             ("Queue.get (/usr/lib/python3.11/queue.py:154)", lock),
             ("Event.wait (/usr/lib/python3.11/threading.py:611)", lock),
-            ("Condition.wait (/usr/lib/python3.11/threading.py:295)", lock),
+            (
+                "Condition.wait (/usr/lib/python3.11/threading.py:295)",
+                lock,
+            ),
             ("Thread.join (/usr/lib/python3.11/threading.py:1087)", lock),
-            ("Semaphore.acquire (/usr/lib/python3.11/threading.py:440)", lock),
-            ("EpollSelector.select (/usr/lib/python3.11/selectors.py:451)", io),
-            ("_PollLikeSelector.select (/usr/lib/python3.11/selectors.py:402)", io),
+            (
+                "Semaphore.acquire (/usr/lib/python3.11/threading.py:440)",
+                lock,
+            ),
+            (
+                "EpollSelector.select (/usr/lib/python3.11/selectors.py:451)",
+                io,
+            ),
+            (
+                "_PollLikeSelector.select (/usr/lib/python3.11/selectors.py:402)",
+                io,
+            ),
             ("Popen.wait (/usr/lib/python3.11/subprocess.py:1259)", io),
-            ("wait (/usr/lib/python3.11/multiprocessing/connection.py:933)", io),
+            (
+                "wait (/usr/lib/python3.11/multiprocessing/connection.py:933)",
+                io,
+            ),
         ] {
             assert_eq!(blocking_state(name), want, "{name}");
         }

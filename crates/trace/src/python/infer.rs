@@ -96,7 +96,13 @@ pub(crate) fn infer_holdings(threads: &[ThreadEvidence<'_>], interval_us: f64) -
             // Turns, first to `first`, then the other runners (most recently
             // seen first), the last turn to `last`.
             let mut order: Vec<usize> = first.into_iter().collect();
-            order.extend(runners.iter().rev().map(|&(_, who)| who).filter(|w| Some(*w) != first));
+            order.extend(
+                runners
+                    .iter()
+                    .rev()
+                    .map(|&(_, who)| who)
+                    .filter(|w| Some(*w) != first),
+            );
             let turns = ((until - at) / interval_us).ceil().max(1.0) as usize;
             for turn in 0..turns {
                 let from = at + interval_us * turn as f64;
@@ -164,7 +170,12 @@ mod tests {
         // from 1 to 20, the first to 1, the last to 0 (whose event ends the gap).
         assert_eq!(
             got,
-            [(1, 0.0, 6.0), (0, 6.0, 11.0), (1, 11.0, 16.0), (0, 16.0, 20.0)]
+            [
+                (1, 0.0, 6.0),
+                (0, 6.0, 11.0),
+                (1, 11.0, 16.0),
+                (0, 16.0, 20.0)
+            ]
         );
     }
 
@@ -203,6 +214,9 @@ mod tests {
         );
     }
 
+    /// A thread's event times and running stretches.
+    type Evidence = (Vec<f64>, Vec<(f64, f64)>);
+
     fn stretches(raw: &[(u32, u32)]) -> Vec<(f64, f64)> {
         let mut at = 0_u32;
         raw.iter()
@@ -224,7 +238,7 @@ mod tests {
             ),
             interval in prop_oneof![Just(1000_u32), 1_u32..40],
         ) {
-            let threads: Vec<(Vec<f64>, Vec<(f64, f64)>)> = raw
+            let threads: Vec<Evidence> = raw
                 .iter()
                 .map(|(runs, events)| {
                     let mut events: Vec<f64> = events.iter().map(|&e| f64::from(e)).collect();
