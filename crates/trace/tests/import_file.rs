@@ -22,4 +22,15 @@ fn imports_the_named_file() {
         took.as_secs_f64() * 1e3
     );
     println!("{}", imported.report);
+    for t in &imported.traces {
+        println!(
+            "{}: {} lanes, {} spans, {} calls, GIL {}, GIL-wait share {:.2}",
+            t.name(),
+            t.lanes.len(),
+            t.spans().len(),
+            t.calls.len(),
+            t.gil_evidence.map_or("none", |g| g.label()),
+            t.gil_wait_share()
+        );
+    }
 }

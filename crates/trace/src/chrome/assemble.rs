@@ -269,6 +269,10 @@ impl<'a> Collector<'a> {
         let (mut calls, call_names) = self.call_names(calls, facts.call_names.as_deref());
         calls.sort_by(crate::calls::call_order);
 
+        if facts.recorder {
+            self.recorder_notes(metadata.as_ref());
+        }
+
         // The GIL lanes.
         let gil_source = if from_lanes || facts.gil_disabled {
             GilSource::None
@@ -384,6 +388,22 @@ impl<'a> Collector<'a> {
             notes: self.notes,
         };
         Ok(Imported { traces, report })
+    }
+
+    /// What `lanes_record.py` says went wrong or was left out: how the
+    /// program ended (`exit`), the event cap it hit (`capped`), the runs of
+    /// a lesson it could not make (`skipped`).
+    fn recorder_notes(&mut self, metadata: Option<&Value>) {
+        for (key, what) in [
+            ("exit", "The recorded program ended so"),
+            ("capped", "The recorder stopped recording events"),
+            ("skipped", "The recorder left out"),
+        ] {
+            if let Some(text) = metadata.and_then(|m| m.get(key)).and_then(Value::as_str) {
+                let text = crate::words::visible(text);
+                self.notes.push(format!("{what}: {text}."));
+            }
+        }
     }
 
     /// What a slice is, by its category and name: a state span, a call,
