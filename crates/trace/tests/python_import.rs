@@ -68,6 +68,7 @@ fn a_viztracer_trace_keeps_its_calls_and_shows_sleeps_and_the_gil() {
     let imported = from_chrome_json(&text).unwrap();
     assert_eq!(imported.traces.len(), 1);
     let t = &imported.traces[0];
+    assert_eq!(t.name(), "imported from viztracer");
     // At least 99 % of the slices are kept, as calls.
     assert!(
         t.calls.len() * 100 >= slices * 99,

@@ -344,11 +344,13 @@ impl<'a> Collector<'a> {
                 .collect();
             pids.dedup();
             Source::Imported(Foreign {
+                // VizTracer names itself in its own `viztracer_metadata`.
                 tool: metadata
                     .as_ref()
                     .and_then(|m| m.get("source"))
                     .and_then(Value::as_str)
-                    .map(str::to_owned),
+                    .map(str::to_owned)
+                    .or_else(|| self.viztracer.then(|| "viztracer".to_owned())),
                 start_us: offset.unwrap_or(0.0),
                 processes: u32::try_from(pids.len()).unwrap_or(u32::MAX),
                 metadata: file_fields(metadata.as_ref()),
