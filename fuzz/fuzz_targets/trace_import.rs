@@ -20,30 +20,33 @@ fuzz_target!(|data: &[u8]| {
     let Ok(imported) = from_chrome_json(&text) else {
         return;
     };
-    let trace = &imported.trace;
-    assert_eq!(trace.validate(), Ok(()));
-    check_sound(trace, imported.report.from_lanes);
-
-    let metrics = trace.metrics(Some(trace));
-    assert!(
-        (0.0..=1.0).contains(&metrics.overhead_share),
-        "overhead share {} is not a share",
-        metrics.overhead_share
-    );
+    assert!(!imported.traces.is_empty(), "an import gave no trace");
     let _ = imported.report.to_string();
+    for trace in &imported.traces {
+        assert_eq!(trace.validate(), Ok(()));
+        check_sound(trace, imported.report.from_lanes);
 
-    let json = to_chrome_json(trace);
-    let again = match from_chrome_json(&json) {
-        Ok(again) => again,
-        Err(e) => panic!("the export of an imported trace does not import: {e}\n{json}"),
-    };
-    assert!(again.report.from_lanes, "the export is not read as Lanes's");
-    assert_eq!(&again.trace, trace, "export then import changed the trace");
-    assert_eq!(
-        to_chrome_json(&again.trace),
-        json,
-        "a second export differs"
-    );
+        let metrics = trace.metrics(Some(trace));
+        assert!(
+            (0.0..=1.0).contains(&metrics.overhead_share),
+            "overhead share {} is not a share",
+            metrics.overhead_share
+        );
+
+        let json = to_chrome_json(trace);
+        let again = match from_chrome_json(&json) {
+            Ok(again) => again,
+            Err(e) => panic!("the export of an imported trace does not import: {e}\n{json}"),
+        };
+        assert!(again.report.from_lanes, "the export is not read as Lanes's");
+        assert_eq!(again.traces.len(), 1, "an export is one trace");
+        assert_eq!(&again.traces[0], trace, "export then import changed the trace");
+        assert_eq!(
+            to_chrome_json(&again.traces[0]),
+            json,
+            "a second export differs"
+        );
+    }
 });
 
 /// The invariants `validate` stands for, spelled out.
@@ -82,5 +85,13 @@ fn check_sound(trace: &Trace, from_lanes: bool) {
     }
     for (span, _) in trace.labels.iter() {
         assert!(span < trace.spans().len(), "a label names span {span}");
+    }
+    for (i, c) in trace.calls.all().iter().enumerate() {
+        assert!((c.lane as usize) < lanes, "call {i} is on lane {}", c.lane);
+        assert!(
+            c.start_us.is_finite() && c.end_us.is_finite() && c.start_us <= c.end_us,
+            "call {i}: {c:?}"
+        );
+        assert!((c.name as usize) < trace.calls.names().len(), "call {i}: {c:?}");
     }
 }

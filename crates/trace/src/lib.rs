@@ -5,6 +5,7 @@ mod chrome;
 mod concurrency;
 mod metrics;
 mod model;
+mod python;
 pub mod synthetic;
 mod validate;
 pub mod words;

@@ -32,7 +32,8 @@ pub enum TraceError {
         lanes: usize,
     },
     /// A span names a holder off a GIL lane, a holder that is not a thread
-    /// lane, or a task on a GIL lane (whose spans name their holder instead).
+    /// or process lane, or a task on a GIL lane (whose spans name their
+    /// holder instead).
     #[error("span {index} on lane {lane} names a holder or task its lane cannot have")]
     MisplacedHolder {
         /// Position of the span in the trace.
@@ -68,6 +69,34 @@ pub enum TraceError {
         /// How many lanes there are.
         lanes: usize,
     },
+    /// A call's times are not finite, or it ends before it starts.
+    #[error("call {index} has a time that is not a finite number, or ends before it starts")]
+    CallTimes {
+        /// Position of the call in [`Calls::all`](crate::Calls::all).
+        index: usize,
+    },
+    /// A call names a lane or a name the trace does not have.
+    #[error("call {index} names lane {lane} or name {name}, which the trace does not have")]
+    CallUnknown {
+        /// Position of the call.
+        index: usize,
+        /// The lane it names.
+        lane: u32,
+        /// The name index it holds.
+        name: u32,
+    },
+    /// Two calls overlap on one row (lane and depth) of a stack.
+    #[error("calls {first} and {second} overlap at depth {depth} of lane {lane}")]
+    CallOverlap {
+        /// The lane.
+        lane: u32,
+        /// The row.
+        depth: u16,
+        /// Position of the earlier call.
+        first: usize,
+        /// Position of the later call.
+        second: usize,
+    },
     /// A span label is attached to a span the trace does not have, or the
     /// label table is out of order.
     #[error("a label is attached to span {span}, but the trace has {spans} spans")]
@@ -84,12 +113,45 @@ impl Trace {
     /// holder only on a GIL lane, naming a thread lane, and a task only off
     /// one, and no two spans overlapping on a thread or process lane (one
     /// thread does one thing at a time). Then checks that every event has a
-    /// finite time and names known lanes, and that every span label names a
-    /// span.
+    /// finite time and names known lanes, that every span label names a
+    /// span, and that every call is sound (see [`Calls`](crate::Calls)).
     pub fn validate(&self) -> Result<(), TraceError> {
         self.validate_spans()?;
         self.validate_events()?;
-        self.validate_labels()
+        self.validate_labels()?;
+        self.validate_calls()
+    }
+
+    /// Every call: finite times, end not before start, a known lane and
+    /// name, and no two overlapping on one row of a stack.
+    fn validate_calls(&self) -> Result<(), TraceError> {
+        let calls = self.calls.all();
+        let names = self.calls.names().len();
+        for (index, c) in calls.iter().enumerate() {
+            if !c.start_us.is_finite() || !c.end_us.is_finite() || c.end_us < c.start_us {
+                return Err(TraceError::CallTimes { index });
+            }
+            if c.lane as usize >= self.lanes.len() || c.name as usize >= names {
+                return Err(TraceError::CallUnknown {
+                    index,
+                    lane: c.lane,
+                    name: c.name,
+                });
+            }
+        }
+        // Sorted by lane, depth, then start: neighbours are enough.
+        for (i, pair) in calls.windows(2).enumerate() {
+            let (a, b) = (pair[0], pair[1]);
+            if a.lane == b.lane && a.depth == b.depth && b.start_us < a.end_us {
+                return Err(TraceError::CallOverlap {
+                    lane: a.lane,
+                    depth: a.depth,
+                    first: i,
+                    second: i + 1,
+                });
+            }
+        }
+        Ok(())
     }
 
     fn validate_spans(&self) -> Result<(), TraceError> {
@@ -111,8 +173,14 @@ impl Trace {
                     lanes: self.lanes.len(),
                 });
             }
-            let thread =
-                |h: u32| self.lanes.get(h as usize).map(|l| l.kind) == Some(LaneKind::Thread);
+            // A child process's main thread is a process lane, and can hold
+            // its process's GIL.
+            let thread = |h: u32| {
+                matches!(
+                    self.lanes.get(h as usize).map(|l| l.kind),
+                    Some(LaneKind::Thread | LaneKind::Process)
+                )
+            };
             let fits = match self.lanes[s.lane as usize].kind {
                 LaneKind::Gil => s.task.is_none() && s.holder.is_none_or(thread),
                 _ => s.holder.is_none(),
@@ -281,6 +349,57 @@ mod tests {
             kind: EventKind::ForcedSwitch { lane: 0 },
         }]);
         assert_eq!(nan.validate(), Err(TraceError::EventNotFinite { index: 0 }));
+    }
+
+    #[test]
+    fn checks_calls() {
+        use crate::{Call, Calls};
+        let t = trace_of(2, &[(0, 0.0, 1.0)]);
+        let call = |lane, depth, start_us, end_us, name| Call {
+            lane,
+            depth,
+            start_us,
+            end_us,
+            name,
+        };
+        let with = |calls: Vec<Call>| {
+            let mut t = t.clone();
+            t.calls = Calls::new(calls, vec!["main".to_owned(), "work".to_owned()]);
+            t.validate()
+        };
+        assert_eq!(
+            with(vec![
+                call(0, 0, 0.0, 10.0, 0),
+                call(0, 1, 1.0, 2.0, 1),
+                call(1, 0, 0.0, 5.0, 1)
+            ]),
+            Ok(())
+        );
+        assert_eq!(
+            with(vec![call(0, 1, 1.0, 3.0, 1), call(0, 1, 2.0, 4.0, 1)]),
+            Err(TraceError::CallOverlap {
+                lane: 0,
+                depth: 1,
+                first: 0,
+                second: 1
+            })
+        );
+        assert!(matches!(
+            with(vec![call(2, 0, 0.0, 1.0, 0)]),
+            Err(TraceError::CallUnknown { lane: 2, .. })
+        ));
+        assert!(matches!(
+            with(vec![call(0, 0, 0.0, 1.0, 2)]),
+            Err(TraceError::CallUnknown { name: 2, .. })
+        ));
+        assert_eq!(
+            with(vec![call(0, 0, 2.0, 1.0, 0)]),
+            Err(TraceError::CallTimes { index: 0 })
+        );
+        assert_eq!(
+            with(vec![call(0, 0, f64::NAN, 1.0, 0)]),
+            Err(TraceError::CallTimes { index: 0 })
+        );
     }
 
     #[test]

@@ -30,7 +30,7 @@ fn reads_a_bare_list_of_slices_names_and_instants() {
         {"name": "mem", "ph": "C", "ts": 1005, "pid": 7, "args": {"rss": 6}}
     ]"#;
     let imported = from_chrome_json(json).unwrap();
-    let t = &imported.trace;
+    let t = &imported.traces[0];
     assert_eq!(t.validate(), Ok(()));
     // The sort index puts the worker first.
     let names: Vec<_> = t.lanes.iter().map(|l| l.name.as_str()).collect();
@@ -97,7 +97,7 @@ fn reads_a_bare_list_of_slices_names_and_instants() {
 }
 
 #[test]
-fn keeps_the_outer_of_nested_slices_and_counts_unclosed_begins() {
+fn keeps_nested_slices_as_calls_and_counts_unclosed_begins() {
     let json = r#"{"traceEvents": [
         {"name": "main", "ph": "X", "ts": 0, "dur": 100, "pid": 1, "tid": 1},
         {"name": "inner", "ph": "X", "ts": 10, "dur": 10, "pid": 1, "tid": 1},
@@ -108,10 +108,38 @@ fn keeps_the_outer_of_nested_slices_and_counts_unclosed_begins() {
         {"ph": "E", "ts": 220, "pid": 1, "tid": 1}
     ], "metadata": {"source": "viztracer"}}"#;
     let imported = from_chrome_json(json).unwrap();
-    let t = &imported.trace;
+    let t = &imported.traces[0];
+    // The lane's states: running in each outermost call.
     let kept: Vec<_> = t.spans().iter().map(|s| (s.start_us, s.end_us)).collect();
     assert_eq!(kept, [(0.0, 100.0), (100.0, 105.0), (210.0, 220.0)]);
-    assert_eq!(skipped(&imported.report, &SkipReason::Nested), 2);
+    // Every slice is a call with its depth; the one that outlives its
+    // caller is cut at the caller's end, and said so.
+    let calls: Vec<_> = t
+        .calls
+        .all()
+        .iter()
+        .map(|c| (t.calls.name(c), c.depth, c.start_us, c.end_us))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("main", 0, 0.0, 100.0),
+            ("after", 0, 100.0, 105.0),
+            ("open", 0, 210.0, 220.0),
+            ("inner", 1, 10.0, 20.0),
+            ("straddles", 1, 90.0, 100.0),
+        ]
+    );
+    assert_eq!(skipped(&imported.report, &SkipReason::Nested), 0);
+    assert!(
+        imported
+            .report
+            .notes
+            .iter()
+            .any(|n| n.starts_with("1 slice ended after")),
+        "{:?}",
+        imported.report.notes
+    );
     assert_eq!(skipped(&imported.report, &SkipReason::BeginWithoutEnd), 1);
     assert_eq!(t.meta(), None);
     let Source::Imported(foreign) = &t.source else {
@@ -132,7 +160,7 @@ fn processes_with_one_thread_become_process_lanes() {
         {"name": "feed", "ph": "X", "ts": 5, "dur": 1, "pid": 10, "tid": 2},
         {"name": "hi", "ph": "X", "ts": 5, "dur": 1, "pid": "browser", "tid": "ui"}
     ]"#;
-    let t = from_chrome_json(json).unwrap().trace;
+    let t = from_chrome_json(json).unwrap().traces.remove(0);
     let lanes: Vec<_> = t.lanes.iter().map(|l| (l.kind, l.name.as_str())).collect();
     assert_eq!(
         lanes,
@@ -154,8 +182,7 @@ fn flows_from_other_tools_become_instant_marks() {
         {"name": "post", "cat": "ipc", "ph": "f", "bp": "e", "id": "0x1f", "ts": 25, "pid": 1, "tid": 2}
     ]"#;
     let imported = from_chrome_json(json).unwrap();
-    let kinds: Vec<_> = imported
-        .trace
+    let kinds: Vec<_> = imported.traces[0]
         .events
         .iter()
         .map(|e| e.kind.clone())
@@ -190,7 +217,7 @@ fn accepts_a_list_cut_after_an_event() {
         format!("{whole},\n  "),
     ] {
         let imported = from_chrome_json(&text).unwrap();
-        assert_eq!(imported.trace.spans().len(), 1);
+        assert_eq!(imported.traces[0].spans().len(), 1);
         assert!(
             imported.report.notes[0].contains("no closing"),
             "{:?}",
@@ -202,7 +229,7 @@ fn accepts_a_list_cut_after_an_event() {
 #[test]
 fn accepts_quoted_times_and_missing_ids_and_a_byte_order_mark() {
     let json = "\u{feff}[{\"name\": \"a\", \"ph\": \"X\", \"ts\": \"12.5\", \"dur\": \"2\"}]";
-    let t = from_chrome_json(json).unwrap().trace;
+    let t = from_chrome_json(json).unwrap().traces.remove(0);
     assert_eq!(t.lanes.len(), 1);
     assert_eq!(t.lanes[0].name, "Thread 0");
     assert_eq!((t.spans()[0].start_us, t.spans()[0].end_us), (0.0, 2.0));
@@ -224,7 +251,7 @@ fn reads_what_the_page_published_before_lanes_had_kinds() {
       "environment":"Mozilla/5.0","result":168,"makespan_ms":1700000001.50075}}"#;
     let imported = from_chrome_json(json).unwrap();
     assert!(imported.report.from_lanes);
-    let t = &imported.trace;
+    let t = &imported.traces[0];
     let meta = t.meta().unwrap();
     assert_eq!(meta.scenario.model, Model::Free);
     assert_eq!(meta.result, Some(168));
@@ -252,7 +279,7 @@ fn lanes_files_with_unreadable_metadata_are_read_as_foreign() {
         "{:?}",
         imported.report.notes
     );
-    assert_eq!(imported.trace.spans()[0].start_us, 0.0);
+    assert_eq!(imported.traces[0].spans()[0].start_us, 0.0);
 }
 
 #[test]
@@ -278,8 +305,8 @@ fn an_exported_gil_run_reads_back_with_its_holders() {
     let t = Trace::new(base.meta().unwrap().clone(), lanes, spans);
     let json = to_chrome_json(&t);
     let back = from_chrome_json(&json).unwrap();
-    assert_eq!(back.trace, t);
-    assert_eq!(back.trace.lanes[2].kind, LaneKind::Gil);
+    assert_eq!(back.traces[0], t);
+    assert_eq!(back.traces[0].lanes[2].kind, LaneKind::Gil);
     // The holder is `args.holder`, and `args.task` too for older readers.
     assert!(
         json.contains(r#""tid":3,"args":{"task":1,"holder":1}}"#),
@@ -288,7 +315,7 @@ fn an_exported_gil_run_reads_back_with_its_holders() {
     // Lanes wrote it only as `args.task` before it had its own field.
     let older = json.replace(r#""task":1,"holder":1"#, r#""task":1"#);
     assert!(!older.contains("holder"));
-    assert_eq!(from_chrome_json(&older).unwrap().trace, t);
+    assert_eq!(from_chrome_json(&older).unwrap().traces[0], t);
 }
 
 #[test]
@@ -297,7 +324,7 @@ fn another_tools_file_keeps_its_own_facts_through_export_and_import() {
         {"name": "work", "ph": "X", "ts": 500, "dur": 10, "pid": 1, "tid": 1},
         {"name": "work", "ph": "X", "ts": 505, "dur": 10, "pid": 2, "tid": 2}
     ], "metadata": {"source": "viztracer", "version": "0.16", "cpus": 8, "nested": {"a": 1}}}"#;
-    let t = from_chrome_json(json).unwrap().trace;
+    let t = from_chrome_json(json).unwrap().traces.remove(0);
     let Source::Imported(foreign) = &t.source else {
         panic!("another tool's file: {:?}", t.source);
     };
@@ -331,7 +358,7 @@ fn an_import_exported_before_origins_had_facts_reads_as_imported() {
     ],"metadata":{"source":"lanes","model":"sequential","workload":"primes","k":1,"size":0,
       "tasks":0,"mode":"live","cores":0,"cross_origin_isolated":false,"environment":"imported",
       "result":0,"makespan_ms":0.005,"origin":{"from":"imported","tool":"perf"}}}"#;
-    let t = from_chrome_json(json).unwrap().trace;
+    let t = from_chrome_json(json).unwrap().traces.remove(0);
     assert_eq!(t.meta(), None);
     assert_eq!(t.name(), "imported from perf");
 }
@@ -344,6 +371,9 @@ fn a_result_not_computed_is_left_out_and_reads_back_absent() {
     let exported: serde_json::Value = serde_json::from_str(&to_chrome_json(&t)).unwrap();
     assert_eq!(exported["metadata"].get("result"), None);
     assert_eq!(exported["metadata"]["model"], "sequential");
-    let back = from_chrome_json(&to_chrome_json(&t)).unwrap().trace;
+    let back = from_chrome_json(&to_chrome_json(&t))
+        .unwrap()
+        .traces
+        .remove(0);
     assert_eq!(back.meta().unwrap().result, None);
 }

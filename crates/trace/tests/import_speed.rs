@@ -23,7 +23,7 @@ fn imports_a_million_lanes_spans() {
         json.len() as f64 / 1e6,
         took.as_secs_f64() * 1e3
     );
-    assert_eq!(imported.trace, t);
+    assert_eq!(imported.traces[0], t);
 }
 
 #[test]
@@ -52,6 +52,6 @@ fn imports_a_million_foreign_slices() {
         json.len() as f64 / 1e6,
         took.as_secs_f64() * 1e3
     );
-    assert_eq!(imported.trace.spans().len(), 500_000);
-    assert_eq!(imported.trace.labels.texts().len(), 100);
+    assert_eq!(imported.traces[0].spans().len(), 500_000);
+    assert_eq!(imported.traces[0].labels.texts().len(), 100);
 }

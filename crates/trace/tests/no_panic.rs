@@ -7,11 +7,11 @@ use serde_json::{Map, Value, json};
 /// Imports `text` and checks that an accepted trace is sound and measurable.
 fn check(text: &str) -> Result<(), TestCaseError> {
     if let Ok(imported) = from_chrome_json(text) {
-        prop_assert_eq!(imported.trace.validate(), Ok(()));
-        let m = imported.trace.metrics(Some(&imported.trace));
+        prop_assert_eq!(imported.traces[0].validate(), Ok(()));
+        let m = imported.traces[0].metrics(Some(&imported.traces[0]));
         prop_assert!((0.0..=1.0).contains(&m.overhead_share));
         let _ = imported.report.to_string();
-        let _ = to_chrome_json(&imported.trace);
+        let _ = to_chrome_json(&imported.traces[0]);
     }
     Ok(())
 }

@@ -1,8 +1,10 @@
 //! Export then import gives back exactly the trace that was exported.
 
+use std::collections::HashMap;
+
 use lanes_trace::{
-    Event, EventKind, Foreign, Lane, LaneKind, Meta, Mode, Model, Scenario, Source, Span, State,
-    Trace, Workload, from_chrome_json, to_chrome_json,
+    Call, Calls, Event, EventKind, Foreign, GilEvidence, Lane, LaneKind, Meta, Mode, Model,
+    Scenario, Source, Span, State, Trace, Workload, from_chrome_json, to_chrome_json,
 };
 use proptest::prelude::*;
 
@@ -17,7 +19,7 @@ fn meta() -> impl Strategy<Value = Meta> {
             any::<u32>(),
             any::<u32>(),
         ),
-        prop::bool::ANY,
+        prop::sample::select(vec![Mode::Live, Mode::Simulated, Mode::Recorded]),
         any::<u32>(),
         any::<bool>(),
         ".{0,12}",
@@ -27,7 +29,7 @@ fn meta() -> impl Strategy<Value = Meta> {
         .prop_map(
             |(
                 (model, workload, k, size, tasks, interval_us, latency_us),
-                live,
+                mode,
                 cores,
                 coi,
                 environment,
@@ -42,7 +44,7 @@ fn meta() -> impl Strategy<Value = Meta> {
                     interval_us,
                     latency_us,
                 },
-                mode: if live { Mode::Live } else { Mode::Simulated },
+                mode,
                 cores,
                 cross_origin_isolated: coi,
                 environment,
@@ -150,8 +152,50 @@ fn source() -> impl Strategy<Value = Source> {
     prop_oneof![3 => meta().prop_map(Source::Lanes), 1 => foreign]
 }
 
+/// Calls as `(lane, depth, gap, length, name)`, and their names (which may
+/// repeat: the table is kept as it is).
+type RawCalls = (Vec<(u32, u16, f64, f64, u32)>, Vec<String>);
+
+fn calls(lanes: u32) -> impl Strategy<Value = RawCalls> {
+    (
+        prop::collection::vec(
+            (0..lanes.max(1), 0_u16..3, length(), length(), any::<u32>()),
+            0..12,
+        ),
+        prop::collection::vec(".{0,6}".prop_map(|s| shown(&s)), 1..4),
+    )
+}
+
+/// The calls of `raw` on `lanes` lanes, each row (lane and depth) free of
+/// overlaps.
+fn make_calls(lanes: u32, (raw, names): RawCalls) -> Calls {
+    if lanes == 0 {
+        return Calls::default();
+    }
+    let mut at: HashMap<(u32, u16), f64> = HashMap::new();
+    let n = u32::try_from(names.len()).unwrap_or(1);
+    let calls = raw
+        .into_iter()
+        .map(|(lane, depth, gap, len, name)| {
+            let cursor = at.entry((lane, depth)).or_insert(0.0);
+            let start_us = *cursor + gap;
+            let end_us = start_us + len;
+            *cursor = end_us;
+            Call {
+                lane,
+                depth,
+                start_us,
+                end_us,
+                name: name % n,
+            }
+        })
+        .collect();
+    Calls::new(calls, names)
+}
+
 /// Any sound trace: lanes of every kind, spans that do not overlap on thread
-/// and process lanes (they may on GIL and UI lanes), labels, and events.
+/// and process lanes (they may on GIL and UI lanes), labels, events, calls
+/// and how the GIL was known.
 fn trace() -> impl Strategy<Value = Trace> {
     (meta(), prop::collection::vec(lane(), 0..5), source())
         .prop_flat_map(|(meta, lanes, source)| {
@@ -160,9 +204,22 @@ fn trace() -> impl Strategy<Value = Trace> {
                 (prop_oneof![0.0_f64..1e9, -1e3_f64..0.0], event_kind(n)),
                 0..8,
             );
-            (Just(meta), Just(lanes), Just(source), events)
+            let evidence = prop::option::of(prop::sample::select(vec![
+                GilEvidence::Measured,
+                GilEvidence::Inferred,
+                GilEvidence::Traced,
+            ]));
+            (
+                Just(meta),
+                Just(lanes),
+                Just(source),
+                events,
+                calls(n),
+                evidence,
+            )
         })
-        .prop_map(|(meta, lanes, source, events)| {
+        .prop_map(|(meta, lanes, source, events, raw_calls, evidence)| {
+            let n = u32::try_from(lanes.len()).unwrap_or(u32::MAX);
             let mut spans = Vec::new();
             let mut rows = Vec::new();
             // A GIL lane's spans name a thread lane as holder, not a task.
@@ -199,9 +256,12 @@ fn trace() -> impl Strategy<Value = Trace> {
                 .into_iter()
                 .map(|(at_us, kind)| Event { at_us, kind })
                 .collect();
-            Trace::new_labelled(meta, rows, spans)
+            let mut t = Trace::new_labelled(meta, rows, spans)
                 .with_events(events)
-                .with_source(source)
+                .with_source(source);
+            t.calls = make_calls(n, raw_calls);
+            t.gil_evidence = evidence;
+            t
         })
 }
 
@@ -214,7 +274,7 @@ fn import_makes_invisible_characters_in_names_visible() {
         {"ph":"X","name":"running","ts":0,"dur":1,"pid":1,"tid":"Cr\u007fMain"}
     ]"#;
     let imported = from_chrome_json(json).expect("imports");
-    let t = &imported.trace;
+    let t = &imported.traces[0];
     assert_eq!(t.lanes[0].name, "Worker[U+202E] 1");
     // A thread id that is a string names its lane too.
     assert!(
@@ -232,7 +292,7 @@ fn import_makes_invisible_characters_in_names_visible() {
         .collect();
     assert!(names.iter().any(|n| n == "tick[U+0007]"), "{names:?}");
     let again = from_chrome_json(&to_chrome_json(t)).expect("imports again");
-    assert_eq!(&again.trace, t, "made visible once, it stays as it is");
+    assert_eq!(&again.traces[0], t, "made visible once, it stays as it is");
 }
 
 proptest! {
@@ -245,16 +305,74 @@ proptest! {
         let imported = from_chrome_json(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert!(imported.report.from_lanes);
         prop_assert_eq!(&imported.report.skipped, &[]);
-        prop_assert_eq!(&imported.trace, &t);
+        prop_assert_eq!(&imported.traces[0], &t);
         // Twice is the same as once.
-        prop_assert_eq!(to_chrome_json(&imported.trace), json);
+        prop_assert_eq!(to_chrome_json(&imported.traces[0]), json);
     }
+}
+
+#[test]
+fn calls_and_the_gil_evidence_are_written_where_readers_find_them() {
+    let mut t = lanes_trace::synthetic::trace(2, 2);
+    t.calls = Calls::new(
+        vec![
+            Call {
+                lane: 1,
+                depth: 1,
+                start_us: 1.0,
+                end_us: 2.0,
+                name: 1,
+            },
+            Call {
+                lane: 1,
+                depth: 0,
+                start_us: 0.0,
+                end_us: 3.0,
+                name: 0,
+            },
+        ],
+        vec!["main".to_owned(), "time.sleep".to_owned()],
+    );
+    t.gil_evidence = Some(GilEvidence::Inferred);
+    let v: serde_json::Value = serde_json::from_str(&to_chrome_json(&t)).unwrap();
+    assert_eq!(v["metadata"]["gil_evidence"], "inferred");
+    assert_eq!(
+        v["metadata"]["call_names"],
+        serde_json::json!(["main", "time.sleep"])
+    );
+    let calls: Vec<_> = v["traceEvents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["cat"] == "lanes.call")
+        .map(|e| {
+            (
+                e["name"].clone(),
+                e["tid"].clone(),
+                e["args"]["depth"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("main".into(), 2.into(), 0.into()),
+            ("time.sleep".into(), 2.into(), 1.into())
+        ]
+    );
+    // An imported trace says it in its origin.
+    let imported = t.clone().with_source(Source::Imported(Foreign::default()));
+    let v: serde_json::Value = serde_json::from_str(&to_chrome_json(&imported)).unwrap();
+    assert_eq!(v["metadata"]["origin"]["gil_evidence"], "inferred");
+    assert_eq!(v["metadata"].get("gil_evidence"), None);
+    let back = from_chrome_json(&to_chrome_json(&imported)).unwrap();
+    assert_eq!(back.traces, [imported]);
 }
 
 #[test]
 fn a_synthetic_trace_round_trips() {
     let t = lanes_trace::synthetic::trace(4, 2000);
     let back = from_chrome_json(&to_chrome_json(&t)).unwrap();
-    assert_eq!(back.trace, t);
+    assert_eq!(back.traces[0], t);
     assert_eq!(back.report.events, 1 + 2 * 4 + 8000);
 }

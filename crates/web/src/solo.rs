@@ -87,7 +87,10 @@ pub async fn run_in_worker(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
             Note::Done { report, .. } => {
                 let trace = lanes_trace::from_chrome_json(&report)
                     .map_err(|e| WebError::Solo(e.to_string()))?
-                    .trace;
+                    .traces
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| WebError::Solo("the run's trace is missing".to_owned()))?;
                 // Kept for the next run; on any error above, dropping
                 // `worker` terminates it instead.
                 park(worker.release());

@@ -24,7 +24,7 @@ pub(super) fn open_file(file: File, on_action: Callback<Action>) {
                 Ok(imported) => Action::Imported {
                     file: name,
                     summary: imported.report.to_string(),
-                    traces: vec![imported.trace],
+                    traces: imported.traces,
                 },
                 Err(e) => Action::ImportFailed {
                     file: name,

@@ -21,9 +21,15 @@
 //!   `lanes.message` whose id is the message id; any other instant is an
 //!   `i` event in `lanes.instant`. Every hand-off and message carries its
 //!   lanes (and bytes and id) in `args`, so each reads back on its own;
+//! - each call is an `X` event in category `lanes.call` on its lane, named
+//!   by the function, with `args.depth` (its row in the stack) and
+//!   `args.name_id` (its index in `metadata.call_names`, the names in
+//!   order, so that the table reads back as it was);
 //! - `metadata` holds `source: "lanes"` and `makespan_ms`, then the run's
-//!   [`Meta`] for a Lanes run, or `origin` (`from: "imported"` and the
-//!   [`Foreign`](crate::Foreign) facts) for a trace imported from another tool.
+//!   [`Meta`] for a Lanes run (with `gil_evidence` when its GIL lane was
+//!   measured, traced or inferred), or `origin` (`from: "imported"`, the
+//!   [`Foreign`](crate::Foreign) facts and `gil_evidence`) for a trace
+//!   imported from another tool; and `call_names` when there are calls.
 
 use std::borrow::Cow;
 
@@ -32,7 +38,7 @@ use serde_json::Value;
 
 use super::names;
 use super::names::Origin;
-use crate::{EventKind, Meta, Source, Trace};
+use crate::{EventKind, GilEvidence, Meta, Source, Trace};
 
 #[derive(Serialize)]
 struct ChromeTrace<'a> {
@@ -114,6 +120,12 @@ struct Args<'a> {
     /// The exact end of a span when `ts + dur` cannot give it.
     #[serde(skip_serializing_if = "Option::is_none")]
     end_us: Option<f64>,
+    /// A call's row in its lane's stack.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    depth: Option<u16>,
+    /// A call's index in `metadata.call_names`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name_id: Option<u32>,
 }
 
 impl Args<'_> {
@@ -130,6 +142,8 @@ impl Args<'_> {
             && self.bytes.is_none()
             && self.id.is_none()
             && self.end_us.is_none()
+            && self.depth.is_none()
+            && self.name_id.is_none()
     }
 }
 
@@ -139,8 +153,14 @@ struct Metadata<'a> {
     #[serde(flatten)]
     meta: Option<&'a Meta>,
     makespan_ms: f64,
+    /// How a Lanes run's GIL lane was known (an imported trace says it in
+    /// its `origin`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gil_evidence: Option<GilEvidence>,
     #[serde(skip_serializing_if = "Option::is_none")]
     origin: Option<Origin<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    call_names: &'a [String],
 }
 
 /// The Chrome thread id of a lane: lanes count from 1, 0 is the process.
@@ -215,6 +235,21 @@ fn document(trace: &Trace) -> ChromeTrace<'_> {
         r.args.task = s.task.or(s.holder);
         r.args.holder = s.holder;
         r.args.label = trace.span_label(i);
+        r
+    }));
+    events.extend(trace.calls.all().iter().map(|c| {
+        let mut r = Record::new(trace.calls.name(c), "X", tid(c.lane));
+        r.cat = Some(names::CAT_CALL);
+        r.ts = Some(c.start_us);
+        match duration(c.start_us, c.end_us) {
+            Some(d) => r.dur = Some(d),
+            None => {
+                r.dur = Some(c.duration_us());
+                r.args.end_us = Some(c.end_us);
+            }
+        }
+        r.args.depth = Some(c.depth);
+        r.args.name_id = Some(c.name);
         r
     }));
     let mut handoffs = 0_u64;
@@ -293,10 +328,15 @@ fn document(trace: &Trace) -> ChromeTrace<'_> {
             source: names::SOURCE,
             meta: trace.meta(),
             makespan_ms: trace.makespan_ms(),
+            gil_evidence: trace.meta().and(trace.gil_evidence),
             origin: match &trace.source {
                 Source::Lanes(_) => None,
-                Source::Imported(foreign) => Some(Origin::Imported(Cow::Borrowed(foreign))),
+                Source::Imported(foreign) => Some(Origin::Imported {
+                    foreign: Cow::Borrowed(foreign),
+                    gil_evidence: trace.gil_evidence,
+                }),
             },
+            call_names: trace.calls.names(),
         },
     }
 }

@@ -20,37 +20,75 @@ use crate::{EventKind, LaneKind, State};
 /// - `X` slices (`ts`, `dur`) and `B`/`E` pairs, matched per thread like a
 ///   stack (an `E` closes the latest open `B`); unmatched ones are skipped
 ///   and counted;
-/// - `M` events `process_name`, `thread_name`, `thread_sort_index`,
+/// - `M` events `process_name`, `thread_name` (with `args.kind`, a
+///   [`LaneKind`] name, when a tool gives it), `thread_sort_index`,
 ///   `process_sort_index`;
 /// - `i`, `I`, `R` and `n` instants, and `s`/`t`/`f` flow events: Lanes's
 ///   own hand-offs and messages become [`EventKind::Handoff`],
 ///   [`EventKind::Send`] and [`EventKind::Receive`]; another tool's flows
-///   and instants become [`EventKind::Instant`] marks named like the event.
+///   and instants become [`EventKind::Instant`] marks named like the event;
+/// - per4m's GIL data: its `GIL` slices (`cat` `"GIL state"`, also as async
+///   `b`/`e` pairs) and its `S(GIL)` scheduler slices.
 ///
-/// Anything else (counters, samples, async slices, ...) is skipped and
-/// counted in the [`ImportReport`](crate::ImportReport), not fatal. Each `(pid, tid)` pair that
-/// has a name or a slice or an instant becomes a lane; lanes are ordered by
-/// process sort index, pid, thread sort index, then tid.
+/// Anything else (counters, samples, other async slices, ...) is skipped and
+/// counted in the [`ImportReport`](crate::ImportReport), not fatal. Each
+/// `(pid, tid)` pair that has a name or a slice or an instant becomes a lane
+/// (but in another tool's file of several processes, a thread with only a
+/// name, as a forked child inherits, is none); lanes are ordered by process
+/// sort index, pid, thread sort index, then tid. A thread id written as a
+/// text of digits is that number.
 ///
-/// A slice named after a [`State`] (`"running"`, `"io_wait"`, ...) gets that
-/// state; any other slice is [`State::Running`] with its name kept as the
-/// span's label. `args.task`, a whole number, becomes the span's task, and
-/// `args.holder` on a GIL lane its holder; a GIL lane's span has no task, and
-/// its `args.task` is the holder when `args.holder` is absent (as in files
-/// Lanes wrote before the holder had its own field).
+/// **A file Lanes wrote** (`metadata.source == "lanes"`) reads back into
+/// exactly the trace that was exported: times, metadata, lane kinds, labels,
+/// events, calls (`lanes.call` slices) and how its GIL was known, as they
+/// were. A slice named after a [`State`] gets that state, with `args.task`
+/// as its task and, on a GIL lane, `args.holder` (or, in older files,
+/// `args.task`) as its holder.
 ///
-/// A file that Lanes wrote (`metadata.source == "lanes"`) reads back into
-/// exactly the trace that was exported: times, metadata, lane kinds, labels
-/// and events as they were. A file from another tool is shifted in time so
-/// that its earliest event is at 0 µs, and since Lanes slices must not
-/// overlap on a thread, a slice inside another is skipped (the outer one is
-/// kept). Such a file does not say what ran, so its trace has no
-/// [`Meta`](crate::Meta): its source is [`Source::Imported`](crate::Source::Imported) with what the file
-/// says of itself (see [`Foreign`](crate::Foreign)): the tool named by
+/// **A file from another tool** does not say what ran, so its trace has no
+/// [`Meta`](crate::Meta): its source is
+/// [`Source::Imported`](crate::Source::Imported) with what the file says of
+/// itself ([`Foreign`](crate::Foreign): the tool named by
 /// `metadata.source`, the time of its earliest event, how many processes it
-/// has, and its other `metadata` fields. Its lanes are threads, except that
-/// when the file has several processes, a process with one thread is one
-/// process lane.
+/// has, its other `metadata` fields). Its times are shifted so that its
+/// earliest event is at 0 µs. Then:
+/// - **Calls.** A slice named after a [`State`] is a state span (where
+///   such slices overlap on a thread, one inside another is skipped, one
+///   that runs past another starts at its end). Every other slice is a
+///   [`Call`](crate::Call) in [`Trace::calls`](crate::Trace::calls), named
+///   like the slice, its depth the nesting on its thread; a slice that ends
+///   after the slice it started in is cut at that end (and counted in a
+///   note).
+/// - **States from the calls.** Wherever a lane has calls but no state span
+///   of its own, its state is read from the innermost call: waiting for
+///   I/O ([`State::IoWait`]) or for another thread ([`State::LockWait`])
+///   in a call that blocks (`time.sleep`, sockets, selectors, locks,
+///   events, joins, queues, ...: the table in `python/blocking.rs`),
+///   running otherwise; each such span is labelled with its outermost
+///   call. Where there is no call there is no span.
+/// - **The GIL.** In the trace of a Python program (VizTracer's, per4m's,
+///   the recorder's, or one whose calls are named as Python tracers name
+///   them), unless `metadata.gil == "disabled"`, each process whose threads
+///   ran at once gets a GIL lane ([`LaneKind::Gil`], holders named) and its
+///   threads' running is split into running and waiting for the GIL:
+///   from per4m's `GIL` slices when the file has them
+///   ([`GilEvidence::Traced`](crate::GilEvidence::Traced)), else inferred
+///   from the calls ([`GilEvidence::Inferred`](crate::GilEvidence::Inferred):
+///   a call's start or end fires only while its thread holds the GIL; see
+///   `python/infer.rs`). A file from `lanes_record.py`
+///   (`metadata.source == "lanes_record"`) carries its own states, measured;
+///   its GIL lane is its threads' running
+///   ([`GilEvidence::Measured`](crate::GilEvidence::Measured)).
+/// - **Processes.** In a file of several processes, the process of the
+///   earliest event is the parent, whose threads stay threads; each other
+///   process's main thread (whose id is the process's), or its one thread,
+///   is a process lane, named after the process.
+/// - **Lessons.** A file the recorder wrote with `--lesson` lists its runs
+///   (`metadata.runs`): the import gives one trace per run, cut to the
+///   run's window and starting at 0, each a Lanes run of
+///   [`Mode::Recorded`](crate::Mode::Recorded) with the run's scenario; a
+///   list that cannot be read is said in a note, and the file is read as
+///   one trace. Every other file gives one trace.
 ///
 /// Never panics; any input that is not a readable trace gives an
 /// [`ImportError`] that says what is wrong and where.
@@ -171,28 +209,65 @@ pub(super) struct Process<'a> {
 /// A label not given.
 pub(super) const NO_LABEL: u32 = u32::MAX;
 
+/// What a slice's category (`cat`) says it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Cat {
+    /// Lanes' own state slices (`lanes`).
+    Lanes,
+    /// Lanes' own call slices (`lanes.call`).
+    LanesCall,
+    /// per4m's GIL slices (`GIL state`).
+    Per4mGil,
+    /// per4m's scheduler slices (`process state`).
+    Per4mSched,
+    /// Anything else.
+    Other,
+}
+
+impl Cat {
+    fn of(cat: Option<&Scalar<'_>>) -> Self {
+        match cat.and_then(Scalar::as_str) {
+            Some(names::CAT_SPAN) => Self::Lanes,
+            Some(names::CAT_CALL) => Self::LanesCall,
+            Some(names::CAT_PER4M_GIL) => Self::Per4mGil,
+            Some(names::CAT_PER4M_SCHED) => Self::Per4mSched,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// What a slice says of itself besides its times.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SliceInfo {
+    pub(super) state: State,
+    /// Whether its name is a state's: then it is a state slice, not a call.
+    pub(super) named_state: bool,
+    /// Its name (a call's) or `args.label` (a Lanes state slice's).
+    pub(super) label: u32,
+    pub(super) cat: Cat,
+    pub(super) task: Option<u32>,
+    pub(super) holder: Option<u32>,
+    /// A Lanes call slice's depth and name (`args.depth`, `args.name_id`).
+    pub(super) depth: Option<u16>,
+    pub(super) name_id: Option<u32>,
+}
+
 /// A slice, on a thread of the file.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct SpanRec {
     pub(super) thread: u32,
     pub(super) start: f64,
     pub(super) end: f64,
-    pub(super) state: State,
-    pub(super) label: u32,
-    pub(super) task: Option<u32>,
-    pub(super) holder: Option<u32>,
+    pub(super) info: SliceInfo,
 }
 
-/// A `B` or `E` event.
+/// A `B` or `E` event (or per4m's `b`/`e`).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Mark {
     pub(super) thread: u32,
     pub(super) at: f64,
     pub(super) begin: bool,
-    pub(super) state: State,
-    pub(super) label: u32,
-    pub(super) task: Option<u32>,
-    pub(super) holder: Option<u32>,
+    pub(super) info: SliceInfo,
 }
 
 #[derive(Debug)]
@@ -228,6 +303,10 @@ pub(super) struct Collector<'a> {
     pub(super) skipped: BTreeMap<SkipReason, usize>,
     pub(super) foreign_flows: usize,
     pub(super) earliest: f64,
+    /// Whether the file has VizTracer's own metadata (`viztracer_metadata`).
+    pub(super) viztracer: bool,
+    /// Open async slices (`b` without its `e` yet), by thread, id and name.
+    pub(super) open_async: HashMap<(u32, String, String), (f64, SliceInfo)>,
 }
 
 /// A name from the file, with invisible characters made visible (see
@@ -273,7 +352,13 @@ fn id<'a>(index: usize, field: &'static str, value: Scalar<'a>) -> Result<Id<'a>
         return Ok(Id::Num(n));
     }
     match value {
-        Scalar::Text(t) => Ok(Id::Text(t)),
+        // A number written as a text (per4m writes its thread ids so) is
+        // the same thread as the number; per4m's GIL "process" `1234-GIL`
+        // is process 1234.
+        Scalar::Text(t) => Ok(match t.strip_suffix("-GIL").unwrap_or(&t).parse::<i64>() {
+            Ok(n) => Id::Num(n),
+            Err(_) => Id::Text(t),
+        }),
         other => Err(ImportError::BadField {
             index,
             field,
@@ -306,6 +391,8 @@ impl<'a> Collector<'a> {
             skipped: BTreeMap::new(),
             foreign_flows: 0,
             earliest: f64::INFINITY,
+            viztracer: false,
+            open_async: HashMap::new(),
         }
     }
 
@@ -411,23 +498,33 @@ impl<'a> Collector<'a> {
         }
     }
 
-    /// The state and label of a slice from its name (and, for Lanes's own
-    /// slices, `args.label`).
-    fn slice_name(&mut self, e: &mut RawEvent<'a>) -> (State, u32) {
-        let lanes = e.cat.as_ref().and_then(Scalar::as_str) == Some(names::CAT_SPAN);
-        match text(e.name.take()) {
+    /// What a slice says of itself: its state and label from its name
+    /// (and, for Lanes's own slices, `args.label`), its category and args.
+    fn slice_info(&mut self, e: &mut RawEvent<'a>) -> SliceInfo {
+        let cat = Cat::of(e.cat.as_ref());
+        let (state, named_state, label) = match text(e.name.take()) {
             Some(name) => match name.parse::<State>() {
                 Ok(state) => {
-                    let label = if lanes {
+                    let label = if cat == Cat::Lanes {
                         text(e.args.label.take()).map_or(NO_LABEL, |l| self.label(l))
                     } else {
                         NO_LABEL
                     };
-                    (state, label)
+                    (state, true, label)
                 }
-                Err(_) => (State::Running, self.label(name)),
+                Err(_) => (State::Running, false, self.label(name)),
             },
-            None => (State::Running, NO_LABEL),
+            None => (State::Running, false, NO_LABEL),
+        };
+        SliceInfo {
+            state,
+            named_state,
+            label,
+            cat,
+            task: e.args.task.as_ref().and_then(Scalar::as_int::<u32>),
+            holder: e.args.holder.as_ref().and_then(Scalar::as_int::<u32>),
+            depth: e.args.depth.as_ref().and_then(Scalar::as_int::<u16>),
+            name_id: e.args.name_id.as_ref().and_then(Scalar::as_int::<u32>),
         }
     }
 
@@ -454,6 +551,10 @@ impl<'a> Collector<'a> {
             "X" => self.complete(index, e),
             "B" => self.begin_or_end(index, e, true),
             "E" => self.begin_or_end(index, e, false),
+            // per4m writes its GIL holdings as async slices; others' are skipped.
+            "b" | "e" if Cat::of(e.cat.as_ref()) == Cat::Per4mGil => {
+                self.async_slice(index, e, ph == "b")
+            }
             "M" => self.metadata_event(index, e),
             "i" | "I" | "R" | "n" => self.instant(index, e),
             "s" | "t" | "f" => self.flow(index, e, &ph),
@@ -470,7 +571,7 @@ impl<'a> Collector<'a> {
         if dur < 0.0 {
             return Err(ImportError::NegativeDuration { index, dur_us: dur });
         }
-        let lanes = e.cat.as_ref().and_then(Scalar::as_str) == Some(names::CAT_SPAN);
+        let lanes = matches!(Cat::of(e.cat.as_ref()), Cat::Lanes | Cat::LanesCall);
         // Lanes writes the exact end beside `dur` when `ts + dur` cannot give it.
         let exact_end = e
             .args
@@ -486,19 +587,14 @@ impl<'a> Collector<'a> {
             });
         }
         let thread = self.thread(index, &mut e)?;
-        let (state, label) = self.slice_name(&mut e);
-        let task = e.args.task.as_ref().and_then(Scalar::as_int::<u32>);
-        let holder = e.args.holder.as_ref().and_then(Scalar::as_int::<u32>);
+        let info = self.slice_info(&mut e);
         self.use_thread(thread);
         self.note_time(start);
         self.spans.push(SpanRec {
             thread,
             start,
             end,
-            state,
-            label,
-            task,
-            holder,
+            info,
         });
         Ok(())
     }
@@ -511,23 +607,58 @@ impl<'a> Collector<'a> {
     ) -> Result<(), ImportError> {
         let at = time(index, "ts", "its time in µs", e.ts.as_ref())?;
         let thread = self.thread(index, &mut e)?;
-        let (state, label) = if begin {
-            self.slice_name(&mut e)
+        let info = if begin {
+            self.slice_info(&mut e)
         } else {
-            (State::Running, NO_LABEL)
+            SliceInfo {
+                state: State::Running,
+                named_state: false,
+                label: NO_LABEL,
+                cat: Cat::of(e.cat.as_ref()),
+                task: None,
+                holder: None,
+                depth: None,
+                name_id: None,
+            }
         };
-        let task = e.args.task.as_ref().and_then(Scalar::as_int::<u32>);
-        let holder = e.args.holder.as_ref().and_then(Scalar::as_int::<u32>);
         self.note_time(at);
         self.marks.push(Mark {
             thread,
             at,
             begin,
-            state,
-            label,
-            task,
-            holder,
+            info,
         });
+        Ok(())
+    }
+
+    /// per4m's async `b`/`e` slice ends, paired by thread, `id` and name
+    /// (its `GIL`, `GIL(take)` and `GIL(drop)` of one holding share an id).
+    fn async_slice(
+        &mut self,
+        index: usize,
+        mut e: RawEvent<'a>,
+        begin: bool,
+    ) -> Result<(), ImportError> {
+        let at = time(index, "ts", "its time in µs", e.ts.as_ref())?;
+        let thread = self.thread(index, &mut e)?;
+        self.note_time(at);
+        let id = e.id.as_ref().map(Scalar::describe).unwrap_or_default();
+        let name = e.name.as_ref().map(Scalar::describe).unwrap_or_default();
+        let key = (thread, id, name);
+        if begin {
+            let info = self.slice_info(&mut e);
+            self.open_async.insert(key, (at, info));
+        } else if let Some((start, info)) = self.open_async.remove(&key) {
+            self.use_thread(thread);
+            self.spans.push(SpanRec {
+                thread,
+                start,
+                end: at.max(start),
+                info,
+            });
+        } else {
+            self.skip(SkipReason::EndWithoutBegin);
+        }
         Ok(())
     }
 
@@ -716,6 +847,9 @@ impl<'a> Sink<'a> for Collector<'a> {
     }
 
     fn other_key(&mut self, key: &str) {
+        if key == "viztracer_metadata" {
+            self.viztracer = true;
+        }
         if key == "systemTraceEvents" {
             self.notes.push(
                 "The file's \"systemTraceEvents\" (a Linux kernel trace) were not read.".to_owned(),

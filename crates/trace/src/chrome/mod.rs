@@ -8,6 +8,8 @@ mod export;
 mod import;
 mod raw;
 mod report;
+mod runs;
+mod stacks;
 
 pub use export::{to_chrome_json, to_chrome_value};
 pub use import::{from_chrome_json, from_chrome_json_with};
@@ -19,14 +21,20 @@ mod names {
 
     use serde::{Deserialize, Serialize};
 
-    use crate::Foreign;
+    use crate::{Foreign, GilEvidence};
 
     /// `metadata.origin` of a file Lanes wrote of a trace it had imported:
-    /// `from: "imported"` and what the other tool's file said of itself.
+    /// `from: "imported"`, what the other tool's file said of itself, and
+    /// how its GIL lane was known.
     #[derive(Debug, Serialize, Deserialize)]
     #[serde(tag = "from", rename_all = "snake_case")]
     pub(crate) enum Origin<'a> {
-        Imported(Cow<'a, Foreign>),
+        Imported {
+            #[serde(flatten)]
+            foreign: Cow<'a, Foreign>,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            gil_evidence: Option<GilEvidence>,
+        },
     }
 
     /// The process id every lane of one run shares.
@@ -35,6 +43,14 @@ mod names {
     pub(crate) const SOURCE: &str = "lanes";
     /// The category of span slices.
     pub(crate) const CAT_SPAN: &str = "lanes";
+    /// The category of call slices (`args.depth`, `args.name_id`).
+    pub(crate) const CAT_CALL: &str = "lanes.call";
+    /// `metadata.source` of a file `lanes_record.py` wrote.
+    pub(crate) const RECORDER: &str = "lanes_record";
+    /// per4m's category of its GIL slices (`GIL`) and instants.
+    pub(crate) const CAT_PER4M_GIL: &str = "GIL state";
+    /// per4m's category of its scheduler slices (`S(GIL)`, `S`, `R`).
+    pub(crate) const CAT_PER4M_SCHED: &str = "process state";
     /// The category of GIL hand-offs and forced switches.
     pub(crate) const CAT_GIL: &str = "lanes.gil";
     /// The category of message sends and receives.

@@ -189,6 +189,8 @@ pub(crate) struct Args<'a> {
     pub(crate) bytes: Option<Scalar<'a>>,
     pub(crate) id: Option<Scalar<'a>>,
     pub(crate) end_us: Option<Scalar<'a>>,
+    pub(crate) depth: Option<Scalar<'a>>,
+    pub(crate) name_id: Option<Scalar<'a>>,
 }
 
 impl<'de> Deserialize<'de> for Args<'de> {
@@ -219,6 +221,8 @@ impl<'de> Shaped<'de> for ArgsReader {
                 "bytes" => &mut args.bytes,
                 "id" => &mut args.id,
                 "end_us" => &mut args.end_us,
+                "depth" => &mut args.depth,
+                "name_id" => &mut args.name_id,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                     continue;

@@ -28,11 +28,12 @@ impl Default for ImportLimits {
     }
 }
 
-/// A trace read from a file, with what the import left out.
+/// The traces read from a file, with what the import left out.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Imported {
-    /// The trace.
-    pub trace: Trace,
+    /// Never empty: one trace per run of a lesson `lanes_record.py`
+    /// recorded (`metadata.runs`), in order; one for any other file.
+    pub traces: Vec<Trace>,
     /// What was read, skipped and noticed.
     pub report: ImportReport,
 }
@@ -106,11 +107,21 @@ pub enum SkipReason {
     EndWithoutBegin,
     /// "B" events that no "E" closes.
     BeginWithoutEnd,
-    /// Slices nested in, or overlapping, an earlier slice on the same thread:
-    /// a lane shows one thing at a time, so the outer slice is kept.
+    /// State slices (named after a [`State`](crate::State)) nested in, or
+    /// overlapping, an earlier state slice on the same thread: a lane is in
+    /// one state at a time, so the outer slice is kept. (Other slices are
+    /// calls, kept with their depth.)
     Nested,
     /// Lanes hand-off or message events whose details could not be read.
     UnreadableLanesEvent,
+    /// Slices nested more than 65,535 deep on one thread.
+    TooDeep,
+    /// per4m's `GIL(take)` and `GIL(drop)` slices: the GIL lane shows the
+    /// holdings (`GIL`) themselves.
+    GilDetail,
+    /// per4m's scheduler slices `S` and `R` (on or off the CPU): the calls
+    /// say what a thread waited for (`S(GIL)` is read, as waiting for the GIL).
+    SchedulerState,
 }
 
 impl fmt::Display for SkipReason {
@@ -126,12 +137,19 @@ impl fmt::Display for SkipReason {
             }
             Self::BeginWithoutEnd => f.write_str("\"B\" (begin) events that never end"),
             Self::Nested => f.write_str(
-                "slices inside or overlapping another slice on the same thread \
-                 (a lane shows one slice at a time; the outer one is kept)",
+                "state slices inside or overlapping another state slice on the same thread \
+                 (a lane is in one state at a time; the outer one is kept)",
             ),
             Self::UnreadableLanesEvent => {
                 f.write_str("Lanes hand-off or message events with unreadable details")
             }
+            Self::TooDeep => f.write_str("slices nested more than 65,535 deep"),
+            Self::GilDetail => f.write_str(
+                "per4m's GIL(take) and GIL(drop) slices (the GIL lane shows who held it)",
+            ),
+            Self::SchedulerState => f.write_str(
+                "per4m's scheduler slices \"S\" and \"R\" (the calls say what a thread waited for)",
+            ),
         }
     }
 }
