@@ -12,11 +12,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ARTIFACTS, crossLaneOverlap, gilHolders, serve, stateOverlap } from './support/harness.mjs';
+import { ARTIFACTS, ROOT, crossLaneOverlap, gilHolders, serve, stateOverlap } from './support/harness.mjs';
 import { ENGINES, launchEngine } from './support/engines.mjs';
 import { CLAIMS } from './support/tour-claims.mjs';
 
 const REPORT = path.join(ARTIFACTS, 'engines.json');
+const PY_TRACES = process.env.LANES_PY_TRACES ?? path.join(ROOT, 'target', 'py-traces');
 
 /** Adds what `engine` showed to tests/artifacts/engines.json. */
 function report(engine, facts) {
@@ -239,6 +240,33 @@ for (const engine of ENGINES) {
       const spans = (t) => t.traceEvents.filter((e) => e.ph === 'X').length;
       assert.equal(spans(imported), spans(traces.at(-1)), 'every span came back');
       assert.equal(crossLaneOverlap(imported) > 0, crossLaneOverlap(traces.at(-1)) > 0);
+      assert.deepEqual(await page.errors(), []);
+    });
+
+    test("a real Python program's trace opens with its GIL measured and its stacks", async () => {
+      const file = readFileSync(path.join(PY_TRACES, 'two_threads.json'), 'utf8');
+      await page.goto(`${server.url}?model=sequential`);
+      await page.waitFor(poolState, { what: 'the pool to settle' });
+      const imported = await page.evaluate(async (text) => {
+        const input = document.querySelector('#import-file');
+        const files = new DataTransfer();
+        files.items.add(new File([text], 'two_threads.json', { type: 'application/json' }));
+        input.files = files.files;
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+        const until = Date.now() + 60_000;
+        while (document.querySelector('#run')?.dataset.runState !== 'imported') {
+          if (Date.now() > until) return null;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return window.lanes.traces().at(-1);
+      }, file);
+      assert.ok(imported, `${engine}: the file opened (${await page.text('.status')})`);
+      assert.ok(gilHolders(imported).length > 1, `${engine}: the GIL lane is drawn`);
+      const waits = imported.traceEvents.filter((e) => e.cat === 'lanes' && e.name === 'gil_wait');
+      assert.ok(waits.length > 0, `${engine}: the threads wait for the GIL`);
+      assert.ok(imported.traceEvents.some((e) => e.cat === 'lanes.call'), `${engine}: calls kept`);
+      assert.match(await page.text('#run'), /measured from CPU clocks/);
+      await page.screenshot(`engine-${engine}-python`);
       assert.deepEqual(await page.errors(), []);
     });
 
