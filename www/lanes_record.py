@@ -56,6 +56,7 @@ import time
 import traceback
 
 RECORDER_VERSION = "1"
+_HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_DEPTH = 20
 DEFAULT_MAX_EVENTS = 1_000_000
 SAMPLE_INTERVAL_S = 0.001
@@ -274,8 +275,109 @@ def _start_thread_profile():
     if proc is None:
         return
     proc.thread()
-    if proc.config["depth"] > 0:
+    if proc.config["depth"] > 0 and proc.config["calls"] == "profile":
         sys.setprofile(_profiler(proc))
+
+
+# Function calls, the cheap way: the program's own functions are compiled
+# with a decorator that records each call. Only they pay (a wrapper call);
+# the interpreter keeps its fast paths, which a profile function (above)
+# turns off for every line of the thread (about 2x on a tight loop).
+
+_DEPTH = threading.local()
+
+
+def _traced(fn):
+    """Record each call of `fn` (not generators or coroutines, whose calls
+    return before their work is done) as a call slice."""
+    code = getattr(fn, "__code__", None)
+    if code is None or code.co_flags & (0x20 | 0x80 | 0x100 | 0x200):
+        return fn  # generator, coroutine, async generator, iterable coroutine
+    name, file, line = code.co_name, os.path.basename(code.co_filename), code.co_firstlineno
+    perf = _perf_ns
+
+    def wrapper(*args, **kwargs):
+        proc = _P
+        if proc is None:
+            return fn(*args, **kwargs)
+        depth = getattr(_DEPTH, "d", 0)
+        if depth >= proc.config["depth"]:
+            return fn(*args, **kwargs)
+        _DEPTH.d = depth + 1
+        t0 = perf()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            t1 = perf()
+            _DEPTH.d = depth
+            if proc.count < proc.config["max_events"]:
+                proc.count += 1
+                proc.calls.append((_get_native_id(), name, t0 / 1000.0, t1 / 1000.0, file, line, "python"))
+            else:
+                proc.capped = True
+            proc.overhead_ns += perf() - t1
+
+    for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
+        try:
+            setattr(wrapper, attr, getattr(fn, attr))
+        except (AttributeError, TypeError):
+            pass
+    wrapper.__dict__.update(getattr(fn, "__dict__", {}))
+    wrapper.__wrapped__ = fn
+    return wrapper
+
+
+_DECORATOR = "__import__('sys').modules['lanes_record']._traced"
+
+
+def _decorated_code(source, path):
+    """`source` compiled with every function definition decorated."""
+    import ast
+
+    tree = ast.parse(source, path)
+
+    class Decorate(ast.NodeTransformer):
+        def visit_FunctionDef(self, node):
+            self.generic_visit(node)
+            node.decorator_list.append(ast.parse(_DECORATOR, mode="eval").body)
+            return node
+
+    tree = ast.fix_missing_locations(Decorate().visit(tree))
+    return compile(tree, path, "exec", dont_inherit=True)
+
+
+def _install_import_hook(included):
+    """Modules of the program's own files (by the include filter) are
+    compiled decorated too."""
+    import importlib.abc
+    import importlib.machinery
+
+    class Loader(importlib.machinery.SourceFileLoader):
+        def get_code(self, fullname):
+            source = self.get_data(self.path)
+            return _decorated_code(source, self.path)
+
+    class Finder(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+            if (spec is not None and isinstance(spec.loader, importlib.machinery.SourceFileLoader)
+                    and spec.origin and included(spec.origin)):
+                spec.loader = Loader(spec.loader.name, spec.loader.path)
+            return spec
+
+    finder = Finder()
+    sys.meta_path.insert(0, finder)
+    return finder
+
+
+def _path_filter(config):
+    patterns, excluded = config["include"], config["excluded_dirs"]
+
+    def included(path):
+        return (bool(patterns) and any(fnmatch.fnmatch(path, p) for p in patterns)
+                and not any(path.startswith(d) for d in excluded))
+
+    return included
 
 
 # --------------------------------------------------------------------------
@@ -299,7 +401,7 @@ def _blocking(name, state, original, method=False):
             if cpu:
                 t.cpu.append((t1, _thread_time_ns()))
             st = state
-            if st == "io_wait" and name.endswith("SimpleQueue.get") and proc.child:
+            if proc.child and name.startswith("multiprocessing."):
                 st = "idle"
             proc.blocks.append((t.tid, st, t0, t1))
             proc.add_call((t.tid, name, t0, t1, None, None, "python.block"))
@@ -453,6 +555,8 @@ def _patch_threads():
         return
 
     def _bootstrap_inner(self):
+        if self.name.startswith("lanes_record"):
+            return original(self)  # the recorder's own timer
         _start_thread_profile()
         try:
             original(self)
@@ -512,8 +616,20 @@ class _Activator:
         self.start_ts = start_ts
 
     def __reduce__(self):
+        # Unpickled by exec of plain source, so that a child which cannot
+        # import the recorder runs on unrecorded instead of failing.
         config = {k: v for k, v in self.config.items() if k not in ("codes", "_pending_start")}
-        return (_activate_child, (config, self.start_ts))
+        source = (
+            "try:\n"
+            "    import sys\n"
+            "    if %r not in sys.path:\n"
+            "        sys.path.append(%r)\n"
+            "    import lanes_record\n"
+            "    lanes_record._activate_child(%r, %r)\n"
+            "except Exception:\n"
+            "    pass\n"
+        ) % (_HERE, _HERE, config, self.start_ts)
+        return (exec, (source,))
 
 
 def _activate_child(config, start_ts):
@@ -667,7 +783,7 @@ def _begin(child, start_requested=None, patch=True):
                 signal.signal(sig, _on_child_signal)
             except (ValueError, OSError):
                 pass
-    if proc.config["depth"] > 0:
+    if proc.config["depth"] > 0 and proc.config["calls"] == "profile":
         sys.setprofile(_profiler(proc))
     return proc
 
@@ -676,7 +792,7 @@ class Recording:
     """One recording, from start() to stop(): the main process's side."""
 
     def __init__(self, path, include=None, depth=DEFAULT_DEPTH, max_events=DEFAULT_MAX_EVENTS,
-                 program="", argv="", codes=None, quiet=False):
+                 program="", argv="", codes=None, quiet=False, calls="profile"):
         self.path = os.path.abspath(path)
         self.include = include
         self.depth = depth
@@ -685,6 +801,7 @@ class Recording:
         self.argv = argv
         self.codes = codes or set()
         self.quiet = quiet
+        self.calls = calls
         self.sampler = None
         self.dir = None
         self.extra = {}
@@ -710,6 +827,7 @@ class Recording:
             "max_events": self.max_events,
             "codes": self.codes,
             "root": os.getpid(),
+            "calls": self.calls,
         }
         if clock == "schedstat":
             self.sampler_out = os.path.join(self.dir, "samples.txt")
@@ -740,7 +858,7 @@ class Recording:
         end = _now_us()
         _P = None
         _unpatch()
-        for t in proc.threads.values():
+        for t in list(proc.threads.values()):
             if t.end is None:
                 t.end = end
                 if proc.config["clock"] == "thread_time":
@@ -1091,9 +1209,11 @@ def _run_program(args):
     program_path = os.path.abspath(program)
     sys.argv = [program] + list(args.args)
     sys.path[0] = os.path.dirname(program_path)
+    if _HERE not in sys.path:
+        sys.path.append(_HERE)  # spawned children import the recorder by name
     include = args.include or None
     rec = Recording(out, include=include, depth=args.depth, max_events=args.max_events,
-                    program=program, argv=" ".join([program] + list(args.args)))
+                    program=program, argv=" ".join([program] + list(args.args)), calls="decorate")
     _ACTIVE = rec
     state = {"signal": None}
 
@@ -1105,21 +1225,40 @@ def _run_program(args):
 
     signal.signal(signal.SIGTERM, on_signal)
     if args.max_seconds:
-        import _thread
 
-        timer = threading.Timer(args.max_seconds, _thread.interrupt_main)
+        def stop_now():
+            _finish_main("stopped after %g s (--max-seconds)" % args.max_seconds, 124)
+            sys.stderr.flush()
+            _real_exit(124)
+
+        timer = threading.Timer(args.max_seconds, stop_now)
+        timer.name = "lanes_record --max-seconds"
         timer.daemon = True
         state["timer"] = timer
     status = 0
     text = None
-    import runpy
+    try:
+        with open(program_path, "rb") as f:
+            code = _decorated_code(f.read(), program_path) if args.depth > 0 else compile(
+                f.read(), program_path, "exec", dont_inherit=True)
+    except SyntaxError:
+        traceback.print_exc()
+        return 1
+    import types
 
+    module = types.ModuleType("__main__")
+    module.__file__ = program_path
+    module.__builtins__ = __builtins__
     root = os.getpid()
     rec.start()
+    if args.depth > 0:
+        _install_import_hook(_path_filter(_CONFIG))
+    main_module = sys.modules.get("__main__")
+    sys.modules["__main__"] = module
     if args.max_seconds:
         state["timer"].start()
     try:
-        runpy.run_path(program_path, run_name="__main__")
+        exec(code, module.__dict__)
     except SystemExit as e:
         code = e.code
         status = code if isinstance(code, int) else (0 if code is None else 1)
@@ -1128,12 +1267,8 @@ def _run_program(args):
         if status:
             text = "exit status %d (SystemExit)" % status
     except KeyboardInterrupt:
-        if args.max_seconds and state.get("timer") and not state["timer"].is_alive():
-            text = "stopped after %g s (--max-seconds)" % args.max_seconds
-            status = 124
-        else:
-            text = "killed by SIGINT"
-            status = -signal.SIGINT
+        text = "killed by SIGINT"
+        status = -signal.SIGINT
         traceback.print_exc()
     except BaseException as e:  # noqa: BLE001 - the program's exception, reported
         status = 1
@@ -1141,6 +1276,8 @@ def _run_program(args):
         traceback.print_exc()
     if args.max_seconds:
         state["timer"].cancel()
+    if main_module is not None:
+        sys.modules["__main__"] = main_module
     if os.getpid() != root:
         rec.stop(text, status)  # a bare os.fork child: keeps its events, writes no trace
         sys.stdout.flush()
@@ -1216,9 +1353,9 @@ FRAME = 1024
 HOP = 256
 MEL_BANDS = 40
 # Python is ~50x slower than the wasm build at this; the port analyses the
-# first PY_CLIP_SAMPLES samples of each clip (11 frames) instead of the whole
+# first PY_CLIP_SAMPLES samples of each clip (3 frames) instead of the whole
 # second (59 frames), so 384 clips take seconds, not minutes.
-PY_CLIP_SAMPLES = 3584
+PY_CLIP_SAMPLES = 1536
 _MASK64 = (1 << 64) - 1
 
 
@@ -1462,8 +1599,9 @@ LESSONS = {
         "size": 384, "workload": "audio", "latency_us": 20000},
 }
 DEFAULT_SIZES = {"primes": 5_000_000, "audio": 384, "io": 200_000}
-LESSON_CODES = {f.__code__ for f in (primes_task, audio_task, io_task, io_task_async, clip_digest, _share,
-                                     _run_sequential, _run_threads, _run_processes, _run_asyncio)}
+# The lesson's functions drawn as call slices (an async one is not).
+LESSON_FUNCTIONS = (primes_task, audio_task, io_task, clip_digest, _share, _run_sequential, _run_threads,
+                    _run_processes, _run_asyncio)
 
 
 def lesson_plan(n, k=None, size=None):
@@ -1519,7 +1657,11 @@ def _run_lesson(args):
     argv = "lanes_record.py --lesson %d" % n + ("" if not args.k else " --k %d" % args.k) + (
         "" if not args.size else " --size %d" % args.size)
     rec = Recording(out, include=args.include or [], depth=args.depth, max_events=args.max_events,
-                    program="lanes_record.py --lesson %d" % n, argv=argv, codes=LESSON_CODES)
+                    program="lanes_record.py --lesson %d" % n, argv=argv, calls="decorate")
+    if args.depth > 0:
+        module = sys.modules[__name__]
+        for fn in LESSON_FUNCTIONS:
+            setattr(module, fn.__name__, _traced(fn))
     _ACTIVE = rec
     for note in skipped:
         print("lanes_record: step %d also runs %s: CPython here cannot, so it is not recorded" % (n, note),
