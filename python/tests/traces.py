@@ -22,9 +22,9 @@ def lanes(trace):
 def states(trace, lane, name=None):
     """The lane's state slices as (state, start, end), sorted."""
     pid, tid = lane
-    return sorted((e["name"], e["ts"], e["ts"] + e["dur"]) for e in trace["traceEvents"]
+    return sorted(((e["name"], e["ts"], e["ts"] + e["dur"]) for e in trace["traceEvents"]
                   if e["ph"] == "X" and e.get("cat") == "lanes" and e["pid"] == pid and e["tid"] == tid
-                  and (name is None or e["name"] == name))
+                  and (name is None or e["name"] == name)), key=lambda s: (s[1], s[2]))
 
 
 def calls(trace, lane=None, cat=None):
