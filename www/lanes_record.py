@@ -384,10 +384,22 @@ def _path_filter(config):
 # Blocking calls: wrappers that record a call slice and a waiting state
 
 
-def _blocking(name, state, original, method=False):
+def _polls(name, args):
+    """Whether this call only asks, without waiting: os.waitpid(pid,
+    WNOHANG) and its kin (multiprocessing polls its children that way)."""
+    if name in ("os.waitpid", "os.wait4") and len(args) >= 2:
+        return bool(args[1] & getattr(os, "WNOHANG", 1))
+    if name == "os.wait3" and args:
+        return bool(args[0] & getattr(os, "WNOHANG", 1))
+    return False
+
+
+def _blocking(name, state, original):
+    asks = name.startswith("os.wait")
+
     def wrapper(*args, **kwargs):
         proc = _P
-        if proc is None:
+        if proc is None or (asks and _polls(name, args)):
             return original(*args, **kwargs)
         t = proc.thread()
         cpu = proc.config["clock"] == "thread_time"
