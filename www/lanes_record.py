@@ -199,6 +199,8 @@ class _Process:
         if t is None:
             kind = "process" if (self.child and threading.current_thread() is threading.main_thread()) else kind
             t = _Thread(tid, threading.current_thread().name, _now_us(), kind)
+            if self.config["clock"] == "thread_time":
+                t.cpu.append((t.start, _thread_time_ns()))
             self.threads[tid] = t
         return t
 
@@ -310,9 +312,12 @@ def _traced(fn):
         finally:
             t1 = perf()
             _DEPTH.d = depth
+            tid = _get_native_id()
+            if proc.config["clock"] == "thread_time":
+                proc.thread().cpu.append((t1 / 1000.0, _thread_time_ns()))
             if proc.count < proc.config["max_events"]:
                 proc.count += 1
-                proc.calls.append((_get_native_id(), name, t0 / 1000.0, t1 / 1000.0, file, line, "python"))
+                proc.calls.append((tid, name, t0 / 1000.0, t1 / 1000.0, file, line, "python"))
             else:
                 proc.capped = True
             proc.overhead_ns += perf() - t1
@@ -793,8 +798,6 @@ def _begin(child, start_requested=None, patch=True):
     proc.thread("process" if child else "thread")
     if threading.current_thread() is threading.main_thread():
         proc.threads[_get_native_id()].name = "MainThread"
-    if proc.config["clock"] == "thread_time":
-        proc.threads[_get_native_id()].cpu.append((_now_us(), _thread_time_ns()))
     _register_pid(proc.pid)
     if patch:
         _patch_blocking_calls()
@@ -887,7 +890,14 @@ class Recording:
                 if proc.config["clock"] == "thread_time":
                     t.cpu.append((end, _thread_time_ns()))
         samples_text = ""
+        self.sampler_cpu_s = None
         if self.sampler is not None:
+            try:
+                with open("/proc/%d/stat" % self.sampler.pid) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                self.sampler_cpu_s = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except (OSError, ValueError, IndexError):
+                pass
             try:
                 self.sampler.stdin.close()
                 self.sampler.wait(timeout=5)
@@ -1199,11 +1209,14 @@ def _build_trace(datas, samples_text, config, rec, exit_text, end, missing):
         "argv": rec.argv,
     })
     share = overhead_ns / 1e3 / wall if wall > 0 else 0.0
-    overhead = ("recorder callbacks %.1f ms in %d call slices over %.0f ms of run time (%.1f %%); "
-                "sampler: a separate process, 1 ms ticks" % (overhead_ns / 1e6, total_calls, wall / 1e3, 100 * share))
-    if clock != "schedstat":
-        overhead = overhead.replace("sampler: a separate process, 1 ms ticks",
-                                    "CPU clocks read at each blocking call")
+    overhead = "recorder callbacks %.1f ms in %d call slices over %.0f ms of run time (%.1f %%)" % (
+        overhead_ns / 1e6, total_calls, wall / 1e3, 100 * share)
+    sampler_cpu = getattr(rec, "sampler_cpu_s", None)
+    if clock == "schedstat" and sampler_cpu is not None:
+        overhead += "; the sampler process (1 ms ticks) used %.0f ms of CPU (%.1f %% of one core)" % (
+            sampler_cpu * 1e3, 100 * sampler_cpu * 1e6 / wall if wall > 0 else 0.0)
+    elif clock != "schedstat":
+        overhead += "; CPU clocks read at each blocking call"
     meta["overhead"] = overhead
     report.append("overhead: " + overhead)
     if capped:
@@ -1726,7 +1739,8 @@ def main(argv=None):
                         help="stop the program after this long and write what was recorded")
     parser.add_argument("--lesson", type=int, help="record a tour step's scenarios (1, 2, 4, 5, 7)")
     parser.add_argument("--k", type=int, help="with --lesson: workers (default: the step's)")
-    parser.add_argument("--size", type=int, help="with --lesson: size (default: the step's)")
+    parser.add_argument("--size", type=int, help="with --lesson: the size of the step's own workload (default: "
+                        "the step's; step 7: its audio clips, its requests keep 200000)")
     parser.add_argument("program", nargs="?", help="the Python program to run")
     parser.add_argument("args", nargs=argparse.REMAINDER, help="its arguments")
     args = parser.parse_args(argv)

@@ -320,3 +320,35 @@ def test_recording_costs_little_on_the_courses_prime_counting(tmp_path):
     ratio = min(traced) / min(untraced)
     print("traced/untraced: %.2f (%.3f s against %.3f s)" % (ratio, min(traced), min(untraced)))
     assert ratio <= 1.3
+
+
+def test_without_schedstat_the_thread_cpu_clocks_split_running_from_waiting(tmp_path):
+    """Where /proc/<pid>/task/<tid>/schedstat is missing (macOS, Windows),
+    time.thread_time_ns() at the edges of calls and waits measures the
+    share each thread was on the CPU."""
+    script = (
+        "import sys, threading\n"
+        "sys.path.insert(0, %r)\n"
+        "import lanes_record\n"
+        "lanes_record._schedstat_available = lambda: False\n"
+        "def spin(n):\n"
+        "    x = 0\n"
+        "    for i in range(n):\n"
+        "        x += i\n"
+        "with lanes_record.record(%r, quiet=True):\n"
+        "    ts = [threading.Thread(target=spin, args=(4_000_000,), name='cpu-%%d' %% i) for i in range(2)]\n"
+        "    for t in ts:\n"
+        "        t.start()\n"
+        "    for t in ts:\n"
+        "        t.join()\n"
+    ) % (os.path.dirname(RECORDER), str(tmp_path / "fb.json"))
+    subprocess.run([sys.executable, "-c", script], check=True)
+    trace = T.load(str(tmp_path / "fb.json"))
+    assert trace["metadata"]["clock"] == "thread_time"
+    check_well_formed(trace)
+    if trace["metadata"]["gil"] != "enabled":
+        pytest.skip("needs a GIL")
+    for lane in T.lane_named(trace, "cpu-"):
+        slices = T.states(trace, lane)
+        share = T.total(T.states(trace, lane, "gil_wait")) / life(slices)
+        assert 0.2 <= share <= 0.8, share
