@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """lanes_record: record what a Python program's threads and processes did,
-for Lanes (https://github.com/ -- the page you downloaded this from).
+for Lanes (download it from the Lanes page as /lanes_record.py).
 
 One file, Python 3.9+ standard library only.
 
@@ -14,29 +14,39 @@ or, as a library:
         ...
 
 It writes a Chrome trace (JSON) that Lanes opens with its own lanes: one lane
-per thread and per child process (multiprocessing, concurrent.futures, a bare
-os.fork), the program's own function calls as call stacks, blocking calls
-(sleep, select, sockets, locks, queues, joins, process waits) drawn as
+per thread and per child process (multiprocessing with fork, spawn or
+forkserver, concurrent.futures, a bare os.fork), the program's own function
+calls as call stacks, blocking calls (sleep, select and selectors, sockets,
+locks, events, conditions, semaphores, joins, queues, process waits) drawn as
 waiting, and each thread's time split into running and waiting for the GIL,
-measured from the threads' CPU clocks: on Linux a helper process reads each
-thread's on-CPU time from /proc/<pid>/task/<tid>/schedstat about every
-millisecond (it needs no GIL of the program); elsewhere time.thread_time_ns()
-is read at each blocking call's edges. Time a thread spends off the CPU,
-outside a blocking call, while another thread of its process is on the CPU
-is drawn as waiting for the GIL (on a free-threaded build with the GIL off it
-is not: it is left unexplained). Off the CPU with nobody else of its process
-running is the OS's doing (or an unwrapped blocking call) and is left as a
-gap: nothing is invented. The resolution is the sample interval.
+measured from the threads' CPU clocks.
 
-Limits: function calls are traced with sys.setprofile (every thread), so a
-program making millions of tiny calls in its own files pays for each (use
---include and --depth to narrow it); the recording stops adding call slices
-at --max-events and says so. A child process still running when the program
-ends, or one killed with SIGKILL, contributes nothing.
+How the GIL is measured: on Linux a helper process (it needs no GIL of the
+program) reads every thread's on-CPU time from
+/proc/<pid>/task/<tid>/schedstat about every millisecond; elsewhere
+time.thread_time_ns() is read at each blocking call's edges and each traced
+call's end. Time a thread spends off the CPU, outside a blocking call, while
+another thread of its process is on the CPU is drawn as waiting for the GIL
+(never on a free-threaded build with the GIL off). Off the CPU with nobody
+else of its process running is the OS's doing, or a wait this recorder does
+not wrap, and is left as a gap: nothing is invented. The resolution is about
+half a sample interval.
+
+How calls are traced: run as a command, the program's own files (by
+--include; default its folder, without the standard library and
+site-packages) are compiled with a decorator on each function that records
+its calls, to --depth; the interpreter keeps its fast paths. Generators and
+coroutines are not drawn as calls. In the library form, the functions exist
+before recording starts, so calls are traced with sys.setprofile, which
+slows tight Python loops (about 2x on CPython 3.11). The recording stops
+adding call slices at --max-events (per process) and says so.
+
+Limits: a child process still running when the program ends, or one killed
+with SIGKILL, contributes nothing; a SIGINT ignored by the shell (a
+background job) stays ignored.
 """
 
 import argparse
-import atexit
 import fnmatch
 import json
 import math
@@ -191,7 +201,6 @@ class _Process:
         self.capped = False
         self.overhead_ns = 0
         self.flushed = False
-        self.lock = threading.Lock()
 
     def thread(self, kind="thread"):
         tid = _get_native_id()
@@ -224,19 +233,15 @@ _PATCHES = []  # (owner, attribute, original)
 def _include_filter(config):
     patterns = config["include"]
     excluded = config["excluded_dirs"]
-    codes = config.get("codes", set())
     cache = {}
 
     def included(code):
         hit = cache.get(code)
         if hit is None:
-            if code in codes:
-                hit = (code.co_name, os.path.basename(code.co_filename), code.co_firstlineno)
-            else:
-                path = code.co_filename
-                ok = bool(patterns) and any(fnmatch.fnmatch(path, p) for p in patterns)
-                ok = ok and not any(path.startswith(d) for d in excluded)
-                hit = (code.co_name, os.path.basename(path), code.co_firstlineno) if ok else False
+            path = code.co_filename
+            ok = bool(patterns) and any(fnmatch.fnmatch(path, p) for p in patterns)
+            ok = ok and not any(path.startswith(d) for d in excluded)
+            hit = (code.co_name, os.path.basename(path), code.co_firstlineno) if ok else False
             cache[code] = hit
         return hit
 
@@ -635,7 +640,7 @@ class _Activator:
     def __reduce__(self):
         # Unpickled by exec of plain source, so that a child which cannot
         # import the recorder runs on unrecorded instead of failing.
-        config = {k: v for k, v in self.config.items() if k not in ("codes", "_pending_start")}
+        config = {k: v for k, v in self.config.items() if k != "_pending_start"}
         source = (
             "try:\n"
             "    import sys\n"
@@ -655,7 +660,6 @@ def _activate_child(config, start_ts):
     if _P is not None and _P.pid == os.getpid():
         return None
     _CONFIG = dict(config)
-    _CONFIG.setdefault("codes", set())
     _begin(child=True, start_requested=start_ts)
     if _CONFIG.get("calls") == "decorate" and _CONFIG["depth"] > 0:
         # multiprocessing ran the program's main module again, undecorated,
@@ -818,14 +822,13 @@ class Recording:
     """One recording, from start() to stop(): the main process's side."""
 
     def __init__(self, path, include=None, depth=DEFAULT_DEPTH, max_events=DEFAULT_MAX_EVENTS,
-                 program="", argv="", codes=None, quiet=False, calls="profile"):
+                 program="", argv="", quiet=False, calls="profile"):
         self.path = os.path.abspath(path)
         self.include = include
         self.depth = depth
         self.max_events = max_events
         self.program = program
         self.argv = argv
-        self.codes = codes or set()
         self.quiet = quiet
         self.calls = calls
         self.sampler = None
@@ -851,7 +854,6 @@ class Recording:
             "excluded_dirs": _default_excluded(),
             "depth": self.depth,
             "max_events": self.max_events,
-            "codes": self.codes,
             "root": os.getpid(),
             "calls": self.calls,
         }
