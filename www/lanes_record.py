@@ -69,6 +69,8 @@ RECORDER_VERSION = "1"
 _HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_DEPTH = 20
 DEFAULT_MAX_EVENTS = 1_000_000
+# Lanes opens at most 5 000 000 events (and 200 MB): a file keeps below.
+FILE_MAX_EVENTS = 4_000_000
 SAMPLE_INTERVAL_S = 0.001
 
 _perf_ns = time.perf_counter_ns
@@ -1201,6 +1203,15 @@ def _build_trace(datas, samples_text, config, rec, exit_text, end, missing):
                 ev["args"] = {"file": file, "line": line}
             events.append(ev)
             total_calls += 1
+    if len(events) > FILE_MAX_EVENTS:
+        # Several processes each below their cap can still make too many:
+        # the latest call slices go, states and metadata stay.
+        spare = FILE_MAX_EVENTS - sum(1 for e in events if not e.get("cat", "").startswith("python"))
+        calls = sorted((e for e in events if e.get("cat", "").startswith("python")), key=lambda e: e["ts"])
+        kept = set(map(id, calls[:max(spare, 0)]))
+        events = [e for e in events if not e.get("cat", "").startswith("python") or id(e) in kept]
+        capped = True
+        total_calls = len(kept)
     wall = end - rec.wall_start
     meta = {"source": "lanes_record", "recorder_version": RECORDER_VERSION}
     meta.update(interpreter_facts())
@@ -1222,8 +1233,9 @@ def _build_trace(datas, samples_text, config, rec, exit_text, end, missing):
     meta["overhead"] = overhead
     report.append("overhead: " + overhead)
     if capped:
-        meta["capped"] = ("the event cap (%d per process, --max-events) was reached: later function "
-                          "calls were not recorded; states and blocking calls were" % config["max_events"])
+        meta["capped"] = ("the event cap (%d per process, --max-events, and %d in the file) was reached: "
+                          "later function calls were not recorded; states were" % (
+                              config["max_events"], FILE_MAX_EVENTS))
         report.append("warning: " + meta["capped"])
     if missing:
         report.append("note: %d child process(es) left no events (still running, or killed hard)" % missing)
