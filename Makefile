@@ -22,7 +22,7 @@ CHROMEDRIVER ?= /usr/bin/chromedriver
 export CHROMEDRIVER
 
 .PHONY: serve build dist test bench soak fuzz fuzz-short setup setup-rust setup-wasm-bindgen setup-npm setup-browser \
-        fmt clippy unit deps wasm-test e2e clean
+        fmt clippy unit deps wasm-test e2e clean python-test python-traces setup-python
 
 ## serve: build the release page and serve it with COOP/COEP at http://127.0.0.1:$(PORT)
 serve: build
@@ -55,7 +55,7 @@ dist: build
 
 ## test: everything CI checks — lint, native tests, a short fuzz, wasm tests,
 ## browser end-to-end (a 20-run soak included)
-test: setup setup-browser fmt clippy unit deps fuzz-short wasm-test build e2e
+test: setup setup-browser fmt clippy unit deps fuzz-short wasm-test build e2e python-test
 	@echo "make test: all checks passed"
 
 ## bench: figures, not pass/fail — wasm vs native, speedup against k, and
@@ -119,6 +119,32 @@ setup-browser:
 	  echo "Installing the browsers from apt: $(BROWSER_PACKAGES)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
 	fi
+
+# The Python side: lanes_record.py's tests (pytest, on real programs) and the
+# traces the browser tests open, from a venv of python/requirements-test.txt.
+PY_VENV := $(CARGO_TARGET_DIR)/py-venv
+PY_STAMP := $(PY_VENV)/.installed
+
+$(PY_STAMP): python/requirements-test.txt
+	@if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then \
+	  echo "Installing python3-venv from apt"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; \
+	fi
+	@if [ ! -x $(PY_VENV)/bin/python ]; then python3 -m venv $(PY_VENV); fi
+	$(PY_VENV)/bin/pip install -q -r python/requirements-test.txt
+	touch $@
+
+setup-python: $(PY_STAMP)
+
+## python-test: lanes_record.py on real programs (threads, sleeps, a pool,
+## asyncio, a lock, bad input, the tour's steps), with pytest
+python-test: setup-python
+	$(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider python/tests
+
+## python-traces: the traces the browser tests open (lanes_record.py and a
+## real VizTracer trace), into $(CARGO_TARGET_DIR)/py-traces
+python-traces: setup-python
+	$(PY_VENV)/bin/python python/make_traces.py $(CARGO_TARGET_DIR)/py-traces
 
 fmt:
 	cargo fmt --all --check
