@@ -59,12 +59,14 @@ test: setup setup-browser fmt clippy unit deps fuzz-short wasm-test build e2e py
 	@echo "make test: all checks passed"
 
 ## bench: figures, not pass/fail — wasm vs native, speedup against k, and
-## per engine (Chromium, Firefox, WebKit): single thread, free threads, a process
+## per engine (Chromium, Firefox, WebKit): single thread, free threads, a process;
+## real Python: each tour step in Lanes beside CPython, the recorder's overhead
 bench: setup setup-browser build
 	cargo run -q --release -p lanes-bench -- --json target/bench-native.json
 	cargo run -q --release -p lanes-render --example redraw > target/bench-render.json
 	node tests/bench.mjs
 	node tests/bench-engines.mjs
+	node tests/bench-python.mjs
 
 ## soak: 200 runs across every model in one page: wasm memory, heap and JS
 ## heap growth after the first ten, worker counts, console (make test runs 20)
@@ -123,6 +125,8 @@ setup-browser:
 # The Python side: lanes_record.py's tests (pytest, on real programs) and the
 # traces the browser tests open, from a venv of python/requirements-test.txt.
 PY_VENV := $(CARGO_TARGET_DIR)/py-venv
+# The real Python traces the browser tests open (`make python-traces`).
+export LANES_PY_TRACES := $(CARGO_TARGET_DIR)/py-traces
 PY_STAMP := $(PY_VENV)/.installed
 
 $(PY_STAMP): python/requirements-test.txt
@@ -144,7 +148,7 @@ python-test: setup-python
 ## python-traces: the traces the browser tests open (lanes_record.py and a
 ## real VizTracer trace), into $(CARGO_TARGET_DIR)/py-traces
 python-traces: setup-python
-	$(PY_VENV)/bin/python python/make_traces.py $(CARGO_TARGET_DIR)/py-traces
+	$(PY_VENV)/bin/python python/make_traces.py $(LANES_PY_TRACES)
 
 fmt:
 	cargo fmt --all --check
@@ -164,7 +168,7 @@ deps:
 wasm-test:
 	cd crates/web && cargo test --target $(WASM_TARGET) $(BUILD_STD) --tests
 
-e2e: $(NPM_STAMP)
+e2e: $(NPM_STAMP) python-traces
 	node --test --test-concurrency=1 tests/*.test.mjs
 
 clean:

@@ -296,30 +296,13 @@ def test_a_lesson_records_the_steps_scenarios(tmp_path, n):
         assert any(v["kind"] == "process" for v in T.lanes(trace).values())
 
 
-def test_recording_costs_little_on_the_courses_prime_counting(tmp_path):
-    """Step 4's sequential and 4-thread runs, traced against untraced (best
-    of two each): the recorder's target is at most 1.3x."""
-    untraced_script = (
-        "import sys, time, json\n"
-        "sys.path.insert(0, %r)\n"
-        "import lanes_record as L\n"
-        "plan, _ = L.lesson_plan(4, None, 600000)\n"
-        "out = []\n"
-        "for run in plan:\n"
-        "    t0 = time.perf_counter()\n"
-        "    L.run_scenario(run)\n"
-        "    out.append(time.perf_counter() - t0)\n"
-        "print(json.dumps(out))\n"
-    ) % os.path.dirname(RECORDER)
-    untraced, traced = [], []
-    for _ in range(2):
-        done = subprocess.run([sys.executable, "-c", untraced_script], capture_output=True, text=True, check=True)
-        untraced.append(sum(json.loads(done.stdout)))
-        trace, _ = lesson(tmp_path, 4, "--size", "600000")
-        traced.append(sum(r["end_us"] - r["start_us"] for r in trace["metadata"]["runs"]) / 1e6)
-    ratio = min(traced) / min(untraced)
-    print("traced/untraced: %.2f (%.3f s against %.3f s)" % (ratio, min(traced), min(untraced)))
-    assert ratio <= 1.3
+def test_the_recorder_says_what_it_cost(tmp_path):
+    """It prints its own overhead (how much is measured by `make bench`,
+    python/overhead.py: timed figures are never test assertions here)."""
+    trace, done = record(tmp_path, "two_threads.py", "50000")
+    assert done.returncode == 0, done.stderr
+    assert "recorder callbacks" in done.stdout + done.stderr
+    assert "recorder callbacks" in trace["metadata"]["overhead"]
 
 
 def test_without_schedstat_the_thread_cpu_clocks_split_running_from_waiting(tmp_path):
