@@ -150,15 +150,17 @@ describe('real Python traces', () => {
 
   test('hovering a call row shows the whole stack', async () => {
     const box = await page.locator('#timeline').boundingBox();
-    let tip = null;
-    for (let y = 30; y < box.height && !tip; y += 5) {
-      for (let x = box.width * 0.25; x < box.width * 0.95 && !tip; x += box.width * 0.05) {
+    let stack = [];
+    for (let y = 30; y < Math.min(box.height, 900) && stack.length < 2; y += 8) {
+      for (let x = box.width * 0.3; x < box.width * 0.95 && stack.length < 2; x += box.width * 0.1) {
         await page.mouse.move(box.x + x, box.y + y);
-        const text = (await page.$('#tooltip')) && (await page.textContent('#tooltip'));
-        if (text && /›|→|stack/i.test(text)) tip = text;
+        stack = await page.$$eval('#tooltip ol.stack li', (lis) => lis.map((li) => li.textContent));
       }
     }
-    assert.ok(tip, 'some point of the timeline shows a stack');
+    assert.ok(stack.length >= 2, 'some point of the timeline shows a stack of at least two calls');
+    const outermost = stack[0].split(' (')[0];
+    assert.ok((await page.textContent('#span-details')).includes(outermost), 'the details line carries the stack too');
+    await screenshot(page, 'python-stack-hover');
     await page.mouse.move(1, 1);
   });
 

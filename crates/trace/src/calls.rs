@@ -165,6 +165,23 @@ impl GilEvidence {
     }
 }
 
+impl GilEvidence {
+    /// Why the GIL lane can be read so, in a sentence's second half.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Self::Measured => {
+                "time a thread spent off the CPU outside a blocking call, while another thread of \
+                 its process ran, was time waiting for the GIL"
+            }
+            Self::Inferred => {
+                "a Python-level event fires only while its thread holds the GIL, so between two \
+                 events of one thread it held it, and a running thread that did not was waiting"
+            }
+            Self::Traced => "the tracer recorded each take and drop of the GIL itself",
+        }
+    }
+}
+
 impl fmt::Display for GilEvidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.label())

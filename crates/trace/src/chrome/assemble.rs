@@ -306,6 +306,13 @@ impl<'a> Collector<'a> {
             gil.evidence
         };
 
+        if !from_lanes && let Some(evidence) = gil_evidence {
+            self.notes.push(format!(
+                "The GIL lane is {}: {}.",
+                evidence.label(),
+                evidence.explanation()
+            ));
+        }
         let labels =
             SpanLabels::from_sorted(spans.iter().enumerate().filter_map(|(i, &(_, label))| {
                 let text = self.labels.get(label as usize)?;
