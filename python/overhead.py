@@ -20,7 +20,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RECORDER = os.path.join(os.path.dirname(HERE), "www", "lanes_record.py")
 PROGRAM = os.path.join(HERE, "tests", "programs", "two_threads.py")
 REPS = 3
-SIZE = os.environ.get("LANES_PY_OVERHEAD_SIZE", "600000")
+# Two threads by plain trial division below 200 000 take a few seconds;
+# step 4's 6k±1 division below 1 000 000 about one.
+PROGRAM_SIZE = os.environ.get("LANES_PY_OVERHEAD_PROGRAM_SIZE", "200000")
+SIZE = os.environ.get("LANES_PY_OVERHEAD_SIZE", "1000000")
 
 
 def best(command):
@@ -53,11 +56,11 @@ def lesson_runs(size, traced, out):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "t.json")
-        untraced = best([sys.executable, PROGRAM, SIZE])
-        traced = best([sys.executable, RECORDER, "-o", out, PROGRAM, SIZE])
+        untraced = best([sys.executable, PROGRAM, PROGRAM_SIZE])
+        traced = best([sys.executable, RECORDER, "-o", out, PROGRAM, PROGRAM_SIZE])
         print("Recorder overhead, two CPU-bound threads counting primes below %s: "
               "%.2f s traced against %.2f s untraced (whole process, start-up and writing included)"
-              % (SIZE, traced, untraced))
+              % (PROGRAM_SIZE, traced, untraced))
         print("recorder_overhead_program=%.3f" % (traced / untraced))
         untraced = min(lesson_runs(SIZE, False, out) for _ in range(REPS))
         traced = min(lesson_runs(SIZE, True, out) for _ in range(REPS))
