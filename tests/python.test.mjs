@@ -130,6 +130,21 @@ describe('real Python traces', () => {
     assert.ok(overlap(only(procs[0].spans, 'running'), only(procs[1].spans, 'running')) > 0, 'in parallel');
   });
 
+  test('asyncio.gather of sleeps: one thread, waiting in the loop\'s select', async () => {
+    await openTrace(page, 'asyncio.json');
+    const trace = (await traces(page)).at(-1);
+    const work = workLanes(trace).filter((l) => l.spans.length > 0);
+    assert.ok(work.some((l) => only(l.spans, 'io_wait').some((s) => s.end - s.start >= 40_000)), 'a wait of 40 ms or more');
+    assert.ok(!work.some((l) => l.kind === 'gil'), 'no GIL lane for one thread');
+  });
+
+  test('a lock-contended counter: the threads wait for the lock', async () => {
+    await openTrace(page, 'lock_counter.json');
+    const trace = (await traces(page)).at(-1);
+    const waiting = workLanes(trace).filter((l) => only(l.spans, 'lock_wait').length > 0);
+    assert.ok(waiting.length >= 1, 'lock waits are drawn');
+  });
+
   test('a VizTracer trace keeps its call stacks, draws sleeps as waits, and infers the GIL', async () => {
     const status = await openTrace(page, 'viztracer.json');
     const skipped = /Skipped ([\d,]+) slices inside/.exec(status);

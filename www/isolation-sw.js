@@ -42,8 +42,8 @@ const ISOLATION_HEADERS = {
 const CACHE_PREFIX = 'lanes-offline-';
 const CACHE = `${CACHE_PREFIX}v1 ${self.registration.scope}`;
 
-// What the page needs to start and run every model with no network, relative
-// to this script (which lies beside index.html). Scripts are read for their
+// What the page needs to start and run every model with no network (and the
+// recorder it offers for download), relative to this script (which lies beside index.html). Scripts are read for their
 // static relative imports, which are kept too: that finds the thread pool's
 // worker script under pkg/snippets/, whose folder name changes with the
 // wasm-bindgen-rayon version.
@@ -55,6 +55,7 @@ const SHELL = [
   'pkg/lanes.js',
   'pkg/lanes_bg.wasm',
   'process-worker.js',
+  'lanes_record.py',
 ];
 const MAX_SHELL_FILES = 32;
 

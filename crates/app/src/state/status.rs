@@ -102,7 +102,27 @@ impl AppState {
             RunStatus::Failed(why) => format!("The run failed: {why}."),
             RunStatus::Cancelled => "Cancelled. Finished runs are kept below.".to_owned(),
             RunStatus::Imported { file, summary } => {
-                let origin = self.batch.first().map(|t| t.name()).unwrap_or_default();
+                let recorded = self
+                    .batch
+                    .iter()
+                    .filter(|t| crate::lessons::python::recorded(t))
+                    .count();
+                let origin = match recorded {
+                    0 => self.batch.first().map(|t| t.name()).unwrap_or_default(),
+                    n => {
+                        let runs = if n == 1 {
+                            "1 run"
+                        } else {
+                            &format!("{n} runs")
+                        };
+                        let beside = if recorded < self.batch.len() {
+                            ", beside Lanes' own"
+                        } else {
+                            ""
+                        };
+                        format!("{runs} recorded in CPython{beside}")
+                    }
+                };
                 format!("Showing {file} ({origin}). {summary}")
             }
         }
