@@ -5,26 +5,37 @@ use lanes_trace::{Mode, Trace, Workload};
 
 use crate::format;
 
-/// The answer runs are checked against: the first live run's, with the work
-/// it answers. A simulated run computes no answer (but the counters'), so it
-/// is no reference.
+/// An answer runs are checked against: the first live run's, with the work
+/// it answers, and the first run's that CPython recorded (whose own code
+/// may answer some work differently, e.g. its audio digest). A simulated
+/// run computes no answer (but the counters'), so it is no reference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reference {
+    mode: Mode,
     workload: Workload,
     size: u64,
     result: u64,
 }
 
 impl Reference {
-    /// The answer of the first live run among `runs` that has one.
-    pub fn of<'a>(runs: impl IntoIterator<Item = &'a Trace>) -> Option<Self> {
-        runs.into_iter().filter_map(Trace::meta).find_map(|m| {
-            (m.mode == Mode::Live).then_some(Self {
-                workload: m.scenario.workload,
-                size: m.scenario.size,
-                result: m.result?,
-            })
-        })
+    /// The answers of the first live run and of the first recorded run
+    /// among `runs` that have one.
+    pub fn of<'a>(runs: impl IntoIterator<Item = &'a Trace>) -> Vec<Self> {
+        let mut found: Vec<Self> = Vec::new();
+        for m in runs.into_iter().filter_map(Trace::meta) {
+            let (Mode::Live | Mode::Recorded, Some(result)) = (m.mode, m.result) else {
+                continue;
+            };
+            if !found.iter().any(|r| r.mode == m.mode) {
+                found.push(Self {
+                    mode: m.mode,
+                    workload: m.scenario.workload,
+                    size: m.scenario.size,
+                    result,
+                });
+            }
+        }
+        found
     }
 }
 
@@ -33,7 +44,7 @@ impl Reference {
 /// tool's trace. `long_frames` counts a UI lesson's long frames.
 pub fn answer(
     trace: &Trace,
-    reference: Option<Reference>,
+    references: &[Reference],
     long_frames: impl FnOnce(&Trace) -> usize,
 ) -> String {
     let Some(meta) = trace.meta() else {
@@ -44,8 +55,9 @@ pub fn answer(
     };
     // Runs of other work, or with no live run to compare, are not compared.
     let size = meta.scenario.size;
-    let differs = reference.is_some_and(|r| {
-        (r.workload, r.size) == (meta.scenario.workload, size) && r.result != result
+    let differs = references.iter().any(|r| {
+        (r.mode, r.workload, r.size) == (meta.mode, meta.scenario.workload, size)
+            && r.result != result
     });
     let mark = if differs { "✗ differs" } else { "✓" };
     match meta.scenario.workload {
@@ -100,17 +112,39 @@ mod tests {
         let reference = Reference::of([&sim, &seq, &wrong]);
         assert_eq!(
             Reference::of([&sim]),
-            None,
+            vec![],
             "a simulated run is no reference"
         );
-        assert_eq!(answer(&seq, reference, |_| 0), "168 ✓");
-        assert_eq!(answer(&wrong, reference, |_| 0), "167 ✗ differs");
-        assert_eq!(answer(&bigger, reference, |_| 0), "303 ✓");
+        assert_eq!(answer(&seq, &reference, |_| 0), "168 ✓");
+        assert_eq!(answer(&wrong, &reference, |_| 0), "167 ✗ differs");
+        assert_eq!(answer(&bigger, &reference, |_| 0), "303 ✓");
         assert_eq!(sim.meta().unwrap().result, None);
-        assert_eq!(answer(&sim, reference, |_| 0), "– (not computed)");
+        assert_eq!(answer(&sim, &reference, |_| 0), "– (not computed)");
         let imported = seq.with_source(Source::Imported(Foreign::default()));
-        assert_eq!(Reference::of([&imported]), None);
-        assert_eq!(answer(&imported, reference, |_| 0), "–");
+        assert_eq!(Reference::of([&imported]), vec![]);
+        assert_eq!(answer(&imported, &reference, |_| 0), "–");
+    }
+
+    #[test]
+    fn cpython_runs_are_checked_against_cpythons_first_answer() {
+        let recorded = |model, result| {
+            let t = run(model, Workload::Audio, 8, Some(result));
+            let meta = Meta {
+                mode: Mode::Recorded,
+                ..t.meta().cloned().unwrap()
+            };
+            Trace::new(meta, Vec::new(), Vec::new())
+        };
+        let lanes = run(Model::Processes, Workload::Audio, 8, Some(1));
+        let (cpython, threads) = (recorded(Model::Processes, 2), recorded(Model::Gil, 3));
+        let references = Reference::of([&lanes, &cpython, &threads]);
+        assert_eq!(references.len(), 2);
+        assert_eq!(
+            answer(&cpython, &references, |_| 0),
+            "2 ✓",
+            "not against Lanes' digest"
+        );
+        assert_eq!(answer(&threads, &references, |_| 0), "3 ✗ differs");
     }
 
     #[test]
@@ -120,12 +154,12 @@ mod tests {
         let lost = format::count(100_000 - got);
         let (got, all) = (format::count(got), format::count(100_000));
         assert_eq!(
-            answer(&racy, None, |_| 0),
+            answer(&racy, &[], |_| 0),
             format!("{got} of {all}: {lost} lost")
         );
         let ui = run(Model::Sequential, Workload::Ui, 1000, Some(168));
         let reference = Reference::of([&ui]);
-        assert_eq!(answer(&ui, reference, |_| 1), "168 ✓ · 1 long frame");
-        assert_eq!(answer(&ui, None, |_| 3), "168 ✓ · 3 long frames");
+        assert_eq!(answer(&ui, &reference, |_| 1), "168 ✓ · 1 long frame");
+        assert_eq!(answer(&ui, &[], |_| 3), "168 ✓ · 3 long frames");
     }
 }

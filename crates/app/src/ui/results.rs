@@ -41,7 +41,7 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
         return html! {};
     }
     // Every schedule must find the same answer: the sequential twin's.
-    let reference = Reference::of(props.runs.0.iter().map(|(t, _)| &**t));
+    let references = Reference::of(props.runs.0.iter().map(|(t, _)| &**t));
     let rows = props.runs.0.iter().enumerate().map(|(i, (t, speedup))| {
         let download = {
             let trace = std::rc::Rc::clone(t);
@@ -57,7 +57,7 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
         let meta = t.meta();
         let k = meta.map(|m| m.scenario.k);
         let efficiency = speedup.zip(k).map(|(x, k)| x / f64::from(k.max(1)));
-        let answer = answer(t, reference, lanes_web::long_frames);
+        let answer = answer(t, &references, lanes_web::long_frames);
         let source = match meta {
             None => "imported".to_owned(),
             Some(m) => match m.mode {
