@@ -665,15 +665,20 @@ def _activate_child(config, start_ts):
     _begin(child=True, start_requested=start_ts)
     if _CONFIG.get("calls") == "decorate" and _CONFIG["depth"] > 0:
         # multiprocessing ran the program's main module again, undecorated,
-        # before this: its top-level functions get the decorator now.
+        # before this, and with it imported the program's other modules:
+        # their top-level functions get the decorator now, and modules
+        # imported from here on are compiled decorated.
         included = _path_filter(_CONFIG)
         _install_import_hook(included)
-        module = sys.modules.get("__mp_main__")
-        for name, obj in list(vars(module).items()) if module is not None else []:
-            code = getattr(obj, "__code__", None)
-            if (callable(obj) and code is not None and not hasattr(obj, "__wrapped__")
-                    and included(code.co_filename)):
-                setattr(module, name, _traced(obj))
+        for module in list(sys.modules.values()):
+            path = getattr(module, "__file__", None)
+            if not (path and included(path)):
+                continue
+            for name, obj in list(vars(module).items()):
+                code = getattr(obj, "__code__", None)
+                if (callable(obj) and code is not None and not hasattr(obj, "__wrapped__")
+                        and included(code.co_filename)):
+                    setattr(module, name, _traced(obj))
     return None
 
 

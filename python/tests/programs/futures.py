@@ -1,21 +1,7 @@
 """concurrent.futures: a ProcessPoolExecutor of 2 counting primes."""
 import concurrent.futures
 import sys
-
-
-def count_primes(lo, hi):
-    count = 0
-    for n in range(lo, hi):
-        if n < 2:
-            continue
-        d = 2
-        while d * d <= n:
-            if n % d == 0:
-                break
-            d += 1
-        else:
-            count += 1
-    return count
+from primes import count_primes
 
 
 if __name__ == "__main__":

@@ -4,22 +4,7 @@ import multiprocessing
 import sys
 import threading
 import time
-
-
-def count_primes(bounds):
-    lo, hi = bounds
-    count = 0
-    for n in range(lo, hi):
-        if n < 2:
-            continue
-        d = 2
-        while d * d <= n:
-            if n % d == 0:
-                break
-            d += 1
-        else:
-            count += 1
-    return count
+from primes import count_range
 
 
 def run(threads):
@@ -31,7 +16,7 @@ def run(threads):
 
 if __name__ == "__main__":
     below = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    run([threading.Thread(target=count_primes, args=((0, below),)) for _ in range(2)])
+    run([threading.Thread(target=count_range, args=((0, below),)) for _ in range(2)])
     run([threading.Thread(target=time.sleep, args=(0.05,)) for _ in range(4)])
     with multiprocessing.Pool(2) as pool:
-        print(sum(pool.map(count_primes, [(0, below // 2), (below // 2, below)], chunksize=1)))
+        print(sum(pool.map(count_range, [(0, below // 2), (below // 2, below)], chunksize=1)))

@@ -4,21 +4,7 @@ import multiprocessing
 import sys
 import threading
 import time
-
-
-def count_primes(lo, hi):
-    count = 0
-    for n in range(lo, hi):
-        if n < 2:
-            continue
-        d = 2
-        while d * d <= n:
-            if n % d == 0:
-                break
-            d += 1
-        else:
-            count += 1
-    return count
+from primes import count_primes
 
 
 def run(workers):

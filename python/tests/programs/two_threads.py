@@ -1,21 +1,7 @@
 """Two CPU-bound threads each counting the primes below N: under the GIL
 they take turns."""
 import threading
-
-
-def count_primes(lo, hi):
-    count = 0
-    for n in range(lo, hi):
-        if n < 2:
-            continue
-        d = 2
-        while d * d <= n:
-            if n % d == 0:
-                break
-            d += 1
-        else:
-            count += 1
-    return count
+from primes import count_primes
 
 
 def work(lo, hi, out, i):
