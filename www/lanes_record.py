@@ -1064,6 +1064,28 @@ def _run_stretches(points):
     return out
 
 
+def _settle_handoffs(stretches, tolerance_us):
+    """Under the GIL two threads of one process are on the CPU at once only
+    while one runs C code that let the GIL go. An overlap no longer than the
+    samples' error at a hand-off (each end placed within half a sample
+    interval) is that error, not such code: it is split at its middle.
+    Longer overlaps are kept as measured."""
+    by_pid = {}
+    for (pid, tid), ivs in stretches.items():
+        for a, b in ivs:
+            by_pid.setdefault(pid, []).append([a, b, tid])
+    out = {key: [] for key in stretches}
+    for pid, items in by_pid.items():
+        items.sort()
+        for prev, cur in zip(items, items[1:]):
+            if prev[2] != cur[2] and cur[0] < prev[1] < cur[1] and prev[1] - cur[0] <= tolerance_us:
+                prev[1] = cur[0] = (cur[0] + prev[1]) / 2.0
+        for a, b, tid in items:
+            if b > a:
+                out[(pid, tid)].append((a, b))
+    return out
+
+
 def _union(intervals):
     out = []
     for a, b in sorted(intervals):
@@ -1173,6 +1195,8 @@ def _build_trace(datas, samples_text, config, rec, exit_text, end, missing):
     overhead_ns = sum(d["overhead_ns"] for d in datas)
     # Running intervals per process for the "a sibling ran" test.
     stretches = {key: _run_stretches(pts) for key, pts in series.items()}
+    if gil:
+        stretches = _settle_handoffs(stretches, SAMPLE_INTERVAL_S * 1e6)
     sort_index = 0
     for d in sorted(datas, key=lambda d: (d["child"], d["started"])):
         pid = d["pid"]

@@ -335,3 +335,20 @@ def test_without_schedstat_the_thread_cpu_clocks_split_running_from_waiting(tmp_
         slices = T.states(trace, lane)
         share = T.total(T.states(trace, lane, "gil_wait")) / life(slices)
         assert 0.2 <= share <= 0.8, share
+
+
+def test_under_the_gil_an_overlap_within_the_samples_error_is_split_at_its_middle():
+    """Each measured stretch's end is placed within half a sample interval,
+    so two threads handing the GIL over can seem to overlap by up to one:
+    that is split; a longer overlap (C code without the GIL) is kept."""
+    sys.path.insert(0, os.path.dirname(RECORDER))
+    import lanes_record as L
+
+    settled = L._settle_handoffs(
+        {(1, 10): [(0.0, 5000.0), (20000.0, 30000.0)], (1, 11): [(4600.0, 9000.0), (25000.0, 40000.0)],
+         (2, 20): [(4000.0, 6000.0)]},
+        1000.0,
+    )
+    assert settled[(1, 10)] == [(0.0, 4800.0), (20000.0, 30000.0)]
+    assert settled[(1, 11)] == [(4800.0, 9000.0), (25000.0, 40000.0)]
+    assert settled[(2, 20)] == [(4000.0, 6000.0)], "another process is not touched"
