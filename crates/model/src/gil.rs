@@ -29,7 +29,8 @@
 //! lane's with [`gil_lane_span`]; live and solo read their clock through
 //! [`Stamps`], so that their times never go back.
 
-use lanes_trace::{Event, EventKind, Span, State};
+use lanes_trace::{Event, EventKind};
+pub use lanes_trace::{Holding, gil_lane_span};
 
 mod record;
 
@@ -56,30 +57,6 @@ pub enum Release {
     Voluntary,
     /// For the last time: the thread is done and waits for nobody.
     Final,
-}
-
-/// One thread's holding of the GIL, from its take to its drop.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Holding {
-    /// The holder's lane.
-    pub holder: u32,
-    /// When it took the lock.
-    pub start_us: f64,
-    /// When it dropped it.
-    pub end_us: f64,
-}
-
-/// The GIL lane's span for one holding, on lane `gil_lane` (`None` if it
-/// lasted no time), naming its holder.
-pub fn gil_lane_span(gil_lane: u32, holding: &Holding) -> Option<Span> {
-    (holding.end_us > holding.start_us).then_some(Span {
-        lane: gil_lane,
-        state: State::Running,
-        start_us: holding.start_us,
-        end_us: holding.end_us,
-        task: None,
-        holder: Some(holding.holder),
-    })
 }
 
 /// What a take changed.

@@ -18,7 +18,7 @@ pub use chrome::{
 pub use concurrency::{Concurrency, ConcurrencyStep, merge_lane_intervals};
 pub use metrics::{LaneUse, Metrics, StateTimes};
 pub use model::{
-    Event, EventKind, Foreign, Lane, LaneKind, Meta, Mode, Model, Scenario, Source, Span,
-    SpanLabels, State, Trace, UnknownName, Workload,
+    Event, EventKind, Foreign, Holding, Lane, LaneKind, Meta, Mode, Model, Scenario, Source, Span,
+    SpanLabels, State, Trace, UnknownName, Workload, gil_lane_span,
 };
 pub use validate::TraceError;

@@ -362,6 +362,32 @@ impl Span {
     }
 }
 
+/// One thread's holding of the GIL, from its take to its drop: Lanes' own
+/// GIL (live, solo, simulated) and one read from a Python program's trace
+/// (measured, inferred or traced) alike.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Holding {
+    /// The holder's lane.
+    pub holder: u32,
+    /// When it took the lock.
+    pub start_us: f64,
+    /// When it dropped it.
+    pub end_us: f64,
+}
+
+/// The GIL lane's span for one holding, on lane `gil_lane` (`None` if it
+/// lasted no time), naming its holder.
+pub fn gil_lane_span(gil_lane: u32, holding: &Holding) -> Option<Span> {
+    (holding.end_us > holding.start_us).then_some(Span {
+        lane: gil_lane,
+        state: State::Running,
+        start_us: holding.start_us,
+        end_us: holding.end_us,
+        task: None,
+        holder: Some(holding.holder),
+    })
+}
+
 /// What to run: everything a user picks before pressing Run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Scenario {

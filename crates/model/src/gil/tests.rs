@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use lanes_trace::Span;
 
 fn kinds(events: &[Option<Event>]) -> Vec<EventKind> {
     events.iter().flatten().map(|e| e.kind.clone()).collect()

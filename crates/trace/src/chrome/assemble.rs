@@ -11,11 +11,10 @@ use super::report::{ImportError, ImportReport, Imported, SkipReason, Skipped, th
 use super::runs;
 use super::stacks::{self, GilSource, ProcessLanes};
 use crate::model::span_order;
-use crate::python::gil::Holding;
 use crate::python::stacks::Slice;
 use crate::{
-    Call, Calls, Event, EventKind, Foreign, GilEvidence, Lane, LaneKind, Meta, Source, Span,
-    SpanLabels, State, Trace,
+    Call, Calls, Event, EventKind, Foreign, GilEvidence, Holding, Lane, LaneKind, Meta, Source,
+    Span, SpanLabels, State, Trace,
 };
 
 /// CPython's default switch interval, in µs.

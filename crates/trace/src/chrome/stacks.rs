@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 
 use crate::python::blocking::blocking_state;
-use crate::python::gil::{Holding, exclusive, gil_spans, split_running};
+use crate::python::gil::{exclusive, split_running};
 use crate::python::infer::{ThreadEvidence, infer_holdings};
 use crate::python::stacks::{Slice, nest};
-use crate::{Call, GilEvidence, Lane, LaneKind, Span, State};
+use crate::{Call, GilEvidence, Holding, Lane, LaneKind, Span, State, gil_lane_span};
 
 /// The calls of every lane with the states they imply.
 #[derive(Debug, Default)]
@@ -268,7 +268,7 @@ pub(super) fn gil_lanes(
                 "GIL".to_owned()
             },
         });
-        gil_spans_all.extend(gil_spans(gil_lane, &holdings));
+        gil_spans_all.extend(holdings.iter().filter_map(|h| gil_lane_span(gil_lane, h)));
     }
     if !out.lanes.is_empty() {
         out.evidence = Some(match source {

@@ -3,16 +3,7 @@
 //! ([`super::infer`]), per4m's traced holdings and the recorder's measured
 //! states all end here.
 
-use crate::{Span, State};
-
-/// One thread's holding of the GIL.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct Holding {
-    /// The holder's lane.
-    pub(crate) holder: u32,
-    pub(crate) start_us: f64,
-    pub(crate) end_us: f64,
-}
+use crate::{Holding, Span, State};
 
 /// Holdings that never overlap, from holdings that may (two measured
 /// running spans of two threads can overlap by a clock's error, two traced
@@ -43,23 +34,6 @@ pub(crate) fn exclusive(mut holdings: Vec<Holding>) -> Vec<Holding> {
         out.push(h);
     }
     out
-}
-
-/// The GIL lane's spans for `holdings` (sorted, never overlapping), on lane
-/// `gil_lane`: each names its holder, as Lanes' own GIL lane does.
-pub(crate) fn gil_spans(gil_lane: u32, holdings: &[Holding]) -> Vec<Span> {
-    holdings
-        .iter()
-        .filter(|h| h.end_us > h.start_us)
-        .map(|h| Span {
-            lane: gil_lane,
-            state: State::Running,
-            start_us: h.start_us,
-            end_us: h.end_us,
-            task: None,
-            holder: Some(h.holder),
-        })
-        .collect()
 }
 
 /// Splits a thread's running spans (sorted, never overlapping) by its own
@@ -148,7 +122,10 @@ mod tests {
             got,
             [held(0, 0.0, 10.0), held(1, 10.0, 12.0), held(0, 12.0, 16.0)]
         );
-        let spans = gil_spans(3, &got);
+        let spans: Vec<Span> = got
+            .iter()
+            .filter_map(|h| crate::gil_lane_span(3, h))
+            .collect();
         assert!(spans.iter().all(|s| s.lane == 3 && s.task.is_none()));
         assert_eq!(spans[1].holder, Some(1));
     }

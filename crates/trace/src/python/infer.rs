@@ -28,7 +28,8 @@
 
 use std::collections::BTreeSet;
 
-use super::gil::{Holding, exclusive};
+use super::gil::exclusive;
+use crate::Holding;
 
 /// What a trace says of one thread of a process.
 #[derive(Clone, Copy, Debug)]
