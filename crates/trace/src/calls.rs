@@ -91,9 +91,7 @@ impl Calls {
 
     /// The calls of one lane, sorted by depth then start.
     pub fn of_lane(&self, lane: u32) -> &[Call] {
-        let from = self.calls.partition_point(|c| c.lane < lane);
-        let to = self.calls.partition_point(|c| c.lane <= lane);
-        &self.calls[from..to]
+        crate::model::of_lane(&self.calls, lane, |c| c.lane)
     }
 
     /// How many depth rows `lane` has (0 when it has no calls).

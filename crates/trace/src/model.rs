@@ -675,6 +675,14 @@ pub struct Trace {
     pub gil_evidence: Option<GilEvidence>,
 }
 
+/// The items of one lane in `sorted`, a list sorted by lane (spans, calls,
+/// labelled spans): the run whose `lane_of` is `lane`.
+pub(crate) fn of_lane<T>(sorted: &[T], lane: u32, lane_of: impl Fn(&T) -> u32) -> &[T] {
+    let from = sorted.partition_point(|x| lane_of(x) < lane);
+    let to = from + sorted[from..].partition_point(|x| lane_of(x) <= lane);
+    &sorted[from..to]
+}
+
 /// The order of [`Trace::spans`]: by lane, then start, then end.
 pub(crate) fn span_order(a: &Span, b: &Span) -> Ordering {
     a.lane
@@ -769,9 +777,7 @@ impl Trace {
 
     /// The spans of one lane, in start order.
     pub fn lane_spans(&self, lane: u32) -> &[Span] {
-        let from = self.spans.partition_point(|s| s.lane < lane);
-        let to = self.spans.partition_point(|s| s.lane <= lane);
-        &self.spans[from..to]
+        of_lane(&self.spans, lane, |s| s.lane)
     }
 
     /// The label of the span at `index` in [`Trace::spans`], if it has one.

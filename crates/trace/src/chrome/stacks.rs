@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::model::of_lane;
 use crate::python::blocking::blocking_state;
 use crate::python::gil::{exclusive, split_running};
 use crate::python::infer::{ThreadEvidence, infer_holdings};
@@ -49,9 +50,9 @@ pub(super) fn stacks(
         if !derive {
             continue;
         }
-        let from = own.partition_point(|(s, _)| s.lane < lane);
-        let to = own.partition_point(|(s, _)| s.lane <= lane);
-        let mut taken = own[from..to].iter().map(|(s, _)| (s.start_us, s.end_us));
+        let mut taken = of_lane(own, lane, |(s, _)| s.lane)
+            .iter()
+            .map(|(s, _)| (s.start_us, s.end_us));
         let mut next_taken = taken.next();
         for st in &nested.stretches {
             // The parts of the stretch that no span of the lane's own covers.
@@ -150,19 +151,9 @@ pub(super) fn gil_lanes(
         out.spans = spans;
         return out;
     }
-    let lane_spans = |lane: u32| {
-        let from = spans.partition_point(|(s, _)| s.lane < lane);
-        let to = spans.partition_point(|(s, _)| s.lane <= lane);
-        &spans[from..to]
-    };
-    let lane_calls = |lane: u32| {
-        let from = calls.partition_point(|c| c.lane < lane);
-        let to = calls.partition_point(|c| c.lane <= lane);
-        &calls[from..to]
-    };
     let running_of = |lane: u32| -> Vec<(f64, f64)> {
         let mut running: Vec<(f64, f64)> = Vec::new();
-        for (s, _) in lane_spans(lane)
+        for (s, _) in of_lane(&spans, lane, |(s, _)| s.lane)
             .iter()
             .filter(|(s, _)| s.state == State::Running)
         {
@@ -192,27 +183,27 @@ pub(super) fn gil_lanes(
                     .is_some_and(|lane| matches!(lane.kind, LaneKind::Thread | LaneKind::Process))
             })
             .collect();
+        // Each worker's running stretches, joined where they touch.
+        let running: Vec<(u32, Vec<(f64, f64)>)> =
+            workers.iter().map(|&l| (l, running_of(l))).collect();
         let holdings = match source {
             GilSource::None => continue,
             GilSource::Measured => {
-                let running: Vec<Holding> = workers
-                    .iter()
-                    .flat_map(|&l| {
-                        running_of(l).into_iter().map(move |(s, e)| Holding {
-                            holder: l,
-                            start_us: s,
-                            end_us: e,
-                        })
-                    })
-                    .collect();
-                let holders = workers
-                    .iter()
-                    .filter(|&&l| !running_of(l).is_empty())
-                    .count();
-                if holders < 2 {
+                if running.iter().filter(|(_, r)| !r.is_empty()).count() < 2 {
                     continue;
                 }
-                exclusive(running)
+                exclusive(
+                    running
+                        .iter()
+                        .flat_map(|(l, r)| {
+                            r.iter().map(|&(start_us, end_us)| Holding {
+                                holder: *l,
+                                start_us,
+                                end_us,
+                            })
+                        })
+                        .collect(),
+                )
             }
             GilSource::Traced => {
                 let held: Vec<Holding> = workers
@@ -225,15 +216,13 @@ pub(super) fn gil_lanes(
                 exclusive(held)
             }
             GilSource::Inferred => {
-                let running: Vec<(u32, Vec<(f64, f64)>)> =
-                    workers.iter().map(|&l| (l, running_of(l))).collect();
                 if !overlap(&running) {
                     continue;
                 }
                 let events: Vec<Vec<f64>> = workers
                     .iter()
                     .map(|&l| {
-                        let mut times: Vec<f64> = lane_calls(l)
+                        let mut times: Vec<f64> = of_lane(calls, l, |c| c.lane)
                             .iter()
                             .flat_map(|c| [c.start_us, c.end_us])
                             .collect();
