@@ -4,9 +4,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::{
-    Call, Calls, Event, EventKind, GilEvidence, Lane, LaneKind, Meta, Mode, Scenario, Span, Trace,
-};
+use crate::{Call, Calls, Event, EventKind, Lane, LaneKind, Meta, Mode, Scenario, Span, Trace};
 
 /// One entry of `metadata.runs`: the scenario (Lanes' own field names), its
 /// window on the events' clock, and its answer.
@@ -47,7 +45,6 @@ pub(super) fn split(
         text("gil"),
         number("switch_interval_us"),
     );
-    let evidence = (text("gil_evidence") == Some("measured")).then_some(GilEvidence::Measured);
     runs.iter()
         .enumerate()
         .map(|(i, run)| {
@@ -65,7 +62,7 @@ pub(super) fn split(
                 seed: None,
             };
             let mut t = window(trace, from, to, meta);
-            t.gil_evidence = evidence;
+            t.gil_evidence = trace.gil_evidence;
             Ok(t)
         })
         .collect()
