@@ -13,12 +13,9 @@ use super::stacks::{self, GilSource, ProcessLanes};
 use crate::model::span_order;
 use crate::python::stacks::Slice;
 use crate::{
-    Call, Calls, Event, EventKind, Foreign, GilEvidence, Holding, Lane, LaneKind, Meta, Source,
-    Span, SpanLabels, State, Trace,
+    Call, Calls, Event, EventKind, Foreign, GilEvidence, Holding, Lane, LaneKind, Meta, Scenario,
+    Source, Span, SpanLabels, State, Trace,
 };
-
-/// CPython's default switch interval, in µs.
-const DEFAULT_INTERVAL_US: f64 = 5_000.0;
 
 /// What a slice is (see `Collector::classify`).
 enum Kind {
@@ -52,7 +49,7 @@ impl FileFacts {
     fn read(metadata: Option<&Value>, from_lanes: bool) -> Self {
         let Some(m) = metadata else {
             return Self {
-                interval_us: DEFAULT_INTERVAL_US,
+                interval_us: f64::from(Scenario::DEFAULT_INTERVAL_US),
                 ..Self::default()
             };
         };
@@ -69,7 +66,7 @@ impl FileFacts {
                 .get("switch_interval_us")
                 .and_then(Value::as_f64)
                 .filter(|us| us.is_finite() && *us > 0.0)
-                .unwrap_or(DEFAULT_INTERVAL_US),
+                .unwrap_or(f64::from(Scenario::DEFAULT_INTERVAL_US)),
             measured: text("gil_evidence") == Some("measured"),
             gil_disabled: text("gil") == Some("disabled"),
             call_names: from_lanes
@@ -370,7 +367,13 @@ impl<'a> Collector<'a> {
         let traces = match metadata.as_ref().and_then(|m| m.get("runs")) {
             Some(runs) if !from_lanes => {
                 match runs::split(&trace, runs, metadata.as_ref(), offset.unwrap_or(0.0)) {
-                    Ok(traces) => traces,
+                    Ok(traces) => {
+                        // Each run cut from the sound whole is checked again.
+                        for t in &traces {
+                            t.validate()?;
+                        }
+                        traces
+                    }
                     Err(why) => {
                         self.notes.push(format!(
                             "The file's list of runs could not be read ({why}); it was read \
@@ -382,9 +385,6 @@ impl<'a> Collector<'a> {
             }
             _ => vec![trace],
         };
-        for t in &traces {
-            t.validate()?;
-        }
         let report = ImportReport {
             from_lanes,
             events: self.seen.saturating_add(self.counted),
