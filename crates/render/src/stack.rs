@@ -97,21 +97,11 @@ fn rows(run: &RunView<'_>, lane: u32, auto: Stack) -> StackRows {
     }
 }
 
-/// The index in [`Calls::all`] of `call`, one of its entries.
-fn index_of(calls: &Calls, call: &Call) -> usize {
-    calls.all().partition_point(|c| {
-        (c.lane, c.depth)
-            .cmp(&(call.lane, call.depth))
-            .then(c.start_us.total_cmp(&call.start_us))
-            .is_lt()
-    })
-}
-
 /// The index in [`Calls::all`] of the innermost call of `lane`'s stack at
 /// `at_us`, if it was in a call then.
 pub(crate) fn innermost_at(calls: &Calls, lane: u32, at_us: f64) -> Option<usize> {
     let innermost = calls.stack_at(lane, at_us).pop()?;
-    Some(index_of(calls, innermost))
+    calls.index_of(innermost)
 }
 
 /// The stack that call `index` of `calls` ends, outermost first: the calls

@@ -89,6 +89,13 @@ impl Calls {
         self.calls.is_empty()
     }
 
+    /// The index in [`Calls::all`] of `call`, one of its entries (`None`
+    /// for a call it does not hold).
+    pub fn index_of(&self, call: &Call) -> Option<usize> {
+        let at = self.calls.partition_point(|c| call_order(c, call).is_lt());
+        (self.calls.get(at) == Some(call)).then_some(at)
+    }
+
     /// The calls of one lane, sorted by depth then start.
     pub fn of_lane(&self, lane: u32) -> &[Call] {
         crate::model::of_lane(&self.calls, lane, |c| c.lane)
@@ -227,5 +234,9 @@ mod tests {
         assert_eq!(names(4.5), ["main"]);
         assert_eq!(names(6.0), ["main", "work"]);
         assert!(names(11.0).is_empty());
+        for (i, c) in calls.all().iter().enumerate() {
+            assert_eq!(calls.index_of(c), Some(i));
+        }
+        assert_eq!(calls.index_of(&call(0, 1, 2.5, 4.0)), None);
     }
 }
