@@ -189,6 +189,11 @@ impl Geometry {
         }
     }
 
+    /// What each lane of each run shows of its stack.
+    pub fn stacks(&self) -> &[Vec<Stack>] {
+        &self.stacks
+    }
+
     /// The runs as the renderer takes them.
     pub fn views(&self) -> Vec<RunView<'_>> {
         views(&self.runs, &self.stacks)

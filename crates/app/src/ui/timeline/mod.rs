@@ -149,7 +149,7 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
         let canvas = canvas.clone();
         let draw_error = draw_error.clone();
         let shown = view.shown();
-        let stacks = view.stack_choices(&props.runs.0);
+        let stacks = geometry.borrow().stacks().to_vec();
         let geometry = Rc::clone(&geometry);
         let (scale, fit) = (props.scale, props.fit);
         use_effect_with(
