@@ -4,10 +4,11 @@
 use std::rc::Rc;
 
 use lanes_render::amdahl_fit;
-use lanes_trace::{Mode, Model, Trace, Workload};
+use lanes_trace::{Model, Trace, Workload};
 
 use super::AppState;
 use crate::format;
+use crate::lessons::python;
 
 impl AppState {
     /// How much faster `trace` ran than the latest sequential run of the same
@@ -15,7 +16,7 @@ impl AppState {
     /// against CPython's, Lanes' against Lanes'); `None` for sequential runs
     /// or with no baseline.
     pub fn speedup_of(&self, trace: &Trace) -> Option<f64> {
-        let recorded = crate::lessons::python::recorded(trace);
+        let recorded = python::recorded;
         let s = &trace.meta()?.scenario;
         // The UI lesson's makespan includes calm time on purpose: no speedup.
         if s.model == Model::Sequential || s.workload == Workload::Ui {
@@ -26,7 +27,7 @@ impl AppState {
                 m.scenario.model == Model::Sequential
                     && m.scenario.workload == s.workload
                     && m.scenario.size == s.size
-                    && (m.mode == Mode::Recorded) == recorded
+                    && recorded(t) == recorded(trace)
             })
         };
         let baseline = self
