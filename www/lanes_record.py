@@ -233,16 +233,16 @@ _PATCHES = []  # (owner, attribute, original)
 
 
 def _include_filter(config):
-    patterns = config["include"]
-    excluded = config["excluded_dirs"]
+    """Whether a code object's calls are recorded (by its file, as
+    `_path_filter` says), as (name, file, line) or False, once per code."""
+    path_included = _path_filter(config)
     cache = {}
 
     def included(code):
         hit = cache.get(code)
         if hit is None:
             path = code.co_filename
-            ok = bool(patterns) and any(fnmatch.fnmatch(path, p) for p in patterns)
-            ok = ok and not any(path.startswith(d) for d in excluded)
+            ok = path_included(path)
             hit = (code.co_name, os.path.basename(path), code.co_firstlineno) if ok else False
             cache[code] = hit
         return hit
@@ -383,6 +383,9 @@ def _install_import_hook(included):
 
 
 def _path_filter(config):
+    """Whether a file's functions are recorded: it matches an --include
+    pattern and lies outside the standard library, site-packages and the
+    recorder itself."""
     patterns, excluded = config["include"], config["excluded_dirs"]
 
     def included(path):
