@@ -61,6 +61,12 @@ impl Calls {
         Self { calls, names }
     }
 
+    /// The table from calls already in [`call_order`], unchecked:
+    /// [`Trace::validate`](crate::Trace::validate) checks the order.
+    pub(crate) fn from_sorted(calls: Vec<Call>, names: Vec<String>) -> Self {
+        Self { calls, names }
+    }
+
     /// Every call, sorted by lane, depth, then start.
     pub fn all(&self) -> &[Call] {
         &self.calls

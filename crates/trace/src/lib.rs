@@ -2,6 +2,7 @@
 
 mod calls;
 mod chrome;
+mod codec;
 mod concurrency;
 mod metrics;
 mod model;
@@ -15,6 +16,7 @@ pub use chrome::{
     ImportError, ImportLimits, ImportReport, Imported, SkipReason, Skipped, from_chrome_json,
     from_chrome_json_with, to_chrome_json, to_chrome_value,
 };
+pub use codec::{CodecError, decode, encode};
 pub use concurrency::{Concurrency, ConcurrencyStep, merge_lane_intervals};
 pub use metrics::{LaneUse, Metrics, StateTimes};
 pub use model::{

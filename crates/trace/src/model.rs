@@ -650,6 +650,13 @@ impl SpanLabels {
     pub(crate) fn entries(&self) -> &[(u32, u32)] {
         &self.spans
     }
+
+    /// The table from its parts as [`SpanLabels::texts`] and
+    /// [`SpanLabels::entries`] give them, unchecked: [`Trace::validate`]
+    /// checks that the entries are in span order and name known texts.
+    pub(crate) fn from_parts(texts: Vec<String>, spans: Vec<(u32, u32)>) -> Self {
+        Self { texts, spans }
+    }
 }
 
 /// Everything one run produced. It travels as Chrome Trace Event JSON

@@ -1,5 +1,7 @@
 //! Checks that a trace describes something that could have happened.
 
+use crate::calls::call_order;
+use crate::model::span_order;
 use crate::{LaneKind, Trace};
 
 /// What is wrong with a trace, and where.
@@ -97,6 +99,16 @@ pub enum TraceError {
         /// Position of the later call.
         second: usize,
     },
+    /// Spans or calls are not in their order (spans by lane, start and
+    /// end; calls by lane, depth, start and end). A trace built by its
+    /// constructors always is; one decoded from bytes may not be.
+    #[error("{what} {index} sorts before the {what} before it: the trace is out of order")]
+    OutOfOrder {
+        /// "span" or "call".
+        what: &'static str,
+        /// Position of the first one out of order.
+        index: usize,
+    },
     /// A span label is attached to a span the trace does not have, or the
     /// label table is out of order.
     #[error("a label is attached to span {span}, but the trace has {spans} spans")]
@@ -109,10 +121,11 @@ pub enum TraceError {
 }
 
 impl Trace {
-    /// Checks every span: finite times, end not before start, a known lane, a
-    /// holder only on a GIL lane, naming a thread lane, and a task only off
-    /// one, and no two spans overlapping on a thread or process lane (one
-    /// thread does one thing at a time). Then checks that every event has a
+    /// Checks that spans and calls are in their order, then every span:
+    /// finite times, end not before start, a known lane, a holder only on a
+    /// GIL lane, naming a thread lane, and a task only off one, and no two
+    /// spans overlapping on a thread or process lane (one thread does one
+    /// thing at a time). Then checks that every event has a
     /// finite time and names known lanes, that every span label names a
     /// span, and that every call is sound (see [`Calls`](crate::Calls)).
     pub fn validate(&self) -> Result<(), TraceError> {
@@ -127,6 +140,15 @@ impl Trace {
     fn validate_calls(&self) -> Result<(), TraceError> {
         let calls = self.calls.all();
         let names = self.calls.names().len();
+        if let Some(i) = calls
+            .windows(2)
+            .position(|p| call_order(&p[0], &p[1]).is_gt())
+        {
+            return Err(TraceError::OutOfOrder {
+                what: "call",
+                index: i + 1,
+            });
+        }
         for (index, c) in calls.iter().enumerate() {
             if !c.start_us.is_finite() || !c.end_us.is_finite() || c.end_us < c.start_us {
                 return Err(TraceError::CallTimes { index });
@@ -155,6 +177,16 @@ impl Trace {
     }
 
     fn validate_spans(&self) -> Result<(), TraceError> {
+        let spans = &self.spans;
+        if let Some(i) = spans
+            .windows(2)
+            .position(|p| span_order(&p[0], &p[1]).is_gt())
+        {
+            return Err(TraceError::OutOfOrder {
+                what: "span",
+                index: i + 1,
+            });
+        }
         for (index, s) in self.spans.iter().enumerate() {
             if !s.start_us.is_finite() || !s.end_us.is_finite() {
                 return Err(TraceError::NotFinite { index });
@@ -399,6 +431,36 @@ mod tests {
         assert_eq!(
             with(vec![call(0, 0, f64::NAN, 1.0, 0)]),
             Err(TraceError::CallTimes { index: 0 })
+        );
+    }
+
+    #[test]
+    fn checks_the_order_of_spans_and_calls() {
+        use crate::{Call, Calls};
+        let mut t = trace_of(1, &[(0, 0.0, 1.0), (0, 2.0, 3.0)]);
+        assert_eq!(t.validate(), Ok(()));
+        t.spans.swap(0, 1);
+        assert_eq!(
+            t.validate(),
+            Err(TraceError::OutOfOrder {
+                what: "span",
+                index: 1
+            })
+        );
+        t.spans.swap(0, 1);
+        let call = |depth| Call {
+            lane: 0,
+            depth,
+            start_us: 0.0,
+            end_us: 1.0,
+            name: 0,
+        };
+        t.calls = Calls::from_sorted(vec![call(0), call(1)], vec!["main".to_owned()]);
+        assert_eq!(t.validate(), Ok(()));
+        t.calls = Calls::from_sorted(vec![call(1), call(0)], vec!["main".to_owned()]);
+        assert_eq!(
+            t.validate().map_err(|e| e.to_string()),
+            Err("call 1 sorts before the call before it: the trace is out of order".to_owned())
         );
     }
 
