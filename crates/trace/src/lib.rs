@@ -13,8 +13,9 @@ pub mod words;
 
 pub use calls::{Call, Calls, GilEvidence};
 pub use chrome::{
-    ImportError, ImportLimits, ImportReport, Imported, SkipReason, Skipped, from_chrome_json,
-    from_chrome_json_with, to_chrome_json, to_chrome_value,
+    ImportError, ImportLimits, ImportPhase, ImportProgress, ImportReport, Imported, SkipReason,
+    Skipped, from_chrome_bytes, from_chrome_json, from_chrome_json_with, to_chrome_json,
+    to_chrome_value,
 };
 pub use codec::{CodecError, decode, encode};
 pub use concurrency::{Concurrency, ConcurrencyStep, merge_lane_intervals};

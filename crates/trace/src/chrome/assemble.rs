@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::import::{Cat, Collector, Id, Mark, Pending, SliceInfo, SpanRec};
 use super::names::{self, Origin};
+use super::progress::{BUILDING_STEPS, Progress};
 use super::report::{ImportError, ImportReport, Imported, SkipReason, Skipped, thousands};
 use super::runs;
 use super::stacks::{self, GilSource, ProcessLanes};
@@ -91,7 +92,10 @@ const MAX_FIELD_CHARS: usize = 256;
 impl<'a> Collector<'a> {
     /// Builds the trace (or, for a lesson the recorder ran, the trace of
     /// each run) from what was read.
-    pub(super) fn finish(mut self) -> Result<Imported, ImportError> {
+    /// The traces of what was read, telling `progress` each of its
+    /// [`BUILDING_STEPS`].
+    pub(super) fn finish(mut self, progress: &mut Progress<'_>) -> Result<Imported, ImportError> {
+        progress.built(0);
         let metadata = self.metadata.take();
         let lanes_source = self.lanes_source(metadata.as_ref());
         let from_lanes = lanes_source.is_some();
@@ -150,6 +154,7 @@ impl<'a> Collector<'a> {
             })
             .map(|(_, pid)| pid.clone());
         let mut lanes = self.lanes(&order, from_lanes, parent.as_ref());
+        progress.built(1);
 
         // Times: as they are for Lanes, from the earliest event otherwise.
         let offset = if from_lanes || !self.earliest.is_finite() {
@@ -264,6 +269,7 @@ impl<'a> Collector<'a> {
         }
         let (mut calls, call_names) = self.call_names(calls, facts.call_names.as_deref());
         calls.sort_by(crate::calls::call_order);
+        progress.built(2);
 
         if facts.recorder {
             self.recorder_notes(metadata.as_ref());
@@ -294,6 +300,7 @@ impl<'a> Collector<'a> {
         );
         lanes.extend(gil.lanes);
         let spans = gil.spans;
+        progress.built(3);
         let gil_evidence = if from_lanes {
             facts.lanes_gil_evidence
         } else if facts.recorder && facts.measured {
@@ -395,6 +402,7 @@ impl<'a> Collector<'a> {
                 .collect(),
             notes: self.notes,
         };
+        progress.built(BUILDING_STEPS);
         Ok(Imported { traces, report })
     }
 

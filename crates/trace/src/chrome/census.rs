@@ -13,25 +13,38 @@ use serde_json::Value;
 use super::raw::{Shape, Sink, Slot, TopLevel};
 use super::report::{ImportError, ImportLimits};
 
-/// [`ImportError::TooManyEvents`] if `text` holds more events than the
-/// limit; `None` if it does not, or if it does not scan as a trace (the
-/// full read then says what is wrong and where).
-pub(super) fn too_many_events(text: &str, limits: &ImportLimits) -> Option<ImportError> {
+/// How many events `text` holds, counted when it is long enough to hold
+/// more than the limit: [`ImportError::TooManyEvents`] if it holds more;
+/// `Ok(None)` if it was not counted, being shorter, or if it does not scan
+/// as a trace (the full read then says what is wrong and where). The count
+/// is also the total of the import's progress.
+pub(super) fn census(text: &str, limits: &ImportLimits) -> Result<Option<usize>, ImportError> {
     // Each element of a list takes at least two bytes (a value and a
     // comma): a shorter file cannot hold more than the limit.
     if text.len() / 2 <= limits.max_events {
-        return None;
+        return Ok(None);
     }
     let mut census = Census(0);
     let mut de = serde_json::Deserializer::from_str(text);
-    TopLevel(&mut census)
+    let scanned = TopLevel(&mut census)
         .deserialize(&mut de)
-        .and_then(|()| de.end())
-        .ok()?;
-    (census.0 > limits.max_events).then_some(ImportError::TooManyEvents {
-        events: census.0,
-        limit: limits.max_events,
-    })
+        .and_then(|()| de.end());
+    if scanned.is_err() {
+        return Ok(None);
+    }
+    if census.0 > limits.max_events {
+        return Err(ImportError::TooManyEvents {
+            events: census.0,
+            limit: limits.max_events,
+        });
+    }
+    Ok(Some(census.0))
+}
+
+/// [`census`]'s refusal, if it refuses.
+#[cfg(test)]
+fn too_many_events(text: &str, limits: &ImportLimits) -> Option<ImportError> {
+    census(text, limits).err()
 }
 
 /// Counts the elements of `traceEvents` (or of the bare list) and reads
@@ -113,5 +126,12 @@ mod tests {
         }
         // Too short to hold more than the limit: not even scanned.
         assert_eq!(too_many_events("[1,2,3]", &limits(4)), None);
+    }
+
+    #[test]
+    fn gives_the_count_when_it_counts() {
+        let list = format!("[{}]", [SLICE; 5].join(","));
+        assert_eq!(census(&list, &limits(5)), Ok(Some(5)));
+        assert_eq!(census("[1,2,3]", &limits(4)), Ok(None));
     }
 }

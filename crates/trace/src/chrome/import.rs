@@ -7,6 +7,7 @@ use serde::de::DeserializeSeed;
 use serde_json::Value;
 
 use super::names;
+use super::progress::{ImportProgress, Progress, Ticking};
 use super::raw::{RawEvent, Scalar, Shape, Sink, Slot, TopLevel, is_stop};
 use super::report::{ImportError, ImportLimits, Imported, SkipReason};
 use crate::{EventKind, LaneKind, State};
@@ -98,23 +99,43 @@ pub fn from_chrome_json(text: &str) -> Result<Imported, ImportError> {
 
 /// [`from_chrome_json`] with other limits.
 pub fn from_chrome_json_with(text: &str, limits: &ImportLimits) -> Result<Imported, ImportError> {
-    if text.len() > limits.max_bytes {
+    from_chrome_bytes(text.as_bytes(), limits, &mut |_| {})
+}
+
+/// [`from_chrome_json_with`] of a file's bytes, which must be UTF-8 text
+/// (else [`ImportError::NotUtf8`] says where they are not), telling
+/// `progress` how far it has come: at most
+/// [`ImportProgress::MAX_REPORTS`] times, reading then building, each
+/// phase from 0 to its total. The events read are counted against a total
+/// only in a file long enough to be counted before it is read (more than
+/// two bytes per event of the limit: 10 MB by default); a shorter one
+/// reports its reading once, when it ends.
+pub fn from_chrome_bytes(
+    bytes: &[u8],
+    limits: &ImportLimits,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<Imported, ImportError> {
+    const BOM: &[u8] = "\u{feff}".as_bytes();
+    if bytes.len() > limits.max_bytes {
         return Err(ImportError::TooLarge {
-            bytes: text.len(),
+            bytes: bytes.len(),
             limit: limits.max_bytes,
         });
     }
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (skipped, bytes) = match bytes.strip_prefix(BOM) {
+        Some(rest) => (BOM.len(), rest),
+        None => (0, bytes),
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, &e, skipped))?;
     if text.trim().is_empty() {
         return Err(ImportError::Blank);
     }
     // Far too many events: refused after a quick scan, not a long read.
-    if let Some(too_many) = super::census::too_many_events(text, limits) {
-        return Err(too_many);
-    }
-    match read(text, limits) {
+    let events = super::census::census(text, limits)?;
+    let progress = &mut Progress::new(progress, events);
+    match read(text, limits, progress) {
         Err(first @ ImportError::Truncated { .. }) => match close_list(text) {
-            Some(closed) => match read(&closed, limits) {
+            Some(closed) => match read(&closed, limits, progress) {
                 Ok(mut imported) => {
                     imported.report.notes.insert(
                         0,
@@ -148,10 +169,32 @@ fn close_list(text: &str) -> Option<String> {
     (end.ends_with('}') || end.ends_with('[')).then(|| format!("{end}]"))
 }
 
-fn read(text: &str, limits: &ImportLimits) -> Result<Imported, ImportError> {
+/// Where `bytes` (after `skipped` bytes of a byte-order mark) stop being
+/// UTF-8, as [`ImportError::NotUtf8`].
+fn not_utf8(bytes: &[u8], e: &std::str::Utf8Error, skipped: usize) -> ImportError {
+    let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
+    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let on_line = valid.get(line_start..).unwrap_or_default();
+    ImportError::NotUtf8 {
+        byte: skipped + e.valid_up_to(),
+        line: valid.iter().filter(|&&b| b == b'\n').count() + 1,
+        column: String::from_utf8_lossy(on_line).chars().count() + 1,
+    }
+}
+
+fn read(
+    text: &str,
+    limits: &ImportLimits,
+    progress: &mut Progress<'_>,
+) -> Result<Imported, ImportError> {
     let mut c = Collector::new(*limits);
     let mut de = serde_json::Deserializer::from_str(text);
-    let result = TopLevel(&mut c)
+    let mut ticking = Ticking {
+        sink: &mut c,
+        progress,
+        done: 0,
+    };
+    let result = TopLevel(&mut ticking)
         .deserialize(&mut de)
         .and_then(|()| de.end());
     if let Some(error) = c.error.take() {
@@ -170,7 +213,8 @@ fn read(text: &str, limits: &ImportLimits) -> Result<Imported, ImportError> {
     if !c.found_events {
         return Err(ImportError::NoTraceEvents);
     }
-    c.finish()
+    progress.read_all(events);
+    c.finish(progress)
 }
 
 /// A process or thread id: a number, or a text (some tools write names).

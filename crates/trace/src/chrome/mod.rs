@@ -6,13 +6,15 @@ mod assemble;
 mod census;
 mod export;
 mod import;
+mod progress;
 mod raw;
 mod report;
 mod runs;
 mod stacks;
 
 pub use export::{to_chrome_json, to_chrome_value};
-pub use import::{from_chrome_json, from_chrome_json_with};
+pub use import::{from_chrome_bytes, from_chrome_json, from_chrome_json_with};
+pub use progress::{ImportPhase, ImportProgress};
 pub use report::{ImportError, ImportLimits, ImportReport, Imported, SkipReason, Skipped};
 
 /// Names that the export writes and the import recognises.
