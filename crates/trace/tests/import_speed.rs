@@ -4,7 +4,9 @@
 
 use std::time::Instant;
 
-use lanes_trace::{from_chrome_json, synthetic, to_chrome_json};
+use lanes_trace::{
+    ImportLimits, decode, encode, from_chrome_bytes, from_chrome_json, synthetic, to_chrome_json,
+};
 
 #[test]
 #[ignore = "a timing: run with --release -- --ignored --nocapture"]
@@ -29,8 +31,56 @@ fn imports_a_million_lanes_spans() {
 #[test]
 #[ignore = "a timing: run with --release -- --ignored --nocapture"]
 fn imports_a_million_foreign_slices() {
-    // A Python tracer's output: named B/E pairs on 8 threads, times in µs
-    // since the epoch.
+    let json = foreign_slices();
+    let started = Instant::now();
+    let imported = from_chrome_json(&json).unwrap();
+    let took = started.elapsed();
+    println!(
+        "import of 1,000,000 B/E events ({:.1} MB): {:.0} ms",
+        json.len() as f64 / 1e6,
+        took.as_secs_f64() * 1e3
+    );
+    assert_eq!(imported.traces[0].spans().len(), 500_000);
+    assert_eq!(imported.traces[0].labels.texts().len(), 100);
+}
+
+#[test]
+#[ignore = "a timing: run with --release -- --ignored --nocapture"]
+fn imports_bytes_with_progress_and_decodes_them() {
+    let json = foreign_slices();
+    let mut reports = 0;
+    let started = Instant::now();
+    let imported = from_chrome_bytes(json.as_bytes(), &ImportLimits::DEFAULT, &mut |_| {
+        reports += 1;
+    })
+    .unwrap();
+    let took = started.elapsed();
+    println!(
+        "import of the bytes of 1,000,000 B/E events: {:.0} ms, {reports} progress reports",
+        took.as_secs_f64() * 1e3
+    );
+    for traces in [imported.traces, vec![synthetic::trace(8, 125_000)]] {
+        let started = Instant::now();
+        let bytes = encode(&traces);
+        let encoded = started.elapsed();
+        let started = Instant::now();
+        let back = decode(&bytes).unwrap();
+        let decoded = started.elapsed();
+        println!(
+            "{} spans, {} calls: encoded in {:.0} ms to {:.1} MB, decoded in {:.0} ms",
+            traces[0].spans().len(),
+            traces[0].calls.len(),
+            encoded.as_secs_f64() * 1e3,
+            bytes.len() as f64 / 1e6,
+            decoded.as_secs_f64() * 1e3
+        );
+        assert_eq!(back, traces);
+    }
+}
+
+/// A Python tracer's output: a million events, named B/E pairs on 8
+/// threads, times in µs since the epoch.
+fn foreign_slices() -> String {
     let mut json = String::from("[");
     for i in 0..500_000_u64 {
         let tid = i % 8;
@@ -44,14 +94,5 @@ fn imports_a_million_foreign_slices() {
     }
     json.pop();
     json.push(']');
-    let started = Instant::now();
-    let imported = from_chrome_json(&json).unwrap();
-    let took = started.elapsed();
-    println!(
-        "import of 1,000,000 B/E events ({:.1} MB): {:.0} ms",
-        json.len() as f64 / 1e6,
-        took.as_secs_f64() * 1e3
-    );
-    assert_eq!(imported.traces[0].spans().len(), 500_000);
-    assert_eq!(imported.traces[0].labels.texts().len(), 100);
+    json
 }
