@@ -68,6 +68,20 @@ fn import_ms() -> Result<f64, String> {
     Ok(median(times))
 }
 
+/// Median ms to decode 10⁶ spans that [`lanes_trace::encode`] wrote (what a
+/// worker's import hands the page), natively.
+fn decode_ms() -> Result<f64, String> {
+    let bytes = lanes_trace::encode(&[lanes_trace::synthetic::trace(8, 125_000)]);
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let start = std::time::Instant::now();
+        let traces = lanes_trace::decode(&bytes).map_err(|e| e.to_string())?;
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        drop(traces);
+    }
+    Ok(median(times))
+}
+
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
@@ -161,6 +175,12 @@ fn main() -> ExitCode {
             figures.insert("import_native_1e6_ms".to_owned(), ms);
         }
         Err(e) => eprintln!("lanes-bench: import: {e}"),
+    }
+    match decode_ms() {
+        Ok(ms) => {
+            figures.insert("decode_native_1e6_ms".to_owned(), ms);
+        }
+        Err(e) => eprintln!("lanes-bench: decode: {e}"),
     }
     figures.insert("native_cores".to_owned(), cores as f64);
     figures.insert("size".to_owned(), args.size as f64);
