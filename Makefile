@@ -13,6 +13,9 @@ BUILD_STD := -Z build-std=panic_abort,std
 CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 WASM_OUT := $(CARGO_TARGET_DIR)/$(WASM_TARGET)/release/lanes_app.wasm
+WORKER_WASM_OUT := $(CARGO_TARGET_DIR)/$(WASM_TARGET)/release/lanes_worker.wasm
+WASM_FEATURES := --enable-threads --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
+  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue
 # The built folder; `make build DIST=/tmp/lanes-dist` builds elsewhere (the
 # browser tests serve $(LANES_DIST), set from it).
 DIST ?= dist
@@ -31,19 +34,24 @@ serve: build
 ## build: the static page in $(DIST)/ (release wasm, threads build, optimised;
 ## _headers and the service worker come with www/)
 build: setup
-	cargo build -p lanes-app --release --target $(WASM_TARGET) $(BUILD_STD)
+	cargo build -p lanes-app -p lanes-worker --release --target $(WASM_TARGET) $(BUILD_STD)
 	rm -rf $(DIST).tmp && mkdir -p $(DIST).tmp/pkg
 	wasm-bindgen --target web --no-typescript --out-name lanes --out-dir $(DIST).tmp/pkg $(WASM_OUT)
+	wasm-bindgen --target no-modules --no-typescript --out-name lanes_worker --out-dir $(DIST).tmp/pkg \
+	  $(WORKER_WASM_OUT)
 	tools/patch-worker-helpers.sh $(DIST).tmp/pkg
-	node_modules/.bin/wasm-opt -O3 --enable-threads --enable-bulk-memory --enable-mutable-globals \
-	  --enable-sign-ext --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
-	  $(DIST).tmp/pkg/lanes_bg.wasm -o $(DIST).tmp/pkg/lanes_bg.wasm
+	for wasm in $(DIST).tmp/pkg/lanes_bg.wasm $(DIST).tmp/pkg/lanes_worker_bg.wasm; do \
+	  node_modules/.bin/wasm-opt -O3 $(WASM_FEATURES) $$wasm -o $$wasm; \
+	  tools/check-shared-memory.sh $$wasm; \
+	done
 	cp index.html $(DIST).tmp/
 	cp -r www/. $(DIST).tmp/
+	# A worker fetches one classic script: the worker module's glue, then its handler.
+	cat $(DIST).tmp/pkg/lanes_worker.js www/process-worker.js > $(DIST).tmp/process-worker.js
+	rm $(DIST).tmp/pkg/lanes_worker.js
 	tools/vendor-reveal.sh $(DIST).tmp
-	tools/check-shared-memory.sh $(DIST).tmp/pkg/lanes_bg.wasm
 	rm -rf $(DIST) && mv $(DIST).tmp $(DIST)
-	@echo "Built $(DIST)/ ($$(du -sh $(DIST) | cut -f1)); wasm $$(stat -c %s $(DIST)/pkg/lanes_bg.wasm) bytes"
+	@echo "Built $(DIST)/ ($$(du -sh $(DIST) | cut -f1)); page wasm $$(stat -c %s $(DIST)/pkg/lanes_bg.wasm) bytes, worker wasm $$(stat -c %s $(DIST)/pkg/lanes_worker_bg.wasm) bytes"
 
 ## dist: the folder to deploy to a static host (what `build` writes: the page,
 ## _headers, the service worker), with each file's size raw and gzipped

@@ -19,7 +19,7 @@ import {
 // Sequential, free threads and processes, k = 2, started as soon as the page can.
 const RUN = '?model=sequential,free,processes&k=2&size=1000000&run=1';
 // The files the page needs to start and run every model, relative to the page.
-const SHELL = ['', 'main.js', 'style.css', 'favicon.svg', 'pkg/lanes.js', 'pkg/lanes_bg.wasm', 'process-worker.js', 'lanes_record.py'];
+const SHELL = ['', 'main.js', 'style.css', 'favicon.svg', 'pkg/lanes.js', 'pkg/lanes_bg.wasm', 'pkg/lanes_worker_bg.wasm', 'process-worker.js', 'lanes_record.py'];
 const POOL_WORKER = /^pkg\/snippets\/[^/]+\/src\/workerHelpers[^/]*\.js$/;
 
 /** Records every request of the context, the service worker's included. */

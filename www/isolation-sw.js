@@ -30,6 +30,15 @@
 //    Only the top page registers the worker and asks for the shell, never a
 //    slide's iframe (see main.js); a frame on an origin that has the worker
 //    already is served by it like any page in its scope.
+//
+// 3. Out of the way of a page the network serves. A page whose host sent
+//    the isolation headers itself, loaded from the network, needs neither
+//    of the above for its own files while it is open: this worker lets the
+//    browser fetch them directly (no respondWith), so a process's script
+//    and the modules load as fast as without a service worker. The page is
+//    still kept for offline use, by the shell refresh it asks for once it
+//    is idle (main.js). A navigation uses the navigation preload, so the
+//    page's own request never waits for this worker to start.
 const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -54,6 +63,7 @@ const SHELL = [
   'favicon.svg',
   'pkg/lanes.js',
   'pkg/lanes_bg.wasm',
+  'pkg/lanes_worker_bg.wasm',
   'process-worker.js',
   'lanes_record.py',
 ];
@@ -66,14 +76,21 @@ self.addEventListener('activate', (event) => {
   // the middle of one. Taken mid-page, Firefox failed now and then to load
   // a worker's script started around that moment (a processes run at once,
   // `run=1`). The isolation reload and offline use need no claim.
-  event.waitUntil(dropOldCaches());
+  event.waitUntil(Promise.all([dropOldCaches(), self.registration.navigationPreload?.enable()]));
 });
+
+// The pages (client ids) loaded from the network with the host's own
+// isolation headers: their requests go straight to the network. Kept in
+// this worker's memory only: a restarted worker serves them again, which
+// is correct, only slower.
+const direct = new Set();
 
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   // Chromium throws on an only-if-cached fetch that is not same-origin mode.
   if (request.cache === 'only-if-cached' && request.mode !== 'same-origin') return;
   if (new URL(request.url).origin !== self.location.origin) return;
+  if (request.mode !== 'navigate' && direct.has(event.clientId)) return;
   event.respondWith(respond(event));
 });
 
@@ -87,7 +104,7 @@ async function respond(event) {
   const { request } = event;
   let response;
   try {
-    response = await fetch(request);
+    response = (request.mode === 'navigate' && (await event.preloadResponse)) || (await fetch(request));
   } catch (error) {
     const cached = await fromCache(request);
     if (!cached) throw error;
@@ -96,17 +113,29 @@ async function respond(event) {
   if (request.method === 'GET' && !request.headers.has('range') && keepable(request.url, response)) {
     event.waitUntil(store(cacheKey(request), response.clone()));
   }
+  if (request.mode === 'navigate' && event.resultingClientId && isolatedByHost(response)) {
+    direct.add(event.resultingClientId);
+    event.waitUntil(forgetClosedPages());
+  }
   return withIsolationHeaders(response);
+}
+
+/** Whether a response carries the isolation headers already (its host sends them). */
+function isolatedByHost(response) {
+  return Object.entries(ISOLATION_HEADERS).every(([name, value]) => response.headers.get(name) === value);
+}
+
+/** Drops the pages that are gone from `direct`. */
+async function forgetClosedPages() {
+  const open = new Set((await self.clients.matchAll({ includeUncontrolled: true })).map((c) => c.id));
+  for (const id of direct) if (!open.has(id)) direct.delete(id);
 }
 
 function withIsolationHeaders(response) {
   // An opaque or error response has no headers to add to. One that has them
   // (a host that sends them) is passed on as it came: rebuilt, one now and
   // then failed to load as a worker's script in WebKit.
-  if (response.status === 0) return response;
-  if (Object.entries(ISOLATION_HEADERS).every(([name, value]) => response.headers.get(name) === value)) {
-    return response;
-  }
+  if (response.status === 0 || isolatedByHost(response)) return response;
   const headers = new Headers(response.headers);
   for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value);
   return new Response(response.body, {

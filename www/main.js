@@ -8,15 +8,21 @@
 // workers, not a secure context, a host that refuses the script, an iframe)
 // the page starts without isolation and its banner says so.
 //
-// Offline: once the page has started, a top-level page registers the same
-// service worker on any host (never reloading for it) and asks it to keep
-// the files the page needs, so the next load works with no network.
+// Offline: once the page has started and is quiet (no run in progress), a
+// top-level page registers the same service worker on any host (never
+// reloading for it) and asks it to keep the files the page needs, so the
+// next load works with no network. Asked any earlier, the worker's fetching
+// and storing would compete with the page's first run for the CPU.
 import init from './pkg/lanes.js';
 
 // Set just before the page reloads itself, so the load after it never does.
 const RELOADED = 'lanes-isolation-reload';
 // How long to wait for the service worker to be active before giving up.
 const ACTIVATION_TIMEOUT_MS = 5000;
+// The offline copy is refreshed this long after the page started, at the
+// earliest, and once no run is in progress.
+const QUIET_AFTER_MS = 2000;
+const RUN_CHECK_MS = 500;
 
 function fail(error) {
   const app = document.getElementById('app');
@@ -97,11 +103,20 @@ async function isolateWithServiceWorker() {
 async function keepForOffline() {
   if (window.top !== window) return;
   if (!window.isSecureContext || !('serviceWorker' in navigator)) return;
+  await quiet();
   if (!navigator.serviceWorker.controller) await registerServiceWorker();
   const { active } = await navigator.serviceWorker.ready;
   // `since`: what the worker fetched from the network after this load began
   // is current already.
   active?.postMessage({ type: 'lanes:keep-offline', since: performance.timeOrigin });
+}
+
+/** Resolves once the page has been up a while, no run is in progress and the browser is idle. */
+async function quiet() {
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  await sleep(QUIET_AFTER_MS);
+  while (document.querySelector('#run')?.dataset.runState === 'running') await sleep(RUN_CHECK_MS);
+  if ('requestIdleCallback' in window) await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 2000 }));
 }
 
 isolateWithServiceWorker()

@@ -39,7 +39,7 @@ pub use mixed::{Convoy, io_time_us};
 pub use processes::{Share, run_share};
 pub use run::{Cancel, Environment, MAX_LATENCY_US, MAX_THREADS, RunError, convoy, run, run_with};
 pub use sleeper::{Sleeper, ThreadSleeper};
-pub use solo::run_solo;
+pub use solo::{SoloJob, run_solo};
 pub use twin::sequential_twin;
 pub use untraced::run_untraced;
 pub use warm_up::warm_up_scenario;

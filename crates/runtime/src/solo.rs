@@ -18,6 +18,7 @@
 //! paths): in a worker without shared memory, a rayon call would try to
 //! start threads and fail.
 
+mod job;
 mod scheduler;
 mod sequential;
 #[cfg(test)]
@@ -32,6 +33,8 @@ use crate::mixed::Role;
 use crate::run::unsupported;
 use crate::sleeper::Interruptible;
 use crate::{Cancel, Clock, Environment, RunError, Sleeper};
+
+pub use job::SoloJob;
 
 /// Runs `scenario` live on the calling thread alone — never touching rayon
 /// — and returns its trace: the same lanes, kinds of span and event, and

@@ -13,6 +13,7 @@ mod jitter;
 mod parcel;
 mod plain;
 mod processes;
+mod python_start;
 mod queue;
 mod record;
 mod shared;
@@ -24,6 +25,7 @@ pub use calibrate::{Calibration, Learned};
 pub use costs::{COST_FIGURES, CostModel};
 pub use error::SimError;
 pub use footprint::{Footprint, RUN_MEMORY_CAP, SPAN_BYTES, footprint, largest_fitting_size};
+pub use python_start::{StartMethod, python_start_note};
 pub use work::{prime_step_density, task_costs};
 
 /// The most virtual cores a simulated machine may have.

@@ -67,13 +67,20 @@ pub fn publish_run_state(state: &'static str) {
     RUN_STATE.with(|s| s.set(state));
 }
 
-/// `window.lanes.bench`: `redraw(spans, reps)` and `importTrace(events,
-/// reps)` return median milliseconds, and `tracing(size, k, reps)` resolves
+/// `window.lanes.bench`: `redraw(spans, reps)` returns median
+/// milliseconds, `importTrace(events, reps)` resolves to them (the import
+/// runs in a worker), and `tracing(size, k, reps)` resolves
 /// to `{traced_ms, untraced_ms}`, for `make bench`.
 fn bench_api() -> Result<Object, JsValue> {
     let bench = Object::new();
     let redraw = Closure::<dyn Fn(u32, u32) -> Result<f64, JsValue>>::new(crate::bench::redraw_ms);
-    let import = Closure::<dyn Fn(u32, u32) -> Result<f64, JsValue>>::new(crate::bench::import_ms);
+    let import = Closure::<dyn Fn(u32, u32) -> js_sys::Promise>::new(|events, reps| {
+        wasm_bindgen_futures::future_to_promise(async move {
+            crate::bench::import_ms(events, reps)
+                .await
+                .map(JsValue::from)
+        })
+    });
     Reflect::set(&bench, &"redraw".into(), &redraw.into_js_value())?;
     Reflect::set(&bench, &"importTrace".into(), &import.into_js_value())?;
     let tracing = Closure::<dyn Fn(u32, u32, u32) -> js_sys::Promise>::new(|size, k, reps| {
@@ -136,7 +143,7 @@ fn memory_now() -> JsValue {
         ("solo", number(u64::from(crate::solo_worker_alive()))),
     ]);
     object([
-        ("wasm_bytes", number(crate::processes::wasm_memory_bytes())),
+        ("wasm_bytes", number(lanes_clock::wasm_memory_bytes())),
         ("heap_bytes", number(crate::heap_live_bytes() as u64)),
         ("heap_peak_bytes", number(crate::heap_peak_bytes() as u64)),
         ("run_cap_bytes", number(lanes_sim::RUN_MEMORY_CAP)),

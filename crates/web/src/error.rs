@@ -94,6 +94,9 @@ pub enum WebError {
     /// The worker running the job went away without an answer.
     #[error("the worker running this job stopped without an answer")]
     WorkerLost,
+    /// The simulator refused the scenario (its words).
+    #[error("{0}")]
+    Simulation(String),
     /// A file could not be read or offered for download.
     #[error("{0}")]
     File(String),

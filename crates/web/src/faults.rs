@@ -8,8 +8,6 @@
 
 use std::cell::Cell;
 
-use wasm_bindgen::prelude::*;
-
 /// A fault to inject.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fault {
@@ -51,9 +49,9 @@ pub(crate) fn take(fault: Fault) -> bool {
     armed
 }
 
-/// Traps this worker's wasm instance: a `{type: 'trap'}` message to
-/// `www/process-worker.js` calls it, for an injected fault only.
-#[wasm_bindgen]
-pub fn lanes_trap() {
+/// Traps the calling thread's wasm instance (a pool thread's, for
+/// [`Fault::ThreadTrap`]); a worker traps in the worker module's own
+/// `lanes_trap`.
+pub(crate) fn trap() {
     core::arch::wasm32::unreachable()
 }

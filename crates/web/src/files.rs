@@ -54,9 +54,10 @@ fn click_link(filename: &str, href: &str) -> Result<(), WebError> {
     Ok(())
 }
 
-/// Reads a user's file as text, refusing files over [`MAX_FILE_BYTES`]
-/// before reading them.
-pub async fn read_file_text(file: &web_sys::File) -> Result<String, WebError> {
+/// Reads a user's file as bytes (never as a string on the page: the
+/// import reads them in a worker), refusing files over [`MAX_FILE_BYTES`]
+/// before reading them. Reading is the browser's, off the main thread.
+pub async fn read_file_bytes(file: &web_sys::File) -> Result<js_sys::ArrayBuffer, WebError> {
     let size = file.size();
     if size > MAX_FILE_BYTES {
         return Err(WebError::File(format!(
@@ -66,11 +67,12 @@ pub async fn read_file_text(file: &web_sys::File) -> Result<String, WebError> {
             lanes_trace::words::byte_size(MAX_FILE_BYTES as u64)
         )));
     }
-    let text = JsFuture::from(file.text())
+    let bytes = JsFuture::from(file.array_buffer())
         .await
         .map_err(|e| failed(&format!("read {}", file.name()), &e))?;
-    text.as_string()
-        .ok_or_else(|| WebError::File(format!("{} is not a text file", file.name())))
+    bytes
+        .dyn_into::<js_sys::ArrayBuffer>()
+        .map_err(|_| WebError::File(format!("{} could not be read as bytes", file.name())))
 }
 
 fn failed(what: &str, e: &JsValue) -> WebError {

@@ -11,37 +11,45 @@ compile_error!(
 mod automation;
 mod bench;
 mod canvas;
-mod clock;
 mod error;
 mod faults;
 mod files;
 mod frames;
 mod heap;
+mod import;
 mod live;
 mod page;
 mod pool;
 mod processes;
+mod simulate;
 mod solo;
 mod warm_up;
+mod worker_module;
 
+pub use lanes_clock::PageClock;
 pub use {
     automation::{
         install_automation, publish_cancel_done, publish_cancel_requested, publish_process_memory,
         publish_run_state, publish_traces,
     },
     canvas::{draw_speedup_chart, draw_timeline, draw_timeline_fit, pixel_ratio, timeline_svg},
-    clock::PageClock,
     error::WebError,
-    faults::{Fault, lanes_trap},
-    files::{MAX_FILE_BYTES, download_canvas_png, download_text, read_file_text},
+    faults::Fault,
+    files::{MAX_FILE_BYTES, download_canvas_png, download_text, read_file_bytes},
     frames::{FrameLoop, LONG_FRAME_MS, long_frames, run_ui_lesson},
     heap::{CountingAlloc, heap_live_bytes, heap_peak_bytes, reset_heap_peak},
+    import::{ImportStep, ImportedFile, import_bytes, import_file},
     live::{LiveRun, run_live},
-    page::{NoThreads, cross_origin_isolated, environment, threads_possible},
+    page::{
+        NoThreads, RUN_ENABLED_MARK, cross_origin_isolated, environment, mark_once,
+        threads_possible,
+    },
     pool::{POOL_THREAD_DIED, POOL_THREADS, pool_died, pool_threads, start_pool, without_pool},
     processes::{
         MAX_COPY_BYTES, MAX_IDLE_PROCESSES, ProcessMemory, end_idle_processes, idle_processes,
-        lanes_process_run, run_processes,
+        run_processes,
     },
-    solo::{lanes_solo_run, prewarm_solo_worker, run_in_worker, solo_worker_alive},
+    simulate::simulate_off_main,
+    solo::{prewarm_solo_worker, run_in_worker, solo_worker_alive},
+    worker_module::prefetch_worker_module,
 };

@@ -74,7 +74,7 @@ pub async fn run_live(
         }?
     } else {
         if faults::take(Fault::ThreadTrap) {
-            rayon::spawn(crate::lanes_trap);
+            rayon::spawn(faults::trap);
         }
         if let Some(warm) = needs_warm_up(Place::Pool, &scenario) {
             on_pool(move |env, cancel| warm_on_pool(&warm, env, cancel), &cancel).await?;

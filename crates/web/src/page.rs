@@ -98,3 +98,20 @@ pub fn environment() -> Environment {
         name: agent,
     }
 }
+
+/// The mark the page leaves on the performance timeline the first time Run
+/// is enabled (the module loaded, the app mounted, the pool up or known to
+/// be missing): `performance.getEntriesByName('lanes:run-enabled')`, for
+/// `make bench` and slide tools that wait for the page to be usable.
+pub const RUN_ENABLED_MARK: &str = "lanes:run-enabled";
+
+/// Marks `name` on the page's performance timeline, once per page.
+pub fn mark_once(name: &str) {
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    if performance.get_entries_by_name(name).length() == 0 {
+        // A browser that refuses marks loses only the figure.
+        let _ = performance.mark(name);
+    }
+}

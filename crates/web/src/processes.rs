@@ -13,7 +13,6 @@
 // are pure: they are lanes_runtime::processes, tested natively there.
 mod prepare;
 mod warm;
-mod worker;
 pub(crate) mod workers;
 
 use std::sync::Arc;
@@ -24,28 +23,21 @@ use lanes_trace::{Model, Scenario, Workload};
 use wasm_bindgen::JsValue;
 
 use crate::faults::{self, Fault};
+use crate::worker_module::worker_module;
 use crate::{LiveRun, PageClock, WebError, environment};
+use lanes_clock::wasm_memory_bytes;
 use lanes_runtime::processes::assemble::{Log, Start, assemble};
 use lanes_runtime::processes::protocol::Report;
-use workers::{Note, ProcessWorkers, message, set, words};
+use workers::{Note, ProcessWorkers, message, set};
 
 pub use lanes_runtime::processes::input::MAX_COPY_BYTES;
 pub use warm::{MAX_IDLE_PROCESSES, end_idle_processes, idle_processes};
-pub use worker::lanes_process_run;
-
-/// The size of this instance's wasm memory, in bytes.
-pub(crate) fn wasm_memory_bytes() -> u64 {
-    worker::memory_bytes(&wasm_bindgen::memory())
-}
-
-/// The worker script, beside the page's `index.html`.
-const WORKER_SCRIPT: &str = "process-worker.js";
 
 pub use lanes_runtime::processes::ProcessMemory;
 
-/// Runs `scenario` as `scenario.k` processes: starts k module workers from
-/// `process-worker.js`, each instantiating the page's compiled module with a
-/// fresh memory of its own; sends each its share's input (copied, see the
+/// Runs `scenario` as `scenario.k` processes: starts k workers from
+/// `process-worker.js`, each instantiating the worker module (compiled once
+/// per page) with a fresh memory of its own; sends each its share's input (copied, see the
 /// crate README); and resolves with the trace and each process's memory.
 ///
 /// With `warm` (the page's "Keep processes warm"), it first takes up to k
@@ -82,8 +74,7 @@ async fn run_in_processes(
     // The parent's data exists before the pool starts, as a data set read
     // from disk would: making it is not part of the run's time.
     let mut parcels = prepare::prepare(&scenario, cancel).await?;
-    let url = worker_url()?;
-    let module = wasm_bindgen::module();
+    let module = worker_module().await?;
     let env = environment();
 
     let origin_us = PageClock.now_us();
@@ -100,7 +91,7 @@ async fn run_in_processes(
     while created.len() < parcels.len() {
         created.push(PageClock.now_us());
         starts.push(if warm { Start::ColdKept } else { Start::Cold });
-        workers.spawn(&url, &module)?;
+        workers.spawn(&module)?;
     }
 
     let mut ready = vec![0.0; parcels.len()];
@@ -138,6 +129,7 @@ async fn run_in_processes(
             } => {
                 let parcel = parcels.get(process).ok_or_else(|| unknown(process))?;
                 let reading_us = PageClock.now_us();
+                let report = report.as_string().unwrap_or_default();
                 let parsed: Report = serde_json::from_str(&report)
                     .map_err(|e| failed(process, format!("its report could not be read: {e}")))?;
                 let read_us = PageClock.now_us();
@@ -162,6 +154,8 @@ async fn run_in_processes(
                 });
                 left -= 1;
             }
+            // A process's job says nothing of its progress.
+            Note::Progress { .. } => {}
             Note::Failed {
                 process,
                 why,
@@ -190,7 +184,7 @@ async fn run_in_processes(
         trace,
         memory: Some(ProcessMemory {
             bytes_per_process,
-            main_bytes: worker::memory_bytes(&wasm_bindgen::memory()),
+            main_bytes: wasm_memory_bytes(),
         }),
     })
 }
@@ -217,19 +211,6 @@ fn check(scenario: &Scenario) -> Result<(), WebError> {
         .into()),
         _ => Ok(()),
     }
-}
-
-/// `process-worker.js` beside the page.
-pub(crate) fn worker_url() -> Result<String, WebError> {
-    let base = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.base_uri().ok().flatten())
-        .ok_or_else(|| {
-            WebError::ProcessStart("processes are started from the page's main thread".to_owned())
-        })?;
-    web_sys::Url::new_with_base(WORKER_SCRIPT, &base)
-        .map(|u| u.href())
-        .map_err(|e| WebError::ProcessStart(words(&e)))
 }
 
 fn failed(process: usize, why: String) -> WebError {

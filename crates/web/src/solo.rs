@@ -5,9 +5,11 @@
 //! GIL's threads for real on that worker's one thread (under a GIL only one
 //! thread runs at a time anyway).
 //!
-//! The worker is `process-worker.js`, sent `{type: 'solo', job}` instead of
-//! a process's `run`; it answers with the same `result` message, whose
-//! report is the whole trace as JSON. It is kept between runs, so its
+//! The worker is `process-worker.js` with the worker module, sent `{type:
+//! 'solo', job}` instead of a process's `run`; it answers with the same
+//! `result` message, whose report is the whole trace as
+//! [`lanes_trace::encode`] bytes (decoded here in a few ms, where JSON
+//! would take a long task for a big run). It is kept between runs, so its
 //! compiled code is warm as the pool's threads are; a cancelled or failed
 //! run ends it and the next run starts a fresh one. Nothing here waits on
 //! the pool, so nothing can hang where the pool could not start.
@@ -15,28 +17,17 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
+use js_sys::Uint8Array;
 use lanes_model::{Runner, unsupported};
-use lanes_runtime::{Cancel, Environment, RunError, ThreadSleeper, run_solo};
+use lanes_runtime::{Cancel, RunError, SoloJob};
 use lanes_trace::{Model, Scenario, Trace, Workload};
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::Worker;
 
 use crate::faults::{self, Fault};
-use crate::processes::worker_url;
 use crate::processes::workers::{Note, ProcessWorkers, message, set};
-use crate::{PageClock, WebError, environment};
-
-/// What the page tells the solo worker: the scenario and where it runs
-/// (the worker's own `navigator` would say the same, but the page's words
-/// are the ones its other runs carry).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-struct SoloJob {
-    scenario: Scenario,
-    cores: u32,
-    cross_origin_isolated: bool,
-    environment: String,
-}
+use crate::worker_module::worker_module;
+use crate::{WebError, environment};
 
 thread_local! {
     /// The worker, idle between runs.
@@ -57,19 +48,12 @@ pub async fn run_in_worker(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
         let refused = RunError::Unsupported { model, workload };
         return Err(WebError::Solo(refused.to_string()));
     }
-    let env = environment();
-    let job = SoloJob {
-        scenario,
-        cores: env.cores,
-        cross_origin_isolated: env.cross_origin_isolated,
-        environment: env.name,
-    };
-    let job = serde_json::to_string(&job)
+    let job = serde_json::to_string(&SoloJob::new(scenario, environment()))
         .map_err(|e| WebError::ProcessStart(format!("the run could not be described: {e}")))?;
     let mut worker = ProcessWorkers::new()?;
     match IDLE.with(|idle| idle.borrow_mut().take()) {
         Some(idle) => worker.adopt(idle),
-        None => worker.spawn(&worker_url()?, &wasm_bindgen::module())?,
+        None => worker.spawn(&worker_module().await?)?,
     }
     loop {
         let Some(note) = worker.next(&cancel).await else {
@@ -85,9 +69,12 @@ pub async fn run_in_worker(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
                 worker.post(0, &run)?;
             }
             Note::Done { report, .. } => {
-                let trace = lanes_trace::from_chrome_json(&report)
+                let bytes = report
+                    .dyn_into::<Uint8Array>()
+                    .map_err(|_| WebError::Solo("its trace came back in another form".to_owned()))?
+                    .to_vec();
+                let trace = lanes_trace::decode(&bytes)
                     .map_err(|e| WebError::Solo(e.to_string()))?
-                    .traces
                     .into_iter()
                     .next()
                     .ok_or_else(|| WebError::Solo("the run's trace is missing".to_owned()))?;
@@ -96,6 +83,7 @@ pub async fn run_in_worker(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
                 park(worker.release());
                 return Ok(trace);
             }
+            Note::Progress { .. } => {}
             Note::Failed { why, trapped, .. } if trapped => return Err(WebError::SoloDied(why)),
             Note::Failed { why, .. } => return Err(WebError::Solo(why)),
         }
@@ -131,28 +119,4 @@ fn park(workers: Vec<Worker>) {
 pub async fn prewarm_solo_worker() {
     let scenario = Scenario::new(Model::Sequential, Workload::Primes, 1, 300_000, 8);
     let _ = run_in_worker(scenario, Arc::new(Cancel::new())).await;
-}
-
-/// Runs a [`SoloJob`] (JSON) on this worker's one thread and returns its
-/// trace as JSON. Called by `www/process-worker.js` only; errors are thrown
-/// as strings, in words for the page.
-#[wasm_bindgen]
-pub fn lanes_solo_run(job: &str) -> Result<String, JsValue> {
-    let job: SoloJob = serde_json::from_str(job)
-        .map_err(|e| JsValue::from_str(&format!("its job could not be read: {e}")))?;
-    let env = Environment {
-        cores: job.cores,
-        cross_origin_isolated: job.cross_origin_isolated,
-        name: job.environment,
-    };
-    // The page cancels by terminating this worker: nothing raises the flag.
-    let trace = run_solo(
-        &job.scenario,
-        &PageClock,
-        &ThreadSleeper,
-        &env,
-        &Cancel::new(),
-    )
-    .map_err(|e| JsValue::from_str(&e.to_string()))?;
-    Ok(lanes_trace::to_chrome_json(&trace))
 }

@@ -2,7 +2,7 @@
 //! CPython under `lanes_record.py`, and the step's figures from Lanes'
 //! runs beside the same figures from the runs CPython recorded.
 
-use lanes_trace::{Mode, Model, Trace, Workload};
+use lanes_trace::{Mode, Model, State, Trace, Workload};
 
 use super::Lesson;
 use crate::url::{UrlState, parse_query};
@@ -52,6 +52,32 @@ pub struct Figures {
     pub gil_wait: f64,
     /// The share of the busy time spent starting processes and copying.
     pub overhead: f64,
+}
+
+/// What a CPython process costs to start, said beside a batch whose live
+/// processes started faster than a Python spawn: the median start-up of
+/// their process lanes, against the simulator's measured spawn, forkserver
+/// and fork costs ([`lanes_sim::python_start_note`]). `None` when the batch
+/// has no live process that started cold.
+pub fn start_note<'a>(batch: impl IntoIterator<Item = &'a Trace>) -> Option<String> {
+    let mut startups: Vec<f64> = batch
+        .into_iter()
+        .filter(|t| {
+            t.meta()
+                .is_some_and(|m| m.mode == Mode::Live && m.scenario.model == Model::Processes)
+        })
+        .flat_map(|t| {
+            t.spans()
+                .iter()
+                .filter(|s| s.state == State::Startup)
+                .map(|s| s.duration_us())
+        })
+        .collect();
+    if startups.is_empty() {
+        return None;
+    }
+    startups.sort_by(f64::total_cmp);
+    lanes_sim::python_start_note(startups[startups.len() / 2])
 }
 
 /// Whether `trace` is a run CPython recorded.

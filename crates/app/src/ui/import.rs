@@ -1,39 +1,111 @@
-//! Opening a trace file: a file picker, and dropping a file on the page.
+//! Opening a trace file: a file picker, dropping a file on the page, and
+//! the progress bar (with Cancel) while a big file is read off the main
+//! thread (`lanes_web::import_file`).
 
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use lanes_runtime::Cancel;
+use lanes_web::{ImportStep, WebError};
 use web_sys::{DragEvent, File, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::state::Action;
+use crate::state::{Action, Importing};
 
-/// Reads `file`, parses it as a Chrome trace, and reports the outcome as an
-/// action. Nothing shown changes unless the whole file is good. The trace
-/// joins `window.lanes.traces()` only once the page shows it (see the
-/// page's effect on [`crate::state::RunStatus::Imported`]): a file dropped
-/// during a run is refused, and must not appear there either.
+thread_local! {
+    /// The Cancel flag of the import in progress, if any.
+    static CURRENT: RefCell<Option<Arc<Cancel>>> = const { RefCell::new(None) };
+}
+
+/// Cancels the import in progress, if any: its worker ends at once.
+pub(super) fn cancel_import() {
+    if let Some(cancel) = CURRENT.with_borrow_mut(Option::take) {
+        cancel.cancel();
+    }
+}
+
+/// Reads `file` in a worker, parses it as a Chrome trace, and reports the
+/// outcome as an action, with its progress on the way. Nothing shown
+/// changes unless the whole file is good. A file opened while another is
+/// being read takes its place (the first is cancelled). The trace joins
+/// `window.lanes.traces()` only once the page shows it (see the page's
+/// effect on [`crate::state::RunStatus::Imported`]): a file dropped during
+/// a run is refused, and must not appear there either.
 pub(super) fn open_file(file: File, on_action: Callback<Action>) {
+    cancel_import();
+    let cancel = Arc::new(Cancel::new());
+    CURRENT.set(Some(Arc::clone(&cancel)));
     wasm_bindgen_futures::spawn_local(async move {
         // A right-to-left override in a file name must not turn the
         // notices and the status line around.
         let name = lanes_trace::words::visible(&file.name()).into_owned();
-        let action = match lanes_web::read_file_text(&file).await {
+        let bytes = file.size();
+        let last = Rc::new(RefCell::new(-1.0_f64));
+        let on_step = {
+            let (name, on_action) = (name.clone(), on_action.clone());
+            move |step: ImportStep| {
+                // A whole percent at a time: each is a redraw of the bar.
+                let fraction = (step.fraction() * 100.0).floor() / 100.0;
+                if fraction == *last.borrow() {
+                    return;
+                }
+                *last.borrow_mut() = fraction;
+                on_action.emit(Action::Importing(Importing {
+                    file: name.clone(),
+                    bytes,
+                    fraction,
+                    words: step.words(),
+                }));
+            }
+        };
+        let outcome = lanes_web::import_file(&file, Arc::clone(&cancel), &on_step).await;
+        // A later file took over: its own outcome will be reported.
+        let current = CURRENT.with_borrow(|c| c.as_ref().is_some_and(|c| Arc::ptr_eq(c, &cancel)));
+        if cancel.is_cancelled() && !current {
+            return;
+        }
+        CURRENT.set(None);
+        on_action.emit(match outcome {
+            Ok(imported) => Action::Imported {
+                file: name,
+                summary: imported.summary,
+                traces: imported.traces,
+            },
+            Err(WebError::Run(lanes_runtime::RunError::Cancelled)) => {
+                Action::ImportCancelled { file: name }
+            }
             Err(e) => Action::ImportFailed {
                 file: name,
                 why: e.to_string(),
             },
-            Ok(text) => match lanes_trace::from_chrome_json(&text) {
-                Ok(imported) => Action::Imported {
-                    file: name,
-                    summary: imported.report.to_string(),
-                    traces: imported.traces,
-                },
-                Err(e) => Action::ImportFailed {
-                    file: name,
-                    why: e.to_string(),
-                },
-            },
-        };
-        on_action.emit(action);
+        });
     });
+}
+
+#[derive(Properties, PartialEq)]
+pub(super) struct ImportProgressProps {
+    pub importing: Option<Importing>,
+}
+
+/// The progress of a big file being read, with Cancel.
+#[function_component]
+pub(super) fn ImportProgress(props: &ImportProgressProps) -> Html {
+    let Some(importing) = props.importing.as_ref().filter(|i| i.shown()) else {
+        return html! {};
+    };
+    let percent = (importing.fraction * 100.0).round();
+    html! {
+        <p class="import-progress" role="status">
+            <label for="import-progress">
+                { format!("Opening {}: {}…", importing.file, importing.words) }
+            </label>
+            <progress id="import-progress" max="100" value={percent.to_string()}></progress>
+            <button type="button" id="import-cancel" onclick={Callback::from(|_| cancel_import())}>
+                { "Cancel" }
+            </button>
+        </p>
+    }
 }
 
 /// The first file of a drop, if any.

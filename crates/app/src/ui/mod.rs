@@ -103,11 +103,21 @@ fn App() -> Html {
     });
     let state = &store.0;
 
+    // The first moment a person can press Run, on the performance timeline.
+    use_effect_with(state.can_run(), |&can_run| {
+        if can_run {
+            lanes_web::mark_once(lanes_web::RUN_ENABLED_MARK);
+        }
+    });
+
     // Start the worker threads once; honour run=1 when they are up.
     {
         let dispatcher = store.dispatcher();
         let autorun = state.form.run;
         use_effect_with((), move |()| {
+            // The worker module (processes, the solo worker, trace import)
+            // compiles in the background while the pool starts.
+            lanes_web::prefetch_worker_module();
             wasm_bindgen_futures::spawn_local(async move {
                 match lanes_web::start_pool().await {
                     Ok(threads) => {
@@ -342,7 +352,11 @@ fn App() -> Html {
                 if let Some(note) = state.learned_note() {
                     <p class="learned" id="learned">{ note }</p>
                 }
+                if let Some(note) = crate::lessons::python::start_note(state.batch.iter().map(|t| &**t)) {
+                    <p class="learned" id="python-start">{ note }</p>
+                }
                 { progress }
+                <import::ImportProgress importing={state.importing.clone()} />
                 <Timeline runs={Runs(state.views())} {dark} on_error={on_action.reform(Action::Notice)} />
                 <ContextProvider<ShownMemory> context={memory}>
                     <Results runs={Runs(state.views())} on_error={on_action.reform(Action::Notice)} />

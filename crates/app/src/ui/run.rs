@@ -37,19 +37,19 @@ pub(super) fn use_runner(store: &UseReducerHandle<Store>) -> Callback<()> {
             if let Some((planned, costs)) = due {
                 let scenario = planned.scenario;
                 lanes_web::reset_heap_peak();
-                if let How::Simulated { cores, seed, .. } = planned.how {
-                    // Computed here and now: the simulator takes milliseconds.
-                    let options = lanes_sim::Options { cores, seed };
-                    dispatcher.dispatch(match lanes_sim::simulate(&scenario, &costs, &options) {
-                        Ok(trace) => Action::Finished(trace, None),
-                        Err(e) => Action::Failed(e.to_string()),
-                    });
-                    return;
-                }
                 let cancel = Arc::new(Cancel::new());
                 *current.borrow_mut() = Some(Arc::clone(&cancel));
                 wasm_bindgen_futures::spawn_local(async move {
-                    let result = if scenario.workload == lanes_trace::Workload::Ui {
+                    let result = if let How::Simulated { cores, seed, .. } = planned.how {
+                        // On a pool thread: a big simulation must not freeze the page.
+                        let options = lanes_sim::Options { cores, seed };
+                        lanes_web::simulate_off_main(scenario, costs, options, Arc::clone(&cancel))
+                            .await
+                            .map(|trace| lanes_web::LiveRun {
+                                trace,
+                                memory: None,
+                            })
+                    } else if scenario.workload == lanes_trace::Workload::Ui {
                         lanes_web::run_ui_lesson(scenario, Arc::clone(&cancel))
                             .await
                             .map(|trace| lanes_web::LiveRun {

@@ -12,8 +12,9 @@ use js_sys::{Object, Reflect};
 use lanes_runtime::{Cancel, Clock};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{ErrorEvent, Event, MessageEvent, Window, Worker, WorkerOptions, WorkerType};
+use web_sys::{ErrorEvent, Event, MessageEvent, Window, Worker};
 
+use crate::worker_module::{WorkerModule, start_worker};
 use crate::{PageClock, WebError};
 
 /// How often a waiting run looks at its Cancel flag, in ms.
@@ -37,8 +38,20 @@ pub(crate) enum Note {
         received_us: f64,
         /// When this message arrived on the page.
         arrived_us: f64,
-        /// Its [`lanes_runtime::processes::protocol::Report`], as JSON.
-        report: String,
+        /// What its job gave back: a process's
+        /// [`lanes_runtime::processes::protocol::Report`] as a JSON
+        /// string, the solo worker's trace as `lanes_trace::encode` bytes
+        /// (a `Uint8Array`).
+        report: JsValue,
+    },
+    /// How far its job is (a trace import says so now and then).
+    Progress {
+        /// What it is doing ("reading", "building").
+        phase: String,
+        /// Units done.
+        done: f64,
+        /// Units in all.
+        total: f64,
     },
     /// It failed: a job error, a trap, or a script that did not load.
     Failed {
@@ -132,23 +145,18 @@ impl ProcessWorkers {
         })
     }
 
-    /// Starts the next process: a module worker from `url`, sent `module`
-    /// (the page's compiled wasm) to instantiate with a memory of its own.
-    pub(crate) fn spawn(&mut self, url: &str, module: &JsValue) -> Result<(), WebError> {
+    /// Starts the next process: a worker from `process-worker.js`, sent
+    /// the worker module (compiled once by the page) to instantiate with a
+    /// memory of its own.
+    pub(crate) fn spawn(&mut self, from: &WorkerModule) -> Result<(), WebError> {
         let process = self.workers.len();
-        let options = WorkerOptions::new();
-        options.set_type(WorkerType::Module);
-        options.set_name(&format!("Lanes process {}", process + 1));
-        let worker = Worker::new_with_options(url, &options).map_err(|e| {
-            WebError::ProcessStart(format!(
-                "process {} did not start: {}",
-                process + 1,
-                words(&e)
-            ))
+        let name = format!("Lanes process {}", process + 1);
+        let worker = start_worker(&from.script, &name).map_err(|why| {
+            WebError::ProcessStart(format!("process {} did not start: {why}", process + 1))
         })?;
         self.attach(process, &worker);
         let init = message("init")?;
-        set(&init, "module", module)?;
+        set(&init, "module", &from.module)?;
         self.workers.push(worker);
         self.post(process, &init)
     }
@@ -191,8 +199,7 @@ impl ProcessWorkers {
             event.prevent_default();
             let why = match event.dyn_ref::<ErrorEvent>() {
                 Some(e) if !e.message().is_empty() => e.message(),
-                _ => "its script (process-worker.js) or the page's wasm module could not be \
-                      loaded"
+                _ => "its script (process-worker.js) or the worker module could not be loaded"
                     .to_owned(),
             };
             deliver(&mailbox, Note::failed(process, why));
@@ -220,6 +227,26 @@ impl ProcessWorkers {
             process: process as u32 + 1,
             why: format!("its input could not be sent: {}", words(&e)),
         })
+    }
+
+    /// Posts `message` to `process`, moving the buffers in `transfer` to
+    /// it instead of copying them (they are empty here afterwards).
+    pub(crate) fn post_transferring(
+        &self,
+        process: usize,
+        message: &JsValue,
+        transfer: &js_sys::Array,
+    ) -> Result<(), WebError> {
+        let worker = self.workers.get(process).ok_or_else(|| WebError::Process {
+            process: process as u32 + 1,
+            why: "it was never started".to_owned(),
+        })?;
+        worker
+            .post_message_with_transfer(message, transfer)
+            .map_err(|e| WebError::Process {
+                process: process as u32 + 1,
+                why: format!("its input could not be sent: {}", words(&e)),
+            })
     }
 
     /// Ends `process` (its job is done): its memory goes back at once.
@@ -278,14 +305,18 @@ fn read(process: usize, data: &JsValue, arrived_us: f64) -> Note {
             Some(at_us) => Note::Ready { process, at_us },
             None => malformed(process, "ready"),
         },
-        Some("result") => match (number("received_us"), text("report")) {
-            (Some(received_us), Some(report)) => Note::Done {
+        Some("result") => match (number("received_us"), field("report")) {
+            (Some(received_us), Some(report)) if !report.is_undefined() => Note::Done {
                 process,
                 received_us,
                 arrived_us,
                 report,
             },
             _ => malformed(process, "result"),
+        },
+        Some("progress") => match (text("phase"), number("done"), number("total")) {
+            (Some(phase), Some(done), Some(total)) => Note::Progress { phase, done, total },
+            _ => malformed(process, "progress"),
         },
         Some("failed") => Note::Failed {
             process,

@@ -1,12 +1,11 @@
-//! The function a process worker calls (`www/process-worker.js`): runs its
-//! job on the payload it was sent, in its own wasm instance and memory.
+//! One process's job: run on the payload it was sent, in this worker's own
+//! wasm instance and memory.
 
+use lanes_clock::{PageClock, wasm_memory_bytes};
 use lanes_runtime::Clock;
-use wasm_bindgen::prelude::*;
-
-use crate::PageClock;
 use lanes_runtime::processes::compute::run_job;
 use lanes_runtime::processes::protocol::{Job, Report};
+use wasm_bindgen::prelude::*;
 
 /// Runs one process's job and returns its [`Report`] as JSON.
 ///
@@ -25,19 +24,9 @@ pub fn lanes_process_run(job: &str, payload: &[u8]) -> Result<String, JsValue> {
         unpacked_us,
         spans: share.spans,
         result: share.result,
-        memory_bytes: memory_bytes(&wasm_bindgen::memory()),
+        memory_bytes: wasm_memory_bytes(),
         copy_out_us: PageClock.now_us(),
     };
     serde_json::to_string(&report)
         .map_err(|e| JsValue::from_str(&format!("its report could not be written: {e}")))
-}
-
-/// The size of a `WebAssembly.Memory` (`memory.buffer.byteLength`), 0 if
-/// it cannot be read.
-pub(crate) fn memory_bytes(memory: &JsValue) -> u64 {
-    js_sys::Reflect::get(memory, &JsValue::from_str("buffer"))
-        .and_then(|buffer| js_sys::Reflect::get(&buffer, &JsValue::from_str("byteLength")))
-        .ok()
-        .and_then(|n| n.as_f64())
-        .map_or(0, |n| n as u64)
 }

@@ -1,4 +1,6 @@
-//! The page's clock, aligned across workers.
+#![doc = include_str!("../README.md")]
+// Browser code only: on other targets the crate is empty.
+#![cfg(target_arch = "wasm32")]
 
 use std::cell::OnceCell;
 
@@ -29,4 +31,19 @@ impl Clock for PageClock {
             .map_or(0.0, |p| (p.time_origin() + p.now()) * 1000.0)
         })
     }
+}
+
+/// The size of a `WebAssembly.Memory` (`memory.buffer.byteLength`), 0 if
+/// it cannot be read.
+pub fn memory_bytes(memory: &JsValue) -> u64 {
+    Reflect::get(memory, &JsValue::from_str("buffer"))
+        .and_then(|buffer| Reflect::get(&buffer, &JsValue::from_str("byteLength")))
+        .ok()
+        .and_then(|n| n.as_f64())
+        .map_or(0, |n| n as u64)
+}
+
+/// The size of this instance's own wasm memory, in bytes.
+pub fn wasm_memory_bytes() -> u64 {
+    memory_bytes(&wasm_bindgen::memory())
 }

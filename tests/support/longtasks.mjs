@@ -1,0 +1,62 @@
+// Main-thread long tasks, for the long-task test and `make bench`.
+//
+// Chromium has the Long Tasks API: every task over 50 ms, with its length.
+// Firefox and WebKit have not; there a timer that should fire every 10 ms
+// measures how late it fires, and a lateness over 50 ms counts as a task
+// that long (an estimate: it also counts the OS keeping the main thread
+// off the CPU, never less than the real task).
+
+/** The script that records, installed before the page's own (both methods; `method` says which one). */
+const RECORDER = `(() => {
+  const tasks = [];
+  window.__lanesLongTasks = { tasks, method: 'long tasks API' };
+  if (typeof PerformanceObserver === 'function' &&
+      (PerformanceObserver.supportedEntryTypes ?? []).includes('longtask')) {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    return;
+  }
+  window.__lanesLongTasks.method = 'timer lateness';
+  const PERIOD = 10;
+  let last = performance.now();
+  const tick = () => {
+    const now = performance.now();
+    const late = now - last - PERIOD;
+    if (late > 50) tasks.push({ start: last + PERIOD, duration: late });
+    last = now;
+    setTimeout(tick, PERIOD);
+  };
+  setTimeout(tick, PERIOD);
+})();`;
+
+/** Installs the recorder in every document `page` (playwright) loads from now on. */
+export async function recordLongTasks(page) {
+  await page.addInitScript(RECORDER);
+}
+
+/** The recorder's source, for drivers that install it by evaluating it. */
+export const LONG_TASK_RECORDER = RECORDER;
+
+/** The long tasks that started after `since` (page ms), as {start, duration}. */
+export function longTasksSince(page, since) {
+  return page.evaluate((s) => (window.__lanesLongTasks?.tasks ?? []).filter((t) => t.start >= s), since);
+}
+
+/**
+ * A Chrome trace of `events` complete slices, about 100 bytes each: four
+ * threads of nested calls, as a profiler of a real program writes them.
+ */
+export function bigTraceJson(events) {
+  const parts = [];
+  const perThread = Math.ceil(events / 4);
+  for (let tid = 1; tid <= 4; tid++) {
+    parts.push(JSON.stringify({ ph: 'M', name: 'thread_name', pid: 1, tid, args: { name: `worker-${tid}` } }));
+    for (let i = 0; i < perThread; i += 2) {
+      const ts = i * 10;
+      parts.push(`{"ph":"X","name":"outer_${i % 50}","pid":1,"tid":${tid},"ts":${ts},"dur":18}`);
+      parts.push(`{"ph":"X","name":"inner_${i % 7}","pid":1,"tid":${tid},"ts":${ts + 2},"dur":10}`);
+    }
+  }
+  return `{"traceEvents":[\n${parts.join(',\n')}\n]}`;
+}
