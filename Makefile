@@ -68,13 +68,18 @@ test: setup setup-browser fmt clippy unit deps fuzz-short wasm-test build e2e py
 
 ## bench: figures, not pass/fail — wasm vs native, speedup against k, and
 ## per engine (Chromium, Firefox, WebKit): single thread, free threads, a process;
-## real Python: each tour step in Lanes beside CPython, the recorder's overhead
+## the lean page per engine: first-load wasm, navigation to Run enabled (first
+## and return visit), a cold process's start-up, the longest main-thread task;
+## real Python: each tour step in Lanes beside CPython, the recorder's overhead,
+## CPython's process start-up by start method
 bench: setup setup-browser build
 	cargo run -q --release -p lanes-bench -- --json target/bench-native.json
 	cargo run -q --release -p lanes-render --example redraw > target/bench-render.json
 	node tests/bench.mjs
 	node tests/bench-engines.mjs
+	node tests/bench-lean.mjs
 	node tests/bench-python.mjs
+	python3 python/start_costs.py
 
 ## soak: 200 runs across every model in one page: wasm memory, heap and JS
 ## heap growth after the first ten, worker counts, console (make test runs 20)

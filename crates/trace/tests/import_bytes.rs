@@ -132,34 +132,40 @@ fn a_list_cut_short_is_read_again_and_still_goes_forward() {
 }
 
 #[test]
-fn bytes_that_are_not_utf8_are_refused_where_they_stop_being_text() {
-    let (result, reports) = import(b"[\n  {\"name\": \"\xe9t\xe9\"}]", &ImportLimits::DEFAULT);
+fn bytes_that_are_not_utf8_are_read_as_replacement_characters_and_said_where() {
+    let file = b"[\n  {\"ph\": \"X\", \"name\": \"\xe9t\xe9\", \"pid\": 1, \"tid\": 1, \"ts\": 0, \"dur\": 5}]";
+    let (result, reports) = import(file, &ImportLimits::DEFAULT);
+    let imported = result.unwrap();
     assert_eq!(
-        result,
-        Err(ImportError::NotUtf8 {
-            byte: 14,
-            line: 2,
-            column: 13
-        })
+        imported.report.notes[0],
+        "The file is not all UTF-8 text: its bytes from byte 25 (line 2, column 24) on that are \
+         not were read as \u{fffd}."
     );
-    assert_eq!(reports, []);
-    assert_eq!(
-        result.unwrap_err().to_string(),
-        "the file is not UTF-8 text, as a JSON file is: byte 14 (at line 2, column 13) is not \
-         part of a UTF-8 character"
-    );
+    assert_eq!(imported.traces[0].calls.names(), ["\u{fffd}t\u{fffd}"]);
+    assert_sound(&reports, false);
     // After a byte-order mark, and after characters of several bytes, the
     // byte counts from the file's start, the column in characters.
-    let mut bytes = "\u{feff}[\"ü".as_bytes().to_vec();
-    bytes.push(0xff);
-    assert_eq!(
-        import(&bytes, &ImportLimits::DEFAULT).0,
-        Err(ImportError::NotUtf8 {
-            byte: 7,
-            line: 1,
-            column: 4
-        })
+    let mut bytes = "\u{feff}[{\"ph\":\"i\",\"ts\":1,\"name\":\"ü"
+        .as_bytes()
+        .to_vec();
+    bytes.extend(b"\xff\"}]");
+    let imported = import(&bytes, &ImportLimits::DEFAULT).0.unwrap();
+    assert!(
+        imported.report.notes[0].contains("from byte 31 (line 1, column 28)"),
+        "{:?}",
+        imported.report.notes
     );
+    // A file that is not text at all fails as the JSON it is not, as it did
+    // when the page read files as text.
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    assert!(matches!(
+        import(png, &ImportLimits::DEFAULT).0,
+        Err(ImportError::Syntax {
+            line: 1,
+            column: 1,
+            ..
+        })
+    ));
 }
 
 #[test]

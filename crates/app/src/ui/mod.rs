@@ -115,11 +115,13 @@ fn App() -> Html {
         let dispatcher = store.dispatcher();
         let autorun = state.form.run;
         use_effect_with((), move |()| {
-            // The worker module (processes, the solo worker, trace import)
-            // compiles in the background while the pool starts.
-            lanes_web::prefetch_worker_module();
             wasm_bindgen_futures::spawn_local(async move {
-                match lanes_web::start_pool().await {
+                let pool = lanes_web::start_pool().await;
+                // The worker module (processes, the solo worker, trace
+                // import) is not needed before Run works: it compiles now,
+                // in the background, not in the way of the first load.
+                lanes_web::prefetch_worker_module();
+                match pool {
                     Ok(threads) => {
                         dispatcher.dispatch(Action::PoolReady(threads));
                         // A thread that dies later is reported, and the

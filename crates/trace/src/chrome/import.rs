@@ -102,14 +102,18 @@ pub fn from_chrome_json_with(text: &str, limits: &ImportLimits) -> Result<Import
     from_chrome_bytes(text.as_bytes(), limits, &mut |_| {})
 }
 
-/// [`from_chrome_json_with`] of a file's bytes, which must be UTF-8 text
-/// (else [`ImportError::NotUtf8`] says where they are not), telling
+/// [`from_chrome_json_with`] of a file's bytes, telling
 /// `progress` how far it has come: at most
 /// [`ImportProgress::MAX_REPORTS`] times, reading then building, each
 /// phase from 0 to its total. The events read are counted against a total
 /// only in a file long enough to be counted before it is read (more than
 /// two bytes per event of the limit: 10 MB by default); a shorter one
 /// reports its reading once, when it ends.
+///
+/// Bytes that are not UTF-8 text are read as U+FFFD (as a browser reads a
+/// text file), and a note says where the first one was: a name in another
+/// encoding costs its odd letters, not the file. A file that is not text
+/// at all (a picture) then fails as the JSON it is not.
 pub fn from_chrome_bytes(
     bytes: &[u8],
     limits: &ImportLimits,
@@ -126,7 +130,26 @@ pub fn from_chrome_bytes(
         Some(rest) => (BOM.len(), rest),
         None => (0, bytes),
     };
-    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(bytes, &e, skipped))?;
+    let (text, replaced) = match std::str::from_utf8(bytes) {
+        Ok(text) => (Cow::Borrowed(text), None),
+        Err(e) => (
+            String::from_utf8_lossy(bytes),
+            Some(not_utf8(bytes, &e, skipped)),
+        ),
+    };
+    let mut imported = read_text(&text, limits, progress)?;
+    if let Some(replaced) = replaced {
+        imported.report.notes.insert(0, replaced);
+    }
+    Ok(imported)
+}
+
+/// [`from_chrome_bytes`] of its text.
+fn read_text(
+    text: &str,
+    limits: &ImportLimits,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<Imported, ImportError> {
     if text.trim().is_empty() {
         return Err(ImportError::Blank);
     }
@@ -169,17 +192,19 @@ fn close_list(text: &str) -> Option<String> {
     (end.ends_with('}') || end.ends_with('[')).then(|| format!("{end}]"))
 }
 
-/// Where `bytes` (after `skipped` bytes of a byte-order mark) stop being
-/// UTF-8, as [`ImportError::NotUtf8`].
-fn not_utf8(bytes: &[u8], e: &std::str::Utf8Error, skipped: usize) -> ImportError {
+/// The note that says where `bytes` (after `skipped` bytes of a byte-order
+/// mark) stop being UTF-8.
+fn not_utf8(bytes: &[u8], e: &std::str::Utf8Error, skipped: usize) -> String {
     let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
     let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let on_line = valid.get(line_start..).unwrap_or_default();
-    ImportError::NotUtf8 {
-        byte: skipped + e.valid_up_to(),
-        line: valid.iter().filter(|&&b| b == b'\n').count() + 1,
-        column: String::from_utf8_lossy(on_line).chars().count() + 1,
-    }
+    format!(
+        "The file is not all UTF-8 text: its bytes from byte {} (line {}, column {}) on that \
+         are not were read as \u{fffd}.",
+        skipped + e.valid_up_to(),
+        valid.iter().filter(|&&b| b == b'\n').count() + 1,
+        String::from_utf8_lossy(on_line).chars().count() + 1,
+    )
 }
 
 fn read(

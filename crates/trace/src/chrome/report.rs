@@ -193,19 +193,6 @@ pub enum ImportError {
         /// The limit.
         limit: usize,
     },
-    /// The file is not UTF-8 text, as JSON is.
-    #[error(
-        "the file is not UTF-8 text, as a JSON file is: byte {byte} (at line {line}, column \
-         {column}) is not part of a UTF-8 character"
-    )]
-    NotUtf8 {
-        /// The first byte that is not, counting from 0.
-        byte: usize,
-        /// Its line, counting from 1.
-        line: usize,
-        /// Its column in characters, counting from 1.
-        column: usize,
-    },
     /// The file is empty, or holds only blank space.
     #[error("the file is empty: it holds no JSON at all")]
     Blank,
