@@ -10,7 +10,9 @@ import {
   laneKinds, laneNames, open, screenshot, spansByLane, stateOverlap, traces, waitForRun,
 } from './support/harness.mjs';
 
-const WORKER_SCRIPT = /\/process-worker\.js$/;
+// A process's worker: started from process-worker.js, or from the blob: copy
+// of it the page makes once (crates/web/src/worker_module.rs).
+const WORKER_SCRIPT = /\/process-worker\.js$|^blob:/;
 
 /** Waits up to two seconds for the page to have `n` process workers; returns how many it has. */
 async function processWorkers(page, n) {

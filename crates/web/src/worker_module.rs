@@ -57,13 +57,15 @@ async function blobCopy(url) {
   if (!response.ok) return url;
   return URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
 }
-// Whether every policy of the page (its headers, read again with a HEAD
-// request, and its <meta> tags) lets a worker start from blob:.
+// Whether every policy of the page (its headers, read again from the page
+// as a GET without its query, which the offline copy answers too, and its
+// <meta> tags) lets a worker start from blob:.
 async function blobWorkersAllowed() {
   const policies = [...document.querySelectorAll('meta[http-equiv="Content-Security-Policy" i]')]
     .map((m) => m.content);
-  const head = await fetch(document.URL, { method: 'HEAD', cache: 'no-store' });
-  policies.push(...(head.headers.get('Content-Security-Policy') ?? '').split(','));
+  const page = await fetch(new URL(location.pathname, location.origin));
+  await page.body?.cancel();
+  policies.push(...(page.headers.get('Content-Security-Policy') ?? '').split(','));
   return policies.every((policy) => {
     const directives = new Map(policy.split(';').map((d) => d.trim().split(/\s+/))
       .filter(([name]) => name).map(([name, ...values]) => [name.toLowerCase(), values]));
