@@ -1,6 +1,8 @@
 //! The cost model: what computing, waiting, starting and copying take on
 //! the machine being simulated.
 
+use std::sync::OnceLock;
+
 use lanes_trace::{Model, Scenario, Workload};
 use serde::{Deserialize, Serialize};
 
@@ -81,7 +83,17 @@ impl CostModel {
     /// Figures for a typical laptop, measured in Chromium on a 2-core
     /// machine: primes below 5 000 000 in 340 ms on one thread, process
     /// start-up 36 ms, copies at 0.65 GB/s, a sub-millisecond GIL hand-off.
+    ///
+    /// Worked out once per program: the speeds per unit sum the work items
+    /// of a 5 000 000-number count, tens of ms in wasm, and a page asks for
+    /// them with every plan.
     pub fn reference() -> Self {
+        static REFERENCE: OnceLock<CostModel> = OnceLock::new();
+        REFERENCE.get_or_init(Self::work_out_reference).clone()
+    }
+
+    /// [`CostModel::reference`], worked out.
+    fn work_out_reference() -> Self {
         let per_unit = |workload, size, total_us: f64| {
             let scenario = Scenario::new(Model::Sequential, workload, 1, size, 32);
             total_us / task_costs(&scenario).iter().sum::<f64>()

@@ -11,7 +11,6 @@ use lanes_trace::{Lane, LaneKind, Model, Scenario, Span, State, Trace, Workload}
 use lanes_workloads::{Job, PrimeCount};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::{PageClock, WebError, environment, run_live};
 use lanes_runtime::Clock;
@@ -94,17 +93,6 @@ impl FrameRecorder {
     }
 }
 
-/// Resolves after `ms` milliseconds, without blocking the main thread.
-async fn pause(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    // A timer cannot fail; if it did, the lesson just has less calm.
-    let _ = JsFuture::from(promise).await;
-}
-
 /// Runs the UI lesson for `scenario` (workload `ui`): with the sequential
 /// model the prime count runs on the page's main thread, deliberately, so
 /// the page freezes; with any threaded model it runs in workers. Either way
@@ -113,7 +101,7 @@ pub async fn run_ui_lesson(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
     let clock = PageClock;
     let origin = clock.now_us();
     let frames = FrameRecorder::start();
-    pause(CALM_MS).await;
+    crate::after_ms(CALM_MS).await;
     let work = Scenario {
         workload: Workload::Primes,
         // Without a pool there are no free threads; what the lesson shows is
@@ -144,7 +132,7 @@ pub async fn run_ui_lesson(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
         let result = trace.meta().and_then(|m| m.result);
         (trace.lanes, spans, result)
     };
-    pause(CALM_MS).await;
+    crate::after_ms(CALM_MS).await;
     let times = frames.stop();
     if cancel.is_cancelled() {
         return Err(WebError::Run(RunError::Cancelled));

@@ -125,7 +125,10 @@ pub async fn import_bytes(
             }),
             Note::Done { report, .. } => {
                 on_step(ImportStep::Finishing);
-                return read_result(&report);
+                let imported = read_result(&report);
+                // Decoding was one task; showing the traces is the next.
+                crate::next_turn().await;
+                return imported;
             }
             Note::Failed { why, trapped, .. } if trapped => {
                 return Err(WebError::File(format!(

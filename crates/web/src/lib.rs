@@ -41,8 +41,8 @@ pub use {
     import::{ImportStep, ImportedFile, import_bytes, import_file},
     live::{LiveRun, run_live},
     page::{
-        NoThreads, RUN_ENABLED_MARK, cross_origin_isolated, environment, mark_once,
-        threads_possible,
+        NoThreads, RUN_ENABLED_MARK, after_ms, cross_origin_isolated, environment, mark_once,
+        next_turn, threads_possible,
     },
     pool::{POOL_THREAD_DIED, POOL_THREADS, pool_died, pool_threads, start_pool, without_pool},
     processes::{

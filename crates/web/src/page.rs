@@ -115,3 +115,28 @@ pub fn mark_once(name: &str) {
         let _ = performance.mark(name);
     }
 }
+
+/// Resolves after `ms` milliseconds (a timeout), without blocking the main
+/// thread; at once where no timer can be set.
+pub async fn after_ms(ms: i32) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .is_err()
+        {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    });
+    // A timeout's promise never rejects.
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Resolves on a later turn of the page's event loop (a zero timeout), so
+/// that the page can draw and handle input in between: long work on the
+/// main thread is cut into tasks with it.
+pub async fn next_turn() {
+    after_ms(0).await;
+}

@@ -8,8 +8,6 @@ use js_sys::Uint8Array;
 use lanes_runtime::{Cancel, RunError};
 use lanes_trace::Scenario;
 use lanes_trace::words::byte_size;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::{PageClock, WebError};
 use lanes_runtime::processes::input::{payload, plan};
@@ -77,7 +75,7 @@ impl Pacer {
         if now_us() - self.since_us < SLICE_US {
             return Ok(());
         }
-        next_turn().await;
+        crate::next_turn().await;
         self.since_us = now_us();
         if cancel.is_cancelled() {
             return Err(RunError::Cancelled.into());
@@ -89,23 +87,4 @@ impl Pacer {
 fn now_us() -> f64 {
     use lanes_runtime::Clock;
     PageClock.now_us()
-}
-
-/// Resolves on a later turn of the page's event loop (a zero timeout), so
-/// that it can draw and handle input in between.
-async fn next_turn() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        // If the timer cannot be set, resolve at once.
-        if window
-            .set_timeout_with_callback(resolve.unchecked_ref())
-            .is_err()
-        {
-            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
-        }
-    });
-    // A timeout's promise never rejects.
-    let _ = JsFuture::from(promise).await;
 }

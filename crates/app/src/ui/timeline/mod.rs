@@ -144,13 +144,19 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
         });
     }
 
-    // Draw whenever what is shown changes.
+    // Draw whenever what is shown changes. New runs are drawn on the next
+    // turn of the event loop, so that the page's render of them (the
+    // results, the table) and the drawing are two tasks, not one long one;
+    // a zoom, a pan or a key is drawn at once. `drawing` numbers the
+    // draws: a deferred one that a later one overtook is dropped.
+    let drawing = use_mut_ref(|| (0_u64, None::<Runs>));
     {
         let canvas = canvas.clone();
         let draw_error = draw_error.clone();
         let shown = view.shown();
         let stacks = geometry.borrow().stacks().to_vec();
         let geometry = Rc::clone(&geometry);
+        let drawing = Rc::clone(&drawing);
         let (scale, fit) = (props.scale, props.fit);
         use_effect_with(
             (
@@ -163,22 +169,37 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
                 fit,
             ),
             move |(runs, shown, stacks, _, dark, _, fit)| {
-                if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
+                let (runs, shown, stacks, dark, fit) =
+                    (runs.clone(), *shown, stacks.clone(), *dark, *fit);
+                let generation = {
+                    let mut d = drawing.borrow_mut();
+                    d.0 += 1;
+                    d.0
+                };
+                let new_runs = drawing.borrow().1.as_ref() != Some(&runs);
+                let draw = move || {
+                    if drawing.borrow().0 != generation {
+                        return;
+                    }
+                    drawing.borrow_mut().1 = Some(runs.clone());
+                    let Some(canvas) = canvas.cast::<HtmlCanvasElement>() else {
+                        return;
+                    };
                     let style = TimelineStyle {
                         scale,
-                        ..timeline_style(*dark)
+                        ..timeline_style(dark)
                     };
-                    let runs = views(&runs.0, stacks);
-                    let outcome = if *fit {
+                    let runs = views(&runs.0, &stacks);
+                    let outcome = if fit {
                         let top = canvas.get_bounding_client_rect().top();
                         let height = web_sys::window()
                             .and_then(|w| w.inner_height().ok())
                             .and_then(|h| h.as_f64())
                             .unwrap_or(540.0);
                         let room = (height - top - 8.0).max(120.0) as u32;
-                        lanes_web::draw_timeline_fit(&canvas, &runs, &style, shown, room)
+                        lanes_web::draw_timeline_fit(&canvas, &runs, &style, &shown, room)
                     } else {
-                        lanes_web::draw_timeline(&canvas, &runs, &style, shown).map(|()| scale)
+                        lanes_web::draw_timeline(&canvas, &runs, &style, &shown).map(|()| scale)
                     };
                     if let Ok(drawn) = &outcome {
                         geometry.borrow_mut().scale = *drawn;
@@ -187,6 +208,14 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
                     if *draw_error != message {
                         draw_error.set(message);
                     }
+                };
+                if new_runs {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        lanes_web::next_turn().await;
+                        draw();
+                    });
+                } else {
+                    draw();
                 }
             },
         );
