@@ -103,10 +103,14 @@ fn App() -> Html {
     });
     let state = &store.0;
 
-    // The first moment a person can press Run, on the performance timeline.
+    // The first moment a person can press Run, on the performance timeline;
+    // then the worker module (processes, the solo worker, trace import),
+    // which Run's first use may need but the first load does not, starts
+    // to compile in the background.
     use_effect_with(state.can_run(), |&can_run| {
         if can_run {
             lanes_web::mark_once(lanes_web::RUN_ENABLED_MARK);
+            lanes_web::prefetch_worker_module();
         }
     });
 
@@ -116,12 +120,7 @@ fn App() -> Html {
         let autorun = state.form.run;
         use_effect_with((), move |()| {
             wasm_bindgen_futures::spawn_local(async move {
-                let pool = lanes_web::start_pool().await;
-                // The worker module (processes, the solo worker, trace
-                // import) is not needed before Run works: it compiles now,
-                // in the background, not in the way of the first load.
-                lanes_web::prefetch_worker_module();
-                match pool {
+                match lanes_web::start_pool().await {
                     Ok(threads) => {
                         dispatcher.dispatch(Action::PoolReady(threads));
                         // A thread that dies later is reported, and the
