@@ -85,8 +85,6 @@ pub enum Action {
     Failed(String),
     /// The current batch was cancelled.
     Cancelled,
-    /// A trace file is being read (off the main thread): how far along.
-    Importing(Importing),
     /// Reading a trace file was cancelled; what was shown stays.
     ImportCancelled {
         /// Its name.
@@ -150,32 +148,6 @@ pub struct AppState {
     pub prediction: Option<&'static str>,
     /// Whether the current batch is a sweep over k.
     pub sweep: bool,
-    /// The trace file being read, if one is (a big file's progress bar).
-    pub importing: Option<Importing>,
-}
-
-/// A trace file being read, as its progress bar shows it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Importing {
-    /// Its name.
-    pub file: String,
-    /// Its size in bytes: the bar is shown for big files only.
-    pub bytes: f64,
-    /// How far along, 0 to 1.
-    pub fraction: f64,
-    /// What is happening, in words.
-    pub words: &'static str,
-}
-
-impl Importing {
-    /// Files from this size up (4 MB) show a progress bar and Cancel while
-    /// they are read; smaller ones are read before a bar could be seen.
-    pub const BAR_FROM_BYTES: f64 = 4_000_000.0;
-
-    /// Whether its progress bar is shown.
-    pub fn shown(&self) -> bool {
-        self.bytes >= Self::BAR_FROM_BYTES
-    }
 }
 
 impl AppState {
@@ -196,7 +168,6 @@ impl AppState {
             machine_cores: 1,
             prediction: None,
             sweep: false,
-            importing: None,
         }
     }
 
@@ -306,9 +277,7 @@ impl AppState {
             Action::Finished(trace, memory) => self.finish(trace, memory),
             Action::Failed(why) => self.end_batch(RunStatus::Failed(why)),
             Action::Cancelled => self.end_batch(RunStatus::Cancelled),
-            Action::Importing(importing) => self.importing = Some(importing),
             Action::ImportCancelled { file } => {
-                self.importing = None;
                 self.notices.push(format!(
                     "Opening {file} was cancelled. What was shown before is kept."
                 ));
@@ -318,7 +287,6 @@ impl AppState {
                 traces,
                 summary,
             } => {
-                self.importing = None;
                 if self.running() {
                     self.notices.push(format!(
                         "{file} was not opened: a run is in progress; wait for it or cancel it."
@@ -341,12 +309,9 @@ impl AppState {
                 self.plan.clear();
                 self.status = RunStatus::Imported { file, summary };
             }
-            Action::ImportFailed { file, why } => {
-                self.importing = None;
-                self.notices.push(format!(
-                    "{file} could not be opened: {why}. What was shown before is kept."
-                ));
-            }
+            Action::ImportFailed { file, why } => self.notices.push(format!(
+                "{file} could not be opened: {why}. What was shown before is kept."
+            )),
             Action::Notice(text) => self.notices.push(text),
             Action::DismissNotices => self.notices.clear(),
         }

@@ -11,11 +11,36 @@ use lanes_web::{ImportStep, WebError};
 use web_sys::{DragEvent, File, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::state::{Action, Importing};
+use crate::state::Action;
+
+/// A trace file being read, as its progress bar shows it.
+#[derive(Clone, Debug, PartialEq)]
+struct Importing {
+    /// Its name.
+    file: String,
+    /// How far along, 0 to 1.
+    fraction: f64,
+    /// What is happening, in words.
+    words: &'static str,
+}
+
+/// Files from this size up (4 MB) show a progress bar and Cancel while they
+/// are read; smaller ones are read before a bar could be seen.
+const BAR_FROM_BYTES: f64 = 4_000_000.0;
 
 thread_local! {
     /// The Cancel flag of the import in progress, if any.
     static CURRENT: RefCell<Option<Arc<Cancel>>> = const { RefCell::new(None) };
+    /// Where the progress goes: the progress bar, while it is on the page.
+    /// Only the bar redraws as a file is read, not the whole page.
+    static PROGRESS: RefCell<Option<Callback<Option<Importing>>>> = const { RefCell::new(None) };
+}
+
+/// Tells the progress bar, if there is one.
+fn show_progress(importing: Option<Importing>) {
+    if let Some(show) = PROGRESS.with_borrow(Clone::clone) {
+        show.emit(importing);
+    }
 }
 
 /// Cancels the import in progress, if any: its worker ends at once.
@@ -26,12 +51,12 @@ pub(super) fn cancel_import() {
 }
 
 /// Reads `file` in a worker, parses it as a Chrome trace, and reports the
-/// outcome as an action, with its progress on the way. Nothing shown
-/// changes unless the whole file is good. A file opened while another is
-/// being read takes its place (the first is cancelled). The trace joins
-/// `window.lanes.traces()` only once the page shows it (see the page's
-/// effect on [`crate::state::RunStatus::Imported`]): a file dropped during
-/// a run is refused, and must not appear there either.
+/// outcome as an action; a big file's progress goes to the progress bar.
+/// Nothing shown changes unless the whole file is good. A file opened while
+/// another is being read takes its place (the first is cancelled). The
+/// trace joins `window.lanes.traces()` only once the page shows it (see the
+/// page's effect on [`crate::state::RunStatus::Imported`]): a file dropped
+/// during a run is refused, and must not appear there either.
 pub(super) fn open_file(file: File, on_action: Callback<Action>) {
     cancel_import();
     let cancel = Arc::new(Cancel::new());
@@ -40,32 +65,33 @@ pub(super) fn open_file(file: File, on_action: Callback<Action>) {
         // A right-to-left override in a file name must not turn the
         // notices and the status line around.
         let name = lanes_trace::words::visible(&file.name()).into_owned();
-        let bytes = file.size();
+        let big = file.size() >= BAR_FROM_BYTES;
         let last = Rc::new(RefCell::new(-1.0_f64));
         let on_step = {
-            let (name, on_action) = (name.clone(), on_action.clone());
+            let name = name.clone();
             move |step: ImportStep| {
                 // A whole percent at a time: each is a redraw of the bar.
                 let fraction = (step.fraction() * 100.0).floor() / 100.0;
-                if fraction == *last.borrow() {
+                if !big || fraction == *last.borrow() {
                     return;
                 }
                 *last.borrow_mut() = fraction;
-                on_action.emit(Action::Importing(Importing {
+                show_progress(Some(Importing {
                     file: name.clone(),
-                    bytes,
                     fraction,
                     words: step.words(),
                 }));
             }
         };
         let outcome = lanes_web::import_file(&file, Arc::clone(&cancel), &on_step).await;
-        // A later file took over: its own outcome will be reported.
-        let current = CURRENT.with_borrow(|c| c.as_ref().is_some_and(|c| Arc::ptr_eq(c, &cancel)));
-        if cancel.is_cancelled() && !current {
+        // A later file took over: its own outcome and progress will be shown.
+        let superseded =
+            CURRENT.with_borrow(|c| c.as_ref().is_some_and(|c| !Arc::ptr_eq(c, &cancel)));
+        if superseded {
             return;
         }
         CURRENT.set(None);
+        show_progress(None);
         on_action.emit(match outcome {
             Ok(imported) => Action::Imported {
                 file: name,
@@ -83,15 +109,18 @@ pub(super) fn open_file(file: File, on_action: Callback<Action>) {
     });
 }
 
-#[derive(Properties, PartialEq)]
-pub(super) struct ImportProgressProps {
-    pub importing: Option<Importing>,
-}
-
-/// The progress of a big file being read, with Cancel.
+/// The progress of a big file being read, with Cancel; nothing otherwise.
 #[function_component]
-pub(super) fn ImportProgress(props: &ImportProgressProps) -> Html {
-    let Some(importing) = props.importing.as_ref().filter(|i| i.shown()) else {
+pub(super) fn ImportProgress() -> Html {
+    let importing = use_state(|| None::<Importing>);
+    {
+        let importing = importing.clone();
+        use_effect_with((), move |()| {
+            PROGRESS.set(Some(Callback::from(move |i| importing.set(i))));
+            || PROGRESS.set(None)
+        });
+    }
+    let Some(importing) = importing.as_ref() else {
         return html! {};
     };
     let percent = (importing.fraction * 100.0).round();

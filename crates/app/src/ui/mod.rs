@@ -357,7 +357,7 @@ fn App() -> Html {
                     <p class="learned" id="python-start">{ note }</p>
                 }
                 { progress }
-                <import::ImportProgress importing={state.importing.clone()} />
+                <import::ImportProgress />
                 <Timeline runs={Runs(state.views())} {dark} on_error={on_action.reform(Action::Notice)} />
                 <ContextProvider<ShownMemory> context={memory}>
                     <Results runs={Runs(state.views())} on_error={on_action.reform(Action::Notice)} />
