@@ -159,7 +159,6 @@ for (const engine of ENGINES) {
       runHere(page, 'model=sequential,gil,free,processes&sim=1&cores=4&k=4&size=20000000'))).ms;
     f.longest_task_sweep_ms = (await longestDuring(page, () =>
       runHere(page, 'model=free&sim=1&cores=4&size=2000000', { sweep: true }))).ms;
-  XX
     const errors = await page.errors();
     if (errors.length) console.warn(`${engine}: console errors:`, errors);
   } catch (e) {

@@ -23,6 +23,9 @@
 //                                no thread pool). job: JSON string; the
 //                                result's report is the run's trace as
 //                                lanes_trace::encode bytes (a Uint8Array).
+//   {type: 'simulate', job}      A simulation, for a page without a pool.
+//                                job: JSON string (lanes_sim::SimJob); the
+//                                result's report is its trace, as for 'solo'.
 //   {type: 'import', bytes}      A trace file's bytes (an ArrayBuffer,
 //                                transferred). Progress messages follow; the
 //                                result's report is {traces, summary}: the
@@ -57,6 +60,10 @@ self.onmessage = async ({ data }) => {
     } else if (data.type === 'solo') {
       const received_us = nowUs();
       const report = wasm_bindgen.lanes_solo_run(data.job);
+      self.postMessage({ type: 'result', received_us, report }, [report.buffer]);
+    } else if (data.type === 'simulate') {
+      const received_us = nowUs();
+      const report = wasm_bindgen.lanes_simulate(data.job);
       self.postMessage({ type: 'result', received_us, report }, [report.buffer]);
     } else if (data.type === 'import') {
       const received_us = nowUs();

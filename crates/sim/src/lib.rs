@@ -36,13 +36,32 @@ pub const MAX_WORKERS: u32 = 64;
 pub const MAX_SPANS: usize = 5_000_000;
 
 /// The machine a run is simulated on.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Options {
     /// Virtual cores, 1 to [`MAX_CORES`].
     pub cores: u32,
     /// Drives the small noise on costs and waits: the same seed gives the
     /// same trace.
     pub seed: u64,
+}
+
+/// A simulation to run elsewhere (a page without a thread pool sends it to
+/// a worker): what [`simulate`] takes. It travels as JSON.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SimJob {
+    /// What to simulate.
+    pub scenario: Scenario,
+    /// With which costs.
+    pub costs: CostModel,
+    /// On which machine.
+    pub options: Options,
+}
+
+impl SimJob {
+    /// [`simulate`] of the job.
+    pub fn run(&self) -> Result<Trace, SimError> {
+        simulate(&self.scenario, &self.costs, &self.options)
+    }
 }
 
 /// Simulates `scenario` on `options.cores` virtual cores with `costs`, and

@@ -1,20 +1,19 @@
-//! Simulated runs off the main thread: on a pool thread where there is a
-//! pool, so that a big simulation (a million spans takes a few hundred ms
-//! in wasm) never freezes the page.
+//! Simulated runs off the main thread, so that a big simulation (a million
+//! spans takes a few hundred ms in wasm) never freezes the page: on a pool
+//! thread where there is a pool, else in the solo worker.
 
 use std::sync::Arc;
 
 use lanes_runtime::{Cancel, RunError};
-use lanes_sim::{CostModel, Options, simulate};
+use lanes_sim::{CostModel, Options, SimJob, simulate};
 use lanes_trace::{Scenario, Trace};
 
 use crate::{WebError, pool_threads};
 
 /// Simulates `scenario` with `costs` on `options`' virtual cores: on a pool
-/// thread when the pool is up (the main thread only awaits), else here (a
-/// page without a pool, whose simulations are its free-thread runs, at the
-/// sizes it can afford). A raised `cancel` gives [`RunError::Cancelled`]
-/// once the simulation returns.
+/// thread when the pool is up, else in the solo worker (the worker module
+/// has the simulator too); the main thread only awaits. A raised `cancel`
+/// gives [`RunError::Cancelled`].
 pub async fn simulate_off_main(
     scenario: Scenario,
     costs: CostModel,
@@ -28,7 +27,12 @@ pub async fn simulate_off_main(
         });
         answer.await.map_err(|_| WebError::WorkerLost)?
     } else {
-        simulate(&scenario, &costs, &options).map_err(|e| e.to_string())
+        let job = SimJob {
+            scenario,
+            costs,
+            options,
+        };
+        return crate::solo::simulate_in_worker(&job, &cancel).await;
     };
     if cancel.is_cancelled() {
         return Err(RunError::Cancelled.into());

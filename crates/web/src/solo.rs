@@ -20,6 +20,7 @@ use std::sync::Arc;
 use js_sys::Uint8Array;
 use lanes_model::{Runner, unsupported};
 use lanes_runtime::{Cancel, RunError, SoloJob};
+use lanes_sim::SimJob;
 use lanes_trace::{Model, Scenario, Trace, Workload};
 use wasm_bindgen::prelude::*;
 use web_sys::Worker;
@@ -50,19 +51,35 @@ pub async fn run_in_worker(scenario: Scenario, cancel: Arc<Cancel>) -> Result<Tr
     }
     let job = serde_json::to_string(&SoloJob::new(scenario, environment()))
         .map_err(|e| WebError::ProcessStart(format!("the run could not be described: {e}")))?;
+    on_solo_worker("solo", &job, &cancel).await
+}
+
+/// Simulates `job` in the solo worker (started on first use), for a page
+/// without a pool: the simulator never runs on the page's main thread.
+/// Raising `cancel` ends the worker, as for a live run.
+pub async fn simulate_in_worker(job: &SimJob, cancel: &Cancel) -> Result<Trace, WebError> {
+    let job = serde_json::to_string(job).map_err(|e| {
+        WebError::ProcessStart(format!("the simulation could not be described: {e}"))
+    })?;
+    on_solo_worker("simulate", &job, cancel).await
+}
+
+/// Sends `{type: kind, job}` to the solo worker and resolves with the trace
+/// it answers.
+async fn on_solo_worker(kind: &str, job: &str, cancel: &Cancel) -> Result<Trace, WebError> {
     let mut worker = ProcessWorkers::new()?;
     match IDLE.with(|idle| idle.borrow_mut().take()) {
         Some(idle) => worker.adopt(idle),
         None => worker.spawn(&worker_module().await?)?,
     }
     loop {
-        let Some(note) = worker.next(&cancel).await else {
+        let Some(note) = worker.next(cancel).await else {
             return Err(RunError::Cancelled.into());
         };
         match note {
             Note::Ready { .. } => {
-                let run = message("solo")?;
-                set(&run, "job", &JsValue::from_str(&job))?;
+                let run = message(kind)?;
+                set(&run, "job", &JsValue::from_str(job))?;
                 if faults::take(Fault::SoloTrap) {
                     worker.post(0, &message("trap")?.into())?;
                 }

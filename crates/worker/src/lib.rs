@@ -4,10 +4,12 @@
 
 mod import;
 mod process;
+mod simulate;
 mod solo;
 
 pub use import::lanes_import;
 pub use process::lanes_process_run;
+pub use simulate::lanes_simulate;
 pub use solo::lanes_solo_run;
 
 use wasm_bindgen::prelude::*;
