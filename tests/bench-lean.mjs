@@ -159,6 +159,10 @@ for (const engine of ENGINES) {
       runHere(page, 'model=sequential,gil,free,processes&sim=1&cores=4&k=4&size=20000000'))).ms;
     f.longest_task_sweep_ms = (await longestDuring(page, () =>
       runHere(page, 'model=free&sim=1&cores=4&size=2000000', { sweep: true }))).ms;
+    await makeBigTrace(page, 400_000);
+    const imported = await longestDuring(page, () => dropBigTrace(page));
+    f.longest_task_import_ms = imported.ms;
+    f.import_40mb_ms = imported.elapsed;
     const errors = await page.errors();
     if (errors.length) console.warn(`${engine}: console errors:`, errors);
   } catch (e) {
