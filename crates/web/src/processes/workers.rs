@@ -219,14 +219,7 @@ impl ProcessWorkers {
     /// Posts `message` to `process`. Everything in it is copied (structured
     /// clone); nothing is transferred.
     pub(crate) fn post(&self, process: usize, message: &JsValue) -> Result<(), WebError> {
-        let worker = self.workers.get(process).ok_or_else(|| WebError::Process {
-            process: process as u32 + 1,
-            why: "it was never started".to_owned(),
-        })?;
-        worker.post_message(message).map_err(|e| WebError::Process {
-            process: process as u32 + 1,
-            why: format!("its input could not be sent: {}", words(&e)),
-        })
+        self.post_transferring(process, message, &js_sys::Array::new())
     }
 
     /// Posts `message` to `process`, moving the buffers in `transfer` to
