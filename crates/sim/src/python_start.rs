@@ -80,11 +80,12 @@ pub fn python_start_note(lanes_us: f64) -> Option<String> {
             )
         })
         .collect();
+    let (last, others) = methods.split_last()?;
     Some(format!(
-        "A process started here in {}: a web worker given an already compiled module. A CPython \
-         process takes about {} to start (CPython 3.11 on a 2-core Linux machine).",
+        "A process started here in {}: a web worker given an already compiled module. Starting a \
+         CPython process takes about {} and {last} (CPython 3.11 on a 2-core Linux machine).",
         ms(lanes_us),
-        methods.join(", ")
+        others.join(", "),
     ))
 }
 
