@@ -16,8 +16,8 @@ describe('opening a big trace file', () => {
   before(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'lanes-import-'));
     file = path.join(dir, 'big.json');
-    // About 60 MB: 600 000 slices on four threads.
-    writeFileSync(file, bigTraceJson(600_000));
+    // About 40 MB: 400 000 slices on four threads.
+    writeFileSync(file, bigTraceJson(400_000));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -44,9 +44,10 @@ describe('opening a big trace file', () => {
     await page.setInputFiles('#import-file', file);
     await waitForRun(page, 'imported');
     assert.equal(await page.$('#import-progress'), null, 'the bar is gone once the file is shown');
-    const imported = (await traces(page)).at(-1);
-    const calls = imported.traceEvents.filter((e) => e.cat === 'lanes.call').length;
-    assert.ok(calls >= 0.99 * 600_000, `every slice kept as a call (${calls})`);
+    // Counted in the page: the trace as JSON is too big to be worth sending here.
+    const calls = await page.evaluate(() =>
+      window.lanes.traces().at(-1).traceEvents.filter((e) => e.cat === 'lanes.call').length);
+    assert.ok(calls >= 0.99 * 400_000, `every slice kept as a call (${calls})`);
     assert.deepEqual(errors, []);
     await page.close();
   });

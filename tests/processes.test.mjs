@@ -105,6 +105,16 @@ describe('processes', () => {
     for (const b of memory.bytes_per_process) assert.ok(b >= 4_000_000, `a process holds its input: ${b} bytes`);
     assert.ok(memory.main_bytes > 0);
     assert.match(await page.textContent('#memory'), /the 2 processes hold [\d.]+ MB in all/, 'said on the page');
+    // What a CPython process costs to start is said beside a run whose
+    // processes started faster than a spawn (38.6 ms, lanes_sim::StartMethod).
+    const startups = procs.traceEvents.filter((e) => e.name === 'startup').map((e) => e.dur / 1000).sort((a, b) => a - b);
+    const median = startups[Math.floor(startups.length / 2)];
+    const note = await page.$('#python-start');
+    if (median < 38.6) {
+      assert.match(await note.textContent(), /^A process started here in [\d.]+ ms: .* about 39 ms by spawn .*, 7\.5 ms by forkserver .* and 1\.2 ms by fork /);
+    } else {
+      assert.equal(note, null, `no note when a process took ${median} ms, longer than a spawn`);
+    }
     assert.equal(await processWorkersLeft(page), 0, 'process workers end with the run');
     await screenshot(page, 'model-processes');
     assert.deepEqual(errors, []);
