@@ -6,14 +6,14 @@
 
 use std::sync::Arc;
 
-use js_sys::{Array, ArrayBuffer, Uint8Array};
+use js_sys::{Array, ArrayBuffer};
 use lanes_runtime::{Cancel, RunError};
 use lanes_trace::Trace;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use web_sys::File;
 
 use crate::processes::workers::{Note, ProcessWorkers, message, set};
-use crate::worker_module::worker_module;
+use crate::worker_module::{traces_from, worker_module};
 use crate::{WebError, read_file_bytes};
 
 /// Where an import is, for a progress bar.
@@ -145,16 +145,9 @@ pub async fn import_bytes(
 fn read_result(report: &JsValue) -> Result<ImportedFile, WebError> {
     let field = |name: &str| js_sys::Reflect::get(report, &JsValue::from_str(name)).ok();
     let lost = || WebError::File("the import's answer could not be read".to_owned());
-    let bytes = field("traces")
-        .and_then(|t| t.dyn_into::<Uint8Array>().ok())
-        .ok_or_else(lost)?
-        .to_vec();
     let summary = field("summary")
         .and_then(|s| s.as_string())
         .ok_or_else(lost)?;
-    let traces = lanes_trace::decode(&bytes).map_err(|e| WebError::File(e.to_string()))?;
-    if traces.is_empty() {
-        return Err(lost());
-    }
+    let traces = traces_from(field("traces").ok_or_else(lost)?).map_err(WebError::File)?;
     Ok(ImportedFile { traces, summary })
 }

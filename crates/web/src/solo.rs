@@ -17,7 +17,6 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use js_sys::Uint8Array;
 use lanes_model::{Runner, unsupported};
 use lanes_runtime::{Cancel, RunError, SoloJob};
 use lanes_sim::SimJob;
@@ -27,7 +26,7 @@ use web_sys::Worker;
 
 use crate::faults::{self, Fault};
 use crate::processes::workers::{Note, ProcessWorkers, message, set};
-use crate::worker_module::worker_module;
+use crate::worker_module::{traces_from, worker_module};
 use crate::{WebError, environment};
 
 thread_local! {
@@ -86,12 +85,8 @@ async fn on_solo_worker(kind: &str, job: &str, cancel: &Cancel) -> Result<Trace,
                 worker.post(0, &run)?;
             }
             Note::Done { report, .. } => {
-                let bytes = report
-                    .dyn_into::<Uint8Array>()
-                    .map_err(|_| WebError::Solo("its trace came back in another form".to_owned()))?
-                    .to_vec();
-                let trace = lanes_trace::decode(&bytes)
-                    .map_err(|e| WebError::Solo(e.to_string()))?
+                let trace = traces_from(report)
+                    .map_err(WebError::Solo)?
                     .into_iter()
                     .next()
                     .ok_or_else(|| WebError::Solo("the run's trace is missing".to_owned()))?;

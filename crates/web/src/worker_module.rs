@@ -155,3 +155,18 @@ fn beside_page(file: &str) -> Result<String, WebError> {
         .map(|u| u.href())
         .map_err(|e| WebError::ProcessStart(words(&e)))
 }
+
+/// The traces a worker sent back as `lanes_trace::encode` bytes (a
+/// `Uint8Array`), decoded: never empty. The error says what was wrong, in
+/// words.
+pub(crate) fn traces_from(bytes: JsValue) -> Result<Vec<lanes_trace::Trace>, String> {
+    let bytes = bytes
+        .dyn_into::<js_sys::Uint8Array>()
+        .map_err(|_| "its traces came back in another form".to_owned())?
+        .to_vec();
+    let traces = lanes_trace::decode(&bytes).map_err(|e| e.to_string())?;
+    if traces.is_empty() {
+        return Err("its traces are missing".to_owned());
+    }
+    Ok(traces)
+}
