@@ -22,11 +22,12 @@ import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { DIST, ROOT, launch, serve } from './support/harness.mjs';
 import { ENGINES, launchEngine } from './support/engines.mjs';
-import { LONG_TASK_RECORDER, bigTraceJson } from './support/longtasks.mjs';
+import {
+  LONG_TASK_RECORDER, LONG_TASK_WORK, bigTraceJson, goAndWatchRun, runEnabled, runSettled,
+} from './support/longtasks.mjs';
 
 const RETURN_VISITS = 3;
 const PROCESS_RUNS = 7;
-const MODELS = ['sequential', 'gil', 'free', 'processes', 'asyncio'];
 const median = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : undefined);
 const out = path.join(ROOT, 'target', 'bench.json');
 const previous = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : {};
@@ -81,22 +82,12 @@ async function longestDuring(page, work) {
   }, since);
 }
 
-/** Goes to `query` (as the back button would), presses Run, waits for the batch to settle. */
-async function runHere(page, query, { sweep = false } = {}) {
-  await page.evaluate((q) => {
-    history.pushState(null, '', `?${q}`);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, query);
-  await page.waitFor(() => !document.querySelector('#run-button')?.disabled, { what: 'Run enabled' });
-  await page.evaluate(() => {
-    // Every state the run goes through (the kept runs' count may stay at its bound).
-    window.__runStates = [];
-    new MutationObserver(() => window.__runStates.push(document.querySelector('#run').dataset.runState))
-      .observe(document.querySelector('#run'), { attributes: true, attributeFilter: ['data-run-state'] });
-  });
-  await page.click(sweep ? '#sweep-button' : '#run-button');
-  await page.waitFor(() => window.__runStates.includes('running') &&
-    ['done', 'error'].includes(document.querySelector('#run')?.dataset.runState), { timeout: 300_000, what: query });
+/** Goes to `query` (as the back button would), presses `button` (Run), waits for the batch to settle. */
+async function runHere(page, query, button = '#run-button') {
+  await page.evaluate(goAndWatchRun, query);
+  await page.waitFor(runEnabled, { what: 'Run enabled' });
+  await page.click(button);
+  await page.waitFor(runSettled, { timeout: 300_000, what: query });
 }
 
 /** Makes a trace file of `events` slices in the page, to drop later (making it is not the page's work). */
@@ -149,16 +140,11 @@ for (const engine of ENGINES) {
     await page.goto(url);
     await runEnabledAt(page);
     await page.evaluate(new Function(LONG_TASK_RECORDER));
-    for (const model of MODELS) {
-      const query = model === 'asyncio' ? `model=${model}&workload=io&k=4&latency=20` : `model=${model}&k=2&size=2000000`;
-      const { ms, method } = await longestDuring(page, () => runHere(page, query));
-      f[`longest_task_${model}_ms`] = ms;
+    for (const { name, query, button } of LONG_TASK_WORK) {
+      const { ms, method } = await longestDuring(page, () => runHere(page, query, button));
+      f[`longest_task_${name}_ms`] = ms;
       f.long_task_method = method;
     }
-    f.longest_task_simulated_ms = (await longestDuring(page, () =>
-      runHere(page, 'model=sequential,gil,free,processes&sim=1&cores=4&k=4&size=20000000'))).ms;
-    f.longest_task_sweep_ms = (await longestDuring(page, () =>
-      runHere(page, 'model=free&sim=1&cores=4&size=2000000', { sweep: true }))).ms;
     await makeBigTrace(page, 400_000);
     const imported = await longestDuring(page, () => dropBigTrace(page));
     f.longest_task_import_ms = imported.ms;
@@ -213,9 +199,7 @@ const table = [
   ['one cold process, created to ready, k = 1 (median)', 'ms', 'process_k1_median_ms', '≤ 10'],
   ['one cold process, created to ready, k = 4 (slowest of all)', 'ms', 'process_k4_max_ms', '≤ 20'],
   ['one cold process, created to ready, k = 4 (median)', 'ms', 'process_k4_median_ms', ''],
-  ...MODELS.map((m) => [`longest main-thread task, ${m} run`, 'ms', `longest_task_${m}_ms`, '≤ 50']),
-  ['longest main-thread task, simulated batch (20 000 000, k = 4)', 'ms', 'longest_task_simulated_ms', '≤ 50'],
-  ['longest main-thread task, sweep (simulated)', 'ms', 'longest_task_sweep_ms', '≤ 50'],
+  ...LONG_TASK_WORK.map(({ name, query }) => [`longest main-thread task, ${name} (${query})`, 'ms', `longest_task_${name}_ms`, '≤ 50']),
   ['longest main-thread task, opening a 40 MB trace', 'ms', 'longest_task_import_ms', '≤ 50'],
   ['opening a 40 MB trace, drop to shown (off the main thread)', 'ms', 'import_40mb_ms', ''],
 ];

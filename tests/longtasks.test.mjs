@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { browserSuite, waitForRun } from './support/harness.mjs';
-import { bigTraceJson, longTasksSince, recordLongTasks } from './support/longtasks.mjs';
+import {
+  LONG_TASK_WORK, bigTraceJson, goAndWatchRun, longTasksSince, recordLongTasks, runEnabled, runSettled,
+} from './support/longtasks.mjs';
 
-const SIZE = 2_000_000;
-const MODELS = ['sequential', 'gil', 'free', 'processes', 'asyncio'];
 
 describe('the main thread during runs, imports and sweeps (Chromium, long tasks and long animation frames)', () => {
   const { server, browser } = browserSuite();
@@ -22,7 +22,7 @@ describe('the main thread during runs, imports and sweeps (Chromium, long tasks 
   test('every model, a simulation, a sweep and a big import: long tasks reported; the UI lesson freeze is seen', async (t) => {
     const page = await browser.context.newPage();
     await recordLongTasks(page);
-    const { errors } = await openRecorded(page, `${server.url}?model=sequential&k=2&size=${SIZE}`);
+    const { errors } = await openRecorded(page, `${server.url}?model=sequential&k=2&size=2000000`);
     await page.waitForSelector('#pool[data-pool="ready"]');
     const report = {};
     const during = async (name, work) => {
@@ -33,13 +33,9 @@ describe('the main thread during runs, imports and sweeps (Chromium, long tasks 
       t.diagnostic(`${name}: ${tasks.length} long task(s) or frame(s), longest ${longest(tasks).toFixed(0)} ms` +
         (tasks.length ? ` (${tasks.map((x) => `${x.kind} ${x.duration.toFixed(0)}`).join(', ')})` : ''));
     };
-    for (const model of MODELS) {
-      const workload = model === 'asyncio' ? 'workload=io&latency=20&k=4' : `k=2&size=${SIZE}`;
-      await during(model, () => runQuery(page, `model=${model}&${workload}`));
+    for (const { name, query, button } of LONG_TASK_WORK) {
+      await during(name, () => runQuery(page, query, button));
     }
-    await during('simulated (sim=1, k=4, size 20 000 000)', () =>
-      runQuery(page, `model=sequential,gil,free,processes&sim=1&cores=4&k=4&size=20000000`));
-    await during('sweep (simulated)', () => runQuery(page, `model=free&sim=1&cores=4&size=${SIZE}`, '#sweep-button'));
     // The positive control: the UI lesson blocks the main thread on purpose.
     await during('UI lesson (main thread on purpose)', () =>
       runQuery(page, `model=sequential,free&workload=ui&k=2&size=3000000`));
@@ -75,27 +71,13 @@ async function openRecorded(page, url) {
   return { errors };
 }
 
-/** Goes to `query` as the back button would, then presses Run and waits for the batch. */
+/** Goes to `query` as the back button would, then presses `button` (Run) and waits for the batch. */
 async function runQuery(page, query, button = '#run-button') {
-  await navigate(page, query);
-  await page.evaluate(() => {
-    // Every state the run goes through (the kept runs' count may stay at its bound).
-    window.__runStates = [];
-    new MutationObserver(() => window.__runStates.push(document.querySelector('#run').dataset.runState))
-      .observe(document.querySelector('#run'), { attributes: true, attributeFilter: ['data-run-state'] });
-  });
+  await page.evaluate(goAndWatchRun, query);
+  await page.waitForFunction(runEnabled);
   await page.click(button);
-  await page.waitForFunction(() => window.__runStates.includes('running') &&
-    ['done', 'error'].includes(document.querySelector('#run').dataset.runState), null, { timeout: 120_000 });
+  await page.waitForFunction(runSettled, null, { timeout: 120_000 });
   assert.equal(await page.getAttribute('#run', 'data-run-state'), 'done', `${query}: ${await page.textContent('.status')}`);
-}
-
-async function navigate(page, query) {
-  await page.evaluate((q) => {
-    history.pushState(null, '', `?${q}`);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, query);
-  await page.waitForSelector('#run-button:not([disabled])');
 }
 
 const longest = (tasks) => Math.max(0, ...tasks.map((x) => x.duration));

@@ -68,3 +68,42 @@ export function bigTraceJson(events) {
   }
   return `{"traceEvents":[\n${parts.join(',\n')}\n]}`;
 }
+
+/**
+ * The work whose main-thread tasks the long-task test and `make bench`
+ * measure, in one page: each model's run, a big simulated batch and a
+ * simulated sweep (`button` is what starts it). Opening a big trace and the
+ * UI lesson are their callers' own.
+ */
+export const LONG_TASK_WORK = [
+  ...['sequential', 'gil', 'free', 'processes', 'asyncio'].map((model) => ({
+    name: model,
+    query: model === 'asyncio' ? `model=${model}&workload=io&k=4&latency=20` : `model=${model}&k=2&size=2000000`,
+  })),
+  { name: 'simulated', query: 'model=sequential,gil,free,processes&sim=1&cores=4&k=4&size=20000000' },
+  { name: 'sweep', query: 'model=free&sim=1&cores=4&size=2000000', button: '#sweep-button' },
+];
+
+/**
+ * In the page: goes to `query` as the back button would, and records every
+ * state the run element takes from now on (a run is known to have happened
+ * by its states: the kept runs' count may stay at its bound).
+ */
+export function goAndWatchRun(query) {
+  history.pushState(null, '', `?${query}`);
+  dispatchEvent(new PopStateEvent('popstate'));
+  window.__runStates = [];
+  new MutationObserver(() => window.__runStates.push(document.querySelector('#run').dataset.runState))
+    .observe(document.querySelector('#run'), { attributes: true, attributeFilter: ['data-run-state'] });
+}
+
+/** In the page: whether Run can be pressed. */
+export function runEnabled() {
+  return !document.querySelector('#run-button')?.disabled;
+}
+
+/** In the page: whether the run watched since goAndWatchRun went through `running` and has settled. */
+export function runSettled() {
+  return window.__runStates.includes('running') &&
+    ['done', 'error'].includes(document.querySelector('#run')?.dataset.runState);
+}
