@@ -159,6 +159,51 @@ mod tests {
     use crate::testing::trace;
     use lanes_trace::{Meta, Scenario};
 
+    /// A processes run whose processes started in `startups_us`, in `mode`.
+    fn processes(startups_us: &[f64], mode: Mode) -> Trace {
+        let t = run(Model::Processes, Workload::Primes, 100.0, mode);
+        let lanes = (1..=startups_us.len())
+            .map(|i| lanes_trace::Lane::thread(format!("Process {i}")))
+            .collect();
+        let spans = startups_us
+            .iter()
+            .zip(0..)
+            .map(|(&us, lane)| lanes_trace::Span {
+                lane,
+                state: State::Startup,
+                start_us: 0.0,
+                end_us: us,
+                task: None,
+                holder: None,
+            })
+            .collect();
+        Trace::new(t.meta().cloned().unwrap(), lanes, spans)
+    }
+
+    #[test]
+    fn cpython_start_costs_are_said_beside_processes_that_started_faster_than_a_spawn() {
+        let live = processes(&[4_000.0, 6_000.0, 9_000.0], Mode::Live);
+        let note = start_note([&live]).unwrap();
+        assert!(
+            note.starts_with("A process started here in 6.0 ms"),
+            "{note}"
+        );
+        assert!(
+            note.contains("39 ms by spawn") && note.contains("1.2 ms by fork"),
+            "{note}"
+        );
+        let slow = processes(&[45_000.0], Mode::Live);
+        assert_eq!(
+            start_note([&slow]),
+            None,
+            "slower than a spawn: nothing to say"
+        );
+        let simulated = processes(&[4_000.0], Mode::Simulated);
+        assert_eq!(start_note([&simulated]), None, "only live processes");
+        let threads = run(Model::Gil, Workload::Primes, 100.0, Mode::Live);
+        assert_eq!(start_note([&threads]), None);
+    }
+
     fn run(model: Model, workload: Workload, makespan: f64, mode: Mode) -> Trace {
         let t = trace(Scenario::new(model, workload, 4, 1000, 8), makespan);
         let meta = Meta {

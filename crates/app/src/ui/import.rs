@@ -2,8 +2,7 @@
 //! the progress bar (with Cancel) while a big file is read off the main
 //! thread (`lanes_web::import_file`).
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use lanes_runtime::Cancel;
@@ -66,16 +65,15 @@ pub(super) fn open_file(file: File, on_action: Callback<Action>) {
         // notices and the status line around.
         let name = lanes_trace::words::visible(&file.name()).into_owned();
         let big = file.size() >= BAR_FROM_BYTES;
-        let last = Rc::new(RefCell::new(-1.0_f64));
+        let last = Cell::new(-1.0_f64);
         let on_step = {
             let name = name.clone();
             move |step: ImportStep| {
                 // A whole percent at a time: each is a redraw of the bar.
                 let fraction = (step.fraction() * 100.0).floor() / 100.0;
-                if !big || fraction == *last.borrow() {
+                if !big || last.replace(fraction) == fraction {
                     return;
                 }
-                *last.borrow_mut() = fraction;
                 show_progress(Some(Importing {
                     file: name.clone(),
                     fraction,
