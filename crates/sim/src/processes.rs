@@ -72,10 +72,10 @@ impl Feed for Processes<'_> {
         let Some(stage) = self.procs.get(index).map(|p| p.stage) else {
             return Ok(None);
         };
-        let gap = |us: f64| Step {
+        let gap = |end: f64| Step {
             state: None,
             task: None,
-            work: Work::Wait(us.max(0.0)),
+            work: Work::Until(end),
         };
         let step = match stage {
             Stage::Starting => {
@@ -88,7 +88,7 @@ impl Feed for Processes<'_> {
                     now + us,
                     "cold start: a new worker with its own wasm instance and memory".to_owned(),
                 )?;
-                (Stage::Started, Some(gap(us)))
+                (Stage::Started, Some(gap(now + us)))
             }
             Stage::Started => {
                 let (bytes, label) = self
@@ -117,7 +117,7 @@ impl Feed for Processes<'_> {
                     unpacked,
                     format!("{} in: {label}", byte_size(bytes)),
                 )?;
-                (Stage::CopyingIn, Some(gap(unpacked - now)))
+                (Stage::CopyingIn, Some(gap(unpacked)))
             }
             Stage::CopyingIn | Stage::Running => match self.items.next_step(lane) {
                 Some(step) => {
@@ -145,7 +145,7 @@ impl Feed for Processes<'_> {
                     if let Some(p) = self.procs.get_mut(index) {
                         p.out_bytes = bytes;
                     }
-                    (Stage::CopyingOut, Some(gap(arrived - now)))
+                    (Stage::CopyingOut, Some(gap(arrived)))
                 }
             },
             Stage::CopyingOut => {

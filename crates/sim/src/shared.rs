@@ -16,6 +16,10 @@ pub(crate) enum Work {
     Cpu(f64),
     /// Waits this many µs without using a core.
     Wait(f64),
+    /// Waits without using a core until this time (µs), exactly: a span
+    /// recorded to end then is met by the lane's next step with no gap or
+    /// overlap from rounding `now + (end - now)`.
+    Until(f64),
 }
 
 /// One step of a lane: recorded as a span in `state` (or not at all).
@@ -64,6 +68,7 @@ impl Engine<'_> {
         match step.work {
             Work::Cpu(us) => self.computing.push(self.virt + us.max(0.0), lane),
             Work::Wait(us) => self.waiting.push(self.now + us.max(0.0), lane),
+            Work::Until(end) => self.waiting.push(end.max(self.now), lane),
         }
         if let Some(slot) = self.current.get_mut(lane as usize) {
             *slot = Some((step, self.now));

@@ -236,3 +236,34 @@ fn the_convoy_effect() {
     let alone = io_time(&run(&s(Model::Free), &costs, &options));
     assert!(beside > 1.15 * alone, "beside {beside} vs alone {alone}");
 }
+
+/// A process's copy-in ends where its first item starts, to the bit: CI
+/// once found these inputs, where `now + (end - now)` rounded below `end`
+/// and the item overlapped its copy-in.
+#[test]
+fn a_process_runs_exactly_when_its_input_is_in() {
+    let costs = CostModel {
+        process_startup_us: 56.036_706_989_673_68,
+        gil_handoff_us: 202.307_228_557_238_3,
+        jitter: 0.011_765_183_182_784_602,
+        ..CostModel::reference()
+    };
+    let options = Options {
+        cores: 48,
+        seed: 4_431_037_866_026_879_467,
+    };
+    for (k, tasks, interval_us, latency_us) in [(7, 12, 100, 0), (9, 19, 2852, 22_117)] {
+        let s = Scenario {
+            interval_us,
+            latency_us,
+            ..Scenario::new(Model::Processes, Workload::Mandelbrot, k, 16, tasks)
+        };
+        let t = run(&s, &costs, &options);
+        assert_eq!(t.validate(), Ok(()), "{s:?}");
+        for lane in 1..t.lanes.len() as u32 {
+            let spans = t.lane_spans(lane);
+            assert_eq!(spans[1].state, State::CopyIn);
+            assert_eq!(spans[2].start_us, spans[1].end_us, "{s:?} lane {lane}");
+        }
+    }
+}
