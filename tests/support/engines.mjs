@@ -148,6 +148,10 @@ async function launchFirefox() {
       'network.captive-portal-service.enabled': false,
       'toolkit.telemetry.enabled': false,
       'datareporting.policy.dataSubmissionEnabled': false,
+      // Sound may start without a click, as Chromium's --autoplay-policy flag allows it.
+      'media.autoplay.default': 0,
+      'media.autoplay.block-webaudio': false,
+      'media.cubeb.force_mock_context': true,
     },
   });
   return {

@@ -21,6 +21,8 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // An AudioContext may start without a click (the audio lesson's tests).
+  '--autoplay-policy=no-user-gesture-required',
 ];
 
 /** The built folder the tests serve: $LANES_DIST, or dist/ (`make build DIST=...` writes another). */

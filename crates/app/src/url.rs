@@ -53,6 +53,7 @@ pub fn size_rule(workload: Workload) -> SizeRule {
         Workload::Counter | Workload::CounterLocked => {
             ("Increments in all", (1, 100_000_000), 1_000_000)
         }
+        Workload::Playback => ("Buffer size (frames)", (128, 4_096), 256),
     };
     SizeRule {
         label,

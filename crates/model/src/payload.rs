@@ -88,6 +88,10 @@ pub fn sends(scenario: &Scenario, tasks: &[u32]) -> (Sends, String) {
             Sends::Items,
             format!("{items} work items: the process counts on a counter of its own"),
         ),
+        Workload::Playback => (
+            Sends::Items,
+            format!("{items} notes: the process synthesizes the melody itself"),
+        ),
         Workload::Mandelbrot | Workload::Mixed | Workload::Ui => (
             Sends::Items,
             format!("{items} work items: an item's input is its row numbers"),

@@ -37,6 +37,13 @@ pub fn unsupported(runner: Runner, model: Model, workload: Workload) -> Option<&
     use Runner::{Pool, Simulator, Solo};
     Some(match (runner, model, workload) {
         (Simulator, _, Workload::Ui) => "the page runs that one live on its own main thread",
+        (_, Model::Asyncio, Workload::Playback) => {
+            "an event loop runs on one thread: pick sequential for the page's main thread"
+        }
+        (Simulator, _, Workload::Playback) => "not simulated yet",
+        (Pool | Solo, _, Workload::Playback) => {
+            "the page plays that one itself, with an audio callback beside the producer"
+        }
         (_, _, Workload::Ui) => "the page runs that one on its own main thread",
         (Pool | Solo, Model::Processes, _) => {
             "each process runs in a worker of its own, which the page starts"
@@ -96,7 +103,8 @@ mod tests {
         assert!(
             Workload::ALL
                 .iter()
-                .all(|&w| w == Workload::Ui || sim.contains(&(Model::Gil, w)))
+                .all(|&w| matches!(w, Workload::Ui | Workload::Playback)
+                    || sim.contains(&(Model::Gil, w)))
         );
     }
 }

@@ -29,7 +29,8 @@ impl Kernel {
             | Workload::Mixed
             | Workload::Counter
             | Workload::CounterLocked
-            | Workload::Ui => None,
+            | Workload::Ui
+            | Workload::Playback => None,
         }
     }
 

@@ -23,6 +23,10 @@ pub fn sequential_twin(scenario: &Scenario) -> Option<u64> {
         Workload::Io => Some(PrimeCount::new(scenario.size, scenario.tasks).sequential_twin()),
         Workload::Mixed => Some(Mixed::new(scenario, &ThreadSleeper).sequential_twin()),
         Workload::Counter | Workload::CounterLocked => Some(scenario.size),
-        Workload::Primes | Workload::Mandelbrot | Workload::Audio | Workload::Ui => None,
+        Workload::Primes
+        | Workload::Mandelbrot
+        | Workload::Audio
+        | Workload::Ui
+        | Workload::Playback => None,
     }
 }

@@ -16,7 +16,11 @@ pub fn warm_up_scenario(scenario: &Scenario) -> Option<Scenario> {
         Workload::Primes | Workload::Mandelbrot | Workload::Audio => scenario.workload,
         // Its computing is counting primes; its waits need no warming.
         Workload::Mixed => Workload::Primes,
-        Workload::Io | Workload::Counter | Workload::CounterLocked | Workload::Ui => return None,
+        Workload::Io
+        | Workload::Counter
+        | Workload::CounterLocked
+        | Workload::Ui
+        | Workload::Playback => return None,
     };
     let model = match scenario.model {
         Model::Processes => Model::Sequential,

@@ -128,7 +128,7 @@ impl CostModel {
             }
             Workload::Counter => set(&mut self.counter_update_us, rate(all)),
             Workload::CounterLocked => set(&mut self.counter_locked_update_us, rate(all)),
-            Workload::Ui => {}
+            Workload::Ui | Workload::Playback => {}
         }
     }
 

@@ -177,7 +177,7 @@ impl CostModel {
             Workload::Mixed => self.parse_us_per_unit,
             Workload::Counter => self.counter_update_us,
             Workload::CounterLocked => self.counter_locked_update_us,
-            Workload::Ui => 0.0,
+            Workload::Ui | Workload::Playback => 0.0,
         }
     }
 }

@@ -66,7 +66,7 @@ pub fn task_costs(scenario: &Scenario) -> Vec<f64> {
             let edge = |i: u32| u128::from(size) * u128::from(i) / u128::from(tasks);
             (0..tasks).map(|t| (edge(t + 1) - edge(t)) as f64).collect()
         }
-        Workload::Ui => Vec::new(),
+        Workload::Ui | Workload::Playback => Vec::new(),
     }
 }
 

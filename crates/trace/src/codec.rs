@@ -9,7 +9,7 @@
 //! "LANESBIN"  u32 version  u64 number of traces
 //! then each trace:
 //!   u64 header length, the header as JSON: source, lanes (kind and name),
-//!       gil_evidence, the label texts, the call names
+//!       gil_evidence, the label texts, the call names, a playback's audio
 //!   u64 events, each: u8 kind, f64 time, then by kind
 //!       0 hand-off       u8 has-from, u32 from, u32 to
 //!       1 forced switch  u32 lane
@@ -36,8 +36,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::calls::Call;
 use crate::{
-    Calls, Event, EventKind, Foreign, GilEvidence, Lane, LaneKind, Meta, Source, Span, SpanLabels,
-    State, Trace, TraceError,
+    Audio, Calls, Event, EventKind, Foreign, GilEvidence, Lane, LaneKind, Meta, Source, Span,
+    SpanLabels, State, Trace, TraceError,
 };
 
 /// The first bytes of every encoding.
@@ -126,6 +126,9 @@ struct Header<'a> {
     gil_evidence: Option<GilEvidence>,
     label_texts: Cow<'a, [String]>,
     call_names: Cow<'a, [String]>,
+    /// A playback's blocks and fill level: few enough to write as JSON.
+    #[serde(default)]
+    audio: Option<Cow<'a, Audio>>,
 }
 
 /// [`Source`], as the header writes it.
@@ -203,6 +206,7 @@ fn put_trace(out: &mut Vec<u8>, t: &Trace) {
         gil_evidence: t.gil_evidence,
         label_texts: Cow::Borrowed(t.labels.texts()),
         call_names: Cow::Borrowed(t.calls.names()),
+        audio: t.audio.as_ref().map(Cow::Borrowed),
     };
     // Writing these types to JSON cannot fail (no map has keys that are not
     // text); were it to, the header would be empty and decoding would say
@@ -422,6 +426,7 @@ fn trace(r: &mut Reader<'_>) -> Result<Trace, CodecError> {
         labels: SpanLabels::from_parts(header.label_texts.into_owned(), labels),
         calls: Calls::from_sorted(calls, header.call_names.into_owned()),
         gil_evidence: header.gil_evidence,
+        audio: header.audio.map(Cow::into_owned),
     };
     trace.validate()?;
     Ok(trace)

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod audio;
 mod calls;
 mod chrome;
 mod codec;
@@ -11,6 +12,7 @@ pub mod synthetic;
 mod validate;
 pub mod words;
 
+pub use audio::{Audio, AudioBlock, FillSample};
 pub use calls::{Call, Calls, GilEvidence};
 pub use chrome::{
     ImportError, ImportLimits, ImportPhase, ImportProgress, ImportReport, Imported, SkipReason,

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Calls, GilEvidence};
+use crate::{Audio, Calls, GilEvidence};
 
 /// How the work of a run was scheduled: the course's execution models.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -106,11 +106,17 @@ pub enum Workload {
     CounterLocked,
     /// The page's main thread drawing frames while work runs.
     Ui,
+    /// A sound played live: a producer computes it in blocks of `size`
+    /// frames (the buffer size, 128 to 4096) into a ring buffer that an
+    /// audio callback plays from, beside `k` CPU-bound neighbours; `tasks`
+    /// is the melody's length in notes (half a second each). See
+    /// [`crate::Audio`].
+    Playback,
 }
 
 impl Workload {
     /// Every workload.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Primes,
         Self::Mandelbrot,
         Self::Audio,
@@ -119,6 +125,7 @@ impl Workload {
         Self::Counter,
         Self::CounterLocked,
         Self::Ui,
+        Self::Playback,
     ];
 
     /// The name used in URLs and exported traces.
@@ -132,6 +139,7 @@ impl Workload {
             Self::Counter => "counter",
             Self::CounterLocked => "counter-locked",
             Self::Ui => "ui",
+            Self::Playback => "playback",
         }
     }
 
@@ -146,6 +154,7 @@ impl Workload {
             Self::Counter => "shared counter",
             Self::CounterLocked => "shared counter with a lock",
             Self::Ui => "UI responsiveness",
+            Self::Playback => "audio playback",
         }
     }
 }
@@ -680,6 +689,8 @@ pub struct Trace {
     /// How the GIL lane was known, when it is not Lanes' own lock: measured,
     /// inferred or traced.
     pub gil_evidence: Option<GilEvidence>,
+    /// A playback run's blocks and buffer (none in any other run).
+    pub audio: Option<Audio>,
 }
 
 /// The items of one lane in `sorted`, a list sorted by lane (spans, calls,
@@ -716,6 +727,7 @@ impl Trace {
             labels: SpanLabels::default(),
             calls: Calls::default(),
             gil_evidence: None,
+            audio: None,
         }
     }
 
