@@ -3,6 +3,7 @@
 pub mod gil;
 pub mod lanes;
 pub mod payload;
+pub mod playback;
 pub mod table;
 
 use std::ops::Range;
