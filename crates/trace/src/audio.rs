@@ -65,6 +65,13 @@ pub struct Audio {
 }
 
 impl Audio {
+    /// The most blocks, and the most fill samples, a track may hold: a run
+    /// of 128-frame blocks at 48 kHz makes 375 a second, so this is some 44
+    /// minutes of sound, far more than a lesson plays. A track with more is
+    /// refused ([`Trace::validate`](crate::Trace::validate)) rather than
+    /// drawn or stored.
+    pub const MAX_ITEMS: usize = 1_000_000;
+
     /// How many blocks were late: the underruns.
     pub fn underruns(&self) -> usize {
         self.blocks.iter().filter(|b| b.missed()).count()

@@ -2,7 +2,7 @@
 
 use crate::calls::call_order;
 use crate::model::span_order;
-use crate::{LaneKind, Trace};
+use crate::{Audio, LaneKind, Trace};
 
 /// What is wrong with a trace, and where.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -118,6 +118,75 @@ pub enum TraceError {
         /// How many spans there are.
         spans: usize,
     },
+    /// The audio track names a producer lane the trace does not have.
+    #[error("the audio track's producer is lane {producer}, but the trace has {lanes} lanes")]
+    AudioUnknownProducer {
+        /// The lane it names.
+        producer: u32,
+        /// How many lanes there are.
+        lanes: usize,
+    },
+    /// The audio track's sample rate, block size or buffer size is 0, or
+    /// its buffer holds less than one block.
+    #[error(
+        "the audio track has a sample rate of {sample_rate} Hz, blocks of {block_frames} frames \
+         and a buffer of {capacity_frames} frames: each must be more than 0, and the buffer \
+         must hold at least one block"
+    )]
+    AudioSizes {
+        /// Frames per second.
+        sample_rate: u32,
+        /// Frames per block.
+        block_frames: u32,
+        /// Frames the buffer holds.
+        capacity_frames: u32,
+    },
+    /// The audio track holds more blocks or fill samples than a run can
+    /// make.
+    #[error("the audio track has {count} {what}, more than the {limit} a run can hold")]
+    AudioTooLong {
+        /// "blocks" or "fill samples".
+        what: &'static str,
+        /// How many it has.
+        count: usize,
+        /// [`Audio::MAX_ITEMS`].
+        limit: usize,
+    },
+    /// An audio block's due, ready or late time is not a finite number of
+    /// at least 0 µs.
+    #[error(
+        "audio block {index} has a due, ready or late time that is not a finite number of at \
+         least 0 µs"
+    )]
+    AudioBlockTimes {
+        /// Position of the block.
+        index: usize,
+    },
+    /// A fill sample's time is not a finite number of at least 0 µs, or
+    /// it counts more frames than the buffer holds.
+    #[error(
+        "audio fill sample {index} is at {at_us} µs with {frames} frames: the time must be a \
+         finite number of at least 0 µs and the frames at most the buffer's {capacity_frames}"
+    )]
+    AudioFill {
+        /// Position of the sample.
+        index: usize,
+        /// Its time.
+        at_us: f64,
+        /// Its frames.
+        frames: u32,
+        /// Frames the buffer holds.
+        capacity_frames: u32,
+    },
+    /// Audio blocks are not in the order they are due, or fill samples not
+    /// in time order.
+    #[error("audio {what} {index} comes before the one before it: the audio track is out of order")]
+    AudioOutOfOrder {
+        /// "block" or "fill sample".
+        what: &'static str,
+        /// Position of the first one out of order.
+        index: usize,
+    },
 }
 
 impl Trace {
@@ -127,12 +196,91 @@ impl Trace {
     /// spans overlapping on a thread or process lane (one thread does one
     /// thing at a time). Then checks that every event has a
     /// finite time and names known lanes, that every span label names a
-    /// span, and that every call is sound (see [`Calls`](crate::Calls)).
+    /// span, that every call is sound (see [`Calls`](crate::Calls)), and
+    /// that a playback's audio track is (see [`Trace::validate_audio`]).
     pub fn validate(&self) -> Result<(), TraceError> {
         self.validate_spans()?;
         self.validate_events()?;
         self.validate_labels()?;
-        self.validate_calls()
+        self.validate_calls()?;
+        self.validate_audio()
+    }
+
+    /// The audio track, when there is one: its producer is a lane of the
+    /// trace; its sample rate, block and buffer sizes are more than 0 and
+    /// the buffer holds a block; it has at most [`Audio::MAX_ITEMS`] blocks
+    /// and fill samples; every time is a finite number of at least 0 µs;
+    /// blocks come in the order they are due and fill samples in time
+    /// order; no sample counts more frames than the buffer holds.
+    fn validate_audio(&self) -> Result<(), TraceError> {
+        let Some(audio) = &self.audio else {
+            return Ok(());
+        };
+        let Audio {
+            producer,
+            sample_rate,
+            block_frames,
+            capacity_frames,
+            ..
+        } = *audio;
+        if producer as usize >= self.lanes.len() {
+            return Err(TraceError::AudioUnknownProducer {
+                producer,
+                lanes: self.lanes.len(),
+            });
+        }
+        if sample_rate == 0 || block_frames == 0 || capacity_frames < block_frames {
+            return Err(TraceError::AudioSizes {
+                sample_rate,
+                block_frames,
+                capacity_frames,
+            });
+        }
+        for (what, count) in [
+            ("blocks", audio.blocks.len()),
+            ("fill samples", audio.fill.len()),
+        ] {
+            if count > Audio::MAX_ITEMS {
+                return Err(TraceError::AudioTooLong {
+                    what,
+                    count,
+                    limit: Audio::MAX_ITEMS,
+                });
+            }
+        }
+        let time = |t: f64| t.is_finite() && t >= 0.0;
+        for (index, b) in audio.blocks.iter().enumerate() {
+            if !time(b.due_us) || !time(b.late_us) || !b.ready_us.is_none_or(time) {
+                return Err(TraceError::AudioBlockTimes { index });
+            }
+        }
+        if let Some(i) = audio
+            .blocks
+            .windows(2)
+            .position(|p| p[1].due_us < p[0].due_us)
+        {
+            return Err(TraceError::AudioOutOfOrder {
+                what: "block",
+                index: i + 1,
+            });
+        }
+        for (index, f) in audio.fill.iter().enumerate() {
+            if !time(f.at_us) || f.frames > capacity_frames {
+                return Err(TraceError::AudioFill {
+                    index,
+                    at_us: f.at_us,
+                    frames: f.frames,
+                    capacity_frames,
+                });
+            }
+        }
+        if let Some(i) = audio.fill.windows(2).position(|p| p[1].at_us < p[0].at_us) {
+            return Err(TraceError::AudioOutOfOrder {
+                what: "fill sample",
+                index: i + 1,
+            });
+        }
+        Ok(())
     }
 
     /// Every call: finite times, end not before start, a known lane and
@@ -478,6 +626,105 @@ mod tests {
         assert_eq!(
             labelled.validate(),
             Err(TraceError::LabelOnUnknownSpan { span: 0, spans: 0 })
+        );
+    }
+
+    #[test]
+    fn checks_the_audio_track() {
+        use crate::{Audio, AudioBlock, FillSample};
+        let t = trace_of(2, &[(0, 0.0, 1.0)]);
+        let audio = Audio {
+            producer: 1,
+            sample_rate: 48_000,
+            block_frames: 128,
+            capacity_frames: 768,
+            audible: false,
+            blocks: vec![
+                AudioBlock {
+                    due_us: 0.0,
+                    ready_us: Some(0.0),
+                    late_us: 0.0,
+                },
+                AudioBlock {
+                    due_us: 2666.0,
+                    ready_us: None,
+                    late_us: 500.0,
+                },
+            ],
+            fill: vec![
+                FillSample {
+                    at_us: 0.0,
+                    frames: 768,
+                },
+                FillSample {
+                    at_us: 10.0,
+                    frames: 0,
+                },
+            ],
+        };
+        let with = |change: &dyn Fn(&mut Audio)| {
+            let mut a = audio.clone();
+            change(&mut a);
+            let mut t = t.clone();
+            t.audio = Some(a);
+            t.validate()
+        };
+        assert_eq!(with(&|_| {}), Ok(()));
+        assert_eq!(
+            with(&|a| a.producer = 2).map_err(|e| e.to_string()),
+            Err("the audio track's producer is lane 2, but the trace has 2 lanes".to_owned())
+        );
+        for change in [
+            |a: &mut Audio| a.sample_rate = 0,
+            |a: &mut Audio| a.block_frames = 0,
+            |a: &mut Audio| a.capacity_frames = 127,
+        ] {
+            assert!(matches!(with(&change), Err(TraceError::AudioSizes { .. })));
+        }
+        for change in [
+            |a: &mut Audio| a.blocks[1].due_us = f64::NAN,
+            |a: &mut Audio| a.blocks[1].due_us = -1.0,
+            |a: &mut Audio| a.blocks[1].late_us = -0.5,
+            |a: &mut Audio| a.blocks[1].ready_us = Some(f64::INFINITY),
+        ] {
+            assert_eq!(with(&change), Err(TraceError::AudioBlockTimes { index: 1 }));
+        }
+        assert_eq!(
+            with(&|a| a.blocks[0].due_us = 3000.0),
+            Err(TraceError::AudioOutOfOrder {
+                what: "block",
+                index: 1
+            })
+        );
+        assert_eq!(
+            with(&|a| a.fill[0].at_us = 20.0).map_err(|e| e.to_string()),
+            Err(
+                "audio fill sample 1 comes before the one before it: the audio track is out of \
+                 order"
+                    .to_owned()
+            )
+        );
+        assert!(matches!(
+            with(&|a| a.fill[1].frames = 769),
+            Err(TraceError::AudioFill {
+                index: 1,
+                frames: 769,
+                capacity_frames: 768,
+                ..
+            })
+        ));
+        assert!(matches!(
+            with(&|a| a.fill[0].at_us = f64::NAN),
+            Err(TraceError::AudioFill { index: 0, .. })
+        ));
+        let block = audio.blocks[0];
+        assert_eq!(
+            with(&|a| a.blocks = vec![block; Audio::MAX_ITEMS + 1]),
+            Err(TraceError::AudioTooLong {
+                what: "blocks",
+                count: Audio::MAX_ITEMS + 1,
+                limit: Audio::MAX_ITEMS
+            })
         );
     }
 }
