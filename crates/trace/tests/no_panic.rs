@@ -79,6 +79,10 @@ fn event_like() -> impl Strategy<Value = Value> {
             "gil_handoff",
             "forced_switch",
             "message",
+            "lanes.audio",
+            "audio buffer",
+            "block due",
+            "underrun",
             "g",
             "p",
             "1e3",
@@ -94,6 +98,8 @@ fn event_like() -> impl Strategy<Value = Value> {
                     "lane": 0, "bytes": 3, "id": 4, "label": "x", "end_us": 1})
         ),
         Just(json!({"from": null, "to": 9})),
+        Just(json!({"block": 0, "frames": 3, "late_us": 1, "ready_us": -2, "late_ms": 1e308})),
+        Just(json!({"block": 1, "frames": 9, "late_ms": 0.5})),
         Just(json!([1, {"a": []}])),
     ];
     prop::collection::vec((key, value), 0..9)
@@ -110,6 +116,13 @@ fn metadata() -> impl Strategy<Value = Value> {
                     "environment": "x", "result": 0})
         ),
         Just(json!({"source": "other"})),
+        Just(
+            json!({"source": "lanes", "model": "free", "workload": "playback", "k": 1, "size": 1,
+                    "tasks": 1, "mode": "live", "cores": 1, "cross_origin_isolated": false,
+                    "environment": "x", "audio": {"producer": 0, "sample_rate": 48000,
+                    "block_frames": 2, "capacity_frames": 4}})
+        ),
+        Just(json!({"source": "lanes", "audio": {"producer": "x"}})),
     ]
 }
 
@@ -152,6 +165,23 @@ proptest! {
         t.events.push(lanes_trace::Event {
             at_us: 1.0,
             kind: lanes_trace::EventKind::Handoff { from: Some(0), to: 1 },
+        });
+        t.audio = Some(lanes_trace::Audio {
+            producer: 1,
+            sample_rate: 48_000,
+            block_frames: 128,
+            capacity_frames: 768,
+            audible: false,
+            blocks: (0..4)
+                .map(|i| lanes_trace::AudioBlock {
+                    due_us: f64::from(i) * 2666.7,
+                    ready_us: (i != 3).then_some(f64::from(i) * 2000.0),
+                    late_us: if i == 2 { 800.0 } else { 0.0 },
+                })
+                .collect(),
+            fill: (0..4)
+                .map(|i| lanes_trace::FillSample { at_us: f64::from(i) * 1000.0, frames: i * 100 })
+                .collect(),
         });
         let text = to_chrome_json(&t);
         let len = text.len();

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::audio::{self, AudioMark};
 use super::import::{Cat, Collector, Id, Mark, Pending, SliceInfo, SpanRec};
 use super::names::{self, Origin};
 use super::progress::{BUILDING_STEPS, Progress};
@@ -14,8 +15,8 @@ use super::stacks::{self, GilSource, ProcessLanes};
 use crate::model::span_order;
 use crate::python::stacks::Slice;
 use crate::{
-    Call, Calls, Event, EventKind, Foreign, GilEvidence, Holding, Lane, LaneKind, Meta, Scenario,
-    Source, Span, SpanLabels, State, Trace,
+    Audio, Call, Calls, Event, EventKind, Foreign, GilEvidence, Holding, Lane, LaneKind, Meta,
+    Scenario, Source, Span, SpanLabels, State, Trace,
 };
 
 /// What a slice is (see `Collector::classify`).
@@ -100,6 +101,7 @@ impl<'a> Collector<'a> {
         let lanes_source = self.lanes_source(metadata.as_ref());
         let from_lanes = lanes_source.is_some();
         let facts = FileFacts::read(metadata.as_ref(), from_lanes);
+        let audio = self.audio_track(metadata.as_ref(), from_lanes);
         self.match_begins_and_ends();
 
         // Lanes, in a stable order.
@@ -370,6 +372,7 @@ impl<'a> Collector<'a> {
         trace.labels = labels;
         trace.calls = Calls::new(calls, call_names);
         trace.gil_evidence = gil_evidence;
+        trace.audio = audio;
         trace.validate()?;
         let traces = match metadata.as_ref().and_then(|m| m.get("runs")) {
             Some(runs) if !from_lanes => {
@@ -404,6 +407,41 @@ impl<'a> Collector<'a> {
         };
         progress.built(BUILDING_STEPS);
         Ok(Imported { traces, report })
+    }
+
+    /// The audio track of a file Lanes wrote with one (see
+    /// [`super::audio`]). In any other file the audio category's events
+    /// are read as any file's are: its counters skipped, its instants
+    /// marks on their lanes.
+    fn audio_track(&mut self, metadata: Option<&Value>, from_lanes: bool) -> Option<Audio> {
+        let marks = std::mem::take(&mut self.audio);
+        let found = if from_lanes {
+            audio::track(metadata, &marks)
+        } else {
+            None
+        };
+        match found {
+            Some(Ok((track, unreadable))) => {
+                for _ in 0..unreadable {
+                    self.skip(SkipReason::UnreadableLanesEvent);
+                }
+                return Some(track);
+            }
+            Some(Err(why)) => self.notes.push(format!(
+                "The file's audio track could not be read ({why}); its events were read as \
+                 marks."
+            )),
+            None => {}
+        }
+        for mark in marks {
+            match mark {
+                AudioMark::Fill(_) => self.skip(SkipReason::Phase("C".to_owned())),
+                AudioMark::Instant {
+                    at, thread, name, ..
+                } => self.events.push((at, Pending::Instant { thread, name })),
+            }
+        }
+        None
     }
 
     /// What `lanes_record.py` says went wrong or was left out: how the

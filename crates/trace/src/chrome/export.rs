@@ -29,16 +29,20 @@
 //!   [`Meta`] for a Lanes run (with `gil_evidence` when its GIL lane was
 //!   measured, traced or inferred), or `origin` (`from: "imported"`, the
 //!   [`Foreign`](crate::Foreign) facts and `gil_evidence`) for a trace
-//!   imported from another tool; and `call_names` when there are calls.
+//!   imported from another tool; and `call_names` when there are calls;
+//! - a playback's audio track: counters and instants in `lanes.audio` on
+//!   the producer lane's thread, and `metadata.audio` (see
+//!   [`super::audio`]).
 
 use std::borrow::Cow;
 
 use serde::Serialize;
 use serde_json::Value;
 
+use super::audio::{AUDIO_BUFFER, AudioFacts, BLOCK_DUE, CAT_AUDIO, UNDERRUN};
 use super::names;
 use super::names::Origin;
-use crate::{EventKind, GilEvidence, Meta, Source, Trace};
+use crate::{Audio, EventKind, GilEvidence, Meta, Source, Trace};
 
 #[derive(Serialize)]
 struct ChromeTrace<'a> {
@@ -126,6 +130,25 @@ struct Args<'a> {
     /// A call's index in `metadata.call_names`.
     #[serde(skip_serializing_if = "Option::is_none")]
     name_id: Option<u32>,
+    /// An audio block's index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    block: Option<u64>,
+    /// The frames in the audio buffer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    frames: Option<u32>,
+    /// An audio block's lateness and readiness, in ms for the eye, and in
+    /// µs exactly as the trace holds them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    late_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ready_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    late_us: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ready_us: Option<f64>,
+    /// The silence an underrun played, ms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    silence_ms: Option<f64>,
 }
 
 impl Args<'_> {
@@ -144,6 +167,13 @@ impl Args<'_> {
             && self.end_us.is_none()
             && self.depth.is_none()
             && self.name_id.is_none()
+            && self.block.is_none()
+            && self.frames.is_none()
+            && self.late_ms.is_none()
+            && self.ready_ms.is_none()
+            && self.late_us.is_none()
+            && self.ready_us.is_none()
+            && self.silence_ms.is_none()
     }
 }
 
@@ -161,6 +191,9 @@ struct Metadata<'a> {
     origin: Option<Origin<'a>>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     call_names: &'a [String],
+    /// A playback's audio track's constants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audio: Option<AudioFacts>,
 }
 
 /// The Chrome thread id of a lane: lanes count from 1, 0 is the process.
@@ -321,6 +354,9 @@ fn document(trace: &Trace) -> ChromeTrace<'_> {
             }
         }
     }
+    if let Some(audio) = &trace.audio {
+        audio_records(audio, &mut events);
+    }
     ChromeTrace {
         trace_events: events,
         display_time_unit: "ms",
@@ -337,7 +373,44 @@ fn document(trace: &Trace) -> ChromeTrace<'_> {
                 }),
             },
             call_names: trace.calls.names(),
+            audio: trace.audio.as_ref().map(AudioFacts::of),
         },
+    }
+}
+
+/// The audio track's events (see [`super::audio`]): the fill level as a
+/// counter, each block's deadline as an instant, and each underrun as
+/// another.
+fn audio_records<'a>(audio: &Audio, events: &mut Vec<Record<'a>>) {
+    let tid = tid(audio.producer);
+    events.reserve(audio.fill.len() + audio.blocks.len() + audio.underruns());
+    events.extend(audio.fill.iter().map(|f| {
+        let mut r = Record::new(AUDIO_BUFFER, "C", tid);
+        r.cat = Some(CAT_AUDIO);
+        r.ts = Some(f.at_us);
+        r.args.frames = Some(f.frames);
+        r
+    }));
+    for (i, b) in (0_u64..).zip(&audio.blocks) {
+        let mut r = Record::new(BLOCK_DUE, "i", tid);
+        r.cat = Some(CAT_AUDIO);
+        r.ts = Some(b.due_us);
+        r.s = Some("t");
+        r.args.block = Some(i);
+        r.args.late_ms = Some(b.late_us / 1000.0);
+        r.args.ready_ms = b.ready_us.map(|us| us / 1000.0);
+        r.args.late_us = Some(b.late_us);
+        r.args.ready_us = b.ready_us;
+        events.push(r);
+        if b.missed() {
+            let mut r = Record::new(UNDERRUN, "i", tid);
+            r.cat = Some(CAT_AUDIO);
+            r.ts = Some(b.due_us);
+            r.s = Some("t");
+            r.args.block = Some(i);
+            r.args.silence_ms = Some(b.late_us / 1000.0);
+            events.push(r);
+        }
     }
 }
 

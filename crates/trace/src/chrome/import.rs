@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, HashMap};
 use serde::de::DeserializeSeed;
 use serde_json::Value;
 
+use super::audio::{AUDIO_BUFFER, AudioMark, BLOCK_DUE, CAT_AUDIO};
 use super::names;
 use super::progress::{ImportProgress, Progress, Ticking};
 use super::raw::{RawEvent, Scalar, Shape, Sink, Slot, TopLevel, is_stop};
 use super::report::{ImportError, ImportLimits, Imported, SkipReason};
-use crate::{EventKind, LaneKind, State};
+use crate::{AudioBlock, EventKind, FillSample, LaneKind, State};
 
 /// Reads a Chrome Trace Event JSON file with the default [`ImportLimits`]
 /// (200 MB, 5,000,000 events).
@@ -41,8 +42,9 @@ use crate::{EventKind, LaneKind, State};
 ///
 /// **A file Lanes wrote** (`metadata.source == "lanes"`) reads back into
 /// exactly the trace that was exported: times, metadata, lane kinds, labels,
-/// events, calls (`lanes.call` slices) and how its GIL was known, as they
-/// were. A slice named after a [`State`] gets that state, with `args.task`
+/// events, calls (`lanes.call` slices), how its GIL was known and a
+/// playback's audio track (`lanes.audio` counters and instants with
+/// `metadata.audio`), as they were. A slice named after a [`State`] gets that state, with `args.task`
 /// as its task and, on a GIL lane, `args.holder` (or, in older files,
 /// `args.task`) as its holder.
 ///
@@ -376,6 +378,9 @@ pub(super) struct Collector<'a> {
     pub(super) viztracer: bool,
     /// Open async slices (`b` without its `e` yet), by thread, id and name.
     pub(super) open_async: HashMap<(u32, String, String), (f64, SliceInfo)>,
+    /// The events of a Lanes audio track (category `lanes.audio`), kept
+    /// aside until the metadata says whether the file has one.
+    pub(super) audio: Vec<AudioMark>,
 }
 
 /// A name from the file, with invisible characters made visible (see
@@ -462,6 +467,7 @@ impl<'a> Collector<'a> {
             earliest: f64::INFINITY,
             viztracer: false,
             open_async: HashMap::new(),
+            audio: Vec::new(),
         }
     }
 
@@ -625,6 +631,10 @@ impl<'a> Collector<'a> {
                 self.async_slice(index, e, ph == "b")
             }
             "M" => self.metadata_event(index, e),
+            "C" if audio_cat(&e) => {
+                self.audio_counter(&e);
+                Ok(())
+            }
             "i" | "I" | "R" | "n" => self.instant(index, e),
             "s" | "t" | "f" => self.flow(index, e, &ph),
             other => {
@@ -822,8 +832,33 @@ impl<'a> Collector<'a> {
             Some(thread)
         };
         let name = name.map_or_else(|| "(unnamed)".to_owned(), Cow::into_owned);
-        self.events.push((at, Pending::Instant { thread, name }));
+        if cat.as_ref().and_then(Scalar::as_str) == Some(CAT_AUDIO) {
+            let block = (name == BLOCK_DUE).then(|| audio_block(at, &e)).flatten();
+            self.audio.push(AudioMark::Instant {
+                at,
+                thread,
+                name,
+                block,
+            });
+        } else {
+            self.events.push((at, Pending::Instant { thread, name }));
+        }
         Ok(())
+    }
+
+    /// A counter in the audio category: kept aside as a fill sample when it
+    /// is the buffer's and can be read, skipped as any counter otherwise.
+    fn audio_counter(&mut self, e: &RawEvent<'a>) {
+        let at = e.ts.as_ref().and_then(Scalar::as_f64);
+        let frames = e.args.frames.as_ref().and_then(Scalar::as_int::<u32>);
+        let named = e.name.as_ref().and_then(Scalar::as_str) == Some(AUDIO_BUFFER);
+        match (at, frames) {
+            (Some(at_us), Some(frames)) if named => {
+                self.audio
+                    .push(AudioMark::Fill(FillSample { at_us, frames }));
+            }
+            _ => self.skip(SkipReason::Phase("C".to_owned())),
+        }
     }
 
     fn flow(&mut self, index: usize, mut e: RawEvent<'a>, ph: &str) -> Result<(), ImportError> {
@@ -859,6 +894,32 @@ impl<'a> Collector<'a> {
         }
         Ok(())
     }
+}
+
+/// Whether an event is in the audio category.
+fn audio_cat(e: &RawEvent<'_>) -> bool {
+    e.cat.as_ref().and_then(Scalar::as_str) == Some(CAT_AUDIO)
+}
+
+/// A `block due` instant's block and its index: the times in µs
+/// (`args.late_us`, `args.ready_us`), or from ms when only those are there.
+fn audio_block(at: f64, e: &RawEvent<'_>) -> Option<(u64, AudioBlock)> {
+    let block = e.args.block.as_ref()?.as_int::<u64>()?;
+    let us = |us: &Option<Scalar<'_>>, ms: &Option<Scalar<'_>>| {
+        us.as_ref()
+            .and_then(Scalar::as_f64)
+            .or_else(|| ms.as_ref().and_then(Scalar::as_f64).map(|ms| ms * 1000.0))
+    };
+    let late_us = us(&e.args.late_us, &e.args.late_ms)?;
+    let ready_us = us(&e.args.ready_us, &e.args.ready_ms);
+    Some((
+        block,
+        AudioBlock {
+            due_us: at,
+            ready_us,
+            late_us,
+        },
+    ))
 }
 
 fn handoff(e: &RawEvent<'_>) -> Option<EventKind> {

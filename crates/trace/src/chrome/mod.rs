@@ -3,6 +3,7 @@
 //! tools (a Python tracer, Chrome itself) write.
 
 mod assemble;
+mod audio;
 mod census;
 mod export;
 mod import;

@@ -191,6 +191,12 @@ pub(crate) struct Args<'a> {
     pub(crate) end_us: Option<Scalar<'a>>,
     pub(crate) depth: Option<Scalar<'a>>,
     pub(crate) name_id: Option<Scalar<'a>>,
+    pub(crate) block: Option<Scalar<'a>>,
+    pub(crate) frames: Option<Scalar<'a>>,
+    pub(crate) late_us: Option<Scalar<'a>>,
+    pub(crate) ready_us: Option<Scalar<'a>>,
+    pub(crate) late_ms: Option<Scalar<'a>>,
+    pub(crate) ready_ms: Option<Scalar<'a>>,
 }
 
 impl<'de> Deserialize<'de> for Args<'de> {
@@ -223,6 +229,12 @@ impl<'de> Shaped<'de> for ArgsReader {
                 "end_us" => &mut args.end_us,
                 "depth" => &mut args.depth,
                 "name_id" => &mut args.name_id,
+                "block" => &mut args.block,
+                "frames" => &mut args.frames,
+                "late_us" => &mut args.late_us,
+                "ready_us" => &mut args.ready_us,
+                "late_ms" => &mut args.late_ms,
+                "ready_ms" => &mut args.ready_ms,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                     continue;

@@ -1,12 +1,13 @@
 //! Generators of sound traces for property tests: lanes of every kind,
 //! spans, labels, events, calls, how the GIL was known, and both sources
-//! (a Lanes run of any mode, another tool's file).
+//! (a Lanes run of any mode, another tool's file), and a playback's audio
+//! track.
 
 use std::collections::HashMap;
 
 use lanes_trace::{
-    Call, Calls, Event, EventKind, Foreign, GilEvidence, Lane, LaneKind, Meta, Mode, Model,
-    Scenario, Source, Span, State, Trace, Workload,
+    Audio, AudioBlock, Call, Calls, Event, EventKind, FillSample, Foreign, GilEvidence, Lane,
+    LaneKind, Meta, Mode, Model, Scenario, Source, Span, State, Trace, Workload,
 };
 use proptest::prelude::*;
 
@@ -195,9 +196,83 @@ fn make_calls(lanes: u32, (raw, names): RawCalls) -> Calls {
     Calls::new(calls, names)
 }
 
+/// Blocks as `(gap before it is due, ready, late)`, fill samples as
+/// `(gap, frames)`.
+type RawAudio = (
+    (u32, u32, u32, u32, bool),
+    Vec<(f64, Option<f64>, f64)>,
+    Vec<(f64, u32)>,
+);
+
+/// A playback's audio track on one of `lanes` lanes (none without lanes):
+/// any sizes a valid track may have, late and early blocks, blocks never
+/// ready, and fill samples from empty to full.
+fn audio(lanes: u32) -> BoxedStrategy<Option<Audio>> {
+    if lanes == 0 {
+        return Just(None).boxed();
+    }
+    let raw = (
+        (
+            0..lanes,
+            1_u32..200_000,
+            1_u32..5000,
+            0_u32..5000,
+            any::<bool>(),
+        ),
+        prop::collection::vec(
+            (
+                length(),
+                prop::option::of(length()),
+                prop_oneof![2 => Just(0.0), 1 => length()],
+            ),
+            0..12,
+        ),
+        prop::collection::vec((length(), any::<u32>()), 0..12),
+    );
+    prop::option::of(raw.prop_map(make_audio)).boxed()
+}
+
+fn make_audio(
+    ((producer, sample_rate, block_frames, extra, audible), blocks, fill): RawAudio,
+) -> Audio {
+    let capacity_frames = block_frames + extra;
+    let mut due = 0.0;
+    let blocks = blocks
+        .into_iter()
+        .map(|(gap, ready_us, late_us)| {
+            due += gap;
+            AudioBlock {
+                due_us: due,
+                ready_us,
+                late_us,
+            }
+        })
+        .collect();
+    let mut at = 0.0;
+    let fill = fill
+        .into_iter()
+        .map(|(gap, frames)| {
+            at += gap;
+            FillSample {
+                at_us: at,
+                frames: frames % (capacity_frames + 1),
+            }
+        })
+        .collect();
+    Audio {
+        producer,
+        sample_rate,
+        block_frames,
+        capacity_frames,
+        audible,
+        blocks,
+        fill,
+    }
+}
+
 /// Any sound trace: lanes of every kind, spans that do not overlap on thread
 /// and process lanes (they may on GIL and UI lanes), labels, events, calls
-/// and how the GIL was known.
+/// how the GIL was known, and an audio track.
 pub fn trace() -> impl Strategy<Value = Trace> {
     (meta(), prop::collection::vec(lane(), 0..5), source())
         .prop_flat_map(|(meta, lanes, source)| {
@@ -218,51 +293,55 @@ pub fn trace() -> impl Strategy<Value = Trace> {
                 events,
                 calls(n),
                 evidence,
+                audio(n),
             )
         })
-        .prop_map(|(meta, lanes, source, events, raw_calls, evidence)| {
-            let n = u32::try_from(lanes.len()).unwrap_or(u32::MAX);
-            let mut spans = Vec::new();
-            let mut rows = Vec::new();
-            // A GIL lane's spans name a thread lane as holder, not a task.
-            let threads: Vec<u32> = (0..)
-                .zip(&lanes)
-                .filter_map(|(i, l)| (l.0 == LaneKind::Thread).then_some(i))
-                .collect();
-            for (i, (kind, name, base, pieces)) in lanes.into_iter().enumerate() {
-                let lane = u32::try_from(i).unwrap_or(u32::MAX);
-                let exclusive = matches!(kind, LaneKind::Thread | LaneKind::Process);
-                rows.push(Lane { kind, name });
-                let mut at = base;
-                for (gap, len, state, task, label) in pieces {
-                    let start_us = if exclusive { at + gap } else { base + gap };
-                    let end_us = start_us + len;
-                    at = end_us;
-                    spans.push((
-                        Span {
-                            lane,
-                            state,
-                            start_us,
-                            end_us,
-                            task: task.filter(|_| kind != LaneKind::Gil),
-                            holder: task
-                                .filter(|_| kind == LaneKind::Gil)
-                                .and_then(|t| threads.get(t as usize % threads.len().max(1)))
-                                .copied(),
-                        },
-                        label,
-                    ));
+        .prop_map(
+            |(meta, lanes, source, events, raw_calls, evidence, audio)| {
+                let n = u32::try_from(lanes.len()).unwrap_or(u32::MAX);
+                let mut spans = Vec::new();
+                let mut rows = Vec::new();
+                // A GIL lane's spans name a thread lane as holder, not a task.
+                let threads: Vec<u32> = (0..)
+                    .zip(&lanes)
+                    .filter_map(|(i, l)| (l.0 == LaneKind::Thread).then_some(i))
+                    .collect();
+                for (i, (kind, name, base, pieces)) in lanes.into_iter().enumerate() {
+                    let lane = u32::try_from(i).unwrap_or(u32::MAX);
+                    let exclusive = matches!(kind, LaneKind::Thread | LaneKind::Process);
+                    rows.push(Lane { kind, name });
+                    let mut at = base;
+                    for (gap, len, state, task, label) in pieces {
+                        let start_us = if exclusive { at + gap } else { base + gap };
+                        let end_us = start_us + len;
+                        at = end_us;
+                        spans.push((
+                            Span {
+                                lane,
+                                state,
+                                start_us,
+                                end_us,
+                                task: task.filter(|_| kind != LaneKind::Gil),
+                                holder: task
+                                    .filter(|_| kind == LaneKind::Gil)
+                                    .and_then(|t| threads.get(t as usize % threads.len().max(1)))
+                                    .copied(),
+                            },
+                            label,
+                        ));
+                    }
                 }
-            }
-            let events = events
-                .into_iter()
-                .map(|(at_us, kind)| Event { at_us, kind })
-                .collect();
-            let mut t = Trace::new_labelled(meta, rows, spans)
-                .with_events(events)
-                .with_source(source);
-            t.calls = make_calls(n, raw_calls);
-            t.gil_evidence = evidence;
-            t
-        })
+                let events = events
+                    .into_iter()
+                    .map(|(at_us, kind)| Event { at_us, kind })
+                    .collect();
+                let mut t = Trace::new_labelled(meta, rows, spans)
+                    .with_events(events)
+                    .with_source(source);
+                t.calls = make_calls(n, raw_calls);
+                t.gil_evidence = evidence;
+                t.audio = audio;
+                t
+            },
+        )
 }
