@@ -17,7 +17,7 @@ use crate::palette::{
     Theme, fill_colour, holder_colour, outline_colour, outline_of, state_colour, text_on,
 };
 use crate::pen::{Font, Pen, backend};
-use crate::{RenderError, RunView, TimelineStyle, View, events, stack, strip};
+use crate::{RenderError, RunView, TimelineStyle, View, audio, events, stack, strip};
 use lanes_trace::words::duration_ms;
 
 /// Segments at least this wide get an outline.
@@ -87,6 +87,9 @@ pub fn draw_timeline_view<DB: DrawingBackend>(
     pen.legend(&layout)?;
     for (run, b) in runs.iter().zip(&layout.runs) {
         let header_end = pen.run(&layout, run, b, &scale)?;
+        if let Some(row) = b.audio {
+            audio::draw(&pen, &layout, run.trace, row, &scale)?;
+        }
         events::draw(&pen, &layout, run.trace, b, &scale, header_end)?;
         if let Some(s) = b.strip {
             strip::draw(&pen, &layout, run.trace, s, &scale)?;
@@ -264,6 +267,37 @@ impl<DB: DrawingBackend> Pen<'_, DB> {
                 self.frame((x0, y0), (x1, y1), 1, outline_of(tint(2)))
             }
             LegendKey::GilEvidence(_) => Ok(()),
+            LegendKey::DeadlineMet => {
+                // A short tick hanging under the fill's baseline, as in
+                // the audio row.
+                let w = px((0.12 * font).max(1.0));
+                let x = px(xm) - w / 2;
+                self.rect((x0, px(ym) - 1), (x1, px(ym)), self.theme.axis)?;
+                self.rect((x, px(ym) + 1), (x + w, y1), self.theme.audio.met)
+            }
+            LegendKey::Underrun => {
+                // A silence band with the tall mark at its start.
+                let band = crate::palette::mix(self.theme.audio.missed, self.theme.background, 0.7);
+                let w = px((0.16 * font).max(2.0));
+                self.rect((x0, y0), (x1, y1), band)?;
+                self.rect((x0, y0), (x0 + w, y1), self.theme.audio.missed)
+            }
+            LegendKey::BufferFill => {
+                let fill = self.theme.audio.fill;
+                self.polygon(
+                    vec![
+                        (x0, y1),
+                        (x0, px(ym)),
+                        (px(xm), px(ym)),
+                        (px(xm), y0),
+                        (x1, y0),
+                        (x1, y1),
+                    ],
+                    fill,
+                    0.7,
+                )?;
+                self.rect((x0, y1 - 1), (x1, y1), self.theme.axis)
+            }
             LegendKey::Message => self.arrow(
                 (xm - w * 0.5, ym - h * 0.5),
                 (xm + w * 0.5, ym + h * 0.5),

@@ -1,6 +1,6 @@
-//! From pointer pixels back to times, spans, calls and lane names, on the
-//! same layout that drawing uses: for zoom, pan, hover details and showing
-//! or hiding stacks in the page.
+//! From pointer pixels back to times, spans, calls, lane names and audio
+//! blocks, on the same layout that drawing uses: for zoom, pan, hover
+//! details and showing or hiding stacks in the page.
 
 use lanes_trace::{LaneKind, Trace};
 
@@ -55,6 +55,19 @@ pub struct LabelHit {
     /// On the "+ n more" beside the last stack row shown: a click there
     /// shows the rest.
     pub more: bool,
+}
+
+/// A point of a run's audio row under a pointer: the block due nearest it
+/// and the time there.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AudioHit {
+    /// Index into the runs drawn.
+    pub run: usize,
+    /// Index into the run's `trace.audio` blocks of the block due nearest
+    /// the pointer (among those due by the playhead); `None` when none is.
+    pub block: Option<usize>,
+    /// The time at the pointer, µs.
+    pub at_us: f64,
 }
 
 fn layout(
@@ -186,6 +199,56 @@ pub fn hit_test(
         span: offset + j,
         call,
     })
+}
+
+/// The point of an audio row at pixel `(x, y)` of the timeline that
+/// [`crate::draw_timeline_view`] draws with the same arguments, if the
+/// pointer is on a run's audio row, inside the time axis and not past the
+/// playhead. [`describe_audio`] words it.
+pub fn audio_at(
+    runs: &[RunView<'_>],
+    width: u32,
+    height: u32,
+    style: &TimelineStyle,
+    view: &View,
+    x: f64,
+    y: f64,
+) -> Option<AudioHit> {
+    if runs.is_empty() || !(x.is_finite() && y.is_finite()) {
+        return None;
+    }
+    let layout = layout(runs, width, height, style, view);
+    let (x0, x1) = layout.plot_px();
+    if x < f64::from(x0) || x > f64::from(x1) {
+        return None;
+    }
+    let scale = layout.scale(view.until_us());
+    if !scale.is_drawable() {
+        return None;
+    }
+    let at_us = scale.time(x - f64::from(x0));
+    if at_us > scale.until_us {
+        return None;
+    }
+    let run = layout
+        .runs
+        .iter()
+        .position(|b| b.audio.is_some_and(|a| a.contains(y)))?;
+    let audio = runs.get(run)?.trace.audio.as_ref()?;
+    Some(AudioHit {
+        run,
+        block: crate::audio::nearest_block(audio, at_us, scale.until_us),
+        at_us,
+    })
+}
+
+/// The audio row's point `hit` in words, for a tooltip: the block due
+/// nearest it and the buffer there: "block 37 due at 412.3 ms: late by
+/// 5.80 ms (silence) · buffer 640 / 768 frames", or "block 38 due at
+/// 415.0 ms: met, ready 2.10 ms early · buffer 768 / 768 frames".
+pub fn describe_audio(runs: &[RunView<'_>], hit: AudioHit) -> Option<String> {
+    let audio = runs.get(hit.run)?.trace.audio.as_ref()?;
+    crate::audio::describe(audio, hit.block, hit.at_us)
 }
 
 /// The lane whose name, or whose stack rows' label column, is at pixel

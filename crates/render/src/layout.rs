@@ -20,6 +20,8 @@ const LANE_MIN: f64 = 1.4;
 const LANE_MAX: f64 = 2.6;
 /// A call-stack row's height, as a share of a lane's.
 const STACK_ROW: f64 = 0.6;
+/// The audio row's height, as a share of a lane's.
+pub(crate) const AUDIO_ROW: f64 = 1.5;
 /// Room left of a lane's name for the triangle that shows or hides its
 /// stack.
 pub(crate) const DISCLOSURE: f64 = 1.0;
@@ -112,8 +114,24 @@ pub(crate) struct RunBox {
     pub disclosure: bool,
     /// Whether thread lanes get a chip of their GIL holder colour.
     pub chips: bool,
+    /// A playback's audio row, the run's last row, under its lanes.
+    pub audio: Option<AudioBox>,
     /// The strip charting how many lanes ran at once, under the lanes.
     pub strip: Option<StripBox>,
+}
+
+/// Where a run's audio row goes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct AudioBox {
+    pub top: f64,
+    pub height: f64,
+}
+
+impl AudioBox {
+    /// Whether height `y` is in the row.
+    pub fn contains(&self, y: f64) -> bool {
+        y >= self.top && y < self.top + self.height
+    }
 }
 
 /// Where a run's concurrency strip goes.
@@ -185,10 +203,16 @@ impl RunBox {
         self.row_at(y).map(|(i, _)| i)
     }
 
+    /// The bottom of the run's rows: its lanes', or its audio row's.
+    pub fn rows_bottom(&self) -> f64 {
+        self.audio
+            .map_or_else(|| self.lanes_bottom(), |a| a.top + a.height)
+    }
+
     /// The bottom of everything the run draws.
     pub fn bottom(&self) -> f64 {
         self.strip
-            .map_or_else(|| self.lanes_bottom(), |s| s.top + s.height)
+            .map_or_else(|| self.rows_bottom(), |s| s.top + s.height)
     }
 }
 
@@ -232,8 +256,14 @@ impl Layout {
         let mut stacks: Vec<Vec<StackRows>> = runs.iter().map(rows_of).collect();
         let lanes: usize = runs.iter().map(|r| r.trace.lanes.len()).sum();
         let rows: u32 = stacks.iter().flatten().map(|s| u32::from(s.shown)).sum();
-        // Every lane's height in lanes: its own row, and its stack rows.
-        let units = lanes as f64 + STACK_ROW * f64::from(rows);
+        let audio: Vec<Option<String>> = runs
+            .iter()
+            .map(|r| r.trace.audio.as_ref().map(crate::audio::row_label))
+            .collect();
+        let audio_rows = audio.iter().flatten().count();
+        // Every lane's height in lanes: its own row, and its stack rows;
+        // and the audio rows.
+        let units = lanes as f64 + STACK_ROW * f64::from(rows) + AUDIO_ROW * audio_rows as f64;
         let mut font = base_font(width, style);
         let fixed = fixed_height(runs.len(), &keys, &strips, width, font);
         let mut lane_height = LANE * font;
@@ -243,7 +273,7 @@ impl Layout {
                 let needed = fixed + units * LANE_MIN * font;
                 font = (font * height / needed).max(1.0);
                 lane_height = LANE_MIN * font;
-            } else if lanes > 0 {
+            } else if units > 0.0 {
                 lane_height = ((height - fixed) / units).clamp(LANE_MIN * font, LANE_MAX * font);
             }
         }
@@ -255,6 +285,12 @@ impl Layout {
             .iter()
             .flat_map(|r| r.trace.lanes.iter().map(|l| lane_label(r.trace, l)))
             .map(|l| text_width(&l, LABEL_SIZE * font) + name_room)
+            .chain(
+                audio
+                    .iter()
+                    .flatten()
+                    .map(|l| text_width(l, LABEL_SIZE * font)),
+            )
             .fold(text_width("time (ms)", TICK_SIZE * font), f64::max);
         if strips.contains(&true) {
             label_width = STRIP_LABEL
@@ -296,11 +332,18 @@ impl Layout {
                     .collect(),
                 stacks: std::mem::take(&mut stacks[i]),
                 chips: chips[i],
+                audio: None,
                 strip: None,
             };
+            if audio[i].is_some() {
+                b.audio = Some(AudioBox {
+                    top: b.lanes_bottom(),
+                    height: AUDIO_ROW * lane_height,
+                });
+            }
             if strips[i] {
                 b.strip = Some(StripBox {
-                    top: b.lanes_bottom() + STRIP_GAP * font,
+                    top: b.rows_bottom() + STRIP_GAP * font,
                     height: STRIP * font,
                 });
             }

@@ -32,6 +32,12 @@ pub(crate) enum LegendKey {
     Calls,
     /// How a run's GIL lane was known, when it is not Lanes' own lock.
     GilEvidence(GilEvidence),
+    /// An audio block ready in time: a short tick.
+    DeadlineMet,
+    /// An audio block late: a tall red mark over the silence played.
+    Underrun,
+    /// The audio buffer's fill level.
+    BufferFill,
 }
 
 impl LegendKey {
@@ -43,6 +49,9 @@ impl LegendKey {
             Self::ForcedSwitch => "forced switch",
             Self::Message => "message",
             Self::Calls => "function call",
+            Self::DeadlineMet => "deadline met",
+            Self::Underrun => "underrun (silence)",
+            Self::BufferFill => "buffer fill",
             Self::GilEvidence(e) => return Cow::Owned(format!("GIL: {}", e.label())),
         })
     }
@@ -63,15 +72,22 @@ pub(crate) struct LegendItem {
 }
 
 /// What occurs in any run, in legend order: states, then the GIL's colours,
-/// then events, then calls, then how GIL lanes were known.
+/// then events, then calls, then how GIL lanes were known, then the audio
+/// row's marks.
 pub(crate) fn keys_present(runs: &[RunView<'_>]) -> Vec<LegendKey> {
     let mut seen = [false; State::ALL.len()];
     let (mut holder, mut handoff, mut forced, mut message) = (false, false, false, false);
     let mut calls = false;
+    let (mut met, mut underrun, mut fill) = (false, false, false);
     let mut evidence: Vec<GilEvidence> = Vec::new();
     for run in runs {
         let trace = run.trace;
         calls |= !trace.calls.is_empty();
+        if let Some(audio) = &trace.audio {
+            met |= audio.blocks.iter().any(|b| !b.missed());
+            underrun |= audio.blocks.iter().any(lanes_trace::AudioBlock::missed);
+            fill |= !audio.fill.is_empty();
+        }
         let has_gil = trace.lanes.iter().any(|l| l.kind == LaneKind::Gil);
         if let Some(e) = trace.gil_evidence
             && has_gil
@@ -112,6 +128,15 @@ pub(crate) fn keys_present(runs: &[RunView<'_>]) -> Vec<LegendKey> {
         }
     }
     keys.extend(evidence.into_iter().map(LegendKey::GilEvidence));
+    for (present, key) in [
+        (met, LegendKey::DeadlineMet),
+        (underrun, LegendKey::Underrun),
+        (fill, LegendKey::BufferFill),
+    ] {
+        if present {
+            keys.push(key);
+        }
+    }
     keys
 }
 

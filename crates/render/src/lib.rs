@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod amdahl;
+mod audio;
 mod axis;
 mod draw;
 mod events;
@@ -19,8 +20,8 @@ mod view;
 pub use amdahl::{amdahl_fit, amdahl_speedup};
 pub use draw::{draw_timeline, draw_timeline_view};
 pub use hit::{
-    Hit, LabelHit, describe_hit, describe_span, hit_stack, hit_test, label_at, plot_x_range,
-    time_at,
+    AudioHit, Hit, LabelHit, audio_at, describe_audio, describe_hit, describe_span, hit_stack,
+    hit_test, label_at, plot_x_range, time_at,
 };
 pub use palette::state_colour;
 pub use speedup::{SpeedupSeries, draw_speedup};

@@ -1,6 +1,6 @@
 //! Colours: one per span state, one per GIL holder, one per speedup
-//! series, the neutral tints of call-stack rows, and the light and dark
-//! themes around them.
+//! series, the neutral tints of call-stack rows, the audio row's, and the
+//! light and dark themes around them.
 
 use lanes_trace::State;
 use plotters::style::RGBColor;
@@ -124,6 +124,24 @@ pub(crate) struct Theme {
     /// for a lock), a step off the background, so that the rows read as a
     /// flame chart without competing with the state colours.
     pub calls: [RGBColor; CALL_TINTS],
+    /// The colours of a playback's audio row.
+    pub audio: AudioColours,
+}
+
+/// The colours of the audio row. It is its own row, so these stand for no
+/// state; a block's deadline met or missed is told by the mark's height as
+/// well as its colour (a short tick, a tall mark over a band), so that it
+/// reads without telling red from green.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AudioColours {
+    /// The buffer's fill level: a periwinkle blue, away from the state
+    /// colours' blues (I/O wait's sky blue, awaiting's deep blue).
+    pub fill: RGBColor,
+    /// A block ready in time: a short tick in a neutral grey.
+    pub met: RGBColor,
+    /// A block late (an underrun): a tall mark, and its silence a band of
+    /// the same red, see-through.
+    pub missed: RGBColor,
 }
 
 impl Theme {
@@ -144,6 +162,11 @@ impl Theme {
                     RGBColor(0x41, 0x47, 0x50),
                     RGBColor(0x52, 0x58, 0x61),
                 ],
+                audio: AudioColours {
+                    fill: RGBColor(0x5D, 0x6F, 0xCF),
+                    met: RGBColor(0x9A, 0xA3, 0xAE),
+                    missed: RGBColor(0xFF, 0x5C, 0x5C),
+                },
             }
         } else {
             Self {
@@ -161,6 +184,11 @@ impl Theme {
                     RGBColor(0xD5, 0xCF, 0xC6),
                     RGBColor(0xCC, 0xD0, 0xD5),
                 ],
+                audio: AudioColours {
+                    fill: RGBColor(0x6A, 0x7B, 0xD6),
+                    met: RGBColor(0x6B, 0x72, 0x7B),
+                    missed: RGBColor(0xC8, 0x10, 0x2E),
+                },
             }
         }
     }
@@ -279,5 +307,29 @@ mod tests {
         colours.dedup();
         assert_eq!(colours.len(), HOLDER_COLOURS);
         assert_eq!(holder_colour(HOLDER_COLOURS), holder_colour(0));
+    }
+
+    #[test]
+    fn the_audio_row_reads_on_both_themes() {
+        for dark in [false, true] {
+            let theme = Theme::new(dark);
+            let a = theme.audio;
+            for around in [theme.background, theme.stripe] {
+                // A missed deadline stands out as text would; met ticks and
+                // the fill show.
+                assert!(contrast(a.missed, around) >= 4.5, "dark {dark}");
+                assert!(contrast(a.met, around) >= 3.0, "dark {dark}");
+                assert!(contrast(a.fill, around) >= 2.0, "dark {dark}");
+            }
+            // Red is told from the fill it is drawn over.
+            assert!(contrast(a.missed, a.fill) >= 1.3, "dark {dark}");
+            // No audio colour is a state's.
+            for s in State::ALL {
+                let c = state_colour(s);
+                for mine in [a.fill, a.met, a.missed] {
+                    assert_ne!((c.0, c.1, c.2), (mine.0, mine.1, mine.2));
+                }
+            }
+        }
     }
 }

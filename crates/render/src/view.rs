@@ -94,15 +94,26 @@ impl View {
     }
 }
 
-/// 0 to the longest makespan of `runs`, or 0 to 1 ms when that is 0.
+/// 0 to the longest makespan of `runs` (or the end of an audio track, when
+/// later), or 0 to 1 ms when that is 0.
 fn full_range(runs: &[RunView<'_>]) -> (f64, f64) {
     let max = runs
         .iter()
-        .map(|r| r.trace.makespan_us())
+        .map(|r| r.trace.makespan_us().max(audio_end_us(r.trace)))
         .fold(0.0, f64::max);
     if max.is_finite() && max > 0.0 {
         (0.0, max)
     } else {
         (0.0, 1000.0)
     }
+}
+
+/// When a run's audio track ends: its last block's silence, or its last
+/// fill sample (0 without a track).
+fn audio_end_us(trace: &lanes_trace::Trace) -> f64 {
+    trace.audio.as_ref().map_or(0.0, |a| {
+        let blocks = a.blocks.last().map_or(0.0, |b| b.due_us + b.late_us);
+        let fill = a.fill.last().map_or(0.0, |f| f.at_us);
+        blocks.max(fill)
+    })
 }
