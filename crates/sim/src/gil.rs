@@ -4,7 +4,8 @@
 //! event queue; a dropped lock goes to the longest waiter
 //! ([`Handoff::LongestWaiter`]), which takes it after the hand-off latency.
 //! I/O waits drop the lock; coming back from one, a thread must take it
-//! again.
+//! again. What the threads run comes from [`Jobs`]: a scenario's work
+//! items, or a playback run's producer and neighbours.
 //!
 //! Recorded as the runtime records it: running spans while a thread holds
 //! the lock (split at each work item), GIL-wait spans, I/O-wait spans; the
