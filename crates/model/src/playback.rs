@@ -37,6 +37,12 @@ pub const MAIN_THREAD_TASK_MS: u32 = 100;
 /// work), from `item × NEIGHBOUR_ITEM_NUMBERS` on.
 pub const NEIGHBOUR_ITEM_NUMBERS: u64 = 2_000;
 
+/// The numbers a neighbour's item `item` counts primes over.
+pub fn neighbour_numbers(item: u32) -> std::ops::Range<u64> {
+    let from = u64::from(item) * NEIGHBOUR_ITEM_NUMBERS;
+    from..from + NEIGHBOUR_ITEM_NUMBERS
+}
+
 /// `frames` as a block size: a multiple of the quantum within
 /// [`BLOCK_FRAMES`], rounded to the nearest.
 pub fn block_frames(frames: u64) -> u32 {
@@ -119,6 +125,7 @@ mod tests {
         // Four notes, 2 s at 44.1 kHz: 88 200 frames.
         assert_eq!(block_count(4, 44_100, 128), 690);
         assert_eq!(block_count(4, 44_100, 4096), 22);
+        assert_eq!(neighbour_numbers(3), 6_000..8_000);
     }
 
     #[test]

@@ -8,6 +8,10 @@
 //! | free | k threads pull items (pool and simulator only) | waits overlap | 2 threads | updates lost / none lost | the page |
 //! | asyncio | k coroutines take turns | awaits overlap | 2 coroutines | refused | the page |
 //! | processes | k workers the page starts (`run_share`), simulated | the same | refused | a counter each | the page |
+//!
+//! Playback the page plays live itself (an audio callback beside the
+//! producer); the simulator plays it under sequential (the page's main
+//! thread), gil, free and processes; an event loop refuses it.
 
 use lanes_trace::{Model, Workload};
 
@@ -40,7 +44,6 @@ pub fn unsupported(runner: Runner, model: Model, workload: Workload) -> Option<&
         (_, Model::Asyncio, Workload::Playback) => {
             "an event loop runs on one thread: pick sequential for the page's main thread"
         }
-        (Simulator, _, Workload::Playback) => "not simulated yet",
         (Pool | Solo, _, Workload::Playback) => {
             "the page plays that one itself, with an audio callback beside the producer"
         }
@@ -96,15 +99,19 @@ mod tests {
                 .filter(|&(m, _)| m != Model::Free)
                 .collect::<Vec<_>>()
         );
-        // The simulator also runs processes, but not their convoy.
-        assert_eq!(sim.len(), pool.len() + 6);
+        // The simulator also runs processes, but not their convoy, and plays
+        // the melody under the four models the page plays it live under.
+        assert_eq!(sim.len(), pool.len() + 6 + 4);
         assert!(sim.contains(&(Model::Processes, Workload::Counter)));
         assert!(!sim.contains(&(Model::Processes, Workload::Mixed)));
         assert!(
             Workload::ALL
                 .iter()
-                .all(|&w| matches!(w, Workload::Ui | Workload::Playback)
-                    || sim.contains(&(Model::Gil, w)))
+                .all(|&w| w == Workload::Ui || sim.contains(&(Model::Gil, w)))
         );
+        for model in [Model::Sequential, Model::Gil, Model::Free, Model::Processes] {
+            assert!(sim.contains(&(model, Workload::Playback)), "{model:?}");
+        }
+        assert!(!sim.contains(&(Model::Asyncio, Workload::Playback)));
     }
 }

@@ -1,6 +1,7 @@
 //! Learning a cost model from a live trace: what its spans say about this
 //! machine's speed, waits, hand-offs, start-ups and copies.
 
+use lanes_model::playback::{block_frames, producer_lane};
 use lanes_trace::{EventKind, LaneKind, Meta, Mode, Model, Span, State, Trace, Workload};
 
 use crate::work::task_costs;
@@ -29,11 +30,12 @@ impl CostModel {
     /// machine and updates those figures; returns which changed.
     ///
     /// - The workload's µs per unit, from its running spans (running time
-    ///   per item over [`crate::task_costs`]), unless free threads or
-    ///   processes outnumbered the cores (their spans stretch) or counter
-    ///   threads contended.
+    ///   per item over [`crate::task_costs`]; a playback producer's per
+    ///   frame of its blocks), unless free threads or processes outnumbered
+    ///   the cores (their spans stretch) or counter threads contended.
     /// - The I/O overhead, from I/O waits longer than the latency
-    ///   (sequential, free threads, processes).
+    ///   (sequential, free threads, processes; not playback, whose waits
+    ///   are for room in its ring).
     /// - The thread start, from the first span (sequential, free, GIL).
     /// - The GIL hand-off, from the gap between a release and the next
     ///   holder's hand-off (median).
@@ -75,11 +77,11 @@ impl CostModel {
 
     fn learn_rates(&mut self, live: &Trace, meta: &Meta) {
         let scenario = &meta.scenario;
-        // Mixed runs two threads whatever k.
-        let threads = if scenario.workload == Workload::Mixed {
-            2
-        } else {
-            scenario.k
+        // Mixed runs two threads whatever k; playback a producer beside k.
+        let threads = match scenario.workload {
+            Workload::Mixed => 2,
+            Workload::Playback => scenario.k.saturating_add(1),
+            _ => scenario.k,
         };
         let spread =
             matches!(scenario.model, Model::Free | Model::Processes) && threads > meta.cores;
@@ -89,6 +91,10 @@ impl CostModel {
         ) && scenario.model != Model::Sequential
             && scenario.k > 1;
         if spread || contended {
+            return;
+        }
+        if scenario.workload == Workload::Playback {
+            self.learn_synthesis(live, meta);
             return;
         }
         let units = task_costs(scenario);
@@ -132,12 +138,34 @@ impl CostModel {
         }
     }
 
+    /// A playback run's synthesis speed: its producer's computing over the
+    /// frames of the blocks it computed.
+    fn learn_synthesis(&mut self, live: &Trace, meta: &Meta) {
+        let producer = producer_lane(meta.scenario.model);
+        let block = f64::from(block_frames(meta.scenario.size));
+        let (mut us, mut blocks) = (0.0, 0_u32);
+        let mut last = None;
+        for s in live.lane_spans(producer) {
+            if s.state == State::Running && s.task.is_some() {
+                us += s.duration_us();
+                blocks += u32::from(last != s.task);
+                last = s.task;
+            }
+        }
+        if us > 0.0 && blocks > 0 {
+            self.synth_us_per_frame = us / (f64::from(blocks) * block);
+        }
+    }
+
     fn learn_waits(&mut self, live: &Trace, meta: &Meta) {
         let scenario = &meta.scenario;
+        // A playback producer's waits are for room in its ring, not for a
+        // latency.
         if matches!(
             scenario.model,
             Model::Sequential | Model::Free | Model::Processes
-        ) {
+        ) && scenario.workload != Workload::Playback
+        {
             let latency = f64::from(scenario.latency_us);
             let over: Vec<f64> = worker_spans(live)
                 .filter(|s| s.state == State::IoWait)

@@ -1,6 +1,7 @@
 //! What a scenario must be for the simulator to run it, checked before any
 //! work is done.
 
+use lanes_model::playback::{SIM_SAMPLE_RATE, block_count, block_frames};
 use lanes_model::{Runner, unsupported};
 use lanes_trace::{Model, Scenario, Workload};
 
@@ -36,9 +37,16 @@ pub(crate) fn check(scenario: &Scenario, options: &Options) -> Result<(), SimErr
             us: scenario.latency_us,
         });
     }
-    // Every item leaves at least one span (a request two).
+    // Every item leaves at least one span (a request two), every block of a
+    // playback run one.
     let per_item = if workload == Workload::Io { 2 } else { 1 };
-    if item_count(scenario).saturating_mul(per_item) > MAX_SPANS as u64 {
+    let spans = if workload == Workload::Playback {
+        let block = block_frames(scenario.size);
+        u64::from(block_count(scenario.tasks, SIM_SAMPLE_RATE, block))
+    } else {
+        item_count(scenario).saturating_mul(per_item)
+    };
+    if spans > MAX_SPANS as u64 {
         return Err(SimError::TooManySpans);
     }
     Ok(())

@@ -24,6 +24,9 @@ pub struct CostModel {
     pub mandelbrot_us_per_unit: f64,
     /// µs per audio clip (one second of samples, its STFT and features).
     pub audio_us_per_clip: f64,
+    /// µs per frame of sound a playback run's producer synthesizes.
+    #[serde(default = "reference_synth_us_per_frame")]
+    pub synth_us_per_frame: f64,
     /// µs per trial-division step when a request or an I/O round parses its
     /// response (io, and the I/O thread of mixed).
     pub parse_us_per_unit: f64,
@@ -59,13 +62,23 @@ const REFERENCE_MANDELBROT_US: f64 = 290_000.0;
 /// 384 audio clips, estimated from native timing (267 ms) with wasm's
 /// scalar FFT about 30 % slower.
 const REFERENCE_AUDIO_US: f64 = 350_000.0;
+/// A playback producer's synthesis, µs per frame: about 2.6 µs for a block
+/// of 128 frames in this machine's wasm.
+const REFERENCE_SYNTH_US_PER_FRAME: f64 = 0.02;
+
+/// [`REFERENCE_SYNTH_US_PER_FRAME`], for a cost model sent before the field
+/// existed.
+fn reference_synth_us_per_frame() -> f64 {
+    REFERENCE_SYNTH_US_PER_FRAME
+}
 
 /// Each [`CostModel`] field, in declaration order: its name, and what it is
 /// in words for the page ("prime counting speed").
-pub const COST_FIGURES: [(&str, &str); 14] = [
+pub const COST_FIGURES: [(&str, &str); 15] = [
     ("primes_us_per_unit", "prime counting speed"),
     ("mandelbrot_us_per_unit", "Mandelbrot speed"),
     ("audio_us_per_clip", "audio speed"),
+    ("synth_us_per_frame", "sound synthesis speed"),
     ("parse_us_per_unit", "response parsing speed"),
     ("counter_update_us", "counter update time"),
     ("counter_locked_update_us", "locked counter update time"),
@@ -103,6 +116,7 @@ impl CostModel {
             primes_us_per_unit,
             mandelbrot_us_per_unit: per_unit(Workload::Mandelbrot, 1600, REFERENCE_MANDELBROT_US),
             audio_us_per_clip: REFERENCE_AUDIO_US / 384.0,
+            synth_us_per_frame: REFERENCE_SYNTH_US_PER_FRAME,
             parse_us_per_unit: primes_us_per_unit,
             counter_update_us: 0.003,
             counter_locked_update_us: 0.025,
@@ -118,11 +132,12 @@ impl CostModel {
     }
 
     /// Every field with its name ([`COST_FIGURES`]), in declaration order.
-    pub(crate) fn fields(&self) -> [(&'static str, f64); 14] {
+    pub(crate) fn fields(&self) -> [(&'static str, f64); 15] {
         let values = [
             self.primes_us_per_unit,
             self.mandelbrot_us_per_unit,
             self.audio_us_per_clip,
+            self.synth_us_per_frame,
             self.parse_us_per_unit,
             self.counter_update_us,
             self.counter_locked_update_us,
@@ -147,6 +162,7 @@ impl CostModel {
                 "primes_us_per_unit"
                     | "mandelbrot_us_per_unit"
                     | "audio_us_per_clip"
+                    | "synth_us_per_frame"
                     | "parse_us_per_unit"
                     | "counter_update_us"
                     | "counter_locked_update_us"

@@ -4,7 +4,8 @@
 //! event queue; a dropped lock goes to the longest waiter
 //! ([`Handoff::LongestWaiter`]), which takes it after the hand-off latency.
 //! I/O waits drop the lock; coming back from one, a thread must take it
-//! again.
+//! again. What the threads run comes from [`Jobs`]: a scenario's work
+//! items, or a playback run's producer and neighbours.
 //!
 //! Recorded as the runtime records it: running spans while a thread holds
 //! the lock (split at each work item), GIL-wait spans, I/O-wait spans; the
@@ -102,10 +103,43 @@ impl Thread {
     }
 }
 
-/// The lock and its threads.
-struct Sim<'a> {
+/// Where a GIL run's threads take their work from.
+pub(crate) trait Jobs {
+    /// The next item of thread `lane`, which is done with its last one at
+    /// `now_us`; `None` when it has no more work.
+    fn next(&mut self, lane: u32, now_us: f64) -> Option<Item>;
+
+    /// Whether `item` of thread `lane` begins with a wait, a blocking call
+    /// that drops the GIL however short: by default, if it waits at all.
+    fn waits(&self, _lane: u32, item: &Item) -> bool {
+        item.wait_us > 0.0
+    }
+
+    /// What `lane`'s I/O waits are, in words for the timeline, if the state
+    /// alone does not say.
+    fn wait_label(&self, _lane: u32) -> Option<&'static str> {
+        None
+    }
+}
+
+/// A scenario's work items, taken from where [`Source`] says.
+struct Listed<'a> {
     items: &'a [Item],
     source: Source,
+}
+
+impl Jobs for Listed<'_> {
+    fn next(&mut self, lane: u32, _: f64) -> Option<Item> {
+        self.source
+            .take(lane)
+            .and_then(|i| self.items.get(i))
+            .copied()
+    }
+}
+
+/// The lock and its threads.
+struct Sim<'a> {
+    jobs: &'a mut dyn Jobs,
     threads: Vec<Thread>,
     queue: Queue<(Due, u32, u64)>,
     rec: Recorder,
@@ -142,24 +176,58 @@ pub(crate) fn simulate(
     options: &Options,
 ) -> Result<GilRun, SimError> {
     let lanes = lanes::of_run(scenario);
-    let source = Source::of(scenario, items.len());
-    // The thread lanes, then the GIL's.
-    let count = u32::try_from(lanes.len() - 1).unwrap_or(u32::MAX);
-    let mut sim = Sim {
+    let mut jobs = Listed {
         items,
-        source,
+        source: Source::of(scenario, items.len()),
+    };
+    let unlocked_counter = scenario.workload == Workload::Counter;
+    let lock = Lock {
+        interval_us: scenario.interval_us,
+        unlocked_counter,
+    };
+    let (rec, lost_us) = run(lanes.len(), &mut jobs, lock, costs, options)?;
+    Ok(GilRun {
+        lanes,
+        rec,
+        lost_us,
+    })
+}
+
+/// What a run's lock is like.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Lock {
+    /// The switch interval, µs.
+    pub(crate) interval_us: u32,
+    /// Whether the threads update a counter without a lock of their own
+    /// (a switch inside an update makes its store stale).
+    pub(crate) unlocked_counter: bool,
+}
+
+/// `lanes − 1` threads, taking their work from `jobs`, under one GIL whose
+/// lane is the last: the recorded run and the µs of counter updates lost.
+pub(crate) fn run(
+    lanes: usize,
+    jobs: &mut dyn Jobs,
+    lock: Lock,
+    costs: &CostModel,
+    options: &Options,
+) -> Result<(Recorder, f64), SimError> {
+    // The thread lanes, then the GIL's.
+    let count = u32::try_from(lanes.saturating_sub(1)).unwrap_or(u32::MAX);
+    let mut sim = Sim {
+        jobs,
         threads: (0..count)
             .map(|lane| Thread::at(lane, Phase::New))
             .collect(),
         queue: Queue::with_capacity(2 * count as usize + 4),
-        rec: Recorder::new(lanes.len()),
+        rec: Recorder::new(lanes),
         gil_lane: count,
-        interval: f64::from(scenario.interval_us),
+        interval: f64::from(lock.interval_us),
         handoff: costs.gil_handoff_us,
         check: costs.gil_check_us,
         checks: Rng::new(options.seed, stream::CHECK),
         overheads: Rng::new(options.seed, stream::OVERHEAD),
-        unlocked_counter: scenario.workload == Workload::Counter,
+        unlocked_counter: lock.unlocked_counter,
         gil: GilState::new(Handoff::LongestWaiter),
         switch_waiter: None,
         cpu_done: 0.0,
@@ -190,17 +258,17 @@ pub(crate) fn simulate(
             (Due::SliceEnd, Phase::Waiting) => sim.slice_end(lane, now),
             (Due::Take, Phase::Woken) => sim.take(lane, now)?,
             (Due::IoDone, Phase::Io) => {
-                sim.rec.add(t.record.span(State::IoWait, t.io_from, now))?;
+                let span = t.record.span(State::IoWait, t.io_from, now);
+                match (sim.jobs.wait_label(lane), span) {
+                    (Some(label), Some(span)) => sim.rec.push_labelled(span, label.to_owned())?,
+                    (_, span) => sim.rec.add(span)?,
+                }
                 sim.want(lane, now, now)?;
             }
             _ => {}
         }
     }
-    Ok(GilRun {
-        lanes,
-        rec: sim.rec,
-        lost_us: sim.lost_us,
-    })
+    Ok((sim.rec, sim.lost_us))
 }
 
 impl Sim<'_> {
@@ -322,8 +390,7 @@ impl Sim<'_> {
                 }
                 return Ok(());
             }
-            let next = self.source.take(lane).and_then(|i| self.items.get(i));
-            let Some(&item) = next else {
+            let Some(item) = self.jobs.next(lane, now) else {
                 self.release(lane, now, Release::Final)?;
                 self.set(lane, |t| t.phase = Phase::Done);
                 return Ok(());
@@ -335,7 +402,7 @@ impl Sim<'_> {
                 t.remaining = item.cpu_us;
                 t.wait = item.wait_us;
             });
-            if item.wait_us > 0.0 {
+            if self.jobs.waits(lane, &item) {
                 return self.release(lane, now, Release::Voluntary);
             }
         }

@@ -46,6 +46,8 @@ pub(crate) mod stream {
     pub(crate) const OVERHEAD: u64 = 4;
     /// Lost counter updates.
     pub(crate) const COUNTER: u64 = 5;
+    /// A playback run's neighbours' items.
+    pub(crate) const NEIGHBOURS: u64 = 6;
 }
 
 #[cfg(test)]

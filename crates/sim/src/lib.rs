@@ -12,6 +12,7 @@ mod items;
 mod jitter;
 mod parcel;
 mod plain;
+mod playback;
 mod processes;
 mod python_start;
 mod queue;
@@ -19,7 +20,7 @@ mod record;
 mod shared;
 mod work;
 
-use lanes_trace::{Lane, Meta, Mode, Model, Scenario, Trace};
+use lanes_trace::{Lane, Meta, Mode, Model, Scenario, Trace, Workload};
 
 pub use calibrate::{Calibration, Learned};
 pub use costs::{COST_FIGURES, CostModel};
@@ -73,7 +74,8 @@ impl SimJob {
 /// environment is "simulator" (the page may overwrite it). Its result is
 /// the workload's answer only where that is cheap and exact: counters (the
 /// count after lost updates, see the crate docs); for every other workload
-/// it is absent (`None`): the simulator does not compute it.
+/// it is absent (`None`): the simulator does not compute it. A playback
+/// run's trace carries what its player heard (`audio`), as a live one's.
 pub fn simulate(
     scenario: &Scenario,
     costs: &CostModel,
@@ -81,17 +83,24 @@ pub fn simulate(
 ) -> Result<Trace, SimError> {
     check::check(scenario, options)?;
     costs.check()?;
-    let items = items::items(scenario, costs, options);
     let mut gil_lost_us = 0.0;
-    let (lanes, rec): (Vec<Lane>, _) = match scenario.model {
-        Model::Sequential | Model::Free => plain::simulate(scenario, &items, costs, options)?,
-        Model::Gil => {
-            let run = gil::simulate(scenario, &items, costs, options)?;
-            gil_lost_us = run.lost_us;
-            (run.lanes, run.rec)
+    let mut audio = None;
+    let (lanes, rec): (Vec<Lane>, _) = if scenario.workload == Workload::Playback {
+        let run = playback::simulate(scenario, costs, options)?;
+        audio = Some(run.audio);
+        (run.lanes, run.rec)
+    } else {
+        let items = items::items(scenario, costs, options);
+        match scenario.model {
+            Model::Sequential | Model::Free => plain::simulate(scenario, &items, costs, options)?,
+            Model::Gil => {
+                let run = gil::simulate(scenario, &items, costs, options)?;
+                gil_lost_us = run.lost_us;
+                (run.lanes, run.rec)
+            }
+            Model::Asyncio => event_loop::simulate(scenario, &items)?,
+            Model::Processes => processes::simulate(scenario, &items, costs, options)?,
         }
-        Model::Asyncio => event_loop::simulate(scenario, &items)?,
-        Model::Processes => processes::simulate(scenario, &items, costs, options)?,
     };
     let update_us = costs.counter_update_us;
     let result = counter::result(scenario, options, gil_lost_us, update_us);
@@ -104,5 +113,7 @@ pub fn simulate(
         result,
         seed: Some(options.seed),
     };
-    Ok(rec.finish(meta, lanes))
+    let mut trace = rec.finish(meta, lanes);
+    trace.audio = audio;
+    Ok(trace)
 }

@@ -20,6 +20,10 @@ use lanes_trace::words::byte_size;
 /// The parent's lane.
 const PARENT: u32 = 0;
 
+/// What a process's start-up span says.
+pub(crate) const COLD_START: &str =
+    "cold start: a new worker with its own wasm instance and memory";
+
 /// The share of a copy the parent spends posting (cloning) the message;
 /// the rest is spent in transit and unpacking in the process.
 const POST_SHARE: f64 = 0.25;
@@ -81,13 +85,7 @@ impl Feed for Processes<'_> {
             Stage::Starting => {
                 let us =
                     self.costs.process_startup_us * (1.0 + self.costs.jitter * self.rng.signed());
-                rec.labelled(
-                    lane,
-                    State::Startup,
-                    now,
-                    now + us,
-                    "cold start: a new worker with its own wasm instance and memory".to_owned(),
-                )?;
+                rec.labelled(lane, State::Startup, now, now + us, COLD_START.to_owned())?;
                 (Stage::Started, Some(gap(now + us)))
             }
             Stage::Started => {

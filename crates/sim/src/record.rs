@@ -81,17 +81,26 @@ impl Recorder {
         end_us: f64,
         label: String,
     ) -> Result<(), SimError> {
-        let Some(spans) = self.lanes.get_mut(lane as usize) else {
-            return Ok(());
-        };
-        self.labels.push((lane, spans.len(), label));
-        spans.push(Span {
+        let span = Span {
             lane,
             state,
             start_us,
-            end_us: end_us.max(start_us),
+            end_us,
             task: None,
             holder: None,
+        };
+        self.push_labelled(span, label)
+    }
+
+    /// [`Recorder::labelled`] for a span built whole, e.g. with its task.
+    pub(crate) fn push_labelled(&mut self, span: Span, label: String) -> Result<(), SimError> {
+        let Some(spans) = self.lanes.get_mut(span.lane as usize) else {
+            return Ok(());
+        };
+        self.labels.push((span.lane, spans.len(), label));
+        spans.push(Span {
+            end_us: span.end_us.max(span.start_us),
+            ..span
         });
         self.spans += 1;
         if self.spans > MAX_SPANS {

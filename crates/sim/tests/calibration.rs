@@ -106,3 +106,25 @@ fn calibration_refuses_simulated_traces_and_learns_a_slower_machine() {
     let ratio = primes.after / primes.before;
     assert!((ratio - 2.0).abs() < 0.1, "{ratio}");
 }
+
+/// A playback run teaches the synthesis speed, and its waits for room are
+/// not taken for I/O latency.
+#[test]
+fn a_playback_run_teaches_the_synthesis_speed() {
+    let s = Scenario::new(Model::Free, Workload::Playback, 1, 256, 2);
+    let slow = CostModel {
+        synth_us_per_frame: 0.08,
+        ..CostModel::reference()
+    };
+    let sim = simulate(&s, &slow, &Options { cores: 2, seed: 4 }).unwrap_or_else(|e| panic!("{e}"));
+    let mut meta = sim.meta().unwrap().clone();
+    meta.mode = Mode::Live;
+    let live = Trace::new(meta, sim.lanes.clone(), sim.spans().to_vec());
+    let mut costs = CostModel::reference();
+    let learned = costs.calibrate(&live).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        (costs.synth_us_per_frame / 0.08 - 1.0).abs() < 0.01,
+        "{learned:?}"
+    );
+    assert_eq!(costs.io_overhead_us, CostModel::reference().io_overhead_us);
+}
