@@ -27,7 +27,7 @@ use lanes_trace::{Event, Lane, Model, Scenario, Span, Workload};
 pub use blocks::BlockMaker;
 use blocks::Producer;
 pub use ring::AudioRing;
-use threads::{PRODUCER, Playback, RoomWait, run_plain};
+use threads::{PRODUCER, Playback, run_plain};
 
 use crate::gil::run_gil;
 use crate::record::Recorder;
@@ -95,9 +95,9 @@ fn run_threads(
         return Err(RunError::ThreadCount(k));
     }
     let maker = BlockMaker::new(scenario, sample_rate);
-    let room = RoomWait { ring, cancel };
     let origin_us = clock.now_us();
     let producer = Producer::new(maker, ring, clock, origin_us);
+    let room = producer.room_wait(cancel);
     let work = Playback::new(&producer, k);
     let (spans, events, result) = if scenario.model == Model::Gil {
         let interval = switch_interval(scenario)?;
@@ -160,7 +160,7 @@ pub fn produce_alone(
         &work,
         PRODUCER,
         &mut lane,
-        &RoomWait { ring, cancel },
+        &producer.room_wait(cancel),
         cancel,
     );
     ring.finish();

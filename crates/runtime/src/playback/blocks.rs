@@ -9,8 +9,8 @@ use lanes_trace::Scenario;
 use lanes_workloads::Melody;
 
 use super::AudioRing;
-use crate::Clock;
 use crate::steps::{Item, Step};
+use crate::{Cancel, Clock, Sleeper};
 
 /// The producer's state: which block comes next, and how to compute one.
 ///
@@ -92,6 +92,7 @@ impl BlockMaker {
 /// go to, and when each was ready.
 pub(super) struct Producer<'a> {
     maker: Mutex<BlockMaker>,
+    block_frames: u32,
     ring: &'a AudioRing,
     clock: &'a dyn Clock,
     origin_us: f64,
@@ -108,6 +109,7 @@ impl<'a> Producer<'a> {
         origin_us: f64,
     ) -> Self {
         Self {
+            block_frames: maker.block_frames(),
             maker: Mutex::new(maker),
             ring,
             clock,
@@ -134,6 +136,16 @@ impl<'a> Producer<'a> {
         self.ring
     }
 
+    /// The producer's only I/O, as a sleeper for the runners: waiting until
+    /// the ring has room for a block, or `cancel`.
+    pub(super) fn room_wait<'b>(&'b self, cancel: &'b Cancel) -> RoomWait<'b> {
+        RoomWait {
+            ring: self.ring,
+            frames: self.block_frames,
+            cancel,
+        }
+    }
+
     /// When each block was in the ring, µs since the origin, in order.
     pub(super) fn into_ready_us(self) -> Vec<f64> {
         self.ready_us
@@ -146,9 +158,25 @@ impl<'a> Producer<'a> {
     }
 }
 
-/// One block's making: a wait for room ([`Step::Io`], which the run's
-/// sleeper turns into [`AudioRing::wait_for_room`]), then a quantum a step,
-/// then the publication, which ends the item (with 0: it counts no primes).
+/// Waits until the ring has room for a block (the duration [`Step::Io`]
+/// asks for is unknown in advance and ignored).
+pub(super) struct RoomWait<'a> {
+    ring: &'a AudioRing,
+    frames: u32,
+    cancel: &'a Cancel,
+}
+
+impl Sleeper for RoomWait<'_> {
+    fn sleep_us(&self, _us: f64) {
+        self.ring.wait_for_room(self.frames, self.cancel);
+    }
+}
+
+/// One block's making: a wait for room if the ring is too full for it
+/// ([`Step::Io`], which the run's sleeper, a [`RoomWait`], turns into
+/// [`AudioRing::wait_for_room`]; a blocking `queue.put` only drops the GIL
+/// when it must wait), then a quantum a step, then the publication, which
+/// ends the item (with 0: it counts no primes).
 struct MakeBlock<'a> {
     producer: &'a Producer<'a>,
     block: u32,
@@ -158,11 +186,13 @@ struct MakeBlock<'a> {
 
 impl Item for MakeBlock<'_> {
     fn step(&mut self) -> Step {
+        let p = self.producer;
         if !self.waited {
             self.waited = true;
-            return Step::Io(0.0);
+            if p.ring.room() < p.block_frames {
+                return Step::Io(0.0);
+            }
         }
-        let p = self.producer;
         if p.maker().render_chunk(self.block, &mut self.samples) {
             return Step::Ran;
         }
@@ -232,15 +262,22 @@ mod tests {
         );
         let (block, mut item) = producer.next_item().unwrap();
         assert_eq!(block, 0);
+        // Room for the block: no wait.
+        assert_eq!(item.step(), Step::Ran);
+        drop(item);
+        ring.publish(&[0.0; 1024]);
+        let (block, mut item) = producer.next_item().unwrap();
+        assert_eq!(block, 1);
         assert_eq!(item.step(), Step::Io(0.0));
+        ring.take(&mut [0.0; 512]);
         for _ in 0..3 {
             assert_eq!(item.step(), Step::Ran);
-            assert_eq!(ring.written(), 0);
+            assert_eq!(ring.written(), 1024);
         }
         assert_eq!(item.step(), Step::Done(0));
-        assert_eq!(ring.written(), 512);
+        assert_eq!(ring.written(), 1536);
         drop(item);
-        assert_eq!(producer.next_item().map(|(b, _)| b), Some(1));
+        assert_eq!(producer.next_item().map(|(b, _)| b), Some(2));
         assert_eq!(producer.into_ready_us().len(), 1);
     }
 }

@@ -2,11 +2,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use lanes_model::playback::{SIM_DEVICE_BURST_FRAMES, capacity_frames};
-use lanes_trace::{LaneKind, Model, Scenario, State, Workload};
+use lanes_trace::{LaneKind, Model, Scenario, State, Trace, Workload};
 
 use super::*;
 use crate::MonotonicClock;
-use crate::testing::alone;
+use crate::testing::{alone, native};
 
 const RATE: u32 = 44_100;
 
@@ -98,6 +98,10 @@ fn run_beside_player(scenario: &Scenario) -> (Produced, Heard) {
         assert_eq!(produced.ready_us.len(), maker.blocks() as usize);
         assert!(produced.ready_us.windows(2).all(|w| w[0] <= w[1]));
         assert!(produced.result > 0, "the neighbours counted primes");
+        let meta = native().live_meta(*scenario, Some(produced.result));
+        let trace = Trace::new(meta, produced.lanes.clone(), produced.spans.clone())
+            .with_events(produced.events.clone());
+        trace.validate().unwrap_or_else(|e| panic!("{e}"));
         (produced, heard)
     })
 }

@@ -8,7 +8,6 @@ use lanes_model::playback::NEIGHBOUR_ITEM_NUMBERS;
 use lanes_trace::State;
 use lanes_workloads::PrimeCount;
 
-use super::AudioRing;
 use super::blocks::Producer;
 use crate::cpu::Kernel;
 use crate::record::Recorder;
@@ -66,19 +65,6 @@ impl<'a> Threads<'a> for Playback<'a> {
         }
         let task = self.next.fetch_add(1, Ordering::Relaxed);
         (task < NEIGHBOUR_ITEMS).then(|| (task, start(&self.primes, task)))
-    }
-}
-
-/// The producer's only I/O: waiting for room for a block in the ring (the
-/// duration [`Step::Io`] asks for is unknown in advance and ignored).
-pub(super) struct RoomWait<'a> {
-    pub(super) ring: &'a AudioRing,
-    pub(super) cancel: &'a Cancel,
-}
-
-impl Sleeper for RoomWait<'_> {
-    fn sleep_us(&self, _us: f64) {
-        self.ring.wait_for_room(self.ring.block(), self.cancel);
     }
 }
 
