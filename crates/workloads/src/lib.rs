@@ -2,6 +2,7 @@
 
 mod audio;
 mod mandelbrot;
+mod melody;
 mod primes;
 
 pub use audio::{
@@ -9,6 +10,7 @@ pub use audio::{
     MelFilterBank, SAMPLE_RATE, hann_window, hz_to_mel, mel_to_hz,
 };
 pub use mandelbrot::{Mandelbrot, escape_time};
+pub use melody::Melody;
 pub use primes::{PrimeCount, count_primes_in, is_prime};
 
 /// Work that can be cut into numbered items and run in any order on any
