@@ -70,6 +70,7 @@ test: setup setup-browser fmt clippy unit deps fuzz-short wasm-test build e2e py
 ## per engine (Chromium, Firefox, WebKit): single thread, free threads, a process;
 ## the lean page per engine: first-load wasm, navigation to Run enabled (first
 ## and return visit), a cold process's start-up, the longest main-thread task;
+## the audio lesson: underruns per model and buffer size (Chromium, Firefox);
 ## real Python: each tour step in Lanes beside CPython, the recorder's overhead,
 ## CPython's process start-up by start method
 bench: setup setup-browser build
@@ -78,6 +79,7 @@ bench: setup setup-browser build
 	node tests/bench.mjs
 	node tests/bench-engines.mjs
 	node tests/bench-lean.mjs
+	node tests/bench-audio.mjs
 	node tests/bench-python.mjs
 	python3 python/start_costs.py
 

@@ -160,7 +160,7 @@ for (const engine of ENGINES) {
     test('every step of the tour: predict, run, every claim holds', async (t) => {
       const held = {};
       const unreliable = UNRELIABLE_STEPS[engine] ?? new Set();
-      for (let n = 1; n <= 7; n++) {
+      for (let n = 1; n <= 8; n++) {
         await page.goto(`${server.url}?lesson=${n}`);
         await page.waitFor(poolState, { what: 'the pool to settle' });
         await page.waitForSelector(`#tour[data-lesson="${n}"] button.choice`);

@@ -13,7 +13,7 @@ describe('the guided tour', () => {
   test('every step: predict, run, see whether the prediction held; claims show in the traces', async () => {
     const { page, errors } = await open(browser.context, `${server.url}?lesson=1`);
     await page.waitForSelector('#pool[data-pool="ready"]');
-    for (let n = 1; n <= 7; n++) {
+    for (let n = 1; n <= 8; n++) {
       await page.waitForSelector(`#tour[data-lesson="${n}"]`);
       assert.equal(await page.getAttribute('a.step[aria-current="step"]', 'href'), `?lesson=${n}`);
       assert.match(page.url(), new RegExp(`lesson=${n}`));

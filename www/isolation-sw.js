@@ -65,6 +65,7 @@ const SHELL = [
   'pkg/lanes_bg.wasm',
   'pkg/lanes_worker_bg.wasm',
   'process-worker.js',
+  'audio-worklet.js',
   'lanes_record.py',
 ];
 const MAX_SHELL_FILES = 32;

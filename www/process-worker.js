@@ -31,11 +31,25 @@
 //                                result's report is {traces, summary}: the
 //                                traces as lanes_trace::encode bytes, the
 //                                import's report in words.
+//   {type: 'playback', job}      The audio lesson's producer: job: JSON string
+//                                (lanes_runtime's PlaybackJob). The worker
+//                                first answers 'ring', then produces the
+//                                melody into it; the result's report is a
+//                                LaneReport (JSON string).
+//   {type: 'neighbour', stop}    A CPU-bound neighbour of the audio lesson:
+//                                counts primes until stop[0] (an Int32Array
+//                                on a SharedArrayBuffer) is 1; the result's
+//                                report is a LaneReport (JSON string).
 //   {type: 'trap'}               Traps this worker's wasm (an injected fault,
 //                                for tests: window.lanes.injectFault).
 // Messages, worker -> page (times in µs on the page clock,
 // (performance.timeOrigin + performance.now()) * 1000):
 //   {type: 'ready', at_us}                  the instance is up.
+//   {type: 'ring', buffer, header, data}    the producer's ring: this
+//                                           instance's memory (a
+//                                           SharedArrayBuffer) and the
+//                                           byte addresses of its header and
+//                                           samples, for the page's worklet.
 //   {type: 'progress', phase, done, total}  an import's progress: phase is
 //                                           'reading' or 'building'.
 //   {type: 'result', received_us, report}   received_us: when the job
@@ -70,6 +84,15 @@ self.onmessage = async ({ data }) => {
       const progress = (phase, done, total) => self.postMessage({ type: 'progress', phase, done, total });
       const report = wasm_bindgen.lanes_import(new Uint8Array(data.bytes), progress);
       self.postMessage({ type: 'result', received_us, report }, [report.traces.buffer]);
+    } else if (data.type === 'playback') {
+      const received_us = nowUs();
+      const onRing = (buffer, header, samples) => self.postMessage({ type: 'ring', buffer, header, data: samples });
+      const report = wasm_bindgen.lanes_playback(data.job, onRing);
+      self.postMessage({ type: 'result', received_us, report });
+    } else if (data.type === 'neighbour') {
+      const received_us = nowUs();
+      const report = wasm_bindgen.lanes_neighbour(data.stop);
+      self.postMessage({ type: 'result', received_us, report });
     } else if (data.type === 'trap') {
       wasm_bindgen.lanes_trap();
     } else {

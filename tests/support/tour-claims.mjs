@@ -62,5 +62,20 @@ export const CLAIMS = {
     const gil = byModel(cpu, 'gil');
     if (proc && gil) assert.ok(ms(proc) < ms(gil), 'CPU-bound: processes beat GIL threads');
   },
+  8: (all) => {
+    const late = (t) => {
+      const events = t.traceEvents.filter((e) => e.cat === 'lanes.audio');
+      return {
+        blocks: events.filter((e) => e.name === 'block due').length,
+        underruns: events.filter((e) => e.name === 'underrun').length,
+      };
+    };
+    const gil = late(byModel(all, 'gil', 'playback'));
+    const free = late(byModel(all, 'free', 'playback'));
+    assert.ok(gil.blocks > 100 && free.blocks > 100, 'the melody played in both');
+    assert.ok(gil.underruns >= 1, `under the GIL blocks come late: ${gil.underruns} of ${gil.blocks}`);
+    assert.ok(free.underruns <= Math.max(1, free.blocks / 100),
+      `free threads keep up: ${free.underruns} of ${free.blocks} late`);
+  },
 };
 

@@ -1,4 +1,4 @@
-//! The guided tour: the course, slide by slide, as seven live steps. Each
+//! The guided tour: the course, slide by slide, as eight live steps. Each
 //! step says a few sentences, asks the learner to predict the outcome, runs
 //! a scenario, and then says whether the prediction held and what to notice
 //! in the picture. Pure data and pure checks: the page (`ui::tour`) shows
@@ -18,7 +18,7 @@ pub use evaluate::{Claim, Outcome, evaluate};
 /// One step of the tour.
 #[derive(Debug, PartialEq)]
 pub struct Lesson {
-    /// Its number, 1 to 7 (`lesson=N` in the URL).
+    /// Its number, 1 to 8 (`lesson=N` in the URL).
     pub number: u32,
     /// A short title, e.g. "Why bother?".
     pub title: &'static str,

@@ -148,6 +148,10 @@ pub struct AppState {
     pub prediction: Option<&'static str>,
     /// Whether the current batch is a sweep over k.
     pub sweep: bool,
+    /// Why this page cannot play the audio lesson live (no AudioWorklet, no
+    /// shared memory), in words; `None` when it can. Its runs are then
+    /// simulated, and the page says why.
+    pub no_live_audio: Option<&'static str>,
 }
 
 impl AppState {
@@ -168,7 +172,16 @@ impl AppState {
             machine_cores: 1,
             prediction: None,
             sweep: false,
+            no_live_audio: None,
         }
+    }
+
+    /// The same state on a page that cannot play the audio lesson live, for
+    /// the reason given (`None`: it can).
+    #[must_use]
+    pub fn without_live_audio(mut self, why: Option<&'static str>) -> Self {
+        self.no_live_audio = why;
+        self
     }
 
     /// The same state on a machine with `cores` logical cores.

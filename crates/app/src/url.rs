@@ -20,6 +20,11 @@ pub const DEFAULT_SEED: u64 = 1;
 pub const DEFAULT_K: u32 = 4;
 /// Work items a run is cut into.
 pub const TASKS: u32 = 32;
+/// The notes of the audio lesson's melody (half a second each) when the URL
+/// does not say: a run of four seconds.
+pub const PLAYBACK_NOTES: u32 = 8;
+/// Fewest and most notes of the melody.
+pub const NOTES_RANGE: (u32, u32) = (1, 32);
 /// The GIL's switch interval, in ms: CPython's default and its range here.
 pub const DEFAULT_INTERVAL_MS: f64 = 5.0;
 /// Smallest and largest switch intervals, in ms.
@@ -102,16 +107,29 @@ pub struct UrlState {
     /// this machine) instead of the reference laptop's (the same picture on
     /// every machine).
     pub calibrated: bool,
-    /// The step of the guided tour shown (1 to 7), or none: the playground.
+    /// The step of the guided tour shown (1 to 8), or none: the playground.
     pub lesson: Option<u32>,
     /// The page's colours.
     pub theme: Theme,
     /// Embed mode: no page chrome, the timeline filling an iframe, for
     /// slides.
     pub embed: bool,
+    /// Whether the audio lesson is heard (`sound=0`: the silent mode, for
+    /// classrooms and tests: the same deadlines, no sound).
+    pub sound: bool,
+    /// Its volume, 1 to 100 %.
+    pub volume: u32,
+    /// The melody's length in notes of half a second.
+    pub notes: u32,
     /// Type and drawing size in embed mode (1 = normal), for projectors.
     pub scale: f64,
 }
+
+/// The audio lesson's volume when the URL does not say, %: comfortable on
+/// a laptop's speakers and a classroom's.
+pub const DEFAULT_VOLUME: u32 = 30;
+/// Smallest and largest volume, %.
+pub const VOLUME_RANGE: (u32, u32) = (1, 100);
 
 /// Smallest and largest embed scales.
 pub const SCALE_RANGE: (f64, f64) = (0.5, 3.0);
@@ -156,6 +174,16 @@ impl Theme {
 }
 
 impl UrlState {
+    /// The gain the audio lesson plays at: the volume, or 0 in the silent
+    /// mode.
+    pub fn gain(&self) -> f64 {
+        if self.sound {
+            f64::from(self.volume) / 100.0
+        } else {
+            0.0
+        }
+    }
+
     /// The thread counts this state allows: up to 64 simulated, 16 live.
     pub fn k_range(&self) -> (u32, u32) {
         if self.sim { SIM_K_RANGE } else { K_RANGE }
@@ -202,6 +230,9 @@ impl Default for UrlState {
             lesson: None,
             theme: Theme::Auto,
             embed: false,
+            sound: true,
+            volume: DEFAULT_VOLUME,
+            notes: PLAYBACK_NOTES,
             scale: 1.0,
         }
     }
@@ -287,7 +318,7 @@ fn read_pairs(query: &str) -> (Vec<(String, String)>, Vec<Notice>) {
 /// workload first (the meaning and range of `size` depend on it), and
 /// simulation before k (it allows more threads than a live run). `lesson`
 /// is read before them all, by [`parse_query`].
-const PARAMETERS: [&str; 15] = [
+const PARAMETERS: [&str; 18] = [
     "workload",
     "model",
     "sim",
@@ -303,6 +334,9 @@ const PARAMETERS: [&str; 15] = [
     "theme",
     "embed",
     "scale",
+    "sound",
+    "volume",
+    "notes",
 ];
 
 /// Reads parameter `name`'s raw `value` into `state`, and says what was done
@@ -345,6 +379,9 @@ pub fn set_param(state: &mut UrlState, name: &str, value: &str) -> Option<Notice
         "theme" => parse_theme(value).apply(&mut state.theme),
         "embed" => parse_flag(name, value).apply(&mut state.embed),
         "scale" => parse_scale(value).apply(&mut state.scale),
+        "sound" => parse_flag(name, value).apply(&mut state.sound),
+        "volume" => parse_ranged(name, value, VOLUME_RANGE).apply(&mut state.volume),
+        "notes" => parse_ranged(name, value, NOTES_RANGE).apply(&mut state.notes),
         _ => None,
     }
 }
@@ -417,6 +454,15 @@ pub fn to_query(state: &UrlState) -> String {
     }
     if state.embed {
         q.push_str("&embed=1");
+    }
+    if !state.sound {
+        q.push_str("&sound=0");
+    }
+    if state.volume != DEFAULT_VOLUME {
+        q.push_str(&format!("&volume={}", state.volume));
+    }
+    if state.notes != PLAYBACK_NOTES {
+        q.push_str(&format!("&notes={}", state.notes));
     }
     if state.scale != 1.0 {
         q.push_str(&format!("&scale={}", state.scale));
@@ -829,6 +875,25 @@ mod tests {
         let (s, n) = parse_query("interval=2.5ms&latency=abc");
         assert_eq!((s.interval_ms, s.latency_ms), (2.5, DEFAULT_LATENCY_MS));
         assert!(n[0].contains("latency=“abc” is not a number"), "{n:?}");
+    }
+
+    #[test]
+    fn sound_and_volume_are_read_clamped_and_written_when_not_the_default() {
+        let (s, n) = parse_query("workload=playback&sound=0&volume=80");
+        assert!(!s.sound && s.volume == 80 && n.is_empty(), "{n:?}");
+        assert_eq!(s.gain(), 0.0, "the silent mode plays nothing");
+        assert_eq!(s.size, 256, "a playback's default buffer");
+        let (s, n) = parse_query("volume=500");
+        assert_eq!((s.volume, n.len()), (100, 1), "{n:?}");
+        assert!((s.gain() - 1.0).abs() < 1e-9);
+        assert!(!to_query(&UrlState::default()).contains("sound"));
+        assert!(!to_query(&UrlState::default()).contains("volume"));
+        let q = to_query(&parse_query("sound=0&volume=5&notes=4").0);
+        assert!(
+            q.contains("&sound=0") && q.contains("&volume=5") && q.contains("&notes=4"),
+            "{q}"
+        );
+        assert_eq!(parse_query("notes=99").0.notes, 32);
     }
 
     #[test]

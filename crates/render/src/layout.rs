@@ -258,7 +258,7 @@ impl Layout {
         let rows: u32 = stacks.iter().flatten().map(|s| u32::from(s.shown)).sum();
         let audio: Vec<Option<String>> = runs
             .iter()
-            .map(|r| r.trace.audio.as_ref().map(crate::audio::row_label))
+            .map(|r| r.trace.audio.as_deref().map(crate::audio::row_label))
             .collect();
         let audio_rows = audio.iter().flatten().count();
         // Every lane's height in lanes: its own row, and its stack rows;

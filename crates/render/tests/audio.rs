@@ -52,7 +52,7 @@ fn playback(late: &[usize]) -> Trace {
         });
         due += late_us + BLOCK_US;
     }
-    t.audio = Some(Audio {
+    t.audio = Some(Box::new(Audio {
         producer: 0,
         sample_rate: 48_000,
         block_frames: 128,
@@ -60,7 +60,7 @@ fn playback(late: &[usize]) -> Trace {
         audible: false,
         blocks,
         fill,
-    });
+    }));
     assert_eq!(t.validate(), Ok(()));
     t
 }

@@ -109,9 +109,10 @@ pub(crate) trait Jobs {
     /// `now_us`; `None` when it has no more work.
     fn next(&mut self, lane: u32, now_us: f64) -> Option<Item>;
 
-    /// Whether `item` of thread `lane` begins with a wait, a blocking call
-    /// that drops the GIL however short: by default, if it waits at all.
-    fn waits(&self, _lane: u32, item: &Item) -> bool {
+    /// Whether `item` of thread `lane` begins with a wait that drops the
+    /// GIL, `drop_requested` saying whether a waiter has asked for the lock:
+    /// by default, if it waits at all.
+    fn waits(&self, _lane: u32, item: &Item, _drop_requested: bool) -> bool {
         item.wait_us > 0.0
     }
 
@@ -402,7 +403,7 @@ impl Sim<'_> {
                 t.remaining = item.cpu_us;
                 t.wait = item.wait_us;
             });
-            if self.jobs.waits(lane, &item) {
+            if self.jobs.waits(lane, &item, self.gil.drop_requested()) {
                 return self.release(lane, now, Release::Voluntary);
             }
         }

@@ -114,6 +114,6 @@ pub fn simulate(
         seed: Some(options.seed),
     };
     let mut trace = rec.finish(meta, lanes);
-    trace.audio = audio;
+    trace.audio = audio.map(Box::new);
     Ok(trace)
 }

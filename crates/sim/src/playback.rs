@@ -5,7 +5,7 @@
 //! | model | the producer | the neighbours |
 //! |---|---|---|
 //! | sequential | on the page's main thread, between the page's own tasks of [`MAIN_THREAD_TASK_MS`] (while k ≥ 1) | the page's work |
-//! | gil | a thread that drops the GIL in its wait for room before every block (even a wait that ends at once) and takes it back to compute the block ([`crate::gil`]) | k threads under the same GIL |
+//! | gil | a thread that drops the GIL in its wait for room before a block and takes it back to compute the block ([`crate::gil`]); a write that finds room at once keeps the lock unless a waiter asked for it | k threads under the same GIL |
 //! | free | a thread | k threads, sharing the cores |
 //! | processes | a process of its own, started first | a process each, started first |
 //!
@@ -228,11 +228,15 @@ impl Jobs for Melody {
         }
     }
 
-    /// Every block begins with the producer's blocking wait for room,
-    /// which drops the GIL even when there is room at once (as the live
-    /// producer's does): so it must take the GIL back for every block.
-    fn waits(&self, lane: u32, item: &Item) -> bool {
-        lane == 0 || item.wait_us > 0.0
+    /// Every block begins with the producer's blocking write, which drops
+    /// the GIL (as the live producer's does). When there is room at once
+    /// and no waiter has asked for the lock, the producer takes it straight
+    /// back before any waiter wakes (CPython's `take_gil` after a short
+    /// call, and the live GIL's first-awake hand-off): no drop to model.
+    /// With a drop request pending the write hands the lock over (CPython's
+    /// `FORCE_SWITCHING`) and the producer must wait for it again.
+    fn waits(&self, lane: u32, item: &Item, drop_requested: bool) -> bool {
+        item.wait_us > 0.0 || (lane == 0 && drop_requested)
     }
 
     fn wait_label(&self, lane: u32) -> Option<&'static str> {

@@ -206,7 +206,7 @@ fn put_trace(out: &mut Vec<u8>, t: &Trace) {
         gil_evidence: t.gil_evidence,
         label_texts: Cow::Borrowed(t.labels.texts()),
         call_names: Cow::Borrowed(t.calls.names()),
-        audio: t.audio.as_ref().map(Cow::Borrowed),
+        audio: t.audio.as_deref().map(Cow::Borrowed),
     };
     // Writing these types to JSON cannot fail (no map has keys that are not
     // text); were it to, the header would be empty and decoding would say
@@ -426,7 +426,7 @@ fn trace(r: &mut Reader<'_>) -> Result<Trace, CodecError> {
         labels: SpanLabels::from_parts(header.label_texts.into_owned(), labels),
         calls: Calls::from_sorted(calls, header.call_names.into_owned()),
         gil_evidence: header.gil_evidence,
-        audio: header.audio.map(Cow::into_owned),
+        audio: header.audio.map(|a| Box::new(a.into_owned())),
     };
     trace.validate()?;
     Ok(trace)

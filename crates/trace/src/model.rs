@@ -690,7 +690,7 @@ pub struct Trace {
     /// inferred or traced.
     pub gil_evidence: Option<GilEvidence>,
     /// A playback run's blocks and buffer (none in any other run).
-    pub audio: Option<Audio>,
+    pub audio: Option<Box<Audio>>,
 }
 
 /// The items of one lane in `sorted`, a list sorted by lane (spans, calls,

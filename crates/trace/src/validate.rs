@@ -213,7 +213,7 @@ impl Trace {
     /// blocks come in the order they are due and fill samples in time
     /// order; no sample counts more frames than the buffer holds.
     fn validate_audio(&self) -> Result<(), TraceError> {
-        let Some(audio) = &self.audio else {
+        let Some(audio) = self.audio.as_deref() else {
             return Ok(());
         };
         let Audio {
@@ -666,7 +666,7 @@ mod tests {
             let mut a = audio.clone();
             change(&mut a);
             let mut t = t.clone();
-            t.audio = Some(a);
+            t.audio = Some(Box::new(a));
             t.validate()
         };
         assert_eq!(with(&|_| {}), Ok(()));

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 /// by 5.8 ms; block 2 was never ready.
 fn playback() -> Trace {
     let mut t = lanes_trace::synthetic::trace(3, 4);
-    t.audio = Some(Audio {
+    t.audio = Some(Box::new(Audio {
         producer: 1,
         sample_rate: 48_000,
         block_frames: 128,
@@ -45,7 +45,7 @@ fn playback() -> Trace {
                 frames: 640,
             },
         ],
-    });
+    }));
     t
 }
 

@@ -166,7 +166,7 @@ proptest! {
             at_us: 1.0,
             kind: lanes_trace::EventKind::Handoff { from: Some(0), to: 1 },
         });
-        t.audio = Some(lanes_trace::Audio {
+        t.audio = Some(Box::new(lanes_trace::Audio {
             producer: 1,
             sample_rate: 48_000,
             block_frames: 128,
@@ -182,7 +182,7 @@ proptest! {
             fill: (0..4)
                 .map(|i| lanes_trace::FillSample { at_us: f64::from(i) * 1000.0, frames: i * 100 })
                 .collect(),
-        });
+        }));
         let text = to_chrome_json(&t);
         let len = text.len();
         let end = (cut * len as f64) as usize;

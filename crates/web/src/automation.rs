@@ -151,9 +151,22 @@ fn memory_now() -> JsValue {
     ])
 }
 
+/// `window.lanes.audio()`: `{underruns, unavailable}`: the underruns the
+/// AudioWorklet itself counted in the latest (or current) playback, and
+/// why this page cannot play the audio lesson live (`null` when it can).
+fn audio_now() -> JsValue {
+    object([
+        ("underruns", crate::live_underruns().into()),
+        (
+            "unavailable",
+            crate::audio_unavailable().map_or(JsValue::NULL, JsValue::from_str),
+        ),
+    ])
+}
+
 /// Installs `window.lanes` with `traces()`, `runState()`,
-/// `processMemory()`, `memory()`, `cancelLatencyMs()`, `injectFault(kind)`,
-/// `version` and `bench`. `injectFault("process-trap" | "solo-trap" |
+/// `processMemory()`, `memory()`, `audio()`, `cancelLatencyMs()`,
+/// `injectFault(kind)`, `version` and `bench`. `injectFault("process-trap" | "solo-trap" |
 /// "thread-trap")` makes the next processes run's first process, the next
 /// run in the solo worker, or a thread of the pool as the next run on it
 /// starts, trap (tests of a dying worker); it answers whether it knew the
@@ -180,6 +193,8 @@ pub fn install_automation() -> Result<(), JsValue> {
     Reflect::set(&api, &"processMemory".into(), &memory.into_js_value())?;
     let memory_now = Closure::<dyn Fn() -> JsValue>::new(memory_now);
     Reflect::set(&api, &"memory".into(), &memory_now.into_js_value())?;
+    let audio_now = Closure::<dyn Fn() -> JsValue>::new(audio_now);
+    Reflect::set(&api, &"audio".into(), &audio_now.into_js_value())?;
     let cancel_ms = Closure::<dyn Fn() -> JsValue>::new(|| {
         CANCEL_MS.with(|c| c.get().map_or(JsValue::NULL, JsValue::from_f64))
     });

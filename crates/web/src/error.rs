@@ -43,6 +43,12 @@ pub enum WebError {
          reload the page to start new ones"
     )]
     PoolDied,
+    /// The audio lesson cannot play live here (feature-detected), in words.
+    #[error("the sound cannot play live here: {0}")]
+    NoAudio(&'static str),
+    /// The audio player failed.
+    #[error("the audio player failed: {0}")]
+    Audio(String),
     /// A run was asked for before the threads were up.
     #[error("the worker threads are not ready yet")]
     PoolNotReady,

@@ -137,6 +137,7 @@ pub async fn import_bytes(
                 )));
             }
             Note::Failed { why, .. } => return Err(WebError::File(why)),
+            Note::Ring { .. } => {}
         }
     }
 }

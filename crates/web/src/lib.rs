@@ -8,6 +8,7 @@ compile_error!(
      and the linker flags in .cargo/config.toml (use `make build`)."
 );
 
+mod audio;
 mod automation;
 mod bench;
 mod canvas;
@@ -28,6 +29,7 @@ mod worker_module;
 
 pub use lanes_clock::PageClock;
 pub use {
+    audio::{Sound, audio_unavailable, live_underruns, run_playback_live, set_gain},
     automation::{
         install_automation, publish_cancel_done, publish_cancel_requested, publish_process_memory,
         publish_run_state, publish_traces,

@@ -155,7 +155,7 @@ async fn run_in_processes(
                 left -= 1;
             }
             // A process's job says nothing of its progress.
-            Note::Progress { .. } => {}
+            Note::Progress { .. } | Note::Ring { .. } => {}
             Note::Failed {
                 process,
                 why,

@@ -95,7 +95,7 @@ async fn on_solo_worker(kind: &str, job: &str, cancel: &Cancel) -> Result<Trace,
                 park(worker.release());
                 return Ok(trace);
             }
-            Note::Progress { .. } => {}
+            Note::Progress { .. } | Note::Ring { .. } => {}
             Note::Failed { why, trapped, .. } if trapped => return Err(WebError::SoloDied(why)),
             Note::Failed { why, .. } => return Err(WebError::Solo(why)),
         }

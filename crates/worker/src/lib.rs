@@ -3,11 +3,13 @@
 #![cfg(target_arch = "wasm32")]
 
 mod import;
+mod playback;
 mod process;
 mod simulate;
 mod solo;
 
 pub use import::lanes_import;
+pub use playback::{lanes_neighbour, lanes_playback};
 pub use process::lanes_process_run;
 pub use simulate::lanes_simulate;
 pub use solo::lanes_solo_run;

@@ -81,6 +81,16 @@ pub(super) mod ids {
         /// Threads win the audio; nothing speeds up the requests.
         pub const THREADS_ONLY: &str = "threads-only";
     }
+
+    /// Step 8: whether the sound stays clean beside CPU-bound threads.
+    pub mod audio {
+        /// Clean under the GIL and with free threads.
+        pub const CLEAN_BOTH: &str = "clean-both";
+        /// Clicks under the GIL, clean with free threads.
+        pub const GIL_CLICKS: &str = "clicks-under-the-gil";
+        /// Clicks in both.
+        pub const CLICKS_BOTH: &str = "clicks-both";
+    }
 }
 
 /// Step 6's sweep: processes on growing data, then free threads on the
@@ -88,7 +98,7 @@ pub(super) mod ids {
 pub(super) const SWEEP: [u64; 3] = [1_250_000, 2_500_000, 5_000_000];
 
 /// The tour, in the course's order.
-pub static LESSONS: [Lesson; 7] = [
+pub static LESSONS: [Lesson; 8] = [
     Lesson {
         number: 1,
         title: "Why bother?",
@@ -398,5 +408,38 @@ pub static LESSONS: [Lesson; 7] = [
         python: Some(
             "CPython computes the audio features in a pool of processes and in threads, and makes its requests one after another, in threads and with asyncio.",
         ),
+    },
+    Lesson {
+        number: 8,
+        title: "Audio programming",
+        slide: "Use cases: “Audio programming”",
+        text: &[
+            "Threading is the course's answer for “Audio programming”: a thread produces the sound while others work. But an audio callback must get a block of sound every few milliseconds, or the speaker plays silence: a click.",
+            "Here a producer computes a melody in blocks of 128 frames (about 3 ms of sound each) for the browser's audio callback, beside 3 threads that count primes: first all under the GIL, then as free threads, two seconds each. Turn the sound on to hear it, or keep the silent mode: the deadlines are the same.",
+            "The audio lane under the runs shows each block's deadline (a red mark when the callback had to play silence) and how full the buffer was.",
+        ],
+        query: "model=gil,free&workload=playback&k=3&size=128&interval=5&notes=4",
+        runs: Runs::Models,
+        question: "Will the sound stay clean beside three CPU-bound threads under the GIL?",
+        choices: &[
+            Choice {
+                id: ids::audio::CLEAN_BOTH,
+                label: "Clean in both: a block is only a few microseconds of work",
+            },
+            Choice {
+                id: ids::audio::GIL_CLICKS,
+                label: "Clicks under the GIL, clean with free threads",
+            },
+            Choice {
+                id: ids::audio::CLICKS_BOTH,
+                label: "Clicks in both: the threads take the cores",
+            },
+        ],
+        notice: &[
+            "Under the GIL, the producer's lane shows it waiting for the GIL each time it wakes up to fill the buffer: a CPU-bound thread keeps the lock until the switch interval (5 ms) runs out, and another may take it first, while the buffer holds only about 10 ms of sound.",
+            "Try a bigger buffer (size=1024, or 4096): fewer, longer deadlines, so the GIL's 5 ms fits in, but the sound starts later after a key press (latency). Or a smaller switch interval (interval=1).",
+            "In a real program the audio callback runs in a thread of the audio library (sounddevice, PyAudio), and it needs the GIL too. Keep its work small, or put the heavy work in a process.",
+        ],
+        python: None,
     },
 ];

@@ -7,6 +7,7 @@
 //! the count it should have reached), so they make sense on any machine,
 //! live or simulated.
 
+mod audio;
 mod gil;
 mod measure;
 mod process;
@@ -66,6 +67,7 @@ pub fn evaluate(lesson: &Lesson, runs: &[&Trace]) -> Option<Outcome> {
         5 => versus::outcome(&runs),
         6 => pros_cons::outcome(&runs),
         7 => use_cases::outcome(&runs),
+        8 => audio::outcome(&runs),
         _ => None,
     }
 }

@@ -8,7 +8,8 @@ use crate::url::{Notice, UrlState, parse_query, set_param};
 
 /// Applies `edit` (a `ToggleModel` or a `Set`) to `form`, a `Set` with
 /// the address's rules ([`set_param`]); says what could not be used as
-/// given. A changed scenario drops a pending `run=1`; the look does not.
+/// given. A changed scenario drops a pending `run=1`; the look and the sound
+/// do not.
 pub(super) fn edit(form: &mut UrlState, edit: Action) -> Option<Notice> {
     match edit {
         Action::ToggleModel(model, on) => {
@@ -30,7 +31,7 @@ pub(super) fn edit(form: &mut UrlState, edit: Action) -> Option<Notice> {
             None
         }
         Action::Set(name, value) => {
-            form.run &= matches!(name, "theme" | "scale");
+            form.run &= matches!(name, "theme" | "scale" | "sound" | "volume");
             set_param(form, name, &value)
         }
         _ => None,
@@ -51,6 +52,8 @@ pub(super) fn for_step(step: Option<u32>, current: &UrlState) -> (UrlState, Vec<
         calibrated: current.calibrated,
         embed: current.embed,
         scale: current.scale,
+        sound: current.sound,
+        volume: current.volume,
         ..form
     };
     (form, notices)

@@ -47,6 +47,11 @@ pub fn scenarios(lesson: Option<&Lesson>, form: &UrlState) -> Vec<Scenario> {
 
 /// A scenario with the form's switch interval and latency.
 fn scenario(form: &UrlState, model: Model, workload: Workload, size: u64, k: u32) -> Scenario {
+    let tasks = if workload == Workload::Playback {
+        form.notes
+    } else {
+        TASKS
+    };
     let k = match (model, workload) {
         (Model::Sequential, _) => 1,
         // One CPU-bound and one I/O-bound thread, whatever k says.
@@ -57,7 +62,7 @@ fn scenario(form: &UrlState, model: Model, workload: Workload, size: u64, k: u32
     Scenario {
         interval_us: micros(form.interval_ms),
         latency_us: micros(form.latency_ms),
-        ..Scenario::new(model, workload, k, size, TASKS)
+        ..Scenario::new(model, workload, k, size, tasks)
     }
 }
 
@@ -108,6 +113,13 @@ impl AppState {
                 cores: self.form.cores,
                 seed: self.form.seed,
                 calibrated: self.form.calibrated,
+            }
+        } else if workload == Workload::Playback && self.no_live_audio.is_some() {
+            // The simulator draws the same deadlines where nothing can play.
+            How::Simulated {
+                cores: self.machine_cores,
+                seed: self.form.seed,
+                calibrated: false,
             }
         } else if model == Model::Free && self.pool.without_pool() && workload != Workload::Ui {
             How::Simulated {

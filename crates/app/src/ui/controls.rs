@@ -7,8 +7,8 @@ use yew::prelude::*;
 
 use crate::state::Action;
 use crate::url::{
-    CORES_RANGE, INTERVAL_RANGE, LATENCY_RANGE, UrlState, offered_models, offered_workloads,
-    size_rule, to_query,
+    CORES_RANGE, INTERVAL_RANGE, LATENCY_RANGE, UrlState, VOLUME_RANGE, offered_models,
+    offered_workloads, size_rule, to_query,
 };
 use lanes_trace::Workload;
 use web_sys::HtmlSelectElement;
@@ -20,6 +20,8 @@ pub(super) struct ControlsProps {
     pub can_run: bool,
     pub on_action: Callback<Action>,
     pub on_cancel: Callback<()>,
+    /// Why the audio lesson cannot play live here, if it cannot.
+    pub no_live_audio: Option<&'static str>,
 }
 
 fn input_value(e: &Event) -> String {
@@ -70,6 +72,8 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
         (set("k"), set("size"), set("interval"), set("latency"));
     let (on_cores, on_seed) = (set("cores"), set("seed"));
     let (on_warm, on_sim, on_calibrated) = (tick("warm"), tick("sim"), tick("calibrated"));
+    let (on_sound, on_volume) = (tick("sound"), set("volume"));
+    let playback = form.workload == Workload::Playback;
     let on_workload = props
         .on_action
         .reform(|e: Event| Action::Set("workload", select_value(&e)));
@@ -111,7 +115,7 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
                 </select>
             </label>
             <label class="field" for="k">
-                <span>{ "Threads (k)" }</span>
+                <span>{ if playback { "CPU-bound neighbours (k)" } else { "Threads (k)" } }</span>
                 <input type="number" id="k" name="k" min={k_range.0.to_string()} max={k_range.1.to_string()}
                     step="1" value={form.k.to_string()} disabled={props.running} onchange={on_k} />
             </label>
@@ -136,6 +140,28 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
                         max={LATENCY_RANGE.1.to_string()} step="any" value={form.latency_ms.to_string()}
                         disabled={props.running} onchange={on_latency} />
                 </label>
+            }
+            if playback {
+                <fieldset class="sound" id="sound-controls">
+                    <legend>{ "Sound" }</legend>
+                    <label class="check" for="sound"
+                        title="Off: the silent mode, for classrooms and tests. The deadlines are the same; nothing is heard">
+                        <input type="checkbox" id="sound" name="sound" checked={form.sound}
+                            onchange={on_sound} />
+                        { "Play it aloud" }
+                    </label>
+                    <label class="field" for="volume">
+                        <span>{ "Volume" }</span>
+                        <input type="range" id="volume" name="volume" min={VOLUME_RANGE.0.to_string()}
+                            max={VOLUME_RANGE.1.to_string()} step="1" value={form.volume.to_string()}
+                            disabled={!form.sound} onchange={on_volume} />
+                    </label>
+                    if let Some(why) = props.no_live_audio {
+                        <p class="note" id="audio-note" role="note">
+                            { format!("The sound cannot play live here: {why}. The runs are simulated: the same deadlines, from the model.") }
+                        </p>
+                    }
+                </fieldset>
             }
             if uses_processes {
                 <label class="check" for="warm"

@@ -99,7 +99,11 @@ fn page_query() -> String {
 #[function_component]
 fn App() -> Html {
     let store = use_reducer(|| {
-        Store(AppState::from_query(&page_query()).on_machine(lanes_web::environment().cores))
+        Store(
+            AppState::from_query(&page_query())
+                .on_machine(lanes_web::environment().cores)
+                .without_live_audio(lanes_web::audio_unavailable()),
+        )
     });
     let state = &store.0;
 
@@ -347,6 +351,7 @@ fn App() -> Html {
                 can_run={state.can_run()}
                 on_action={on_action.clone()}
                 {on_cancel}
+                no_live_audio={state.no_live_audio}
             />
             <section id="run" class="run" data-run-state={state.status.as_data()} aria-busy={state.running().to_string()}>
                 <p class="status" role="status" aria-live="polite">{ state.status_text() }</p>

@@ -35,11 +35,32 @@ fn file_name(t: &lanes_trace::Trace) -> String {
     )
 }
 
+/// A run's underruns and worst lateness (dashes for a run that played
+/// nothing).
+fn audio_cells(t: &lanes_trace::Trace) -> Html {
+    match &t.audio {
+        None => html! { <><td>{ "–" }</td><td>{ "–" }</td></> },
+        Some(a) => {
+            let underruns = a.underruns();
+            html! {
+                <>
+                <td class="underruns" data-underruns={underruns.to_string()}>
+                    { format!("{underruns} of {}", a.blocks.len()) }
+                </td>
+                <td class="worst-late">{ format::duration_ms(a.worst_late_us() / 1000.0) }</td>
+                </>
+            }
+        }
+    }
+}
+
 #[function_component]
 pub(super) fn Results(props: &ResultsProps) -> Html {
     if props.runs.0.is_empty() {
         return html! {};
     }
+    // The audio lesson's columns, only where a run played.
+    let audio = props.runs.0.iter().any(|(t, _)| t.audio.is_some());
     // Every schedule must find the same answer: the sequential twin's.
     let references = Reference::of(props.runs.0.iter().map(|(t, _)| &**t));
     let rows = props.runs.0.iter().enumerate().map(|(i, (t, speedup))| {
@@ -77,6 +98,9 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
                 <td>{ format!("{:.2}", c.mean) }</td>
                 <td>{ format::percent(t.overhead_share()) }</td>
                 <td>{ format::percent(t.gil_wait_share()) }</td>
+                if audio {
+                    { audio_cells(t) }
+                }
                 <td>{ answer }</td>
                 <td>{ source }</td>
                 <td>
@@ -106,6 +130,10 @@ pub(super) fn Results(props: &ResultsProps) -> Html {
                     <th scope="col" title="Mean number of threads running at once">{ "Mean parallelism" }</th>
                     <th scope="col" title="Share of the busy time spent starting processes and copying data">{ "Overhead" }</th>
                     <th scope="col" title="Share of the time threads wanted to compute that they spent waiting for the GIL">{ "GIL wait" }</th>
+                    if audio {
+                        <th scope="col" title="Blocks the audio callback needed before the producer had them: each one a click of silence">{ "Underruns" }</th>
+                        <th scope="col" title="The longest silence the callback played waiting for a block">{ "Worst lateness" }</th>
+                    }
                     <th scope="col">{ "Answer" }</th>
                     <th scope="col">{ "Run" }</th>
                     <th scope="col">{ "Trace" }</th>

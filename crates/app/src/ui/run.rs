@@ -25,6 +25,8 @@ pub(super) fn use_runner(store: &UseReducerHandle<Store>) -> Callback<()> {
     let state = &store.0;
     let due = state.current().map(|p| (*p, state.costs_for(p.how)));
     let warm = state.warm_processes();
+    let gain = state.form.gain();
+    use_effect_with(gain.to_bits(), move |_| lanes_web::set_gain(gain));
     use_effect_with(warm, |&warm| {
         if !warm {
             lanes_web::end_idle_processes();
@@ -51,6 +53,14 @@ pub(super) fn use_runner(store: &UseReducerHandle<Store>) -> Callback<()> {
                             })
                     } else if scenario.workload == lanes_trace::Workload::Ui {
                         lanes_web::run_ui_lesson(scenario, Arc::clone(&cancel))
+                            .await
+                            .map(|trace| lanes_web::LiveRun {
+                                trace,
+                                memory: None,
+                            })
+                    } else if scenario.workload == lanes_trace::Workload::Playback {
+                        let sound = lanes_web::Sound { gain };
+                        lanes_web::run_playback_live(scenario, Arc::clone(&cancel), sound)
                             .await
                             .map(|trace| lanes_web::LiveRun {
                                 trace,

@@ -172,11 +172,14 @@ impl Sleeper for RoomWait<'_> {
     }
 }
 
-/// One block's making: a wait for room if the ring is too full for it
-/// ([`Step::Io`], which the run's sleeper, a [`RoomWait`], turns into
-/// [`AudioRing::wait_for_room`]; a blocking `queue.put` only drops the GIL
-/// when it must wait), then a quantum a step, then the publication, which
-/// ends the item (with 0: it counts no primes).
+/// One block's making: the write of the block before it, a blocking call
+/// that waits for room in the ring ([`Step::Io`], which the run's sleeper, a
+/// [`RoomWait`], turns into [`AudioRing::wait_for_room`]; as
+/// `sounddevice`'s or PyAudio's `stream.write` does, it releases the GIL
+/// whether or not it has to wait, so the producer must take the GIL back
+/// for every block), then a quantum a step, then the publication, which
+/// ends the item (with 0: it counts no primes). The simulator models the
+/// same (`lanes_sim`'s playback).
 struct MakeBlock<'a> {
     producer: &'a Producer<'a>,
     block: u32,
@@ -189,9 +192,7 @@ impl Item for MakeBlock<'_> {
         let p = self.producer;
         if !self.waited {
             self.waited = true;
-            if p.ring.room() < p.block_frames {
-                return Step::Io(0.0);
-            }
+            return Step::Io(0.0);
         }
         if p.maker().render_chunk(self.block, &mut self.samples) {
             return Step::Ran;
@@ -262,7 +263,8 @@ mod tests {
         );
         let (block, mut item) = producer.next_item().unwrap();
         assert_eq!(block, 0);
-        // Room for the block: no wait.
+        // Room for the block: the write still releases the GIL first.
+        assert_eq!(item.step(), Step::Io(0.0));
         assert_eq!(item.step(), Step::Ran);
         drop(item);
         ring.publish(&[0.0; 1024]);

@@ -159,6 +159,23 @@ impl AudioRing {
         }
     }
 
+    /// Blocks until the player has taken every frame written, or `cancel`
+    /// is raised, looking every 200 µs; returns whether it had. A ring in
+    /// a process's own memory must live until then: the player still reads
+    /// it after the producer's last block. Worker threads only, as
+    /// [`Self::wait_for_room`].
+    pub fn wait_drained(&self, cancel: &Cancel) -> bool {
+        loop {
+            if self.filled() == 0 {
+                return true;
+            }
+            if cancel.is_cancelled() {
+                return false;
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
     /// The player's side, as the AudioWorklet does it in JavaScript (here
     /// for native tests): marks the player started, copies up to
     /// `out.len()` frames out of the ring, consumes them and returns how
@@ -288,5 +305,14 @@ mod tests {
         // Asking for more than the ring holds waits for an empty ring.
         ring.take(&mut [0.0; 4]);
         assert!(ring.wait_for_room(100, &Cancel::new()));
+        let cancelled = Cancel::new();
+        cancelled.cancel();
+        ring.publish(&[0.0; 4]);
+        assert!(
+            !ring.wait_drained(&cancelled),
+            "frames are left and the wait was cancelled"
+        );
+        ring.take(&mut [0.0; 8]);
+        assert!(ring.wait_drained(&cancelled), "drained: no wait");
     }
 }

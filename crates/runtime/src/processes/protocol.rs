@@ -115,3 +115,35 @@ pub struct Report {
     /// When it began to write this report.
     pub copy_out_us: f64,
 }
+
+/// What the audio lesson's producer process is told (`{type: 'playback',
+/// job}`): make a ring of `capacity` frames for blocks of `block` frames in
+/// its own memory, tell the page where it is, and produce the melody into
+/// it at `sample_rate`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlaybackJob {
+    /// The run (workload playback, model processes).
+    pub scenario: Scenario,
+    /// The audio context's sample rate.
+    pub sample_rate: u32,
+    /// The ring's frames.
+    pub capacity: u32,
+    /// A block's frames.
+    pub block: u32,
+}
+
+/// What a process of the audio lesson did: its spans on one lane (lane 0),
+/// times in µs on the page clock (not since a start: the page puts them on
+/// the run's axis); the producer's ready times per block, on the same clock;
+/// a neighbour's primes counted.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaneReport {
+    /// Its spans, in time order.
+    pub spans: Vec<Span>,
+    /// When each block was in the ring (the producer only).
+    #[serde(default)]
+    pub ready_us: Vec<f64>,
+    /// Primes counted (a neighbour only).
+    #[serde(default)]
+    pub result: u64,
+}

@@ -66,33 +66,36 @@ fn assert_sound(trace: &Trace) {
 
 #[test]
 fn under_the_gil_small_blocks_beside_cpu_threads_click() {
-    let t = play(Model::Gil, 2, 128, 5_000);
+    let t = play(Model::Gil, 3, 128, 5_000);
     assert_sound(&t);
     let a = audio(&t);
     println!(
-        "gil k=2 128: {} underruns of {}, worst {:.0} µs",
+        "gil k=3 128: {} underruns of {}, worst {:.0} µs",
         a.underruns(),
         a.blocks.len(),
         a.worst_late_us()
     );
-    // The producer drops the GIL before every block and waits about a
-    // switch interval to take it back: a block (2.7 ms of sound) takes
-    // longer to come than to play, and nearly every one is late.
+    // After each burst the producer waits for the GIL: a switch interval,
+    // or two when a neighbour that waited longer takes it first; with
+    // three neighbours that is often longer than the ring's slack (about
+    // one burst period, 10.7 ms), and blocks come late. (With two, the
+    // wait is two intervals and a hand-off, 10.2 ms: just in time in the
+    // model; live runs, whose hand-offs vary, miss a few per cent.)
     assert!(
-        a.underruns() >= a.blocks.len() / 2,
+        a.underruns() >= a.blocks.len() / 10,
         "{} underruns",
         a.underruns()
     );
     assert!(a.worst_late_us() > 1_000.0, "{}", a.worst_late_us());
     // The GIL lane comes out as in other GIL runs; the producer waits for
-    // the GIL once a block or so.
+    // the GIL about once a burst (four blocks).
     assert_eq!(t.lanes.last().map(|l| l.kind), Some(LaneKind::Gil));
     let gil_waits = t
         .lane_spans(0)
         .iter()
         .filter(|s| s.state == State::GilWait)
         .count();
-    assert!(gil_waits >= a.blocks.len() / 2, "{gil_waits}");
+    assert!(gil_waits >= a.blocks.len() / 10, "{gil_waits}");
     assert!(
         t.events
             .iter()

@@ -372,7 +372,7 @@ impl<'a> Collector<'a> {
         trace.labels = labels;
         trace.calls = Calls::new(calls, call_names);
         trace.gil_evidence = gil_evidence;
-        trace.audio = audio;
+        trace.audio = audio.map(Box::new);
         trace.validate()?;
         let traces = match metadata.as_ref().and_then(|m| m.get("runs")) {
             Some(runs) if !from_lanes => {

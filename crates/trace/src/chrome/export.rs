@@ -373,7 +373,7 @@ fn document(trace: &Trace) -> ChromeTrace<'_> {
                 }),
             },
             call_names: trace.calls.names(),
-            audio: trace.audio.as_ref().map(AudioFacts::of),
+            audio: trace.audio.as_deref().map(AudioFacts::of),
         },
     }
 }

@@ -340,7 +340,7 @@ pub fn trace() -> impl Strategy<Value = Trace> {
                     .with_source(source);
                 t.calls = make_calls(n, raw_calls);
                 t.gil_evidence = evidence;
-                t.audio = audio;
+                t.audio = audio.map(Box::new);
                 t
             },
         )

@@ -44,6 +44,16 @@ pub(crate) enum Note {
         /// (a `Uint8Array`).
         report: JsValue,
     },
+    /// The audio lesson's producer made its ring: in `buffer` (its wasm
+    /// memory) at byte addresses `header` and `data`.
+    Ring {
+        /// Its memory, a `SharedArrayBuffer`.
+        buffer: JsValue,
+        /// The ring's header.
+        header: u32,
+        /// The ring's samples.
+        data: u32,
+    },
     /// How far its job is (a trace import says so now and then).
     Progress {
         /// What it is doing ("reading", "building").
@@ -306,6 +316,14 @@ fn read(process: usize, data: &JsValue, arrived_us: f64) -> Note {
                 report,
             },
             _ => malformed(process, "result"),
+        },
+        Some("ring") => match (field("buffer"), number("header"), number("data")) {
+            (Some(buffer), Some(header), Some(data)) => Note::Ring {
+                buffer,
+                header: header as u32,
+                data: data as u32,
+            },
+            _ => malformed(process, "ring"),
         },
         Some("progress") => match (text("phase"), number("done"), number("total")) {
             (Some(phase), Some(done), Some(total)) => Note::Progress { phase, done, total },

@@ -73,6 +73,14 @@ fn hit_at(canvas: &HtmlCanvasElement, g: &Geometry, x: f64, y: f64) -> Option<Hi
     lanes_render::hit_test(&g.views(), w, h, &style, &g.shown(), x * ratio, y * ratio)
 }
 
+/// The audio row's block and fill level at `(x, y)`, in words.
+fn audio_at(canvas: &HtmlCanvasElement, g: &Geometry, x: f64, y: f64) -> Option<String> {
+    let (w, h, style, ratio) = drawn(canvas, g);
+    let views = g.views();
+    let hit = lanes_render::audio_at(&views, w, h, &style, &g.shown(), x * ratio, y * ratio)?;
+    lanes_render::describe_audio(&views, hit)
+}
+
 fn label_at(canvas: &HtmlCanvasElement, g: &Geometry, x: f64, y: f64) -> Option<LabelHit> {
     let (w, h, style, ratio) = drawn(canvas, g);
     lanes_render::label_at(&g.views(), w, h, &style, &g.shown(), x * ratio, y * ratio)
@@ -278,6 +286,9 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
         );
     }
 
+    // The audio row under a playback's lanes: its block and fill level at
+    // the pointer, in words, and where the pointer was.
+    let audio_hover = use_state(|| None::<(f64, f64, String)>);
     // Pointers: hover shows details, one pointer drags, two pointers pinch.
     let pointers: Rc<RefCell<BTreeMap<i32, (f64, f64)>>> = use_mut_ref(BTreeMap::new);
     let on_pointer_down = {
@@ -298,6 +309,7 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
         let pointers = Rc::clone(&pointers);
         let canvas = canvas.clone();
         let geometry = Rc::clone(&geometry);
+        let audio_hover = audio_hover.clone();
         let dispatch = view.dispatcher();
         Callback::from(move |e: PointerEvent| {
             let Some(c) = canvas.cast::<HtmlCanvasElement>() else {
@@ -330,6 +342,14 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
                 return;
             }
             let hover = hit_at(&c, &g, x, y).map(|hit| Hover { hit, x, y });
+            let audio = if hover.is_none() {
+                audio_at(&c, &g, x, y).map(|text| (x, y, text))
+            } else {
+                None
+            };
+            if audio.as_ref().map(|a| &a.2) != audio_hover.as_ref().map(|a| &a.2) {
+                audio_hover.set(audio);
+            }
             // A lane's name that shows or hides a stack takes clicks.
             let clickable = hover.is_none() && label_at(&c, &g, x, y).is_some();
             let _ = c
@@ -366,9 +386,11 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
     let on_pointer_leave = {
         let dispatch = view.dispatcher();
         let pointers = Rc::clone(&pointers);
+        let audio_hover = audio_hover.clone();
         Callback::from(move |_: PointerEvent| {
             if pointers.borrow().is_empty() {
                 dispatch.dispatch(ViewAction::Hover(None));
+                audio_hover.set(None);
             }
         })
     };
@@ -387,7 +409,9 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
 
     let toolbar = toolbar(props, &view, &canvas, &geometry, max);
     let shown = view.focus.or(view.hover.map(|h| h.hit));
-    let details = shown.and_then(|h| describe(&props.runs.0, h));
+    let details = shown
+        .and_then(|h| describe(&props.runs.0, h))
+        .or_else(|| audio_hover.as_ref().map(|a| a.2.clone()));
     let tooltip = view
         .hover
         .and_then(|h| tooltip_text(&props.runs.0, h.hit).map(|text| (h, text)));
@@ -404,6 +428,8 @@ pub(super) fn Timeline(props: &TimelineProps) -> Html {
                     onclick={on_click}></canvas>
                 if let Some((h, (text, stack))) = tooltip {
                     <Tooltip x={h.x + 14.0} y={h.y + 14.0} {text} {stack} />
+                } else if let Some((x, y, text)) = (*audio_hover).clone() {
+                    <Tooltip x={x + 14.0} y={y + 14.0} {text} stack={Vec::new()} />
                 }
             </div>
             <p class="span-details" id="span-details" aria-live="polite">
