@@ -42,15 +42,15 @@ describe('the guided tour', () => {
       }
       assert.deepEqual(failing, [], `step ${n}: every claim holds on screen`);
       await screenshot(page, `tour-step-${n}`);
-      if (n < 7) await page.click('#tour a.next');
+      if (n < 8) await page.click('#tour a.next');
     }
     // Back and forward move between steps without reloading.
     await page.goBack();
-    await page.waitForSelector('#tour[data-lesson="6"]');
+    await page.waitForSelector('#tour[data-lesson="7"]');
     await page.goBack();
-    await page.waitForSelector('#tour[data-lesson="5"]');
-    await page.goForward();
     await page.waitForSelector('#tour[data-lesson="6"]');
+    await page.goForward();
+    await page.waitForSelector('#tour[data-lesson="7"]');
     await page.click('#tour a.playground');
     await page.waitForSelector('#tour', { state: 'detached' });
     assert.doesNotMatch(page.url(), /lesson=/);

@@ -47,7 +47,13 @@ fn audio_cells(t: &lanes_trace::Trace) -> Html {
                 <td class="underruns" data-underruns={underruns.to_string()}>
                     { format!("{underruns} of {}", a.blocks.len()) }
                 </td>
-                <td class="worst-late">{ format::duration_ms(a.worst_late_us() / 1000.0) }</td>
+                <td class="worst-late">{
+                    if underruns == 0 {
+                        "–".to_owned()
+                    } else {
+                        format::duration_ms(a.worst_late_us() / 1000.0)
+                    }
+                }</td>
                 </>
             }
         }
