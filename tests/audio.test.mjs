@@ -67,6 +67,22 @@ describe('audio lesson', () => {
     await page.close();
   });
 
+  test('Cancel stops a playback in every model at once, and the next one plays', async () => {
+    const { page, errors } = await open(browser.context, 'about:blank');
+    for (const model of ['gil', 'sequential', 'processes']) {
+      await page.goto(`${server.url}?workload=playback&sound=0&run=1&model=${model}&k=2&size=256&notes=16`);
+      await waitForRun(page, 'running');
+      await page.waitForTimeout(1500);
+      await page.click('#cancel-button');
+      await waitForRun(page, 'cancelled', 10_000);
+    }
+    const { audio, worklet } = await play(page, server, 'model=free&k=2&size=256&notes=2');
+    assert.ok(audio.due.length > 100, 'the next playback played');
+    assert.equal(audio.underruns.length, worklet);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('on the main thread beside the page\'s own work the producer misses its turns', async () => {
     const { page, errors } = await open(browser.context, 'about:blank');
     const { audio, worklet } = await play(page, server, 'model=sequential&size=256&notes=4');

@@ -4,7 +4,7 @@
 //
 // The ring (lanes_runtime::AudioRing, which documents it) lives in the
 // producer's wasm memory: a header of 8 u32 slots (WRITE, READ, CAPACITY,
-// BLOCK, DONE, STARTED) and CAPACITY mono f32 samples, frame i at
+// BLOCK, DONE, STARTED, FINISHED) and CAPACITY mono f32 samples, frame i at
 // data[i % CAPACITY]. The producer publishes whole blocks (WRITE moves by
 // BLOCK); this player takes 128 frames a call and stores READ.
 //
@@ -31,6 +31,7 @@ const CAPACITY = 2;
 const BLOCK = 3;
 const DONE = 4;
 const STARTED = 5;
+const FINISHED = 6;
 const QUANTUM = 128;
 // Calls this close together (ms) belong to one burst of the device.
 const BURST_GAP_MS = 2;
@@ -96,6 +97,8 @@ class LanesPlayer extends AudioWorkletProcessor {
   finish(stopped) {
     const p = this.play;
     this.play = null;
+    // The last look at the ring: a producer in a process frees it after this.
+    Atomics.store(p.h, FINISHED, 1);
     this.port.postMessage({
       type: 'done', id: p.id, due: p.due, late: p.late, fill: p.fill, stopped,
     });

@@ -35,8 +35,8 @@ pub fn lanes_playback(job: &str, on_ring: &js_sys::Function) -> Result<String, J
     let (spans, ready_us) =
         produce_alone(&ring, &job.scenario, job.sample_rate, &PageClock, &cancel);
     // The worklet plays the last blocks after the producer is done: the
-    // ring, in this instance's memory, must outlive them.
-    ring.wait_drained(&cancel);
+    // ring, in this instance's memory, must outlive its last look at it.
+    ring.wait_finished(&cancel);
     let on_clock = |us: f64| us + origin_us;
     let report = LaneReport {
         spans: spans

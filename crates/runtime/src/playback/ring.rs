@@ -25,7 +25,8 @@ const POLL: Duration = Duration::from_micros(200);
 /// | 3 [`Self::BLOCK`] | BLOCK | nobody after [`Self::new`] | frames in one block |
 /// | 4 [`Self::DONE`] | DONE | producer | 1 once it published its last block, or gave up |
 /// | 5 [`Self::STARTED`] | STARTED | player | 1 once it started playing |
-/// | 6, 7 | | | reserved, 0 |
+/// | 6 [`Self::FINISHED`] | FINISHED | player | 1 once it stopped reading the ring for good |
+/// | 7 | | | reserved, 0 |
 ///
 /// Then `capacity` samples, `f32`, at [`Self::data_ptr`]: frame `i`
 /// (counted modulo 2³², like WRITE) lives at `data[i % capacity]`. The
@@ -57,6 +58,8 @@ impl AudioRing {
     pub const DONE: usize = 4;
     /// Header slot: 1 once the player started playing.
     pub const STARTED: usize = 5;
+    /// Header slot: 1 once the player will not read the ring again.
+    pub const FINISHED: usize = 6;
     /// Slots in the header, reserved ones included.
     pub const HEADER_SLOTS: usize = 8;
 
@@ -159,14 +162,15 @@ impl AudioRing {
         }
     }
 
-    /// Blocks until the player has taken every frame written, or `cancel`
-    /// is raised, looking every 200 µs; returns whether it had. A ring in
-    /// a process's own memory must live until then: the player still reads
-    /// it after the producer's last block. Worker threads only, as
+    /// Blocks until the player says it will not read the ring again
+    /// (FINISHED), or `cancel` is raised, looking every 200 µs; returns
+    /// whether it said so. A ring in a process's own memory must live until
+    /// then: the player reads it after the producer's last block, and one
+    /// more time to see that nothing is left. Worker threads only, as
     /// [`Self::wait_for_room`].
-    pub fn wait_drained(&self, cancel: &Cancel) -> bool {
+    pub fn wait_finished(&self, cancel: &Cancel) -> bool {
         loop {
-            if self.filled() == 0 {
+            if self.slot(Self::FINISHED) != 0 {
                 return true;
             }
             if cancel.is_cancelled() {
@@ -307,12 +311,14 @@ mod tests {
         assert!(ring.wait_for_room(100, &Cancel::new()));
         let cancelled = Cancel::new();
         cancelled.cancel();
-        ring.publish(&[0.0; 4]);
         assert!(
-            !ring.wait_drained(&cancelled),
-            "frames are left and the wait was cancelled"
+            !ring.wait_finished(&cancelled),
+            "the player is not done: the wait was cancelled"
         );
-        ring.take(&mut [0.0; 8]);
-        assert!(ring.wait_drained(&cancelled), "drained: no wait");
+        ring.header[AudioRing::FINISHED].store(1, Ordering::SeqCst);
+        assert!(
+            ring.wait_finished(&cancelled),
+            "the player is done: no wait"
+        );
     }
 }

@@ -84,6 +84,8 @@ pub(crate) struct Playback {
     pub(crate) id: u32,
     /// What the worklet heard, when it ends.
     pub(crate) heard: oneshot::Receiver<Heard>,
+    /// Whether [`Self::stop`] was called.
+    stopped: Cell<bool>,
 }
 
 impl Playback {
@@ -116,11 +118,23 @@ impl Playback {
             .and_then(|_| set("gain", &gain.into()))
             .map_err(|e| WebError::Audio(describe(&e)))?;
         post(&player, &message)?;
-        Ok(Self { player, id, heard })
+        Ok(Self {
+            player,
+            id,
+            heard,
+            stopped: Cell::new(false),
+        })
     }
 
-    /// Ends the playback now (Cancel).
+    /// Whether it was stopped here (a stopped log is then expected).
+    pub(crate) fn was_stopped(&self) -> bool {
+        self.stopped.get()
+    }
+
+    /// Ends the playback now (Cancel, or a producer that failed); the
+    /// worklet answers with its log, marked stopped.
     pub(crate) fn stop(&self) {
+        self.stopped.set(true);
         let message = Object::new();
         let _ = Reflect::set(&message, &"type".into(), &"stop".into());
         let _ = post(&self.player, &message);

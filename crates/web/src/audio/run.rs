@@ -57,14 +57,16 @@ pub async fn run_playback_live(
             } else {
                 on_pool(&scenario, &ring, sample_rate, &cancel, &playing).await
             };
-            let produced = match produced {
-                Ok(produced) => produced,
-                Err(e) => {
-                    playing.stop();
-                    return Err(e);
-                }
-            };
-            (produced, heard_done(&mut playing, &cancel).await?)
+            if produced.is_err() {
+                playing.stop();
+            }
+            let heard = heard_done(&mut playing, &cancel).await;
+            if heard.is_err() {
+                // The worklet may still read the ring, and a stop makes it
+                // write its last word there: never free it under it.
+                std::mem::forget(ring);
+            }
+            (produced?, heard?)
         }
         Model::Asyncio => {
             let refused = RunError::Unsupported {
@@ -136,29 +138,37 @@ async fn watch<T>(
             Ok(None) => {}
             Err(e) => return Err(e),
         }
-        if cancel.is_cancelled() {
+        if cancel.is_cancelled() && !playing.was_stopped() {
             ring.finish();
             playing.stop();
         }
-        crate::after_ms(20).await;
+        crate::after_ms(WATCH_MS).await;
     }
 }
 
 /// What the worklet heard, once it has played the last block (or was
-/// stopped by a Cancel).
+/// stopped by a Cancel or a failed producer, which this stops). A worklet
+/// that does not answer within [`STOP_MS`] of a stop is given up on.
 pub(super) async fn heard_done(playing: &mut Playback, cancel: &Cancel) -> Result<Heard, WebError> {
+    let mut stopped_for = 0;
     loop {
-        if cancel.is_cancelled() {
+        if cancel.is_cancelled() && !playing.was_stopped() {
             playing.stop();
         }
+        if playing.was_stopped() {
+            stopped_for += WATCH_MS;
+            if stopped_for > STOP_MS {
+                return Err(WebError::Run(RunError::Cancelled));
+            }
+        }
         match playing.heard.try_recv() {
-            Ok(Some(heard)) if heard.stopped && !cancel.is_cancelled() => {
+            Ok(Some(heard)) if heard.stopped && !playing.was_stopped() => {
                 return Err(WebError::Audio(
                     "the playback was cut short (another one started)".to_owned(),
                 ));
             }
             Ok(Some(heard)) => return Ok(heard),
-            Ok(None) => crate::after_ms(20).await,
+            Ok(None) => crate::after_ms(WATCH_MS).await,
             Err(_) => {
                 return Err(WebError::Audio(
                     "the audio player stopped answering".to_owned(),
@@ -167,6 +177,11 @@ pub(super) async fn heard_done(playing: &mut Playback, cancel: &Cancel) -> Resul
         }
     }
 }
+
+/// How often a playback's end is looked for, ms.
+const WATCH_MS: i32 = 20;
+/// How long a stopped worklet has to say it let go of the ring, ms.
+const STOP_MS: i32 = 2_000;
 
 /// The audio track's constants.
 #[derive(Clone, Copy)]
