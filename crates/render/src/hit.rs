@@ -7,6 +7,7 @@ use lanes_trace::{LaneKind, Trace};
 use crate::axis::format_precise;
 use crate::gil::held_by;
 use crate::layout::Layout;
+use crate::lod::Scale;
 use crate::stack::{innermost_at, stack_words};
 use crate::{RunView, TimelineStyle, View};
 
@@ -86,6 +87,34 @@ fn layout(
     )
 }
 
+/// The layout and scale of the timeline that [`crate::draw_timeline_view`]
+/// draws with the same arguments, and the time at pixel column `x`, when
+/// `(x, y)` is a point inside its time axis and something is drawn.
+fn pointed(
+    runs: &[RunView<'_>],
+    width: u32,
+    height: u32,
+    style: &TimelineStyle,
+    view: &View,
+    x: f64,
+    y: f64,
+) -> Option<(Layout, Scale, f64)> {
+    if runs.is_empty() || !(x.is_finite() && y.is_finite()) {
+        return None;
+    }
+    let layout = layout(runs, width, height, style, view);
+    let (x0, x1) = layout.plot_px();
+    if x < f64::from(x0) || x > f64::from(x1) {
+        return None;
+    }
+    let scale = layout.scale(view.until_us());
+    if !scale.is_drawable() {
+        return None;
+    }
+    let t = scale.time(x - f64::from(x0));
+    Some((layout, scale, t))
+}
+
 /// The left and right pixel of the time axis on a timeline `width` ×
 /// `height` pixels drawn in `style`: pointers between them point at times.
 ///
@@ -139,19 +168,7 @@ pub fn hit_test(
     x: f64,
     y: f64,
 ) -> Option<Hit> {
-    if runs.is_empty() || !(x.is_finite() && y.is_finite()) {
-        return None;
-    }
-    let layout = layout(runs, width, height, style, view);
-    let (x0, x1) = layout.plot_px();
-    if x < f64::from(x0) || x > f64::from(x1) {
-        return None;
-    }
-    let scale = layout.scale(view.until_us());
-    if !scale.is_drawable() {
-        return None;
-    }
-    let t = scale.time(x - f64::from(x0));
+    let (layout, scale, t) = pointed(runs, width, height, style, view, x, y)?;
     let slop = SLOP * layout.font / scale.px_per_us();
     if t > scale.until_us + slop {
         return None;
@@ -214,19 +231,7 @@ pub fn audio_at(
     x: f64,
     y: f64,
 ) -> Option<AudioHit> {
-    if runs.is_empty() || !(x.is_finite() && y.is_finite()) {
-        return None;
-    }
-    let layout = layout(runs, width, height, style, view);
-    let (x0, x1) = layout.plot_px();
-    if x < f64::from(x0) || x > f64::from(x1) {
-        return None;
-    }
-    let scale = layout.scale(view.until_us());
-    if !scale.is_drawable() {
-        return None;
-    }
-    let at_us = scale.time(x - f64::from(x0));
+    let (layout, scale, at_us) = pointed(runs, width, height, style, view, x, y)?;
     if at_us > scale.until_us {
         return None;
     }
