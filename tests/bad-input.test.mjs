@@ -236,7 +236,7 @@ const LINKS = [
   {
     n: 19,
     q: 'lesson=99',
-    says: [/lesson=“99” is not a step of the tour \(steps 1 to 7\): showing the playground\./],
+    says: [/lesson=“99” is not a step of the tour \(steps 1 to 8\): showing the playground\./],
     form: {},
     check: async (page) => assert.equal(await page.$('#tour'), null, 'the playground, no tour step'),
   },
