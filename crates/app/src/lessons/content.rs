@@ -403,7 +403,7 @@ pub static LESSONS: [Lesson; 8] = [
             "On the audio, the processes' lanes run side by side after their start-up while the GIL threads take turns.",
             "On the requests, the threads' I/O-wait spans overlap: a waiting thread holds no GIL. The event loop overlaps its waits on one thread.",
             "GUI: keep the main thread free. Try workload=ui with model=sequential, then with model=free: the frames lane shows the page freezing, then not (this one always runs live).",
-            "Audio programming: a callback must never wait. Try workload=mixed with model=gil,free: under the GIL the I/O thread waits behind the CPU-bound one (the convoy effect), as an audio callback misses its deadline when its worker is blocked.",
+            "Audio programming: a callback must never wait. The next step plays it: a melody whose producer misses its deadlines under the GIL beside CPU-bound threads. Or try workload=mixed with model=gil,free: the I/O thread waits behind the CPU-bound one (the convoy effect).",
         ],
         python: Some(
             "CPython computes the audio features in a pool of processes and in threads, and makes its requests one after another, in threads and with asyncio.",
@@ -412,7 +412,7 @@ pub static LESSONS: [Lesson; 8] = [
     Lesson {
         number: 8,
         title: "Audio programming",
-        slide: "Use cases: “Audio programming”",
+        slide: "Use cases",
         text: &[
             "Threading is the course's answer for “Audio programming”: a thread produces the sound while others work. But an audio callback must get a block of sound every few milliseconds, or the speaker plays silence: a click.",
             "Here a producer computes a melody in blocks of 128 frames (about 3 ms of sound each) for the browser's audio callback, beside 3 threads that count primes: first all under the GIL, then as free threads, two seconds each. Turn the sound on to hear it, or keep the silent mode: the deadlines are the same.",

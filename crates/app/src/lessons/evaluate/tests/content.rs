@@ -25,7 +25,7 @@ fn eight_steps_in_the_course_order() {
             "Multiprocessing vs threads",
             "Multiprocessing pros and cons",
             "Use cases",
-            "Use cases: “Audio programming”",
+            "Use cases",
         ]
     );
 }
