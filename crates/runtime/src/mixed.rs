@@ -15,7 +15,7 @@ use lanes_workloads::{Job, PrimeCount, count_primes_in};
 
 use crate::event_loop::Coroutines;
 use crate::record::Recorder;
-use crate::threads::{Recorded, on_threads};
+use crate::threads::{Recorded, record_on_threads};
 use crate::{Cancel, Clock, RunError, Sleeper};
 
 /// A mixed scenario's two halves.
@@ -92,23 +92,11 @@ pub(crate) fn run_plain(
     clock: &dyn Clock,
     cancel: &Cancel,
 ) -> Result<Recorded, RunError> {
-    let origin_us = clock.now_us();
     let threads = u32::try_from(lanes.len()).unwrap_or(u32::MAX);
-    let outs = on_threads(threads, |lane| {
-        let mut rec = Recorder::new(clock, origin_us, lane);
+    record_on_threads(threads, clock, clock.now_us(), cancel, |lane, rec| {
         let roles = lanes.get(lane as usize).copied().unwrap_or_default();
-        let sum = mixed.run_plain(roles, &mut rec, cancel);
-        (rec.finish(), sum)
-    })?;
-    if cancel.is_cancelled() {
-        return Err(RunError::Cancelled);
-    }
-    let mut out = Recorded::default();
-    for ((spans, sum), _) in outs {
-        out.spans.extend(spans);
-        out.result += sum;
-    }
-    Ok(out)
+        mixed.run_plain(roles, rec, cancel)
+    })
 }
 
 /// The coroutines of a mixed run under an event loop: one per role.

@@ -32,7 +32,7 @@ use threads::{PRODUCER, Playback, run_plain};
 use crate::gil::run_gil;
 use crate::record::Recorder;
 use crate::run::{switch_interval, unsupported};
-use crate::threads::on_threads;
+use crate::threads::record_on_threads;
 use crate::{Cancel, Clock, MAX_THREADS, RunError};
 
 /// What the producer and its neighbours did in one run.
@@ -107,19 +107,10 @@ fn run_threads(
         spans.extend(recorded.spans);
         (spans, recorded.events, recorded.result)
     } else {
-        let lanes = on_threads(k + 1, |thread| {
-            let mut lane = Recorder::new(clock, origin_us, thread);
-            let sum = run_plain(&work, thread, &mut lane, &room, cancel);
-            (lane.finish(), sum)
+        let recorded = record_on_threads(k + 1, clock, origin_us, cancel, |thread, lane| {
+            run_plain(&work, thread, lane, &room, cancel)
         })?;
-        if cancel.is_cancelled() {
-            return Err(RunError::Cancelled);
-        }
-        let result = lanes
-            .iter()
-            .fold(0_u64, |sum, ((_, part), _)| sum.wrapping_add(*part));
-        let spans = lanes.into_iter().flat_map(|((s, _), _)| s).collect();
-        (spans, Vec::new(), result)
+        (recorded.spans, Vec::new(), recorded.result)
     };
     Ok(Produced {
         lanes: lanes(scenario),

@@ -100,28 +100,22 @@ pub(crate) fn on_threads<T: Send>(
         .collect())
 }
 
-/// Runs `work` on `threads` distinct threads of the current pool, each
-/// pulling items from a shared counter until none are left. Times are µs
-/// since the call.
-pub(crate) fn run_queue(
-    work: &dyn Work,
+/// Runs `body(lane, recorder)` for lanes `0..threads`, each on a distinct
+/// thread of the current pool (as [`on_threads`]), recording its lane from
+/// `origin_us` on `clock` and giving its part of the answer; gathers every
+/// lane's spans, lane by lane, and the parts' sum. A raised `cancel` gives
+/// [`RunError::Cancelled`].
+pub(crate) fn record_on_threads(
     threads: u32,
     clock: &dyn Clock,
+    origin_us: f64,
     cancel: &Cancel,
+    body: impl Fn(u32, &mut Recorder<'_>) -> u64 + Sync,
 ) -> Result<Recorded, RunError> {
-    let next = AtomicU32::new(0);
-    let origin_us = clock.now_us();
     let lanes = on_threads(threads, |lane| {
         let mut rec = Recorder::new(clock, origin_us, lane);
-        let mut sum = 0_u64;
-        while !cancel.is_cancelled() {
-            let task = next.fetch_add(1, Ordering::Relaxed);
-            if task >= work.tasks() {
-                break;
-            }
-            sum = sum.wrapping_add(work.run_task(task, &mut rec));
-        }
-        (rec.finish(), sum)
+        let part = body(lane, &mut rec);
+        (rec.finish(), part)
     })?;
     if cancel.is_cancelled() {
         return Err(RunError::Cancelled);
@@ -138,6 +132,29 @@ pub(crate) fn run_queue(
         spans,
         result,
         threads,
+    })
+}
+
+/// Runs `work` on `threads` distinct threads of the current pool, each
+/// pulling items from a shared counter until none are left. Times are µs
+/// since the call.
+pub(crate) fn run_queue(
+    work: &dyn Work,
+    threads: u32,
+    clock: &dyn Clock,
+    cancel: &Cancel,
+) -> Result<Recorded, RunError> {
+    let next = AtomicU32::new(0);
+    record_on_threads(threads, clock, clock.now_us(), cancel, |_, rec| {
+        let mut sum = 0_u64;
+        while !cancel.is_cancelled() {
+            let task = next.fetch_add(1, Ordering::Relaxed);
+            if task >= work.tasks() {
+                break;
+            }
+            sum = sum.wrapping_add(work.run_task(task, rec));
+        }
+        sum
     })
 }
 
