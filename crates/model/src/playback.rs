@@ -22,7 +22,8 @@ pub const BLOCK_FRAMES: (u32, u32) = (128, 4096);
 /// The quantum every block size is a multiple of.
 pub const QUANTUM_FRAMES: u32 = 128;
 /// One note of the melody, ms; a run's `tasks` is its number of notes.
-pub const NOTE_MS: u32 = 500;
+/// The melody's own figure.
+pub const NOTE_MS: u32 = lanes_workloads::Melody::NOTE_MS;
 /// The sample rate the simulator plays at (a live run uses its audio
 /// context's).
 pub const SIM_SAMPLE_RATE: u32 = 48_000;

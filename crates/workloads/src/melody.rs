@@ -39,8 +39,7 @@ pub struct Melody {
 }
 
 impl Melody {
-    /// One note, ms. `lanes_model::playback::NOTE_MS` says the same (the
-    /// runtime's tests check that they agree).
+    /// One note, ms (`lanes_model::playback::NOTE_MS` is this figure).
     pub const NOTE_MS: u32 = 500;
 
     /// The loudest a sample gets: quiet enough to sit under speech.

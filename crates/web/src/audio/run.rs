@@ -263,7 +263,7 @@ async fn on_main_thread(
     let work = scenario.k > 0;
     let mut item = 0_u64;
     let mut fill = |spans: &mut Vec<Span>, ready_us: &mut Vec<f64>| -> bool {
-        while ring.room() >= ring_block(ring) {
+        while ring.room() >= ring.block() {
             let start = clock.now_us() - origin_us;
             let Some(index) = maker.next_block(&mut block) else {
                 return true;
@@ -319,9 +319,4 @@ async fn on_main_thread(
         ready_us,
         result,
     })
-}
-
-/// The ring's block, frames.
-fn ring_block(ring: &AudioRing) -> u32 {
-    ring.block()
 }
