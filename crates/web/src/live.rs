@@ -93,7 +93,7 @@ pub async fn run_live(
 
 /// Runs `job` on the pool with the page's environment and `cancel`, and
 /// resolves with its answer; the main thread only awaits.
-async fn on_pool<T: Send + 'static>(
+pub(crate) async fn on_pool<T: Send + 'static>(
     job: impl FnOnce(&Environment, &Cancel) -> Result<T, RunError> + Send + 'static,
     cancel: &Arc<Cancel>,
 ) -> Result<T, WebError> {

@@ -55,7 +55,7 @@ pub async fn run_playback_live(
             let produced = if scenario.model == Model::Sequential {
                 on_main_thread(&scenario, &ring, sample_rate, &cancel).await
             } else {
-                on_pool(&scenario, &ring, sample_rate, &cancel, &playing).await
+                on_pool(scenario, &ring, sample_rate, &cancel).await
             };
             if produced.is_err() {
                 playing.stop();
@@ -102,48 +102,20 @@ pub async fn run_playback_live(
 }
 
 /// The producer and its neighbours on threads of the pool; the main thread
-/// only awaits them.
+/// only awaits them. A Cancel ends the producer's waits for room and the
+/// neighbours' work within a step.
 async fn on_pool(
-    scenario: &Scenario,
+    scenario: Scenario,
     ring: &Arc<AudioRing>,
     sample_rate: u32,
     cancel: &Arc<Cancel>,
-    playing: &Playback,
 ) -> Result<Produced, WebError> {
-    let (scenario, ring2, cancel2) = (*scenario, Arc::clone(ring), Arc::clone(cancel));
-    let (done, answer) = futures_channel::oneshot::channel();
-    rayon::spawn(move || {
-        let out = run_playback(&scenario, &ring2, sample_rate, &PageClock, &cancel2);
-        // The receiver may be gone if the page moved on.
-        let _ = done.send(out);
-    });
-    watch(answer, cancel, ring, playing)
-        .await
-        .map_err(|_| WebError::WorkerLost)?
-        .map_err(WebError::from)
-}
-
-/// Awaits the producer on the pool; a Cancel raised meanwhile stops the
-/// player and wakes the producer's waits.
-async fn watch<T>(
-    answer: futures_channel::oneshot::Receiver<T>,
-    cancel: &Cancel,
-    ring: &AudioRing,
-    playing: &Playback,
-) -> Result<T, futures_channel::oneshot::Canceled> {
-    let mut answer = answer;
-    loop {
-        match answer.try_recv() {
-            Ok(Some(out)) => return Ok(out),
-            Ok(None) => {}
-            Err(e) => return Err(e),
-        }
-        if cancel.is_cancelled() && !playing.was_stopped() {
-            ring.finish();
-            playing.stop();
-        }
-        crate::after_ms(WATCH_MS).await;
-    }
+    let ring = Arc::clone(ring);
+    crate::live::on_pool(
+        move |_, cancel| run_playback(&scenario, &ring, sample_rate, &PageClock, cancel),
+        cancel,
+    )
+    .await
 }
 
 /// What the worklet heard, once it has played the last block (or was
