@@ -39,6 +39,15 @@ fn predictions_are_binned_against_the_machine() {
     assert_eq!(pros_cons::answer(2.0, 4.0), ids::pros_cons::SLOWER);
     assert_eq!(pros_cons::answer(3.9, 4.0), ids::pros_cons::IN_STEP);
     assert_eq!(pros_cons::answer(8.0, 4.0), ids::pros_cons::FASTER);
+    // Step 6: start-up, flat against 4× the data. Firefox's noise in one CI
+    // run (9.33, 12.2 and 6.12 ms) is flat; start-up in step with it is not.
+    assert!(pros_cons::startup_flat([9_330.0, 12_200.0, 6_120.0], 4.0));
+    assert!(pros_cons::startup_flat([10_000.0, 14_000.0, 19_000.0], 4.0));
+    assert!(!pros_cons::startup_flat(
+        [10_000.0, 20_000.0, 40_000.0],
+        4.0
+    ));
+    assert!(!pros_cons::startup_flat([0.0, 10_000.0, 10_000.0], 4.0));
     // Step 7: which wins where.
     assert_eq!(
         use_cases::answer(1.6, 3.9),
