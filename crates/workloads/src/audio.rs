@@ -8,13 +8,12 @@ mod synth;
 
 use std::ops::Range;
 
-use rustfft::FftPlanner;
 use rustfft::num_complex::Complex;
 
 use crate::Job;
 
 pub use features::{ClipDigest, FRAME, FrameAnalyzer, FrameFeatures, HOP, MEL_BANDS, hann_window};
-use features::{SpectrumFeatures, windowed};
+use features::{SpectrumFeatures, forward_fft, windowed};
 pub use mel::{MelFilterBank, hz_to_mel, mel_to_hz};
 pub use synth::{Clip, SAMPLE_RATE};
 
@@ -130,7 +129,7 @@ impl Job for AudioFeatures {
     /// features of each of its rows.
     fn sequential_twin(&self) -> u64 {
         let frames = self.frames() as usize;
-        let fft = FftPlanner::new().plan_fft_forward(FRAME);
+        let fft = forward_fft();
         let mut scratch = vec![Complex::default(); fft.get_inplace_scratch_len()];
         let mut spectrogram = vec![Complex::default(); frames * FRAME];
         let mut features = SpectrumFeatures::new();
