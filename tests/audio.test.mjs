@@ -58,6 +58,39 @@ describe('audio lesson', () => {
     await page.close();
   });
 
+  test('while it plays, the page counts the underruns as they happen, then the table has them', async () => {
+    const { page, errors } = await open(browser.context, `${server.url}?workload=playback&sound=0&model=gil&k=2&size=128&notes=8`);
+    await page.waitForSelector('#run-button:not([disabled])');
+    await page.evaluate(() => {
+      window.__seen = [];
+      window.__watch = setInterval(() => {
+        const line = document.querySelector('#live-underruns');
+        window.__seen.push({
+          state: document.querySelector('#run').dataset.runState,
+          count: line ? Number(line.dataset.underruns) : null,
+          text: line?.textContent ?? null,
+        });
+      }, 50);
+    });
+    await page.click('#run-button');
+    await waitForRun(page);
+    const seen = await page.evaluate(() => { clearInterval(window.__watch); return window.__seen; });
+    const final = await page.evaluate(() => window.lanes.audio().underruns);
+    const shown = seen.filter((s) => s.count !== null);
+    assert.ok(shown.length > 20, `the line was there while it played (${shown.length} looks)`);
+    assert.ok(shown.every((s) => s.state === 'running'), 'only while it ran');
+    const counts = shown.map((s) => s.count);
+    assert.ok(counts.every((c, i) => i === 0 || c >= counts[i - 1]), `the count only grows: ${counts.join(' ')}`);
+    assert.ok(final >= 2, `under the GIL the producer misses deadlines: ${final}`);
+    assert.ok(counts.at(-1) > 0 && counts.at(-1) <= final, `it counted during the playback: ${counts.at(-1)} of ${final}`);
+    assert.match(shown.at(-1).text, /^Playing: \d+ underruns? so far/);
+    assert.equal(await page.locator('#live-underruns').count(), 0, 'gone once it ended');
+    const inTable = Number(await page.getAttribute('#results tbody tr:last-child td.underruns', 'data-underruns'));
+    assert.equal(inTable, final, 'the table has the final count');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('a 4096-frame buffer keeps the sound clean under the GIL', async () => {
     const { page, errors } = await open(browser.context, 'about:blank');
     const { audio, worklet } = await play(page, server, 'model=gil&k=2&size=4096&notes=4');

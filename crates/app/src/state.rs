@@ -29,7 +29,7 @@ pub use history::{HISTORY, HISTORY_SPANS};
 pub use learned::LearnedCosts;
 pub use plan::{How, Planned, scenarios};
 pub use pool::PoolStatus;
-pub use status::{Progress, RunStatus};
+pub use status::{Progress, RunStatus, underruns_so_far};
 pub use views::describe_series;
 
 /// Something that happened: a user's edit or a run's progress.

@@ -1,6 +1,6 @@
 //! Where the current batch stands, and the status line that says so.
 
-use lanes_trace::Model;
+use lanes_trace::{Model, Workload};
 
 use super::{AppState, How, Planned, PoolStatus};
 
@@ -63,6 +63,14 @@ impl AppState {
         self.running()
             .then(|| self.plan.get(self.batch.len()))
             .flatten()
+    }
+
+    /// The number of the run in progress (its place in the batch) when it
+    /// is a playback heard live.
+    pub fn playing_live(&self) -> Option<usize> {
+        self.current()
+            .filter(|p| p.scenario.workload == Workload::Playback && p.how == How::Live)
+            .map(|_| self.batch.len())
     }
 
     /// Which run of how many is in progress, if a batch runs.
@@ -129,6 +137,16 @@ impl AppState {
     }
 }
 
+/// The line under the status while a playback is heard: `n` underruns so
+/// far, as the player counts them.
+pub fn underruns_so_far(n: u32) -> String {
+    match n {
+        0 => "Playing: no underrun so far.".to_owned(),
+        1 => "Playing: 1 underrun so far, a click of silence.".to_owned(),
+        n => format!("Playing: {n} underruns so far, each a click of silence."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +179,43 @@ mod tests {
         let mut sim = ready("model=free&sim=1");
         sim.apply(Action::Start);
         assert_eq!(sim.status_text(), "Simulating free threads (1 of 1)…");
+    }
+
+    #[test]
+    fn a_playback_heard_live_is_known_by_its_place_in_the_batch() {
+        let mut s = ready("model=gil,free&workload=playback&k=2");
+        assert_eq!(s.playing_live(), None, "nothing runs yet");
+        s.apply(Action::Start);
+        assert_eq!(s.playing_live(), Some(0));
+        let first = s.plan[0].scenario;
+        s.apply(Action::Finished(trace(first, 2000.0), None));
+        assert_eq!(s.playing_live(), Some(1), "the next run, counted afresh");
+        s.apply(Action::Cancelled);
+        assert_eq!(s.playing_live(), None);
+        // Simulated, or where nothing can play: there is nothing to hear.
+        let mut sim = ready("model=gil&workload=playback&sim=1");
+        sim.apply(Action::Start);
+        assert_eq!(sim.playing_live(), None);
+        let mut mute =
+            ready("model=gil&workload=playback").without_live_audio(Some("no AudioWorklet"));
+        mute.apply(Action::Start);
+        assert_eq!(mute.playing_live(), None);
+        let mut primes = ready("model=gil");
+        primes.apply(Action::Start);
+        assert_eq!(primes.playing_live(), None);
+    }
+
+    #[test]
+    fn the_playback_line_counts_the_underruns() {
+        assert_eq!(underruns_so_far(0), "Playing: no underrun so far.");
+        assert_eq!(
+            underruns_so_far(1),
+            "Playing: 1 underrun so far, a click of silence."
+        );
+        assert_eq!(
+            underruns_so_far(13),
+            "Playing: 13 underruns so far, each a click of silence."
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod cssom;
 mod embed;
 mod import;
 mod listener;
+mod live_audio;
 mod record;
 mod results;
 mod run;
@@ -283,6 +284,9 @@ fn App() -> Html {
     };
 
     let dark = dark_theme(state.form.theme);
+    let live_audio = state
+        .playing_live()
+        .map(|run| html! { <live_audio::LiveUnderruns key={run} /> });
     if state.form.embed {
         let status = match state.outcome() {
             Some(o) => o.summary,
@@ -297,6 +301,7 @@ fn App() -> Html {
                 <Notices notices={state.notices.clone()} on_action={on_action.clone()} />
                 <section id="run" class="run" data-run-state={state.status.as_data()}
                     aria-busy={state.running().to_string()}>
+                    { live_audio }
                     <Timeline runs={Runs(state.views())} {dark} scale={state.form.scale} fit=true
                         on_error={on_action.reform(Action::Notice)} />
                 </section>
@@ -361,6 +366,7 @@ fn App() -> Html {
                 if let Some(note) = crate::lessons::python::start_note(state.batch.iter().map(|t| &**t)) {
                     <p class="learned" id="python-start">{ note }</p>
                 }
+                { live_audio }
                 { progress }
                 <import::ImportProgress />
                 <Timeline runs={Runs(state.views())} {dark} on_error={on_action.reform(Action::Notice)} />
