@@ -33,9 +33,33 @@ pub fn sentence(text: &str) -> String {
     })
 }
 
+/// A form's `label` inside a sentence: its first letter in lower case,
+/// unless it opens an acronym ("Image width" → "image width", "CPU-bound"
+/// stays).
+pub fn in_sentence(label: &str) -> String {
+    let mut chars = label.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if !(first.is_uppercase() && second.is_uppercase()) => {
+            first.to_lowercase().chain([second]).chain(chars).collect()
+        }
+        _ => label.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_in_a_sentence_keeps_its_acronyms() {
+        assert_eq!(in_sentence("Image width (pixels)"), "image width (pixels)");
+        assert_eq!(
+            in_sentence("CPU-bound neighbours (k)"),
+            "CPU-bound neighbours (k)"
+        );
+        assert_eq!(in_sentence("Threads (k)"), "threads (k)");
+        assert_eq!(in_sentence(""), "");
+    }
 
     #[test]
     fn ratios_and_counts() {

@@ -46,6 +46,16 @@ pub struct SizeRule {
     pub default: u64,
 }
 
+/// What k counts for `workload`, as the form labels it: the threads, or in
+/// the audio lesson the producer's CPU-bound neighbours.
+pub fn k_label(workload: Workload) -> &'static str {
+    if workload == Workload::Playback {
+        "CPU-bound neighbours (k)"
+    } else {
+        "Threads (k)"
+    }
+}
+
 /// The size rule of `workload`.
 pub fn size_rule(workload: Workload) -> SizeRule {
     let (label, range, default) = match workload {

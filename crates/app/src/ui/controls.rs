@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::state::Action;
 use crate::url::{
-    CORES_RANGE, INTERVAL_RANGE, LATENCY_RANGE, UrlState, VOLUME_RANGE, offered_models,
+    CORES_RANGE, INTERVAL_RANGE, LATENCY_RANGE, UrlState, VOLUME_RANGE, k_label, offered_models,
     offered_workloads, size_rule, to_query,
 };
 use lanes_trace::Workload;
@@ -115,7 +115,7 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
                 </select>
             </label>
             <label class="field" for="k">
-                <span>{ if playback { "CPU-bound neighbours (k)" } else { "Threads (k)" } }</span>
+                <span>{ k_label(form.workload) }</span>
                 <input type="number" id="k" name="k" min={k_range.0.to_string()} max={k_range.1.to_string()}
                     step="1" value={form.k.to_string()} disabled={props.running} onchange={on_k} />
             </label>
