@@ -8,7 +8,7 @@ use lanes_trace::words::{byte_size, thousands};
 use lanes_trace::{Model, Scenario, Workload};
 
 use crate::format::in_sentence;
-use crate::url::{K_RANGE, NOTES_RANGE, k_label, size_rule};
+use crate::url::{K_RANGE, NOTES_LABEL, NOTES_RANGE, k_label, size_rule};
 
 /// Why `scenario` may not run with `costs`, in words for the page, or `None`
 /// when it fits.
@@ -45,7 +45,7 @@ pub fn refusal(scenario: &Scenario, costs: &CostModel) -> Option<String> {
 /// What makes a playback fit. Its timeline grows with the neighbours, the
 /// melody and the blocks in it, so a bigger buffer shrinks it: the most
 /// neighbours that fit; else the smallest buffer that does; else a shorter
-/// melody (the address's `notes`, the one knob the form does not show).
+/// melody.
 fn playback_fix(scenario: &Scenario, costs: &CostModel) -> String {
     let fits = |s: Scenario| footprint(&s, costs).fits();
     if let Some(k) = (K_RANGE.0..scenario.k)
@@ -68,7 +68,7 @@ fn playback_fix(scenario: &Scenario, costs: &CostModel) -> String {
         .rev()
         .find(|&tasks| fits(Scenario { tasks, ..*scenario }))
     {
-        Some(notes) => format!("play fewer notes (notes={notes} or fewer in the address)"),
+        Some(notes) => format!("set {} to {notes} or fewer", in_sentence(NOTES_LABEL)),
         None => "use fewer CPU-bound neighbours".to_owned(),
     }
 }

@@ -25,6 +25,8 @@ pub const TASKS: u32 = 32;
 pub const PLAYBACK_NOTES: u32 = 8;
 /// Fewest and most notes of the melody.
 pub const NOTES_RANGE: (u32, u32) = (1, 32);
+/// The form's label of the melody's length.
+pub const NOTES_LABEL: &str = "Melody (notes)";
 /// The GIL's switch interval, in ms: CPython's default and its range here.
 pub const DEFAULT_INTERVAL_MS: f64 = 5.0;
 /// Smallest and largest switch intervals, in ms.

@@ -7,8 +7,8 @@ use yew::prelude::*;
 
 use crate::state::Action;
 use crate::url::{
-    CORES_RANGE, INTERVAL_RANGE, LATENCY_RANGE, UrlState, VOLUME_RANGE, k_label, offered_models,
-    offered_workloads, size_rule, to_query,
+    CORES_RANGE, INTERVAL_RANGE, LATENCY_RANGE, NOTES_LABEL, NOTES_RANGE, UrlState, VOLUME_RANGE,
+    k_label, offered_models, offered_workloads, size_rule, to_query,
 };
 use lanes_trace::Workload;
 use web_sys::HtmlSelectElement;
@@ -72,7 +72,7 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
         (set("k"), set("size"), set("interval"), set("latency"));
     let (on_cores, on_seed) = (set("cores"), set("seed"));
     let (on_warm, on_sim, on_calibrated) = (tick("warm"), tick("sim"), tick("calibrated"));
-    let (on_sound, on_volume) = (tick("sound"), set("volume"));
+    let (on_sound, on_volume, on_notes) = (tick("sound"), set("volume"), set("notes"));
     let playback = form.workload == Workload::Playback;
     let on_workload = props
         .on_action
@@ -139,6 +139,15 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
                     <input type="number" id="latency" name="latency" min={LATENCY_RANGE.0.to_string()}
                         max={LATENCY_RANGE.1.to_string()} step="any" value={form.latency_ms.to_string()}
                         disabled={props.running} onchange={on_latency} />
+                </label>
+            }
+            if playback {
+                <label class="field" for="notes"
+                    title="The melody's length, in notes of half a second">
+                    <span>{ NOTES_LABEL }</span>
+                    <input type="number" id="notes" name="notes" min={NOTES_RANGE.0.to_string()}
+                        max={NOTES_RANGE.1.to_string()} step="1" value={form.notes.to_string()}
+                        disabled={props.running} onchange={on_notes} />
                 </label>
             }
             if playback {
