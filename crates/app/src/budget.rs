@@ -69,7 +69,7 @@ fn playback_fix(scenario: &Scenario, costs: &CostModel) -> String {
         .find(|&tasks| fits(Scenario { tasks, ..*scenario }))
     {
         Some(notes) => format!("set {} to {notes} or fewer", in_sentence(NOTES_LABEL)),
-        None => "use fewer CPU-bound neighbours".to_owned(),
+        None => "use fewer CPU-bound neighbours, a bigger buffer and fewer notes".to_owned(),
     }
 }
 
