@@ -3,10 +3,19 @@
 //! and in any other.
 
 use lanes_trace::{
-    Audio, AudioBlock, EventKind, FillSample, SkipReason, Trace, from_chrome_json, to_chrome_json,
-    to_chrome_value,
+    Audio, AudioBlock, EventKind, FillSample, Imported, SkipReason, Trace, from_chrome_json,
+    to_chrome_json, to_chrome_value,
 };
 use serde_json::{Value, json};
+
+/// How many counter events ("C") the import skipped, if it skipped any.
+fn skipped_counters(back: &Imported) -> Option<usize> {
+    back.report
+        .skipped
+        .iter()
+        .find(|s| s.reason == SkipReason::Phase("C".to_owned()))
+        .map(|s| s.count)
+}
 
 /// Three lanes; the producer is lane 1 (Chrome thread 2). Block 1 is late
 /// by 5.8 ms; block 2 was never ready.
@@ -141,13 +150,7 @@ fn without_its_metadata_the_track_is_read_as_any_files_events() {
             (11_133.0, Some(1), "block due"),
         ]
     );
-    let counters = back
-        .report
-        .skipped
-        .iter()
-        .find(|s| s.reason == SkipReason::Phase("C".to_owned()))
-        .map(|s| s.count);
-    assert_eq!(counters, Some(2));
+    assert_eq!(skipped_counters(&back), Some(2));
 }
 
 #[test]
@@ -167,13 +170,7 @@ fn another_tools_counters_stay_skipped() {
     assert!(t.events.iter().any(
         |e| matches!(&e.kind, EventKind::Instant { name, lane: Some(0) } if name == "block due")
     ));
-    let counters = back
-        .report
-        .skipped
-        .iter()
-        .find(|s| s.reason == SkipReason::Phase("C".to_owned()))
-        .map(|s| s.count);
-    assert_eq!(counters, Some(2));
+    assert_eq!(skipped_counters(&back), Some(2));
 }
 
 #[test]

@@ -378,6 +378,18 @@ fn document(trace: &Trace) -> ChromeTrace<'_> {
     }
 }
 
+/// An event of the audio track, `ph` at `ts_us` on thread `tid`; an
+/// instant ("i") is the thread's own.
+fn audio_record<'a>(name: &'static str, ph: &'static str, tid: u32, ts_us: f64) -> Record<'a> {
+    let mut r = Record::new(name, ph, tid);
+    r.cat = Some(CAT_AUDIO);
+    r.ts = Some(ts_us);
+    if ph == "i" {
+        r.s = Some("t");
+    }
+    r
+}
+
 /// The audio track's events (see [`super::audio`]): the fill level as a
 /// counter, each block's deadline as an instant, and each underrun as
 /// another.
@@ -385,17 +397,12 @@ fn audio_records<'a>(audio: &Audio, events: &mut Vec<Record<'a>>) {
     let tid = tid(audio.producer);
     events.reserve(audio.fill.len() + audio.blocks.len() + audio.underruns());
     events.extend(audio.fill.iter().map(|f| {
-        let mut r = Record::new(AUDIO_BUFFER, "C", tid);
-        r.cat = Some(CAT_AUDIO);
-        r.ts = Some(f.at_us);
+        let mut r = audio_record(AUDIO_BUFFER, "C", tid, f.at_us);
         r.args.frames = Some(f.frames);
         r
     }));
     for (i, b) in (0_u64..).zip(&audio.blocks) {
-        let mut r = Record::new(BLOCK_DUE, "i", tid);
-        r.cat = Some(CAT_AUDIO);
-        r.ts = Some(b.due_us);
-        r.s = Some("t");
+        let mut r = audio_record(BLOCK_DUE, "i", tid, b.due_us);
         r.args.block = Some(i);
         r.args.late_ms = Some(b.late_us / 1000.0);
         r.args.ready_ms = b.ready_us.map(|us| us / 1000.0);
@@ -403,10 +410,7 @@ fn audio_records<'a>(audio: &Audio, events: &mut Vec<Record<'a>>) {
         r.args.ready_us = b.ready_us;
         events.push(r);
         if b.missed() {
-            let mut r = Record::new(UNDERRUN, "i", tid);
-            r.cat = Some(CAT_AUDIO);
-            r.ts = Some(b.due_us);
-            r.s = Some("t");
+            let mut r = audio_record(UNDERRUN, "i", tid, b.due_us);
             r.args.block = Some(i);
             r.args.silence_ms = Some(b.late_us / 1000.0);
             events.push(r);
