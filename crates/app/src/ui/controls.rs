@@ -24,6 +24,81 @@ pub(super) struct ControlsProps {
     pub no_live_audio: Option<&'static str>,
 }
 
+/// How a number field steps: whole numbers, or any value.
+#[derive(Clone, Copy)]
+enum Step {
+    Whole,
+    Any,
+}
+
+/// A labelled number input whose id, name and query key are all `key`.
+struct NumberField {
+    key: &'static str,
+    label: &'static str,
+    min: String,
+    max: Option<String>,
+    step: Step,
+    value: String,
+    title: Option<&'static str>,
+}
+
+/// A number field for values in `range`, both ends included.
+fn number<T: ToString + Copy>(
+    key: &'static str,
+    label: &'static str,
+    (min, max): (T, T),
+    step: Step,
+    value: T,
+) -> NumberField {
+    NumberField {
+        max: Some(max.to_string()),
+        ..at_least(key, label, min.to_string(), step, value.to_string())
+    }
+}
+
+/// A number field for values from `min` up.
+fn at_least(
+    key: &'static str,
+    label: &'static str,
+    min: String,
+    step: Step,
+    value: String,
+) -> NumberField {
+    NumberField {
+        key,
+        label,
+        min,
+        max: None,
+        step,
+        value,
+        title: None,
+    }
+}
+
+impl NumberField {
+    /// The same field, with a tooltip.
+    fn titled(self, title: &'static str) -> Self {
+        Self {
+            title: Some(title),
+            ..self
+        }
+    }
+
+    fn view(self, disabled: bool, onchange: Callback<Event>) -> Html {
+        let step = match self.step {
+            Step::Whole => "1",
+            Step::Any => "any",
+        };
+        html! {
+            <label class="field" for={self.key} title={self.title}>
+                <span>{ self.label }</span>
+                <input type="number" id={self.key} name={self.key} min={self.min} max={self.max}
+                    {step} value={self.value} {disabled} {onchange} />
+            </label>
+        }
+    }
+}
+
 fn input_value(e: &Event) -> String {
     e.target_dyn_into::<HtmlInputElement>()
         .map(|i| i.value())
@@ -68,11 +143,12 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
             Action::Set(name, if input_checked(&e) { "1" } else { "0" }.to_owned())
         })
     };
-    let (on_k, on_size, on_interval, on_latency) =
-        (set("k"), set("size"), set("interval"), set("latency"));
-    let (on_cores, on_seed) = (set("cores"), set("seed"));
     let (on_warm, on_sim, on_calibrated) = (tick("warm"), tick("sim"), tick("calibrated"));
-    let (on_sound, on_volume, on_notes) = (tick("sound"), set("volume"), set("notes"));
+    let (on_sound, on_volume) = (tick("sound"), set("volume"));
+    let field = |f: NumberField| {
+        let onchange = set(f.key);
+        f.view(props.running, onchange)
+    };
     let playback = form.workload == Workload::Playback;
     let on_workload = props
         .on_action
@@ -114,41 +190,17 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
                     }) }
                 </select>
             </label>
-            <label class="field" for="k">
-                <span>{ k_label(form.workload) }</span>
-                <input type="number" id="k" name="k" min={k_range.0.to_string()} max={k_range.1.to_string()}
-                    step="1" value={form.k.to_string()} disabled={props.running} onchange={on_k} />
-            </label>
-            <label class="field" for="size">
-                <span>{ rule.label }</span>
-                <input type="number" id="size" name="size" min={rule.range.0.to_string()}
-                    max={rule.range.1.to_string()} step="1" value={form.size.to_string()}
-                    disabled={props.running} onchange={on_size} />
-            </label>
+            { field(number("k", k_label(form.workload), k_range, Step::Whole, form.k)) }
+            { field(number("size", rule.label, rule.range, Step::Whole, form.size)) }
             if uses_interval {
-                <label class="field" for="interval">
-                    <span>{ "Switch interval (ms)" }</span>
-                    <input type="number" id="interval" name="interval" min={INTERVAL_RANGE.0.to_string()}
-                        max={INTERVAL_RANGE.1.to_string()} step="any" value={form.interval_ms.to_string()}
-                        disabled={props.running} onchange={on_interval} />
-                </label>
+                { field(number("interval", "Switch interval (ms)", INTERVAL_RANGE, Step::Any, form.interval_ms)) }
             }
             if uses_latency {
-                <label class="field" for="latency">
-                    <span>{ "I/O latency (ms)" }</span>
-                    <input type="number" id="latency" name="latency" min={LATENCY_RANGE.0.to_string()}
-                        max={LATENCY_RANGE.1.to_string()} step="any" value={form.latency_ms.to_string()}
-                        disabled={props.running} onchange={on_latency} />
-                </label>
+                { field(number("latency", "I/O latency (ms)", LATENCY_RANGE, Step::Any, form.latency_ms)) }
             }
             if playback {
-                <label class="field" for="notes"
-                    title="The melody's length, in notes of half a second">
-                    <span>{ NOTES_LABEL }</span>
-                    <input type="number" id="notes" name="notes" min={NOTES_RANGE.0.to_string()}
-                        max={NOTES_RANGE.1.to_string()} step="1" value={form.notes.to_string()}
-                        disabled={props.running} onchange={on_notes} />
-                </label>
+                { field(number("notes", NOTES_LABEL, NOTES_RANGE, Step::Whole, form.notes)
+                    .titled("The melody's length, in notes of half a second")) }
             }
             if playback {
                 <fieldset class="sound" id="sound-controls">
@@ -189,17 +241,8 @@ pub(super) fn Controls(props: &ControlsProps) -> Html {
                     { "Simulate (lecture mode)" }
                 </label>
                 if form.sim {
-                    <label class="field" for="cores">
-                        <span>{ "Virtual cores" }</span>
-                        <input type="number" id="cores" name="cores" min={CORES_RANGE.0.to_string()}
-                            max={CORES_RANGE.1.to_string()} step="1" value={form.cores.to_string()}
-                            disabled={props.running} onchange={on_cores} />
-                    </label>
-                    <label class="field" for="seed">
-                        <span>{ "Seed" }</span>
-                        <input type="number" id="seed" name="seed" min="0" step="1"
-                            value={form.seed.to_string()} disabled={props.running} onchange={on_seed} />
-                    </label>
+                    { field(number("cores", "Virtual cores", CORES_RANGE, Step::Whole, form.cores)) }
+                    { field(at_least("seed", "Seed", "0".to_owned(), Step::Whole, form.seed.to_string())) }
                     <label class="check" for="calibrated"
                         title="Predict this machine: costs learned from the live runs on this page, not a reference laptop's">
                         <input type="checkbox" id="calibrated" name="calibrated" checked={form.calibrated}
