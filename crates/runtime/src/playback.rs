@@ -21,8 +21,8 @@ mod ring;
 mod tests;
 mod threads;
 
-use lanes_model::playback::{lanes, producer_lane};
-use lanes_trace::{Event, Lane, Model, Scenario, Span, Workload};
+use lanes_model::playback::producer_lane;
+use lanes_trace::{Event, Model, Scenario, Span, Workload};
 
 pub use blocks::BlockMaker;
 use blocks::Producer;
@@ -38,10 +38,9 @@ use crate::{Cancel, Clock, MAX_THREADS, RunError};
 /// What the producer and its neighbours did in one run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Produced {
-    /// The run's lanes ([`lanes_model::playback::lanes`]): the producer,
-    /// the neighbours, the GIL under the GIL.
-    pub lanes: Vec<Lane>,
-    /// Every lane's spans, µs since [`Self::origin_us`].
+    /// Every lane's spans (on the run's lanes,
+    /// [`lanes_model::playback::lanes`]: the producer, the neighbours, the
+    /// GIL under the GIL), µs since [`Self::origin_us`].
     pub spans: Vec<Span>,
     /// Hand-offs and forced switches of the GIL, by time (none for free
     /// threads).
@@ -113,7 +112,6 @@ fn run_threads(
         (recorded.spans, Vec::new(), recorded.result)
     };
     Ok(Produced {
-        lanes: lanes(scenario),
         spans,
         events,
         origin_us,

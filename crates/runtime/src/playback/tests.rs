@@ -1,7 +1,7 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
-use lanes_model::playback::{SIM_DEVICE_BURST_FRAMES, capacity_frames};
+use lanes_model::playback::{SIM_DEVICE_BURST_FRAMES, capacity_frames, lanes};
 use lanes_trace::{LaneKind, Model, Scenario, State, Trace, Workload};
 
 use super::*;
@@ -99,7 +99,7 @@ fn run_beside_player(scenario: &Scenario) -> (Produced, Heard) {
         assert!(produced.ready_us.windows(2).all(|w| w[0] <= w[1]));
         assert!(produced.result > 0, "the neighbours counted primes");
         let meta = native().live_meta(*scenario, Some(produced.result));
-        let trace = Trace::new(meta, produced.lanes.clone(), produced.spans.clone())
+        let trace = Trace::new(meta, lanes(scenario), produced.spans.clone())
             .with_events(produced.events.clone());
         trace.validate().unwrap_or_else(|e| panic!("{e}"));
         (produced, heard)
@@ -120,8 +120,8 @@ fn under_the_gil_small_blocks_run_dry() {
     let _alone = alone();
     let s = scenario(Model::Gil, 2, 128, 1);
     let (produced, heard) = run_beside_player(&s);
-    assert_eq!(produced.lanes.len(), 4);
-    assert_eq!(produced.lanes[3].kind, LaneKind::Gil);
+    assert_eq!(lanes(&s).len(), 4);
+    assert_eq!(lanes(&s)[3].kind, LaneKind::Gil);
     assert!(produced.spans.iter().any(|s| s.lane == 3), "a GIL lane");
     let gil_waits = producer_spans(&produced, State::GilWait);
     // Each block drops the lock to wait for room and needs it back: it
@@ -139,7 +139,7 @@ fn free_threads_keep_up() {
     let _alone = alone();
     let s = scenario(Model::Free, 2, 128, 1);
     let (produced, heard) = run_beside_player(&s);
-    assert_eq!(produced.lanes.len(), 3);
+    assert_eq!(lanes(&s).len(), 3);
     assert!(producer_spans(&produced, State::GilWait).is_empty());
     assert!(produced.events.is_empty());
     // Every block is a running span of its own on the producer's lane.

@@ -118,7 +118,6 @@ pub(super) async fn in_processes(
     }
     Ok((
         Produced {
-            lanes: playback::lanes(scenario),
             spans,
             events: Vec::new(),
             origin_us,

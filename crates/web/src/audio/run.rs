@@ -93,7 +93,7 @@ pub async fn run_playback_live(
     );
     let mut trace = Trace::new(
         environment().live_meta(scenario, Some(produced.result)),
-        produced.lanes,
+        playback::lanes(&scenario),
         produced.spans,
     )
     .with_events(produced.events);
@@ -284,7 +284,6 @@ async fn on_main_thread(
     }
     ring.finish();
     Ok(Produced {
-        lanes: playback::lanes(scenario),
         spans,
         events: Vec::new(),
         origin_us,
