@@ -118,7 +118,15 @@ fn producer_spans(p: &Produced, state: State) -> Vec<Span> {
 #[test]
 fn under_the_gil_small_blocks_run_dry() {
     let _alone = alone();
-    let s = scenario(Model::Gil, 2, 128, 1);
+    // A neighbour keeps the lock a switch interval before the producer may
+    // have it back. At 20 ms that outlasts what the ring holds once the
+    // player has taken a burst (768 - 512 frames, 5.8 ms, and the 11.6 ms
+    // until the next burst), so every such turn runs it dry. At CPython's
+    // 5 ms it ran dry only when the machine was busy.
+    let s = Scenario {
+        interval_us: 20_000,
+        ..scenario(Model::Gil, 2, 128, 2)
+    };
     let (produced, heard) = run_beside_player(&s);
     assert_eq!(lanes(&s).len(), 4);
     assert_eq!(lanes(&s)[3].kind, LaneKind::Gil);
